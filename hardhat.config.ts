@@ -1,0 +1,98 @@
+import "@nomicfoundation/hardhat-toolbox";
+import "dotenv/config";
+import { subtask } from "hardhat/config";
+import {
+  TASK_COMPILE_SOLIDITY_CHECK_ERRORS,
+  TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD,
+} from "hardhat/builtin-tasks/task-names";
+import type { HardhatUserConfig, NetworkUserConfig } from "hardhat/types";
+import path from "node:path";
+
+import "./tasks";
+
+const SOLC_VERSION = "0.8.30";
+
+// The compiler comes from the `solc` npm package, never from the download server.
+subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }) => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const installed: string = require("solc/package.json").version;
+  if (args.solcVersion !== SOLC_VERSION || installed !== SOLC_VERSION) {
+    throw new Error(
+      `Compiler mismatch: hardhat.config.ts asks for solc ${args.solcVersion}, the project pins ${SOLC_VERSION} ` +
+        `and node_modules has solc@${installed}. Run \`npm ci\`; no compiler is ever downloaded.`,
+    );
+  }
+  const compilerPath = path.join(path.dirname(require.resolve("solc/package.json")), "soljson.js");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const longVersion: string = require("solc").version().replace(/\.Emscripten.*$/, "");
+  return { compilerPath, isSolcJs: true, version: installed, longVersion };
+});
+
+interface SolcMessage {
+  severity: string;
+  formattedMessage: string;
+  sourceLocation?: { file: string };
+}
+
+// Compiler warnings in our own sources are errors (solidity-coverage's instrumented build is exempt).
+subtask(TASK_COMPILE_SOLIDITY_CHECK_ERRORS, async (args: { output: { errors?: SolcMessage[] } }, hre, runSuper) => {
+  await runSuper(args);
+  if ((hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING) return;
+  const warnings = (args.output.errors ?? []).filter(
+    (e) => e.severity === "warning" && e.sourceLocation?.file.startsWith("contracts/") === true,
+  );
+  if (warnings.length > 0) {
+    throw new Error(`Compiler warnings are errors:\n${warnings.map((w) => w.formattedMessage).join("\n")}`);
+  }
+});
+
+function remote(urlVar: string, chainId: number): NetworkUserConfig {
+  const key = process.env.DEPLOYER_PRIVATE_KEY;
+  return {
+    url: process.env[urlVar] ?? "",
+    chainId,
+    accounts: key ? [key] : [],
+  };
+}
+
+const config: HardhatUserConfig = {
+  solidity: {
+    version: SOLC_VERSION,
+    settings: {
+      optimizer: { enabled: true, runs: 1000 },
+      evmVersion: "cancun",
+    },
+  },
+  paths: {
+    ignition: "deploy",
+  },
+  networks: {
+    hardhat: {
+      // Large randomized books are loaded in one block; keep the Osaka per-transaction cap (EIP-7825).
+      allowUnlimitedContractSize: false,
+    },
+    localhost: { url: process.env.LOCALHOST_RPC_URL ?? "http://127.0.0.1:8545" },
+    sepolia: remote("SEPOLIA_RPC_URL", 11155111),
+    arbitrumSepolia: remote("ARBITRUM_SEPOLIA_RPC_URL", 421614),
+    baseSepolia: remote("BASE_SEPOLIA_RPC_URL", 84532),
+    amoy: remote("AMOY_RPC_URL", 80002),
+  },
+  etherscan: {
+    apiKey: process.env.ETHERSCAN_API_KEY ?? "",
+  },
+  sourcify: { enabled: false },
+  gasReporter: {
+    enabled: process.env.REPORT_GAS === "true",
+    currency: "USD",
+    offline: true,
+  },
+  typechain: {
+    outDir: "typechain-types",
+    target: "ethers-v6",
+  },
+  mocha: {
+    timeout: 120_000,
+  },
+};
+
+export default config;

