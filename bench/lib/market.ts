@@ -25,7 +25,7 @@ export interface OrderSpec {
 
 /** What the keeper path did for one epoch. */
 export interface UpkeepRun {
-  calls: { gasUsed: number; work: string }[];
+  calls: { gasUsed: number; work: string; hash: string }[];
   totalGas: number;
 }
 
@@ -207,7 +207,7 @@ export class Market {
         .filter((p) => p?.name === "UpkeepPerformed")
         .map((p) => (Number(p!.args.work) === 1 ? "match" : "settle"))
         .join("+");
-      run.calls.push({ gasUsed: mined.gasUsed, work });
+      run.calls.push({ gasUsed: mined.gasUsed, work, hash: mined.hash });
       run.totalGas += mined.gasUsed;
       if (run.calls.length > 100) throw new Error("upkeep does not converge");
     }

@@ -44,12 +44,16 @@ export interface ScalingRow {
   clearingPerOrder: number;
   upkeepCalls: number;
   largestUpkeep: number;
-  upkeeps: { gasUsed: number; work: string }[];
+  upkeeps: { gasUsed: number; work: string; hash: string }[];
 }
 
 export interface Measurements {
   /** Gas (and bytes) per metric key; every one is "lower is better". */
   metrics: Record<string, number>;
+  /** The transaction behind each metric measured on a single transaction (for gas breakdowns). */
+  transactions: Record<string, string>;
+  chain: Chain;
+  labels: Record<string, string>;
   matchPoints: MatchPoint[];
   settlementSlices: { what: string; orders: number; gasUsed: number }[];
   scaling: ScalingRow[];
@@ -79,6 +83,7 @@ class Bench {
   private market!: Market;
   private campus!: Campus;
   private readonly metrics: Record<string, number> = {};
+  private readonly transactions: Record<string, string> = {};
   private readonly matchPoints: MatchPoint[] = [];
   private readonly settlementSlices: Measurements["settlementSlices"] = [];
   private readonly scaling: ScalingRow[] = [];
@@ -96,9 +101,10 @@ class Bench {
     this.chain = new Chain(hre.network.provider);
   }
 
-  private record(key: string, gas: number): void {
+  private record(key: string, gas: number, mined?: Mined): void {
     if (key in this.metrics) throw new Error(`metric ${key} recorded twice`);
     this.metrics[key] = Math.round(gas);
+    if (mined !== undefined) this.transactions[key] = mined.hash;
   }
 
   private progress(what: string): void {
@@ -144,21 +150,21 @@ class Bench {
     let mined = await this.chain.exec(
       regulatorTx(registry.interface.encodeFunctionData("registerUser", [newcomer.address, UserType.Prosumer, "Building 12, Flat 3B"])),
     );
-    this.record("registry.registerUser", mined.gasUsed);
+    this.record("registry.registerUser", mined.gasUsed, mined);
     newcomer.meterId = meterIdOf("newcomer-a");
     mined = await this.chain.exec(
       regulatorTx(registry.interface.encodeFunctionData("assignMeter", [newcomer.meterId, newcomer.address])),
     );
-    this.record("registry.assignMeter.first", mined.gasUsed);
+    this.record("registry.assignMeter.first", mined.gasUsed, mined);
     mined = await this.chain.exec(
       regulatorTx(registry.interface.encodeFunctionData("assignMeter", [meterIdOf("newcomer-b"), newcomer.address])),
     );
-    this.record("registry.assignMeter.next", mined.gasUsed);
+    this.record("registry.assignMeter.next", mined.gasUsed, mined);
     const newcomerSigner = makeActor("newcomer-signer", UserType.None);
     mined = await this.chain.exec(
       regulatorTx(registry.interface.encodeFunctionData("setMeterSigner", [newcomer.meterId, newcomerSigner.address])),
     );
-    this.record("registry.setMeterSigner", mined.gasUsed);
+    this.record("registry.setMeterSigner", mined.gasUsed, mined);
 
     // Readings: the operator's batch (single, 10, 100), the signed path and request/fulfil.
     const readings = async (actors: Actor[], exportWh: bigint, importWh: bigint): Promise<Mined> => {
@@ -170,10 +176,11 @@ class Bench {
     this.record("oracle.submitReadings.firstMint", (await readings([newcomer], 1_000n, 0n)).gasUsed);
 
     const p = this.prosumers;
-    this.record("oracle.submitReadings.batch1", (await readings([p[0]], 1_000n, 0n)).gasUsed);
+    const single = await readings([p[0]], 1_000n, 0n);
+    this.record("oracle.submitReadings.batch1", single.gasUsed, single);
     this.record("oracle.submitReadings.batch10.perReading", (await readings(p.slice(1, 11), 1_000n, 0n)).gasUsed / 10);
     const batch100 = await readings(p.slice(11, 111), 1_000n, 0n);
-    this.record("oracle.submitReadings.batch100.total", batch100.gasUsed);
+    this.record("oracle.submitReadings.batch100.total", batch100.gasUsed, batch100);
     this.record("oracle.submitReadings.batch100.perReading", batch100.gasUsed / 100);
     const mintBurn = await readings(p.slice(111, 211), 1_000n, 400n);
     this.record("oracle.submitReadings.batch100MintAndBurn.perReading", mintBurn.gasUsed / 100);
@@ -224,7 +231,7 @@ class Bench {
       data: oracleClient.interface.encodeFunctionData("requestEnergyData", [owner.meterId!]),
       gas: 300_000,
     });
-    this.record("oracle.requestEnergyData", mined.gasUsed);
+    this.record("oracle.requestEnergyData", mined.gasUsed, mined);
     const requested = mined.logs.map((l) => oracleClient.interface.parseLog(l)).find((l) => l?.name === "EnergyDataRequested");
     const readAt = this.chain.now() + 1;
     mined = await this.chain.exec({
@@ -236,7 +243,7 @@ class Bench {
       ]),
       gas: 500_000,
     });
-    this.record("oracle.fulfillEnergyData", mined.gasUsed);
+    this.record("oracle.fulfillEnergyData", mined.gasUsed, mined);
     this.progress("registry operations and meter readings");
   }
 
@@ -247,7 +254,7 @@ class Bench {
     const epoch = this.market.enterNextEpoch();
     const placed = async (key: string, spec: OrderSpec) => {
       const { mined, orderId } = await this.market.place(spec);
-      this.record(key, mined.gasUsed);
+      this.record(key, mined.gasUsed, mined);
       return orderId;
     };
     const sell = (actor: Actor, level: number): OrderSpec => ({ actor, side: Side.Sell, wh: 1_000n, level });
@@ -268,8 +275,10 @@ class Bench {
       [sell(pp, 1000), "createSellOrderWithPermit"],
       [buy(pc, 1200), "createBuyOrderWithPermit"],
     ] as [OrderSpec, string][]) {
-      this.record(`trading.${name}.first`, (await this.chain.exec(await this.market.permitOrderTx(spec))).gasUsed);
-      this.record(`trading.${name}.steady`, (await this.chain.exec(await this.market.permitOrderTx(spec))).gasUsed);
+      const first = await this.chain.exec(await this.market.permitOrderTx(spec));
+      this.record(`trading.${name}.first`, first.gasUsed, first);
+      const steady = await this.chain.exec(await this.market.permitOrderTx(spec));
+      this.record(`trading.${name}.steady`, steady.gasUsed, steady);
     }
 
     // A user's 8th order in an epoch starts a new word of its per-epoch order list.
@@ -277,9 +286,9 @@ class Bench {
     await placed("trading.createBuyOrder.userNewWord", buy(c[3], 1200));
 
     let mined = await this.chain.exec(this.market.cancelTx(c[2], steadyBuy));
-    this.record("trading.cancelOrder.buy", mined.gasUsed);
+    this.record("trading.cancelOrder.buy", mined.gasUsed, mined);
     mined = await this.chain.exec(this.market.cancelTx(p[2], steadySell));
-    this.record("trading.cancelOrder.sell", mined.gasUsed);
+    this.record("trading.cancelOrder.sell", mined.gasUsed, mined);
 
     await this.market.closeEpoch(epoch);
     await this.clearDirect(epoch);
@@ -312,7 +321,7 @@ class Bench {
       const { mined, levels, done } = await this.market.matchOrders(epoch, 1_000);
       if (!done) throw new Error("matching did not finish in one call");
       this.matchPoints.push({ layout: run.layout, levelsPerSide: run.perSide, levelsWalked: levels, gasUsed: mined.gasUsed });
-      this.record(`trading.matchOrders.${run.layout}.walk${levels}`, mined.gasUsed);
+      this.record(`trading.matchOrders.${run.layout}.walk${levels}`, mined.gasUsed, mined);
       await this.clearDirect(epoch);
     }
     const dense = this.matchPoints.filter((m) => m.layout === "dense").map((m) => ({ x: m.levelsWalked, y: m.gasUsed }));
@@ -393,7 +402,10 @@ class Bench {
     for (const slice of slices) {
       const mined = await this.market.executeTrades(epoch, slice.orders);
       const key = `${slice.what}#${slice.orders}`;
-      if (!gas.has(key)) gas.set(key, mined.gasUsed);
+      if (!gas.has(key)) {
+        gas.set(key, mined.gasUsed);
+        this.transactions[`trading.executeTrades[${key}]`] = mined.hash;
+      }
       this.settlementSlices.push({ what: slice.what, orders: slice.orders, gasUsed: mined.gasUsed });
     }
     if ((await this.market.epochStatus(epoch)) !== EPOCH_SETTLED) throw new Error("epoch not settled");
@@ -426,6 +438,7 @@ class Bench {
   private recordUpkeepSlices(row: ScalingRow): void {
     const [first, ...rest] = row.upkeeps;
     this.record("oracle.performUpkeep.matchThenSettle", first.gasUsed);
+    this.transactions["oracle.performUpkeep.matchThenSettle"] = first.hash;
     const settles = rest.filter((u) => u.work === "settle");
     if (settles.length < 2) throw new Error("expected several settlement upkeeps");
     this.record("oracle.performUpkeep.settle100", settles[0].gasUsed);
@@ -481,7 +494,7 @@ class Bench {
       data: trading.interface.encodeFunctionData("withdraw", [addresses.paymentToken]),
       gas: 200_000,
     });
-    this.record("trading.withdraw", mined.gasUsed);
+    this.record("trading.withdraw", mined.gasUsed, mined);
   }
 
   // ───────────────────────────────────────── HELPERS ────────────────────────────────────────
@@ -504,6 +517,11 @@ class Bench {
     this.progress("done");
     return {
       metrics: this.metrics,
+      transactions: this.transactions,
+      chain: this.chain,
+      labels: Object.fromEntries(
+        Object.entries(this.suite.addresses).map(([label, address]) => [address.toLowerCase(), label]),
+      ),
       matchPoints: this.matchPoints,
       settlementSlices: this.settlementSlices,
       scaling: this.scaling,
