@@ -17,7 +17,12 @@ import {ITrading} from "./interfaces/ITrading.sol";
 /// @dev Deliberately not checked: `performData` (an untrusted hint, ignored: the work is read again from
 /// `Trading.pendingEpochWork()`), and who calls `Trading` directly (its clearing is permissionless by design).
 /// The reading side lives in {OracleClient}, reached through {_processBatch}.
-abstract contract OracleAutomation is IOracleClient, AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTransient {
+abstract contract OracleAutomation is
+    IOracleClient,
+    AccessControlDefaultAdminRules,
+    Pausable,
+    ReentrancyGuardTransient
+{
     // ────────────────────────────────────────── STORAGE ──────────────────────────────────────────
 
     /// @notice CRE report kind: `abi.encode(MeterReading[])`, processed like {submitReadings}.
@@ -128,9 +133,7 @@ abstract contract OracleAutomation is IOracleClient, AccessControlDefaultAdminRu
     /// reports work. A plain `view`, callable by ethers and any keeper.
     /// @return upkeepNeeded whether {performUpkeep} would do work.
     /// @return performData `abi.encode(ITrading.Work work, uint256 epoch)`, a hint only.
-    function checkUpkeep(
-        bytes calldata
-    ) external view override returns (bool upkeepNeeded, bytes memory performData) {
+    function checkUpkeep(bytes calldata) external view override returns (bool upkeepNeeded, bytes memory performData) {
         if (!_autoMarketClearing || paused()) return (false, "");
         (ITrading.Work work, uint256 epoch) = TRADING.pendingEpochWork();
         if (work == ITrading.Work.None) return (false, "");
@@ -139,10 +142,7 @@ abstract contract OracleAutomation is IOracleClient, AccessControlDefaultAdminRu
 
     /// @inheritdoc IOracleClient
     function performUpkeep(bytes calldata) external override(IOracleClient) whenNotPaused nonReentrant {
-        require(
-            msg.sender == _forwarder || _isOracleOperator(msg.sender),
-            OracleClientNotUpkeepCaller(msg.sender)
-        );
+        require(msg.sender == _forwarder || _isOracleOperator(msg.sender), OracleClientNotUpkeepCaller(msg.sender));
         _performUpkeep();
     }
 

@@ -23,8 +23,9 @@ contract OracleClient is OracleAutomation, EIP712 {
     // ────────────────────────────────────────── STORAGE ──────────────────────────────────────────
 
     /// @notice EIP-712 type hash of {MeterReading}.
-    bytes32 public constant METER_READING_TYPEHASH =
-        keccak256("MeterReading(bytes32 meterId,uint64 exportWh,uint64 importWh,uint64 readAt)");
+    bytes32 public constant METER_READING_TYPEHASH = keccak256(
+        "MeterReading(bytes32 meterId,uint64 exportWh,uint64 importWh,uint64 readAt)"
+    );
     /// @notice GRID base units per Wh (1 GRID = 1 kWh = 1e18 base units).
     uint256 public constant GRID_PER_WH = 1e15;
     /// @notice Most readings one call may carry.
@@ -140,7 +141,10 @@ contract OracleClient is OracleAutomation, EIP712 {
     }
 
     /// @inheritdoc IOracleClient
-    function withdrawOracleFunds(address payable to, uint256 amount) external onlyRole(DEFAULT_ADMIN_ROLE) nonReentrant {
+    function withdrawOracleFunds(
+        address payable to,
+        uint256 amount
+    ) external onlyRole(DEFAULT_ADMIN_ROLE) nonReentrant {
         require(to != address(0), OracleClientZeroAddress());
         require(amount != 0, OracleClientZeroAmount());
         uint256 available = _oracleBalance;
@@ -189,10 +193,7 @@ contract OracleClient is OracleAutomation, EIP712 {
         require(status == RequestStatus.Pending, OracleClientRequestNotPending(requestId, status));
         require(block.timestamp <= request.expiresAt, OracleClientRequestExpired(requestId, request.expiresAt));
         bytes32 meterId = request.meterId;
-        require(
-            reading.meterId == meterId,
-            OracleClientRequestMeterMismatch(requestId, meterId, reading.meterId)
-        );
+        require(reading.meterId == meterId, OracleClientRequestMeterMismatch(requestId, meterId, reading.meterId));
         request.status = RequestStatus.Fulfilled;
         bool accepted = _processReading(reading);
         emit EnergyDataFulfilled(requestId, meterId, msg.sender, accepted);
@@ -325,7 +326,13 @@ contract OracleClient is OracleAutomation, EIP712 {
         return
             _hashTypedDataV4(
                 keccak256(
-                    abi.encode(METER_READING_TYPEHASH, reading.meterId, reading.exportWh, reading.importWh, reading.readAt)
+                    abi.encode(
+                        METER_READING_TYPEHASH,
+                        reading.meterId,
+                        reading.exportWh,
+                        reading.importWh,
+                        reading.readAt
+                    )
                 )
             );
     }

@@ -100,7 +100,11 @@ async function deployOracleFixture() {
     await ethers.getSigners();
 
   const registry: Registry = await ethers.deployContract("Registry", [admin.address, 0]);
-  const gridToken: GridToken = await ethers.deployContract("GridToken", [await registry.getAddress(), admin.address, 0]);
+  const gridToken: GridToken = await ethers.deployContract("GridToken", [
+    await registry.getAddress(),
+    admin.address,
+    0,
+  ]);
   const market: MockClearingMarket = await ethers.deployContract("MockClearingMarket");
   const oracle: OracleClient = await ethers.deployContract("OracleClient", [
     await registry.getAddress(),
@@ -192,7 +196,7 @@ describe("OracleClient", function () {
       expect(await oracle.lastMarketCheck()).to.equal(0n);
       expect(await oracle.forwarder()).to.equal(ethers.ZeroAddress);
       expect(await oracle.creForwarder()).to.equal(ethers.ZeroAddress);
-      expect((await oracle.creWorkflow()).toArray()).to.deep.equal([ethers.ZeroHash, ethers.ZeroAddress]);
+      expect([...(await oracle.creWorkflow())]).to.deep.equal([ethers.ZeroHash, ethers.ZeroAddress]);
       expect(await oracle.METER_READING_TYPEHASH()).to.equal(
         ethers.id("MeterReading(bytes32 meterId,uint64 exportWh,uint64 importWh,uint64 readAt)"),
       );
@@ -241,13 +245,19 @@ describe("OracleClient", function () {
         const { oracle, gridToken, operator, prosumer } = await loadFixture(deployOracleFixture);
         const t = await now();
         const tx = oracle.connect(operator).submitReadings([reading(METER_A, 50_000n, 20_000n, t)]);
-        await expect(tx).to.emit(oracle, "ReadingAccepted").withArgs(METER_A, prosumer.address, t, 50_000n, 20_000n, 0n, 0n);
+        await expect(tx)
+          .to.emit(oracle, "ReadingAccepted")
+          .withArgs(METER_A, prosumer.address, t, 50_000n, 20_000n, 0n, 0n);
         await expect(tx).to.not.emit(gridToken, "Minted");
         expect(await gridToken.balanceOf(prosumer.address)).to.equal(0n);
         const state = await oracle.getMeterState(METER_A);
-        expect([state.lastReadAt, state.lastExportWh, state.lastImportWh, state.ratedPowerW, state.hasBaseline]).to.deep.equal(
-          [t, 50_000n, 20_000n, 0n, true],
-        );
+        expect([
+          state.lastReadAt,
+          state.lastExportWh,
+          state.lastImportWh,
+          state.ratedPowerW,
+          state.hasBaseline,
+        ]).to.deep.equal([t, 50_000n, 20_000n, 0n, true]);
       });
     });
 
@@ -291,7 +301,9 @@ describe("OracleClient", function () {
       it("burns nothing when the owner holds no GRID", async function () {
         const { oracle, gridToken, operator, prosumer, t0 } = await loadFixture(withBaselineFixture);
         const tx = oracle.connect(operator).submitReadings([reading(METER_A, 1_000n, 900n, t0 + 600n)]);
-        await expect(tx).to.emit(oracle, "ReadingAccepted").withArgs(METER_A, prosumer.address, t0 + 600n, 1_000n, 900n, 0n, 0n);
+        await expect(tx)
+          .to.emit(oracle, "ReadingAccepted")
+          .withArgs(METER_A, prosumer.address, t0 + 600n, 1_000n, 900n, 0n, 0n);
         await expect(tx).to.not.emit(gridToken, "Burned");
         await expect(tx).to.not.emit(gridToken, "Minted");
       });
@@ -328,7 +340,7 @@ describe("OracleClient", function () {
         await expect(oracle.connect(operator).submitReadings([r]))
           .to.emit(oracle, "ReadingRejected")
           .withArgs(r.meterId, r.readAt, reason);
-        expect((await oracle.getMeterState(r.meterId)).toArray()).to.deep.equal(before.toArray());
+        expect([...(await oracle.getMeterState(r.meterId))]).to.deep.equal([...before]);
       }
 
       it("rejects a meter that is not assigned", async function () {
@@ -350,7 +362,12 @@ describe("OracleClient", function () {
 
       it("rejects a reading from the future", async function () {
         const { oracle, operator } = await loadFixture(withBaselineFixture);
-        await expectRejected(oracle, operator, reading(METER_A, 1_100n, 500n, (await now()) + 60n), Reject.FutureReading);
+        await expectRejected(
+          oracle,
+          operator,
+          reading(METER_A, 1_100n, 500n, (await now()) + 60n),
+          Reject.FutureReading,
+        );
       });
 
       it("rejects all-ones sentinel registers, even as a baseline", async function () {
@@ -389,7 +406,11 @@ describe("OracleClient", function () {
       const t = t0 + 600n;
       const tx = oracle
         .connect(operator)
-        .submitReadings([reading(UNKNOWN_METER, 1n, 0n, t), reading(METER_A, 1_200n, 500n, t), reading(METER_B, 7n, 3n, t)]);
+        .submitReadings([
+          reading(UNKNOWN_METER, 1n, 0n, t),
+          reading(METER_A, 1_200n, 500n, t),
+          reading(METER_B, 7n, 3n, t),
+        ]);
       await expect(tx).to.emit(oracle, "ReadingRejected").withArgs(UNKNOWN_METER, t, Reject.MeterNotAssigned);
       await expect(tx)
         .to.emit(oracle, "ReadingAccepted")
@@ -521,7 +542,10 @@ describe("OracleClient", function () {
       const good = reading(METER_A, 1_100n, 500n, t0 + 60n);
       const tx = oracle
         .connect(outsider)
-        .submitSignedReadings([unsigned, good], [await sign(meterKey, domain, unsigned), await sign(meterKey, domain, good)]);
+        .submitSignedReadings(
+          [unsigned, good],
+          [await sign(meterKey, domain, unsigned), await sign(meterKey, domain, good)],
+        );
       await expect(tx).to.emit(oracle, "ReadingRejected").withArgs(METER_B, t0, Reject.MissingSigner);
       await expect(tx).to.changeTokenBalances(gridToken, [prosumer], [100n * GRID_PER_WH]);
     });
@@ -733,7 +757,9 @@ describe("OracleClient", function () {
         .withArgs(METER_A, t0, Reject.StaleReading);
       // The replaced meter starts from low registers: a baseline, no rollback and nothing minted.
       const tx = oracle.connect(operator).submitReadings([reading(METER_A, 5n, 0n, t0 + 60n)]);
-      await expect(tx).to.emit(oracle, "ReadingAccepted").withArgs(METER_A, prosumer.address, t0 + 60n, 5n, 0n, 0n, 0n);
+      await expect(tx)
+        .to.emit(oracle, "ReadingAccepted")
+        .withArgs(METER_A, prosumer.address, t0 + 60n, 5n, 0n, 0n, 0n);
       await expect(tx).to.changeTokenBalances(gridToken, [prosumer], [0n]);
       await expect(oracle.connect(operator).submitReadings([reading(METER_A, 105n, 0n, t0 + 120n)]))
         .to.emit(oracle, "ReadingAccepted")
@@ -841,7 +867,9 @@ describe("OracleClient", function () {
       const tx = oracle.connect(outsider).fundOracle({ value: 700n });
       await expect(tx).to.emit(oracle, "OracleFunded").withArgs(outsider.address, 700n, 700n);
       await expect(tx).to.changeEtherBalances([outsider, oracle], [-700n, 700n]);
-      await expect(oracle.fundOracle({ value: 300n })).to.emit(oracle, "OracleFunded").withArgs(admin.address, 300n, 1_000n);
+      await expect(oracle.fundOracle({ value: 300n }))
+        .to.emit(oracle, "OracleFunded")
+        .withArgs(admin.address, 300n, 1_000n);
       expect(await oracle.oracleBalance()).to.equal(1_000n);
       await expect(oracle.fundOracle({ value: 0n })).to.be.revertedWithCustomError(oracle, "OracleClientZeroAmount");
     });
@@ -940,21 +968,27 @@ describe("OracleClient", function () {
     describe("#checkUpkeep", function () {
       it("reports the pending work with a hint", async function () {
         const { oracle, market } = await loadFixture(deployOracleFixture);
-        expect((await oracle.checkUpkeep("0x")).toArray()).to.deep.equal([false, "0x"]);
+        expect([...(await oracle.checkUpkeep("0x"))]).to.deep.equal([false, "0x"]);
         await scripted(market, Work.Match, 7n, 10n, 10n);
-        expect((await oracle.checkUpkeep("0x")).toArray()).to.deep.equal([true, coder.encode(["uint8", "uint256"], [Work.Match, 7n])]);
+        expect([...(await oracle.checkUpkeep("0x"))]).to.deep.equal([
+          true,
+          coder.encode(["uint8", "uint256"], [Work.Match, 7n]),
+        ]);
         await scripted(market, Work.Settle, 8n, 0n, 10n);
-        expect((await oracle.checkUpkeep("0x")).toArray()).to.deep.equal([true, coder.encode(["uint8", "uint256"], [Work.Settle, 8n])]);
+        expect([...(await oracle.checkUpkeep("0x"))]).to.deep.equal([
+          true,
+          coder.encode(["uint8", "uint256"], [Work.Settle, 8n]),
+        ]);
       });
 
       it("reports nothing while automatic clearing is off or the oracle is paused", async function () {
         const { oracle, market, regulator, admin } = await loadFixture(deployOracleFixture);
         await scripted(market, Work.Match, 7n, 10n, 10n);
         await oracle.connect(regulator).setAutoMarketClearing(false);
-        expect((await oracle.checkUpkeep("0x")).toArray()).to.deep.equal([false, "0x"]);
+        expect([...(await oracle.checkUpkeep("0x"))]).to.deep.equal([false, "0x"]);
         await oracle.connect(regulator).setAutoMarketClearing(true);
         await oracle.connect(admin).pause();
-        expect((await oracle.checkUpkeep("0x")).toArray()).to.deep.equal([false, "0x"]);
+        expect([...(await oracle.checkUpkeep("0x"))]).to.deep.equal([false, "0x"]);
       });
     });
 
@@ -1097,7 +1131,9 @@ describe("OracleClient", function () {
         expect(await oracle.matchStepsPerUpkeep()).to.equal(50n);
         expect(await oracle.settleOrdersPerUpkeep()).to.equal(40n);
         await scripted(market, Work.Match, 1n, 75n, 500n);
-        await expect(oracle.connect(operator).performUpkeep("0x")).to.emit(market, "MatchCalled").withArgs(1n, 50n, false);
+        await expect(oracle.connect(operator).performUpkeep("0x"))
+          .to.emit(market, "MatchCalled")
+          .withArgs(1n, 50n, false);
         const tx = oracle.connect(operator).performUpkeep("0x");
         await expect(tx).to.emit(market, "MatchCalled").withArgs(1n, 50n, true);
         await expect(tx).to.emit(market, "SettleCalled").withArgs(1n, 40n, false);
@@ -1115,7 +1151,10 @@ describe("OracleClient", function () {
           oracle,
           "OracleClientUnchanged",
         );
-        await expect(oracle.connect(regulator).setUpkeepBatchSizes(50n, 41n)).to.emit(oracle, "UpkeepBatchSizesUpdated");
+        await expect(oracle.connect(regulator).setUpkeepBatchSizes(50n, 41n)).to.emit(
+          oracle,
+          "UpkeepBatchSizesUpdated",
+        );
       });
 
       it("#setForwarder / #setCreForwarder / #setCreWorkflow set and reject no-ops", async function () {
@@ -1137,7 +1176,7 @@ describe("OracleClient", function () {
         await expect(oracle.connect(admin).setCreWorkflow(WORKFLOW_ID, outsider.address))
           .to.emit(oracle, "CreWorkflowUpdated")
           .withArgs(WORKFLOW_ID, outsider.address);
-        expect((await oracle.creWorkflow()).toArray()).to.deep.equal([WORKFLOW_ID, outsider.address]);
+        expect([...(await oracle.creWorkflow())]).to.deep.equal([WORKFLOW_ID, outsider.address]);
         await expect(oracle.connect(admin).setCreWorkflow(WORKFLOW_ID, outsider.address)).to.be.revertedWithCustomError(
           oracle,
           "OracleClientUnchanged",
@@ -1159,7 +1198,9 @@ describe("OracleClient", function () {
       await oracle.connect(regulator).setRewardPerReading(1_000n);
       const good = reading(METER_A, 1_400n, 500n, t0 + 300n);
       const bad = reading(METER_A, 900n, 500n, t0 + 400n);
-      const tx = oracle.connect(creForwarder).onReport(metadata(WORKFLOW_ID, outsider.address), readingsReport([good, bad]));
+      const tx = oracle
+        .connect(creForwarder)
+        .onReport(metadata(WORKFLOW_ID, outsider.address), readingsReport([good, bad]));
       await expect(tx)
         .to.emit(oracle, "ReadingAccepted")
         .withArgs(METER_A, prosumer.address, good.readAt, 1_400n, 500n, 400n * GRID_PER_WH, 0n);

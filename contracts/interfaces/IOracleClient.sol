@@ -118,7 +118,12 @@ interface IOracleClient is AutomationCompatibleInterface, IReceiver {
     );
 
     /// @notice Emitted when `operator` fulfils `requestId`; `accepted` tells whether the reading passed the rules.
-    event EnergyDataFulfilled(uint256 indexed requestId, bytes32 indexed meterId, address indexed operator, bool accepted);
+    event EnergyDataFulfilled(
+        uint256 indexed requestId,
+        bytes32 indexed meterId,
+        address indexed operator,
+        bool accepted
+    );
 
     /// @notice Emitted when `account` becomes an oracle operator.
     event OracleOperatorAdded(address indexed account, address indexed by);
