@@ -1,7 +1,7 @@
 import { loadFixture, time } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { expect } from "chai";
-import { ethers } from "hardhat";
+import hre, { ethers } from "hardhat";
 
 import type {
   GridToken,
@@ -492,7 +492,10 @@ describe("OracleClient", function () {
         `      gas: 100-reading submitReadings batch ${batch!.gasUsed} → ${perReading} per reading ` +
           `(marginal ${marginal}), mint included`,
       );
-      expect(perReading <= READING_BATCH_GAS_BUDGET).to.equal(true);
+      // Instrumented coverage builds cost more gas; the budget applies to the real bytecode.
+      if (!(hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING) {
+        expect(perReading <= READING_BATCH_GAS_BUDGET).to.equal(true);
+      }
     });
   });
 
@@ -901,6 +904,16 @@ describe("OracleClient", function () {
       await expect(more).to.changeTokenBalances(gridToken, [prosumer], [70n * GRID_PER_WH]);
     });
 
+    it("pays nothing for a batch whose readings were all rejected", async function () {
+      const { oracle, regulator, operator, t0 } = await loadFixture(withBaselineFixture);
+      await oracle.fundOracle({ value: 5_000n });
+      await oracle.connect(regulator).setRewardPerReading(1_000n);
+      const tx = oracle.connect(operator).submitReadings([reading(METER_A, 1_100n, 500n, t0)]);
+      await expect(tx).to.emit(oracle, "ReadingRejected").withArgs(METER_A, t0, Reject.StaleReading);
+      await expect(tx).to.not.emit(oracle, "RewardsAccrued");
+      expect(await oracle.oracleBalance()).to.equal(5_000n);
+    });
+
     it("#withdrawRewards pays the operator, also after removal and while paused", async function () {
       const { oracle, admin, regulator, operator, t0 } = await loadFixture(withBaselineFixture);
       await oracle.fundOracle({ value: 10_000n });
@@ -1181,6 +1194,9 @@ describe("OracleClient", function () {
           oracle,
           "OracleClientUnchanged",
         );
+        await expect(oracle.connect(admin).setCreWorkflow(WORKFLOW_ID, ethers.ZeroAddress))
+          .to.emit(oracle, "CreWorkflowUpdated")
+          .withArgs(WORKFLOW_ID, ethers.ZeroAddress);
       });
     });
   });
