@@ -13,7 +13,7 @@ const DEFAULT = [
   "trading.createBuyOrder.userFirst",
   "trading.createSellOrder.steady",
   "trading.cancelOrder.buy",
-  "trading.matchOrders.dense.walk2",
+  "trading.matchOrders.dense1",
   "trading.executeTrades[fullFillBuy#1]",
   "trading.executeTrades[fullFillBuy#10]",
   "oracle.submitReadings.batch1",

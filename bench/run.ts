@@ -1,9 +1,37 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import hre from "hardhat";
-import { measure } from "./lib/measure";
 
+import { measure } from "./lib/measure";
+import { renderReport, undescribedMetrics } from "./lib/report";
+import { REPORT_PATH, SNAPSHOT_PATH, buildSnapshot, stableJson } from "./lib/snapshot";
+
+/**
+ * `npm run bench`: measures every user-facing operation, the SPEC 10 budgets and the scaling runs on the in-process
+ * network, then writes bench/gas-snapshot.json and docs/PERFORMANCE.md. With BENCH_OUT=<file> it writes only the
+ * snapshot, to that file (for CI: `BENCH_OUT=… npm run bench && BENCH_FRESH=… npm run bench:check`).
+ */
 async function main(): Promise<void> {
-  const m = await measure(hre, (line) => console.log(line));
-  console.log(JSON.stringify(m.metrics, null, 2));
-  console.log(JSON.stringify(m.scaling.map(({ upkeeps, ...r }) => ({ ...r, upkeeps: upkeeps.map((u) => u.gasUsed) })), null, 1));
+  const snapshot = buildSnapshot(hre, await measure(hre, (line) => console.log(line)));
+  const undescribed = undescribedMetrics(snapshot);
+  if (undescribed.length > 0) throw new Error(`describe these metrics in bench/lib/report.ts: ${undescribed.join(", ")}`);
+
+  const out = process.env.BENCH_OUT;
+  const write = (path: string, text: string) => {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+    console.log(`wrote ${path}`);
+  };
+  write(out ?? SNAPSHOT_PATH, stableJson(snapshot));
+  if (out === undefined) write(REPORT_PATH, renderReport(snapshot));
+
+  console.log("\nSPEC 10 budgets:");
+  for (const b of snapshot.budgets) {
+    console.log(`  ${b.pass ? "PASS" : "FAIL"}  ${b.figure.toLocaleString("en-US").padStart(11)} ≤ ${b.budget.toLocaleString("en-US").padEnd(10)} ${b.id}`);
+  }
 }
-main().catch((e) => { console.error(e); process.exit(1); });
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

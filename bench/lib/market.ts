@@ -34,6 +34,9 @@ export interface UpkeepRun {
  * and the OracleClient keeper path, plus the epoch clock.
  */
 export class Market {
+  /** Orders each account placed so far (every order transaction the benchmark builds is sent). */
+  private readonly placed = new Map<string, number>();
+
   constructor(
     private readonly chain: Chain,
     private readonly suite: Suite,
@@ -72,6 +75,7 @@ export class Market {
   // ───────────────────────────────────────── ORDERS ─────────────────────────────────────────
 
   orderTx(spec: OrderSpec): TxRequest {
+    this.count(spec.actor);
     const fn = spec.side === Side.Buy ? "createBuyOrder" : "createSellOrder";
     return {
       from: spec.actor.address,
@@ -83,6 +87,7 @@ export class Market {
 
   /** An order with an EIP-2612 permit of exactly the escrow, signed by the user's key. */
   async permitOrderTx(spec: OrderSpec): Promise<TxRequest> {
+    this.count(spec.actor);
     const { gridToken, paymentToken, addresses, trading } = this.suite;
     const price = BigInt(spec.level) * MARKET.tickSize;
     const buy = spec.side === Side.Buy;
@@ -124,6 +129,36 @@ export class Market {
       ]),
       gas: 500_000,
     };
+  }
+
+  ordersPlaced(actor: Actor): number {
+    return this.placed.get(actor.address) ?? 0;
+  }
+
+  private count(actor: Actor): void {
+    this.placed.set(actor.address, (this.placed.get(actor.address) ?? 0) + 1);
+  }
+
+  /**
+   * `count` users from `pool` whose numbers of past orders are spread evenly modulo 4 (round robin over the
+   * residues, in pool order within each). Per-user storage that packs 1, 2 or 4 entries per word then opens new
+   * words at its long-run rate in the sample, instead of at a rate set by the accidents of the users' history.
+   */
+  pickBalanced(pool: Actor[], count: number): Actor[] {
+    const buckets: Actor[][] = Array.from({ length: 4 }, () => []);
+    for (const actor of pool) buckets[this.ordersPlaced(actor) % 4].push(actor);
+    const picked: Actor[] = [];
+    for (let round = 0; picked.length < count; ++round) {
+      let took = false;
+      for (const bucket of buckets) {
+        if (round < bucket.length && picked.length < count) {
+          picked.push(bucket[round]);
+          took = true;
+        }
+      }
+      if (!took) throw new Error(`the pool has fewer than ${count} users`);
+    }
+    return picked;
   }
 
   /** Places one order alone in a block and returns its receipt and order id. */

@@ -2,7 +2,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { Signature } from "ethers";
 
 import { Campus, UserType, makeActor, meterIdOf, type Actor, type ReadingTuple } from "./actors";
-import { Chain, type Mined } from "./chain";
+import { Chain, type Mined, type TxRequest } from "./chain";
 import { deploySuite, type Suite } from "./deploy";
 import { EPOCH_SETTLED, Market, Side, type OrderSpec, type UpkeepRun } from "./market";
 import { fitLine, sum } from "./stats";
@@ -13,6 +13,8 @@ const BLOCK_GAS_LIMIT = 100_000_000;
 const POOL = 500;
 const PAYMENT_PER_USER = 1_000_000n * 10n ** 6n; // 1,000,000 USDC
 const GRID_PER_USER_WH = 150_000n; // 150 kWh
+/** Users' past order counts are spread over this many phases (see {@link Bench.history}). */
+const PHASES = 4;
 /** Scaling books: (orders, price levels). 10 orders cannot span 100 levels. */
 export const SCALING_BOOKS: [number, number][] = [
   [10, 1],
@@ -69,9 +71,10 @@ export async function measure(hre: HardhatRuntimeEnvironment, log: (line: string
   const bench = new Bench(hre, log);
   await bench.setup();
   await bench.registryAndReadings();
-  await bench.orders();
   await bench.matching();
   await bench.settlement();
+  await bench.orders();
+  await bench.history();
   await bench.scalingRuns();
   await bench.withdraw();
   return bench.result();
@@ -91,6 +94,7 @@ class Bench {
   private prosumers: Actor[] = [];
   private consumers: Actor[] = [];
   private permitUsers: Actor[] = [];
+  private novices: Actor[] = [];
   private freshBuyers: Actor[] = [];
   private readonly started = Date.now();
 
@@ -125,9 +129,10 @@ class Bench {
     this.prosumers = Array.from({ length: POOL }, (_, i) => makeActor(`p${i}`, UserType.Prosumer));
     this.consumers = Array.from({ length: POOL }, (_, i) => makeActor(`c${i}`, UserType.Consumer));
     this.permitUsers = [makeActor("permit-p", UserType.Prosumer), makeActor("permit-c", UserType.Consumer)];
+    this.novices = [makeActor("novice-p", UserType.Prosumer), makeActor("novice-c", UserType.Consumer)];
     this.freshBuyers = Array.from({ length: 11 }, (_, i) => makeActor(`fresh${i}`, UserType.Consumer));
     const funded = { gridWh: GRID_PER_USER_WH, payment: PAYMENT_PER_USER };
-    await this.campus.onboard([...this.prosumers, ...this.consumers], { ...funded, approve: true });
+    await this.campus.onboard([...this.prosumers, ...this.consumers, ...this.novices], { ...funded, approve: true });
     await this.campus.onboard(this.permitUsers, funded);
     await this.campus.onboard(this.freshBuyers, { payment: PAYMENT_PER_USER, approve: true });
     // The fee recipient (the admin) holds the payment token, as any operator account would.
@@ -136,7 +141,8 @@ class Bench {
       to: this.suite.addresses.paymentToken,
       data: this.suite.paymentToken.interface.encodeFunctionData("mint", [this.suite.admin, PAYMENT_PER_USER]),
     });
-    this.progress(`deployed and onboarded ${2 * POOL + 13} users with meters, GRID and USDC`);
+    this.progress(`deployed and onboarded ${2 * POOL + 15} users with meters, GRID and USDC`);
+
   }
 
   // ──────────────────────────────────── REGISTRY, READINGS ────────────────────────────────────
@@ -249,45 +255,62 @@ class Bench {
 
   // ───────────────────────────────────────── ORDERS ─────────────────────────────────────────
 
+  /**
+   * Order placement and cancellation in one epoch, by users who already traded in earlier epochs (the matching
+   * and settlement epochs ran first) unless the variant says otherwise. "steady" is the mean over 8 consecutive
+   * orders of one user at a price level already used in the epoch, after its first order there: per-user storage
+   * that fills up in words (e.g. a list of order ids) shows up in the mean and in "steadyMax", not by luck of phase.
+   */
   async orders(): Promise<void> {
     const [p, c] = [this.prosumers, this.consumers];
+    const [noviceSeller, noviceBuyer] = this.novices;
+    const [permitSeller, permitBuyer] = this.permitUsers;
     const epoch = this.market.enterNextEpoch();
+    const sell = (actor: Actor, level: number): OrderSpec => ({ actor, side: Side.Sell, wh: 1_000n, level });
+    const buy = (actor: Actor, level: number): OrderSpec => ({ actor, side: Side.Buy, wh: 1_000n, level });
     const placed = async (key: string, spec: OrderSpec) => {
       const { mined, orderId } = await this.market.place(spec);
       this.record(key, mined.gasUsed, mined);
       return orderId;
     };
-    const sell = (actor: Actor, level: number): OrderSpec => ({ actor, side: Side.Sell, wh: 1_000n, level });
-    const buy = (actor: Actor, level: number): OrderSpec => ({ actor, side: Side.Buy, wh: 1_000n, level });
+    const series = async (key: string, count: number, tx: () => Promise<TxRequest>) => {
+      const gas: number[] = [];
+      const ids: bigint[] = [];
+      for (let i = 0; i < count; ++i) {
+        const mined = await this.chain.exec(await tx());
+        if (i === 0) this.transactions[key] = mined.hash;
+        gas.push(mined.gasUsed);
+        ids.push(this.market.orderIdOf(mined));
+      }
+      this.record(key, sum(gas) / count);
+      this.record(`${key}Max`, Math.max(...gas));
+      return ids;
+    };
 
     await placed("trading.createSellOrder.epochFirst", sell(p[0], 1000));
     await placed("trading.createBuyOrder.sideFirst", buy(c[0], 1200));
     await placed("trading.createSellOrder.newLevel", sell(p[1], 1001));
     await placed("trading.createBuyOrder.newLevel", buy(c[1], 1201));
-    await placed("trading.createSellOrder.userFirst", sell(p[2], 1000));
-    await placed("trading.createBuyOrder.userFirst", buy(c[2], 1200));
-    const steadySell = await placed("trading.createSellOrder.steady", sell(p[2], 1000));
-    const steadyBuy = await placed("trading.createBuyOrder.steady", buy(c[2], 1200));
+    await placed("trading.createSellOrder.userFirstEver", sell(noviceSeller, 1000));
+    await placed("trading.createBuyOrder.userFirstEver", buy(noviceBuyer, 1200));
+    await this.market.place(sell(p[2], 1000));
+    await this.market.place(buy(c[2], 1200));
+    const sells = await series("trading.createSellOrder.steady", 8, async () => this.market.orderTx(sell(p[2], 1000)));
+    const buys = await series("trading.createBuyOrder.steady", 8, async () => this.market.orderTx(buy(c[2], 1200)));
 
     // Permit users never approved Trading: each order carries an EIP-2612 permit of exactly its escrow.
-    const [pp, pc] = this.permitUsers;
-    for (const [spec, name] of [
-      [sell(pp, 1000), "createSellOrderWithPermit"],
-      [buy(pc, 1200), "createBuyOrderWithPermit"],
-    ] as [OrderSpec, string][]) {
-      const first = await this.chain.exec(await this.market.permitOrderTx(spec));
-      this.record(`trading.${name}.first`, first.gasUsed, first);
-      const steady = await this.chain.exec(await this.market.permitOrderTx(spec));
-      this.record(`trading.${name}.steady`, steady.gasUsed, steady);
-    }
+    const permitFirst = async (key: string, spec: OrderSpec) => {
+      const mined = await this.chain.exec(await this.market.permitOrderTx(spec));
+      this.record(key, mined.gasUsed, mined);
+    };
+    await permitFirst("trading.createSellOrderWithPermit.userFirstEver", sell(permitSeller, 1000));
+    await permitFirst("trading.createBuyOrderWithPermit.userFirstEver", buy(permitBuyer, 1200));
+    await series("trading.createSellOrderWithPermit.steady", 8, () => this.market.permitOrderTx(sell(permitSeller, 1000)));
+    await series("trading.createBuyOrderWithPermit.steady", 8, () => this.market.permitOrderTx(buy(permitBuyer, 1200)));
 
-    // A user's 8th order in an epoch starts a new word of its per-epoch order list.
-    for (let i = 0; i < 7; ++i) await this.market.place(buy(c[3], 1200));
-    await placed("trading.createBuyOrder.userNewWord", buy(c[3], 1200));
-
-    let mined = await this.chain.exec(this.market.cancelTx(c[2], steadyBuy));
+    let mined = await this.chain.exec(this.market.cancelTx(c[2], buys[0]));
     this.record("trading.cancelOrder.buy", mined.gasUsed, mined);
-    mined = await this.chain.exec(this.market.cancelTx(p[2], steadySell));
+    mined = await this.chain.exec(this.market.cancelTx(p[2], sells[0]));
     this.record("trading.cancelOrder.sell", mined.gasUsed, mined);
 
     await this.market.closeEpoch(epoch);
@@ -321,7 +344,7 @@ class Bench {
       const { mined, levels, done } = await this.market.matchOrders(epoch, 1_000);
       if (!done) throw new Error("matching did not finish in one call");
       this.matchPoints.push({ layout: run.layout, levelsPerSide: run.perSide, levelsWalked: levels, gasUsed: mined.gasUsed });
-      this.record(`trading.matchOrders.${run.layout}.walk${levels}`, mined.gasUsed, mined);
+      this.record(`trading.matchOrders.${run.layout}${run.perSide}`, mined.gasUsed, mined);
       await this.clearDirect(epoch);
     }
     const dense = this.matchPoints.filter((m) => m.layout === "dense").map((m) => ({ x: m.levelsWalked, y: m.gasUsed }));
@@ -414,8 +437,36 @@ class Bench {
 
   // ───────────────────────────────────────── SCALING ────────────────────────────────────────
 
+  /**
+   * History, unmeasured: every pool user trades, ending with a number of past orders ≡ its index (mod 4). The
+   * scaling books then see users who traded before, whose per-user storage (e.g. order-id lists packed several ids
+   * per word) sits at every phase in equal shares: a book opens new words at the long-run rate, not at one set by
+   * the users' identical histories. The 1,000-order books take every user (all shift alike); smaller books pick
+   * users with {@link Market.pickBalanced}.
+   */
+  async history(): Promise<void> {
+    const specs: OrderSpec[] = [];
+    for (const [pool, side, level] of [
+      [this.prosumers, Side.Sell, 1000],
+      [this.consumers, Side.Buy, 1100],
+    ] as [Actor[], Side, number][]) {
+      pool.forEach((actor, k) => {
+        const past = this.market.ordersPlaced(actor);
+        let orders = (((k - past) % PHASES) + PHASES) % PHASES;
+        if (orders === 0 && past === 0) orders = PHASES;
+        for (let i = 0; i < orders; ++i) specs.push({ actor, side, wh: 100n, level });
+      });
+    }
+    const epoch = this.market.enterNextEpoch();
+    await this.market.placeMany(specs);
+    await this.market.closeEpoch(epoch);
+    await this.clearDirect(epoch);
+    this.progress(`history: ${specs.length} orders`);
+  }
+
   async scalingRuns(): Promise<void> {
-    for (const [orders, levels] of SCALING_BOOKS) {
+    const largestFirst = [...SCALING_BOOKS].sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+    for (const [orders, levels] of largestFirst) {
       const row = await this.scalingRun(orders, levels);
       this.scaling.push(row);
       const key = `scaling.o${orders}.l${levels}`;
@@ -427,6 +478,7 @@ class Bench {
       this.progress(`scaling: ${orders} orders over ${levels} levels, ${row.upkeepCalls} upkeeps`);
       if (orders === 1000 && levels === 100) this.recordUpkeepSlices(row);
     }
+    this.scaling.sort((a, b) => a.orders - b.orders || a.levels - b.levels);
     const [orders, levels] = END_TO_END_BOOK;
     this.endToEnd = await this.scalingRun(orders, levels);
     this.record("endToEnd.o200.gasPerOrder", this.endToEnd.gasPerOrder);
@@ -446,19 +498,22 @@ class Bench {
   }
 
   /**
-   * One epoch of `orders` orders (half sells, half buys, alternating, each from a distinct existing holder) over
+   * One epoch of `orders` orders (half sells, half buys, alternating, each from a distinct existing holder whose
+   * past order counts are spread evenly, see {@link Market.pickBalanced}) over
    * `levels` price levels (asks on the lower half, bids on the upper half: the book crosses everywhere, the walk
    * visits every level and nearly every order fills), cleared by the keeper path with the default batch sizes.
    */
   private async scalingRun(orders: number, levels: number): Promise<ScalingRow> {
     const perSide = Math.max(1, levels / 2);
+    const sellers = this.market.pickBalanced(this.prosumers, orders / 2);
+    const buyers = this.market.pickBalanced(this.consumers, orders / 2);
     const specs: OrderSpec[] = [];
     for (let k = 0; k < orders / 2; ++k) {
       const j = k % perSide;
       const askLevel = levels === 1 ? 1100 : 1000 + j;
       const bidLevel = levels === 1 ? 1100 : 1000 + perSide + j;
-      specs.push({ actor: this.prosumers[k], side: Side.Sell, wh: 1_000n + BigInt((k * 37) % 500), level: askLevel });
-      specs.push({ actor: this.consumers[k], side: Side.Buy, wh: 1_000n + BigInt((k * 53) % 500), level: bidLevel });
+      specs.push({ actor: sellers[k], side: Side.Sell, wh: 1_000n + BigInt((k * 37) % 500), level: askLevel });
+      specs.push({ actor: buyers[k], side: Side.Buy, wh: 1_000n + BigInt((k * 53) % 500), level: bidLevel });
     }
     const epoch = this.market.enterNextEpoch();
     const created = await this.market.placeMany(specs);
