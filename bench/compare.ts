@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import hre from "hardhat";
 
+import { formatAs } from "./lib/format";
 import { measure } from "./lib/measure";
 import { renderReport } from "./lib/report";
 import { REPORT_PATH, SNAPSHOT_PATH, TOLERANCE, buildSnapshot, readSnapshot, type Snapshot } from "./lib/snapshot";
@@ -38,18 +39,25 @@ async function main(): Promise<void> {
   } else {
     printTable(changed);
   }
-  const staleReport = !existsSync(REPORT_PATH) || readFileSync(REPORT_PATH, "utf8") !== renderReport(committed);
-  if (staleReport) console.log(`\n${REPORT_PATH} does not match ${SNAPSHOT_PATH}: run \`npm run bench\` and commit both.`);
+  const staleReport =
+    !existsSync(REPORT_PATH) ||
+    readFileSync(REPORT_PATH, "utf8") !== (await formatAs(REPORT_PATH, renderReport(committed)));
   if (failures.length > 0) {
     console.log(
       `\nFAIL: ${failures.length} figure(s) more than ${TOLERANCE * 100}% worse than ${SNAPSHOT_PATH} (or no longer measured).`,
     );
-  } else if (better.length > 0) {
-    console.log(
-      `\nPASS, with ${better.length} improved or new figure(s): run \`npm run bench\` and commit the new snapshot to lock them in.`,
-    );
   } else {
-    console.log(`\nPASS: no figure more than ${TOLERANCE * 100}% worse than the committed snapshot.`);
+    console.log(`\nNo figure is more than ${TOLERANCE * 100}% worse than the committed snapshot.`);
+  }
+  if (better.length > 0) {
+    console.log(
+      `${better.length} improved or new figure(s): run \`npm run bench\` and commit the new snapshot to lock them in.`,
+    );
+  }
+  if (staleReport) {
+    console.log(`FAIL: ${REPORT_PATH} does not match ${SNAPSHOT_PATH}: run \`npm run bench\` and commit both.`);
+  } else if (failures.length === 0) {
+    console.log("PASS");
   }
   if (failures.length > 0 || staleReport) process.exitCode = 1;
 }
@@ -70,7 +78,9 @@ function printTable(rows: Difference[]): void {
   const fmt = (x?: number) => (x === undefined ? "—" : x.toLocaleString("en-US"));
   const pct = (x?: number) => (x === undefined ? "" : `${x >= 0 ? "+" : ""}${(x * 100).toFixed(2)}%`);
   const width = Math.max(6, ...rows.map((r) => r.key.length));
-  console.log(`${"figure".padEnd(width)}  ${"committed".padStart(12)}  ${"fresh".padStart(12)}  ${"change".padStart(9)}  verdict`);
+  console.log(
+    `${"figure".padEnd(width)}  ${"committed".padStart(12)}  ${"fresh".padStart(12)}  ${"change".padStart(9)}  verdict`,
+  );
   for (const r of rows) {
     console.log(
       `${r.key.padEnd(width)}  ${fmt(r.committed).padStart(12)}  ${fmt(r.fresh).padStart(12)}  ${pct(r.change).padStart(9)}  ${r.verdict}`,

@@ -76,11 +76,15 @@ export class Market {
 
   orderTx(spec: OrderSpec): TxRequest {
     this.count(spec.actor);
-    const fn = spec.side === Side.Buy ? "createBuyOrder" : "createSellOrder";
+    const args: [bigint, bigint] = [spec.wh * WH, BigInt(spec.level) * MARKET.tickSize];
+    const { interface: trading } = this.suite.trading;
     return {
       from: spec.actor.address,
       to: this.suite.addresses.trading,
-      data: this.suite.trading.interface.encodeFunctionData(fn, [spec.wh * WH, BigInt(spec.level) * MARKET.tickSize]),
+      data:
+        spec.side === Side.Buy
+          ? trading.encodeFunctionData("createBuyOrder", args)
+          : trading.encodeFunctionData("createSellOrder", args),
       gas: 500_000,
     };
   }
@@ -96,7 +100,12 @@ export class Market {
     const domain = await token.eip712Domain();
     const signature = Signature.from(
       await spec.actor.wallet.signTypedData(
-        { name: domain.name, version: domain.version, chainId: domain.chainId, verifyingContract: domain.verifyingContract },
+        {
+          name: domain.name,
+          version: domain.version,
+          chainId: domain.chainId,
+          verifyingContract: domain.verifyingContract,
+        },
         {
           Permit: [
             { name: "owner", type: "address" },
@@ -115,18 +124,20 @@ export class Market {
         },
       ),
     );
-    const fn = buy ? "createBuyOrderWithPermit" : "createSellOrderWithPermit";
+    const args: [bigint, bigint, bigint, number, string, string] = [
+      spec.wh * WH,
+      price,
+      PERMIT_DEADLINE,
+      signature.v,
+      signature.r,
+      signature.s,
+    ];
     return {
       from: spec.actor.address,
       to: addresses.trading,
-      data: trading.interface.encodeFunctionData(fn, [
-        spec.wh * WH,
-        price,
-        PERMIT_DEADLINE,
-        signature.v,
-        signature.r,
-        signature.s,
-      ]),
+      data: buy
+        ? trading.interface.encodeFunctionData("createBuyOrderWithPermit", args)
+        : trading.interface.encodeFunctionData("createSellOrderWithPermit", args),
       gas: 500_000,
     };
   }
@@ -251,14 +262,20 @@ export class Market {
 
   async epochStatus(epoch: number): Promise<number> {
     const { trading, addresses } = this.suite;
-    const raw = await this.chain.call(addresses.trading, trading.interface.encodeFunctionData("getEpochResult", [epoch]));
+    const raw = await this.chain.call(
+      addresses.trading,
+      trading.interface.encodeFunctionData("getEpochResult", [epoch]),
+    );
     const [result] = trading.interface.decodeFunctionResult("getEpochResult", raw);
     return Number(result.status);
   }
 
   async credit(account: string, token: string): Promise<bigint> {
     const { trading, addresses } = this.suite;
-    const raw = await this.chain.call(addresses.trading, trading.interface.encodeFunctionData("credits", [account, token]));
+    const raw = await this.chain.call(
+      addresses.trading,
+      trading.interface.encodeFunctionData("credits", [account, token]),
+    );
     return AbiCoder.defaultAbiCoder().decode(["uint256"], raw)[0] as bigint;
   }
 }

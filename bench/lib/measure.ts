@@ -67,7 +67,8 @@ export interface Measurements {
  * The network must be Hardhat's in-process one: the benchmark drives its clock and mines its blocks.
  */
 export async function measure(hre: HardhatRuntimeEnvironment, log: (line: string) => void): Promise<Measurements> {
-  if (hre.network.name !== "hardhat") throw new Error("run the benchmark on the in-process network (--network hardhat)");
+  if (hre.network.name !== "hardhat")
+    throw new Error("run the benchmark on the in-process network (--network hardhat)");
   const bench = new Bench(hre, log);
   await bench.setup();
   await bench.registryAndReadings();
@@ -142,7 +143,6 @@ class Bench {
       data: this.suite.paymentToken.interface.encodeFunctionData("mint", [this.suite.admin, PAYMENT_PER_USER]),
     });
     this.progress(`deployed and onboarded ${2 * POOL + 15} users with meters, GRID and USDC`);
-
   }
 
   // ──────────────────────────────────── REGISTRY, READINGS ────────────────────────────────────
@@ -154,7 +154,13 @@ class Bench {
     const regulatorTx = (data: string) => ({ from: admin, to: addresses.registry, data, gas: 300_000 });
 
     let mined = await this.chain.exec(
-      regulatorTx(registry.interface.encodeFunctionData("registerUser", [newcomer.address, UserType.Prosumer, "Building 12, Flat 3B"])),
+      regulatorTx(
+        registry.interface.encodeFunctionData("registerUser", [
+          newcomer.address,
+          UserType.Prosumer,
+          "Building 12, Flat 3B",
+        ]),
+      ),
     );
     this.record("registry.registerUser", mined.gasUsed, mined);
     newcomer.meterId = meterIdOf("newcomer-a");
@@ -175,7 +181,9 @@ class Bench {
     // Readings: the operator's batch (single, 10, 100), the signed path and request/fulfil.
     const readings = async (actors: Actor[], exportWh: bigint, importWh: bigint): Promise<Mined> => {
       const readAt = this.chain.now() + 1;
-      return this.chain.exec(this.campus.readingsTx(actors.map((a) => this.campus.nextReading(a, exportWh, importWh, readAt))));
+      return this.chain.exec(
+        this.campus.readingsTx(actors.map((a) => this.campus.nextReading(a, exportWh, importWh, readAt))),
+      );
     };
     this.record("oracle.submitReadings.baseline", (await readings([newcomer], 0n, 0n)).gasUsed);
     this.chain.jumpTo(this.chain.now() + 900);
@@ -195,7 +203,11 @@ class Bench {
     const signed = this.consumers.slice(0, 101);
     const signers = new Map(signed.map((a) => [a.meterId!, makeActor(`${a.label}-signer`, UserType.None)]));
     await this.chain.execMany(
-      signed.map((a) => regulatorTx(registry.interface.encodeFunctionData("setMeterSigner", [a.meterId!, signers.get(a.meterId!)!.address]))),
+      signed.map((a) =>
+        regulatorTx(
+          registry.interface.encodeFunctionData("setMeterSigner", [a.meterId!, signers.get(a.meterId!)!.address]),
+        ),
+      ),
     );
     const relayer = makeActor("relayer", UserType.None);
     await this.chain.unlock([relayer.address]);
@@ -206,7 +218,12 @@ class Bench {
       const signatures: string[] = [];
       for (const reading of batch) {
         const signature = await signers.get(reading.meterId)!.wallet.signTypedData(
-          { name: domain.name, version: domain.version, chainId: domain.chainId, verifyingContract: domain.verifyingContract },
+          {
+            name: domain.name,
+            version: domain.version,
+            chainId: domain.chainId,
+            verifyingContract: domain.verifyingContract,
+          },
           {
             MeterReading: [
               { name: "meterId", type: "bytes32" },
@@ -227,7 +244,10 @@ class Bench {
       });
     };
     this.record("oracle.submitSignedReadings.batch1", (await signedBatch(signed.slice(0, 1))).gasUsed);
-    this.record("oracle.submitSignedReadings.batch100.perReading", (await signedBatch(signed.slice(1, 101))).gasUsed / 100);
+    this.record(
+      "oracle.submitSignedReadings.batch100.perReading",
+      (await signedBatch(signed.slice(1, 101))).gasUsed / 100,
+    );
 
     // Request / fulfil: the meter's owner asks, the operator answers.
     const owner = this.consumers[101];
@@ -238,7 +258,9 @@ class Bench {
       gas: 300_000,
     });
     this.record("oracle.requestEnergyData", mined.gasUsed, mined);
-    const requested = mined.logs.map((l) => oracleClient.interface.parseLog(l)).find((l) => l?.name === "EnergyDataRequested");
+    const requested = mined.logs
+      .map((l) => oracleClient.interface.parseLog(l))
+      .find((l) => l?.name === "EnergyDataRequested");
     const readAt = this.chain.now() + 1;
     mined = await this.chain.exec({
       from: admin,
@@ -305,7 +327,9 @@ class Bench {
     };
     await permitFirst("trading.createSellOrderWithPermit.userFirstEver", sell(permitSeller, 1000));
     await permitFirst("trading.createBuyOrderWithPermit.userFirstEver", buy(permitBuyer, 1200));
-    await series("trading.createSellOrderWithPermit.steady", 8, () => this.market.permitOrderTx(sell(permitSeller, 1000)));
+    await series("trading.createSellOrderWithPermit.steady", 8, () =>
+      this.market.permitOrderTx(sell(permitSeller, 1000)),
+    );
     await series("trading.createBuyOrderWithPermit.steady", 8, () => this.market.permitOrderTx(buy(permitBuyer, 1200)));
 
     let mined = await this.chain.exec(this.market.cancelTx(c[2], buys[0]));
@@ -322,7 +346,12 @@ class Bench {
 
   /** Fully crossing books (every bid above every ask, 1 kWh per level): the walk visits every level. */
   async matching(): Promise<void> {
-    const runs: { layout: MatchPoint["layout"]; perSide: number; askLevel: (k: number) => number; bidLevel: (k: number) => number }[] = [
+    const runs: {
+      layout: MatchPoint["layout"];
+      perSide: number;
+      askLevel: (k: number) => number;
+      bidLevel: (k: number) => number;
+    }[] = [
       ...[1, 10, 100].map((n) => ({
         layout: "dense" as const,
         perSide: n,
@@ -343,11 +372,18 @@ class Bench {
       await this.market.closeEpoch(epoch);
       const { mined, levels, done } = await this.market.matchOrders(epoch, 1_000);
       if (!done) throw new Error("matching did not finish in one call");
-      this.matchPoints.push({ layout: run.layout, levelsPerSide: run.perSide, levelsWalked: levels, gasUsed: mined.gasUsed });
+      this.matchPoints.push({
+        layout: run.layout,
+        levelsPerSide: run.perSide,
+        levelsWalked: levels,
+        gasUsed: mined.gasUsed,
+      });
       this.record(`trading.matchOrders.${run.layout}${run.perSide}`, mined.gasUsed, mined);
       await this.clearDirect(epoch);
     }
-    const dense = this.matchPoints.filter((m) => m.layout === "dense").map((m) => ({ x: m.levelsWalked, y: m.gasUsed }));
+    const dense = this.matchPoints
+      .filter((m) => m.layout === "dense")
+      .map((m) => ({ x: m.levelsWalked, y: m.gasUsed }));
     const fit = fitLine(dense);
     this.record("trading.matchOrders.fixed", fit.fixed);
     this.record("trading.matchOrders.perLevel", fit.slope);
@@ -374,13 +410,33 @@ class Bench {
     };
 
     // Epoch 1 — b* = a* = 11.00 cents; the buy margin is partly filled.
-    add("fullFillBuyFirstTimeHolder", fresh.map((a) => order(a, Side.Buy, 1_000n, 1200)), [1, 10]);
-    add("fullFillBuy", c.slice(0, 11).map((a) => order(a, Side.Buy, 1_000n, 1200)), [1, 10]);
-    add("fullFillSell", p.slice(0, 22).map((a) => order(a, Side.Sell, 1_000n, 1000)), [1, 10, 11]);
+    add(
+      "fullFillBuyFirstTimeHolder",
+      fresh.map((a) => order(a, Side.Buy, 1_000n, 1200)),
+      [1, 10],
+    );
+    add(
+      "fullFillBuy",
+      c.slice(0, 11).map((a) => order(a, Side.Buy, 1_000n, 1200)),
+      [1, 10],
+    );
+    add(
+      "fullFillSell",
+      p.slice(0, 22).map((a) => order(a, Side.Sell, 1_000n, 1000)),
+      [1, 10, 11],
+    );
     add("partialFillBuy", [order(c[11], Side.Buy, 2_000n, 1100)], [1]);
     add("marginSell", [order(p[22], Side.Sell, 1_000n, 1100)], [1]);
-    add("unfilledBuy", c.slice(12, 23).map((a) => order(a, Side.Buy, 1_000n, 1100)), [1, 10]);
-    add("unfilledSell", p.slice(23, 34).map((a) => order(a, Side.Sell, 1_000n, 1300)), [1, 10]);
+    add(
+      "unfilledBuy",
+      c.slice(12, 23).map((a) => order(a, Side.Buy, 1_000n, 1100)),
+      [1, 10],
+    );
+    add(
+      "unfilledSell",
+      p.slice(23, 34).map((a) => order(a, Side.Sell, 1_000n, 1300)),
+      [1, 10],
+    );
     add("unfilledSellAndClose", [order(p[34], Side.Sell, 1_000n, 1300)], [1]);
     const first = await this.settleEpoch(plan, slices);
 
@@ -402,10 +458,14 @@ class Bench {
     // Epoch 2 — the mirror image: the sell margin is partly filled.
     plan.length = 0;
     slices.length = 0;
-    add("crossing", [
-      ...c.slice(0, 22).map((a) => order(a, Side.Buy, 1_000n, 1200)),
-      ...p.slice(0, 22).map((a) => order(a, Side.Sell, 1_000n, 1000)),
-    ], [44]);
+    add(
+      "crossing",
+      [
+        ...c.slice(0, 22).map((a) => order(a, Side.Buy, 1_000n, 1200)),
+        ...p.slice(0, 22).map((a) => order(a, Side.Sell, 1_000n, 1000)),
+      ],
+      [44],
+    );
     add("partialFillSell", [order(p[22], Side.Sell, 2_000n, 1100)], [1]);
     add("marginBuy", [order(c[22], Side.Buy, 1_000n, 1100)], [1]);
     add("unfilledBuyAndClose", [order(c[23], Side.Buy, 1_000n, 900)], [1]);
@@ -415,7 +475,10 @@ class Bench {
   }
 
   /** Places `plan` in a fresh epoch, matches it, settles it slice by slice; returns gas per `what#orders`. */
-  private async settleEpoch(plan: OrderSpec[], slices: { what: string; orders: number }[]): Promise<Map<string, number>> {
+  private async settleEpoch(
+    plan: OrderSpec[],
+    slices: { what: string; orders: number }[],
+  ): Promise<Map<string, number>> {
     if (sum(slices.map((s) => s.orders)) !== plan.length) throw new Error("slices do not cover the epoch");
     const epoch = this.market.enterNextEpoch();
     await this.market.placeMany(plan);
@@ -555,7 +618,7 @@ class Bench {
   // ───────────────────────────────────────── HELPERS ────────────────────────────────────────
 
   private async clearDirect(epoch: number): Promise<void> {
-    for (let status = await this.market.epochStatus(epoch); status !== EPOCH_SETTLED; ) {
+    for (let status = await this.market.epochStatus(epoch); status !== EPOCH_SETTLED;) {
       if (status === 4) await this.market.executeTrades(epoch, 150);
       else await this.market.matchOrders(epoch, 1_000);
       status = await this.market.epochStatus(epoch);

@@ -1,4 +1,10 @@
-import { CONTRACT_SIZE_LIMIT, INITCODE_SIZE_LIMIT, TOLERANCE, type Snapshot, type SnapshotScalingRow } from "./snapshot";
+import {
+  CONTRACT_SIZE_LIMIT,
+  INITCODE_SIZE_LIMIT,
+  TOLERANCE,
+  type Snapshot,
+  type SnapshotScalingRow,
+} from "./snapshot";
 
 /** What each single-operation metric is, in the order the report lists them. Scaling and bytecode rows are generated. */
 export const OPERATIONS: { section: string; rows: [key: string, operation: string, conditions: string][] }[] = [
@@ -14,15 +20,39 @@ export const OPERATIONS: { section: string; rows: [key: string, operation: strin
   {
     section: "Meter readings (OracleClient)",
     rows: [
-      ["oracle.submitReadings.baseline", "`submitReadings`, 1 reading", "a meter's first reading: baseline only, nothing minted"],
+      [
+        "oracle.submitReadings.baseline",
+        "`submitReadings`, 1 reading",
+        "a meter's first reading: baseline only, nothing minted",
+      ],
       ["oracle.submitReadings.firstMint", "`submitReadings`, 1 reading", "mints to an owner holding no GRID yet"],
       ["oracle.submitReadings.batch1", "`submitReadings`, batch of 1", "mint to an existing holder"],
-      ["oracle.submitReadings.batch10.perReading", "`submitReadings`, batch of 10, per reading", "10 meters, mint to existing holders"],
-      ["oracle.submitReadings.batch100.perReading", "`submitReadings`, batch of 100, per reading", "100 meters, mint to existing holders"],
+      [
+        "oracle.submitReadings.batch10.perReading",
+        "`submitReadings`, batch of 10, per reading",
+        "10 meters, mint to existing holders",
+      ],
+      [
+        "oracle.submitReadings.batch100.perReading",
+        "`submitReadings`, batch of 100, per reading",
+        "100 meters, mint to existing holders",
+      ],
       ["oracle.submitReadings.batch100.total", "`submitReadings`, batch of 100, whole transaction", "as above"],
-      ["oracle.submitReadings.batch100MintAndBurn.perReading", "`submitReadings`, batch of 100, per reading", "export and import both grew: a mint and a burn each"],
-      ["oracle.submitSignedReadings.batch1", "`submitSignedReadings`, batch of 1", "EIP-712 signature by the meter's key, relayed by a non-operator"],
-      ["oracle.submitSignedReadings.batch100.perReading", "`submitSignedReadings`, batch of 100, per reading", "as above, 100 meters with 100 keys"],
+      [
+        "oracle.submitReadings.batch100MintAndBurn.perReading",
+        "`submitReadings`, batch of 100, per reading",
+        "export and import both grew: a mint and a burn each",
+      ],
+      [
+        "oracle.submitSignedReadings.batch1",
+        "`submitSignedReadings`, batch of 1",
+        "EIP-712 signature by the meter's key, relayed by a non-operator",
+      ],
+      [
+        "oracle.submitSignedReadings.batch100.perReading",
+        "`submitSignedReadings`, batch of 100, per reading",
+        "as above, 100 meters with 100 keys",
+      ],
       ["oracle.requestEnergyData", "`requestEnergyData`", "by the meter's owner"],
       ["oracle.fulfillEnergyData", "`fulfillEnergyData`", "by an oracle operator, mint to an existing holder"],
     ],
@@ -30,22 +60,62 @@ export const OPERATIONS: { section: string; rows: [key: string, operation: strin
   {
     section: "Orders (Trading)",
     rows: [
-      ["trading.createSellOrder.epochFirst", "`createSellOrder`", "first order of the epoch: opens and queues it, first ask level"],
+      [
+        "trading.createSellOrder.epochFirst",
+        "`createSellOrder`",
+        "first order of the epoch: opens and queues it, first ask level",
+      ],
       ["trading.createBuyOrder.sideFirst", "`createBuyOrder`", "first bid of the epoch"],
       ["trading.createSellOrder.newLevel", "`createSellOrder`", "a price level not yet used in the epoch"],
       ["trading.createBuyOrder.newLevel", "`createBuyOrder`", "a price level not yet used in the epoch"],
       ["trading.createSellOrder.userFirstEver", "`createSellOrder`", "the user's first order ever (level used)"],
       ["trading.createBuyOrder.userFirstEver", "`createBuyOrder`", "the user's first order ever (level used)"],
-      ["trading.createSellOrder.steady", "`createSellOrder`, **steady state**", "mean of 8 consecutive orders: existing holder, level used, user already has an order in the epoch"],
-      ["trading.createSellOrder.steadyMax", "`createSellOrder`, steady state, most expensive", "the costliest of those 8"],
+      [
+        "trading.createSellOrder.steady",
+        "`createSellOrder`, **steady state**",
+        "mean of 8 consecutive orders: existing holder, level used, user already has an order in the epoch",
+      ],
+      [
+        "trading.createSellOrder.steadyMax",
+        "`createSellOrder`, steady state, most expensive",
+        "the costliest of those 8",
+      ],
       ["trading.createBuyOrder.steady", "`createBuyOrder`, **steady state**", "mean of 8 consecutive orders, as above"],
-      ["trading.createBuyOrder.steadyMax", "`createBuyOrder`, steady state, most expensive", "the costliest of those 8"],
-      ["trading.createSellOrderWithPermit.userFirstEver", "`createSellOrderWithPermit`", "the user's first order and first permit"],
-      ["trading.createSellOrderWithPermit.steady", "`createSellOrderWithPermit`, steady state", "mean of 8 consecutive orders, permit of exactly the escrow"],
-      ["trading.createSellOrderWithPermit.steadyMax", "`createSellOrderWithPermit`, steady state, most expensive", "the costliest of those 8"],
-      ["trading.createBuyOrderWithPermit.userFirstEver", "`createBuyOrderWithPermit`", "the user's first order and first permit"],
-      ["trading.createBuyOrderWithPermit.steady", "`createBuyOrderWithPermit`, steady state", "mean of 8 consecutive orders, permit of exactly the escrow"],
-      ["trading.createBuyOrderWithPermit.steadyMax", "`createBuyOrderWithPermit`, steady state, most expensive", "the costliest of those 8"],
+      [
+        "trading.createBuyOrder.steadyMax",
+        "`createBuyOrder`, steady state, most expensive",
+        "the costliest of those 8",
+      ],
+      [
+        "trading.createSellOrderWithPermit.userFirstEver",
+        "`createSellOrderWithPermit`",
+        "the user's first order and first permit",
+      ],
+      [
+        "trading.createSellOrderWithPermit.steady",
+        "`createSellOrderWithPermit`, steady state",
+        "mean of 8 consecutive orders, permit of exactly the escrow",
+      ],
+      [
+        "trading.createSellOrderWithPermit.steadyMax",
+        "`createSellOrderWithPermit`, steady state, most expensive",
+        "the costliest of those 8",
+      ],
+      [
+        "trading.createBuyOrderWithPermit.userFirstEver",
+        "`createBuyOrderWithPermit`",
+        "the user's first order and first permit",
+      ],
+      [
+        "trading.createBuyOrderWithPermit.steady",
+        "`createBuyOrderWithPermit`, steady state",
+        "mean of 8 consecutive orders, permit of exactly the escrow",
+      ],
+      [
+        "trading.createBuyOrderWithPermit.steadyMax",
+        "`createBuyOrderWithPermit`, steady state, most expensive",
+        "the costliest of those 8",
+      ],
       ["trading.cancelOrder.buy", "`cancelOrder`, buy", "level keeps other orders, refund to an existing holder"],
       ["trading.cancelOrder.sell", "`cancelOrder`, sell", "as above"],
     ],
@@ -53,44 +123,95 @@ export const OPERATIONS: { section: string; rows: [key: string, operation: strin
   {
     section: "Clearing: price discovery",
     rows: [
-      ["trading.matchOrders.dense1", "`matchOrders`, 1 + 1 levels", "one call by a keeper account, fully crossing book"],
+      [
+        "trading.matchOrders.dense1",
+        "`matchOrders`, 1 + 1 levels",
+        "one call by a keeper account, fully crossing book",
+      ],
       ["trading.matchOrders.dense10", "`matchOrders`, 10 + 10 levels", "adjacent levels"],
       ["trading.matchOrders.dense100", "`matchOrders`, 100 + 100 levels", "adjacent levels"],
-      ["trading.matchOrders.spread100", "`matchOrders`, 100 + 100 levels", "levels 50 ticks apart over the whole price range"],
-      ["trading.matchOrders.fixed", "`matchOrders`, fixed part", "least-squares intercept over the adjacent-level walks (21,000 intrinsic included)"],
+      [
+        "trading.matchOrders.spread100",
+        "`matchOrders`, 100 + 100 levels",
+        "levels 50 ticks apart over the whole price range",
+      ],
+      [
+        "trading.matchOrders.fixed",
+        "`matchOrders`, fixed part",
+        "least-squares intercept over the adjacent-level walks (21,000 intrinsic included)",
+      ],
       ["trading.matchOrders.perLevel", "`matchOrders`, per level walked", "least-squares slope, adjacent levels"],
-      ["trading.matchOrders.perLevelSpread", "`matchOrders`, per level walked", "spread levels, over the fitted fixed part"],
+      [
+        "trading.matchOrders.perLevelSpread",
+        "`matchOrders`, per level walked",
+        "spread levels, over the fitted fixed part",
+      ],
     ],
   },
   {
     section: "Clearing: settlement (marginal cost per order in an `executeTrades` batch)",
     rows: [
-      ["trading.executeTrades.fixed", "`executeTrades`, fixed part of a call", "what a 1-order call costs beyond its order (intrinsic included)"],
-      ["trading.executeTrades.fullFillBuy", "full fill, buy", "buyer above the clearing price: GRID delivered and the price difference refunded"],
+      [
+        "trading.executeTrades.fixed",
+        "`executeTrades`, fixed part of a call",
+        "what a 1-order call costs beyond its order (intrinsic included)",
+      ],
+      [
+        "trading.executeTrades.fullFillBuy",
+        "full fill, buy",
+        "buyer above the clearing price: GRID delivered and the price difference refunded",
+      ],
       ["trading.executeTrades.fullFillSell", "full fill, sell", "payment delivered"],
-      ["trading.executeTrades.partialFillBuy", "partial fill, buy", "at the margin: GRID delivered, unfilled escrow refunded"],
-      ["trading.executeTrades.partialFillSell", "partial fill, sell", "at the margin: payment delivered, unfilled GRID refunded"],
+      [
+        "trading.executeTrades.partialFillBuy",
+        "partial fill, buy",
+        "at the margin: GRID delivered, unfilled escrow refunded",
+      ],
+      [
+        "trading.executeTrades.partialFillSell",
+        "partial fill, sell",
+        "at the margin: payment delivered, unfilled GRID refunded",
+      ],
       ["trading.executeTrades.unfilledBuy", "unfilled, buy", "whole escrow refunded"],
       ["trading.executeTrades.unfilledSell", "unfilled, sell", "whole GRID refunded"],
-      ["trading.executeTrades.fullFillBuy.firstTimeHolder", "full fill, buy, first-time GRID holder", "the buyer's GRID balance was zero"],
+      [
+        "trading.executeTrades.fullFillBuy.firstTimeHolder",
+        "full fill, buy, first-time GRID holder",
+        "the buyer's GRID balance was zero",
+      ],
       ["trading.executeTrades.epochClose", "closing the epoch", "extra cost of the call that settles the last order"],
     ],
   },
   {
     section: "Keeper (`OracleClient.performUpkeep`, default batch sizes, 1,000 orders over 100 levels)",
     rows: [
-      ["oracle.performUpkeep.matchThenSettle", "first call", "whole price discovery, then settlement with the gas left"],
+      [
+        "oracle.performUpkeep.matchThenSettle",
+        "first call",
+        "whole price discovery, then settlement with the gas left",
+      ],
       ["oracle.performUpkeep.settle100", "a settlement call", "100 orders"],
       ["oracle.performUpkeep.settleLast", "the last call", "the remaining orders and the epoch close"],
     ],
   },
   {
     section: "Credits",
-    rows: [["trading.withdraw", "`withdraw`", "the fee recipient withdraws rounding remainders (payment token, existing holder)"]],
+    rows: [
+      [
+        "trading.withdraw",
+        "`withdraw`",
+        "the fee recipient withdraws rounding remainders (payment token, existing holder)",
+      ],
+    ],
   },
 ];
 
 const n = (x: number) => x.toLocaleString("en-US");
+/** A number with a typographic minus; `digits` fixes the decimals. */
+const signed = (x: number, digits?: number) => {
+  const text = digits === undefined ? n(Math.abs(x)) : Math.abs(x).toFixed(digits);
+  return x < 0 ? `−${text}` : text;
+};
 
 /** The whole docs/PERFORMANCE.md, generated from a snapshot only (so the page always matches the JSON). */
 export function renderReport(s: Snapshot): string {
@@ -138,13 +259,13 @@ export function renderReport(s: Snapshot): string {
     ["Requirement", "Figure", "Budget", "Margin", "Result", "Conditions"],
     s.budgets.map((b) => {
       const unit = b.unit === "gas" ? "" : b.unit === "%" ? "%" : ` ${b.unit}`;
-      const margin = b.budget - b.figure;
-      const pct = b.unit === "%" ? "" : ` (${((margin / b.budget) * 100).toFixed(1)}%)`;
+      const margin = Math.round((b.budget - b.figure) * 100) / 100;
+      const pct = b.unit === "%" ? "" : ` (${signed((margin / b.budget) * 100, 1)}%)`;
       return [
         b.requirement,
-        `${n(b.figure)}${unit}`,
+        `${signed(b.figure)}${unit}`,
         `≤ ${n(b.budget)}${unit}`,
-        `${margin >= 0 ? "" : "−"}${n(Math.abs(Math.round(margin * 100) / 100))}${unit}${pct}`,
+        `${signed(margin)}${unit}${pct}`,
         b.pass ? "PASS" : "**FAIL**",
         b.note,
       ];
@@ -190,7 +311,16 @@ export function renderReport(s: Snapshot): string {
     r.largestUpkeep,
   ];
   table(
-    ["Orders", "Levels", "Total gas", "Gas per order", "Create per order", "Clearing per order", "`performUpkeep` calls", "Largest call"],
+    [
+      "Orders",
+      "Levels",
+      "Total gas",
+      "Gas per order",
+      "Create per order",
+      "Clearing per order",
+      "`performUpkeep` calls",
+      "Largest call",
+    ],
     [...s.scaling.map((r) => scalingRow(r)), scalingRow(s.endToEnd, `${n(s.endToEnd.orders)} (end to end)`)],
     ["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"],
   );
@@ -212,8 +342,8 @@ export function renderReport(s: Snapshot): string {
       f.levels,
       f.orders.map(n).join(" / "),
       f.gasPerOrder.map(n).join(" / "),
-      `${(f.spread * 100).toFixed(2)}%`,
-      `${(f.growth * 100).toFixed(2)}%`,
+      `${signed(f.spread * 100, 2)}%`,
+      `${signed(f.growth * 100, 2)}%`,
     ]),
     ["---:", "---", "---", "---:", "---:"],
   );
@@ -232,7 +362,9 @@ export function renderReport(s: Snapshot): string {
 
   line("## Reproducing");
   line();
-  line("- `npm run bench` re-measures everything (about a minute on two cores) and rewrites `bench/gas-snapshot.json` and this page.");
+  line(
+    "- `npm run bench` re-measures everything (about a minute on two cores) and rewrites `bench/gas-snapshot.json` and this page.",
+  );
   line(
     `- \`npm run bench:check\` re-measures and compares with the committed snapshot: any figure more than ${TOLERANCE * 100}% worse fails, improvements pass with a reminder to commit a new snapshot.`,
   );

@@ -59,10 +59,15 @@ export function buildSnapshot(hre: HardhatRuntimeEnvironment, m: Measurements): 
     settlementSlices: m.settlementSlices,
     scaling,
     endToEnd: strip(m.endToEnd),
-    flatness: flatness(scaling),
+    flatness: [],
   };
-  snapshot.budgets = evaluateBudgets(snapshot);
-  return snapshot;
+  return derive(snapshot);
+}
+
+/** Recomputes the derived parts (flatness, budget verdicts) from the measured ones. */
+export function derive(snapshot: Snapshot): Snapshot {
+  const flat = { ...snapshot, flatness: flatness(snapshot.scaling) };
+  return { ...flat, budgets: evaluateBudgets(flat) };
 }
 
 /** Gas per order across book sizes at each level count: spread = max/min − 1, growth = largest/smallest book − 1. */
@@ -116,7 +121,14 @@ function evaluateBudgets(s: Snapshot): BudgetRow[] {
     "gas",
     "escrow returned to an existing holder; worse side",
   );
-  add("matchOrders.perLevel", "`matchOrders`, per price level walked", g("trading.matchOrders.perLevel"), 15_000, "gas", "least-squares slope over walks of 2, 20 and 200 adjacent levels");
+  add(
+    "matchOrders.perLevel",
+    "`matchOrders`, per price level walked",
+    g("trading.matchOrders.perLevel"),
+    15_000,
+    "gas",
+    "least-squares slope over walks of 2, 20 and 200 adjacent levels",
+  );
   add(
     "matchOrders.perLevelSpread",
     "`matchOrders`, per price level walked, levels spread over the whole price range",
@@ -125,7 +137,14 @@ function evaluateBudgets(s: Snapshot): BudgetRow[] {
     "gas",
     "200 levels 50 ticks apart, fixed part as fitted",
   );
-  add("matchOrders.fixed", "`matchOrders`, fixed part", g("trading.matchOrders.fixed"), 40_000, "gas", "intercept of the fit, including the 21,000 intrinsic gas of the transaction");
+  add(
+    "matchOrders.fixed",
+    "`matchOrders`, fixed part",
+    g("trading.matchOrders.fixed"),
+    40_000,
+    "gas",
+    "intercept of the fit, including the 21,000 intrinsic gas of the transaction",
+  );
   add(
     "executeTrades.fullFill",
     "`executeTrades`, per settled order, full fill",
@@ -138,14 +157,9 @@ function evaluateBudgets(s: Snapshot): BudgetRow[] {
     "executeTrades.worst",
     "`executeTrades`, per settled order, worst case (partial fill with refund)",
     Math.max(
-      ...[
-        "fullFillBuy",
-        "fullFillSell",
-        "partialFillBuy",
-        "partialFillSell",
-        "unfilledBuy",
-        "unfilledSell",
-      ].map((k) => g(`trading.executeTrades.${k}`)),
+      ...["fullFillBuy", "fullFillSell", "partialFillBuy", "partialFillSell", "unfilledBuy", "unfilledSell"].map((k) =>
+        g(`trading.executeTrades.${k}`),
+      ),
     ),
     50_000,
     "gas",
@@ -185,6 +199,10 @@ function evaluateBudgets(s: Snapshot): BudgetRow[] {
     "each call sent with a 5,000,000 gas limit",
   );
   const worstSpread = Math.max(...s.flatness.map((f) => f.spread));
+  // The largest rise of gas per order from a smaller to a larger book at the same number of levels.
+  const rises = s.flatness.flatMap((f) =>
+    f.gasPerOrder.flatMap((small, i) => f.gasPerOrder.slice(i + 1).map((large) => large / small - 1)),
+  );
   add(
     "flatness",
     "gas per order from 10 to 1,000 orders per epoch, flat within 5%",
@@ -192,6 +210,14 @@ function evaluateBudgets(s: Snapshot): BudgetRow[] {
     5,
     "%",
     "largest (max/min − 1) over the book sizes measured at 1, 10 and 100 levels; see the scaling section",
+  );
+  add(
+    "flatness.growth",
+    "supplementary: no cost grows with the book — largest rise of gas per order from a smaller to a larger book",
+    round2(Math.max(...rises) * 100),
+    5,
+    "%",
+    "over every pair of book sizes at 1, 10 and 100 levels; negative: larger books are cheaper per order",
   );
   return rows;
 }

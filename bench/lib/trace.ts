@@ -63,7 +63,11 @@ export async function breakdown(chain: Chain, hash: string, labels: Record<strin
     if (CALLS.has(log.op) && next !== undefined && next.depth > log.depth) {
       // Own cost = gas before the call − gas after it returns − what the callee consumed.
       const word = log.stack![log.stack!.length - 2];
-      const target = "0x" + BigInt(word.startsWith("0x") ? word : `0x${word}`).toString(16).padStart(40, "0");
+      const target =
+        "0x" +
+        BigInt(word.startsWith("0x") ? word : `0x${word}`)
+          .toString(16)
+          .padStart(40, "0");
       frames.push(log.op === "DELEGATECALL" ? contract : name(target));
       let j = i + 1;
       while (j < logs.length && logs[j].depth > log.depth) ++j;
@@ -78,7 +82,7 @@ export async function breakdown(chain: Chain, hash: string, labels: Record<strin
       own = log.gasCost;
     }
     executed += own;
-    const unit = BY_COST.has(log.op) ? (log.op === "SSTORE" ? SSTORE_KINDS[own] ?? `${own}` : `${own}`) : "";
+    const unit = BY_COST.has(log.op) ? (log.op === "SSTORE" ? (SSTORE_KINDS[own] ?? `${own}`) : `${own}`) : "";
     const what = BY_COST.has(log.op) ? `${log.op} ${log.op === "SSTORE" ? unit : `@${unit}`}` : log.op;
     const key = `${contract}|${what}`;
     const row = totals.get(key) ?? { contract, what, count: 0, gas: 0 };
@@ -100,6 +104,7 @@ export function formatBreakdown(title: string, b: Breakdown, top = 25): string {
   }
   const rest = new Map<string, number>();
   for (const row of b.rows.slice(top)) rest.set(row.contract, (rest.get(row.contract) ?? 0) + row.gas);
-  for (const [contract, gas] of rest) lines.push(`  ${String(gas).padStart(8)}  ${contract.padEnd(13)} (other opcodes)`);
+  for (const [contract, gas] of rest)
+    lines.push(`  ${String(gas).padStart(8)}  ${contract.padEnd(13)} (other opcodes)`);
   return lines.join("\n");
 }
