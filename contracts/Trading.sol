@@ -110,13 +110,21 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
         uint48 adminDelay
     ) AccessControlDefaultAdminRules(adminDelay, admin) {
         require(
-            address(registry_) != address(0) && address(gridToken_) != address(0) && address(paymentToken_) != address(0),
+            address(registry_) != address(0) &&
+                address(gridToken_) != address(0) &&
+                address(paymentToken_) != address(0),
             TradingZeroAddress()
         );
         require(epochLength_ >= 60 && epochLength_ <= 1 days, TradingInvalidEpochConfig(genesis_, epochLength_));
         if (genesis_ == 0) genesis_ = block.timestamp - (block.timestamp % epochLength_);
         require(genesis_ <= block.timestamp, TradingInvalidEpochConfig(genesis_, epochLength_));
-        (REGISTRY, GRID, PAYMENT, GENESIS, EPOCH_LENGTH) = (registry_, gridToken_, paymentToken_, genesis_, epochLength_);
+        (REGISTRY, GRID, PAYMENT, GENESIS, EPOCH_LENGTH) = (
+            registry_,
+            gridToken_,
+            paymentToken_,
+            genesis_,
+            epochLength_
+        );
         _setPriceRules(params.tickSize, params.maxPrice);
         _setMinOrderAmount(params.minOrderAmount);
         _setMaxOrdersPerUser(params.maxOrdersPerUser);
@@ -234,9 +242,7 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
         Auction.Book storage book = _books[epoch];
         book.depth[Auction.key(uint256(order.side), order.level)] -= order.amountWh;
         bool buy = order.side == Side.Buy;
-        uint256 refund = buy
-            ? Settlement.buyerCost(order.amountWh, order.level * book.tickSize)
-            : order.amountWh * WH;
+        uint256 refund = buy ? Settlement.buyerCost(order.amountWh, order.level * book.tickSize) : order.amountWh * WH;
         emit OrderCancelled(orderId, epoch, msg.sender, refund);
         (buy ? PAYMENT : GRID).safeTransfer(msg.sender, refund);
     }
@@ -404,7 +410,11 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
             if (stored.status == OrderStatus.Open) _settleOrder(stored, orderId, st, payouts[seq - first]);
         }
         // Margins fit 64 bits (see Auction.start); payments fit 128 bits (2^96 per order, 2^32 orders).
-        (book.settled, book.bidMarginLeft, book.askMarginLeft) = (uint32(last), uint64(st.bidMargin), uint64(st.askMargin));
+        (book.settled, book.bidMarginLeft, book.askMarginLeft) = (
+            uint32(last),
+            uint64(st.bidMargin),
+            uint64(st.askMargin)
+        );
         (book.paidIn, book.paidOut) = (uint128(st.paidIn), uint128(st.paidOut));
     }
 
@@ -535,7 +545,8 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
     function _status(Auction.Book storage book, uint256 epoch) private view returns (EpochStatus) {
         Auction.Phase phase = book.phase;
         if (phase == Auction.Phase.None) return EpochStatus.Empty;
-        if (phase == Auction.Phase.Open) return block.timestamp < epochEnd(epoch) ? EpochStatus.Open : EpochStatus.Closed;
+        if (phase == Auction.Phase.Open)
+            return block.timestamp < epochEnd(epoch) ? EpochStatus.Open : EpochStatus.Closed;
         // Matching, Settling and Settled map one to one (Phase 2..4 → EpochStatus 3..5).
         return EpochStatus(uint8(phase) + 1);
     }
