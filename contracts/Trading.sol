@@ -221,10 +221,15 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         Auction.Book storage book = _books[epoch];
         require(book.phase == Auction.Phase.Settling, TradingInvalidEpochStatus(epoch, _status(book, epoch)));
 
-        uint256 first = book.settled + 1;
-        uint256 last = first + maxOrders - 1;
+        uint256 settled = book.settled;
         uint256 count = book.orderCount;
-        if (last >= count) (last, done) = (count, true);
+        uint256 last = count;
+        // Cannot underflow: settled <= count. Any batch size, up to the largest uint256, means "at most".
+        unchecked {
+            if (maxOrders < count - settled) last = settled + maxOrders;
+            else done = true;
+        }
+        uint256 first = settled + 1;
         Payout[] memory payouts = new Payout[](last + 1 - first);
         _settleRange(book, epoch, first, last, payouts);
         if (done) _closeEpoch(book, epoch);

@@ -4,9 +4,18 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { ethers, ignition } from "hardhat";
 
+import GridMarketModule from "../deploy/modules/GridMarket";
 import { buildGridTokenModule } from "../deploy/modules/GridToken";
 import { buildRegistryModule } from "../deploy/modules/Registry";
-import { GridToken__factory, Registry__factory, type GridToken, type Registry } from "../typechain-types";
+import {
+  GridToken__factory,
+  MockUSDC__factory,
+  OracleClient__factory,
+  Registry__factory,
+  Trading__factory,
+  type GridToken,
+  type Registry,
+} from "../typechain-types";
 
 // ─────────────────────────────────────────── SIGNERS ──────────────────────────────────────────
 
@@ -110,4 +119,32 @@ export async function fundedTokenFixture() {
     await f.gridToken.connect(f.operator).mint(p.address, PROSUMER_BALANCE, PROSUMER_METERS[i]);
   }
   return f;
+}
+
+/** Payment token each consumer and the market maker holds in {@link systemFixture}: 1,000 USDC. */
+export const CONSUMER_USDC = 1_000n * 10n ** 6n;
+
+/**
+ * The whole market through the "GridMarket" module (Registry, GridToken, Trading, OracleClient, MockUSDC),
+ * with users on board as in {@link tokenFixture}: `operator` is an oracle operator, `marketMaker` a market
+ * maker, and every consumer and the market maker holds {@link CONSUMER_USDC}. GRID is minted only through
+ * the OracleClient, as in production.
+ */
+export async function systemFixture() {
+  const signers = await getNamedSigners();
+  const { admin, regulator, operator, marketMaker, consumers } = signers;
+  const deployed = await ignition.deploy(GridMarketModule, {
+    parameters: { GridMarket: { admin: admin.address, feeRecipient: admin.address } },
+  });
+  const registry = Registry__factory.connect(await deployed.registry.getAddress(), admin);
+  const gridToken = GridToken__factory.connect(await deployed.gridToken.getAddress(), admin);
+  const trading = Trading__factory.connect(await deployed.trading.getAddress(), admin);
+  const oracleClient = OracleClient__factory.connect(await deployed.oracleClient.getAddress(), admin);
+  const paymentToken = MockUSDC__factory.connect(await deployed.paymentToken.getAddress(), admin);
+
+  await onboard(registry, signers);
+  await oracleClient.connect(regulator).addOracleOperator(operator.address);
+  await trading.connect(regulator).addMarketMaker(marketMaker.address);
+  for (const account of [...consumers, marketMaker]) await paymentToken.mint(account.address, CONSUMER_USDC);
+  return { ...signers, registry, gridToken, trading, oracleClient, paymentToken };
 }
