@@ -4,12 +4,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import type { ContractTransactionResponse } from "ethers";
 
-import type {
-  GridToken,
-  MockUSDC,
-  Registry,
-  Trading,
-} from "../typechain-types";
+import type { GridToken, MockUSDC, Registry, Trading } from "../typechain-types";
 
 // ───────────────────────────────────────── CONSTANTS ─────────────────────────────────────────
 
@@ -69,24 +64,15 @@ const DEFAULT_PARAMS = {
 };
 
 /** Order ids are `epoch << 32 | sequence`, the sequence counting from 1 within the epoch. */
-const orderId = (epoch: bigint, seq: number | bigint): bigint =>
-  (epoch << 32n) | BigInt(seq);
+const orderId = (epoch: bigint, seq: number | bigint): bigint => (epoch << 32n) | BigInt(seq);
 
 // ───────────────────────────────────────── FIXTURES ──────────────────────────────────────────
 
 async function deployTradingFixture() {
-  const [admin, p1, p2, p3, c1, c2, c3, mm, outsider, feeSink, regulator] =
-    await ethers.getSigners();
+  const [admin, p1, p2, p3, c1, c2, c3, mm, outsider, feeSink, regulator] = await ethers.getSigners();
 
-  const registry: Registry = await ethers.deployContract("Registry", [
-    admin.address,
-    0,
-  ]);
-  const grid: GridToken = await ethers.deployContract("GridToken", [
-    registry,
-    admin.address,
-    0,
-  ]);
+  const registry: Registry = await ethers.deployContract("Registry", [admin.address, 0]);
+  const grid: GridToken = await ethers.deployContract("GridToken", [registry, admin.address, 0]);
   const usdc: MockUSDC = await ethers.deployContract("MockUSDC");
   const trading: Trading = await ethers.deployContract("Trading", [
     registry,
@@ -100,10 +86,8 @@ async function deployTradingFixture() {
   ]);
 
   await registry.addRecRegulator(regulator.address);
-  for (const p of [p1, p2, p3])
-    await registry.registerUser(p.address, Prosumer, "Solar roof");
-  for (const c of [c1, c2, c3])
-    await registry.registerUser(c.address, Consumer, "Dorm");
+  for (const p of [p1, p2, p3]) await registry.registerUser(p.address, Prosumer, "Solar roof");
+  for (const c of [c1, c2, c3]) await registry.registerUser(c.address, Consumer, "Dorm");
   await grid.addMinter(admin.address);
   await grid.lockEscrowAccount(trading);
   await trading.addMarketMaker(mm.address);
@@ -157,9 +141,7 @@ async function place(trading: Trading, orders: Placed[]): Promise<bigint[]> {
   for (const o of orders) {
     const t = trading.connect(o.signer);
     const tx =
-      o.side === Side.Buy
-        ? await t.createBuyOrder(wh(o.wh), o.price)
-        : await t.createSellOrder(wh(o.wh), o.price);
+      o.side === Side.Buy ? await t.createBuyOrder(wh(o.wh), o.price) : await t.createSellOrder(wh(o.wh), o.price);
     const [[id]] = parsed(trading, (await tx.wait())!, "OrderCreated");
     ids.push(id as bigint);
   }
@@ -171,10 +153,7 @@ async function closeEpoch(trading: Trading, epoch: bigint): Promise<void> {
   if (BigInt(await time.latest()) < end) await time.increaseTo(end);
 }
 
-async function clear(
-  trading: Trading,
-  epoch: bigint,
-): Promise<ContractTransactionResponse> {
+async function clear(trading: Trading, epoch: bigint): Promise<ContractTransactionResponse> {
   await closeEpoch(trading, epoch);
   await trading.matchOrders(epoch, 1_000);
   return trading.executeTrades(epoch, 1_000);
@@ -225,17 +204,7 @@ async function expectSettlement(
   const { trading, grid, usdc } = ctx;
   const receipt = await (await tx).wait();
   expect(parsed(trading, receipt!, "OrderFilled")).to.deep.equal(
-    fills.map((f) => [
-      f.id,
-      epoch,
-      f.owner.address,
-      BigInt(f.side),
-      f.filled,
-      price,
-      f.payment,
-      f.fee,
-      f.refund,
-    ]),
+    fills.map((f) => [f.id, epoch, f.owner.address, BigInt(f.side), f.filled, price, f.payment, f.fee, f.refund]),
   );
 
   const accounts = new Map<string, HardhatEthersSigner>();
@@ -246,8 +215,7 @@ async function expectSettlement(
   for (const f of fills) {
     const a = f.owner.address;
     accounts.set(a, f.owner);
-    const [g, u] =
-      f.side === Side.Buy ? [f.filled, f.refund] : [f.refund, f.payment];
+    const [g, u] = f.side === Side.Buy ? [f.filled, f.refund] : [f.refund, f.payment];
     gridDelta.set(a, (gridDelta.get(a) ?? 0n) + g);
     usdcDelta.set(a, (usdcDelta.get(a) ?? 0n) + u);
     gridOut += g;
@@ -266,18 +234,12 @@ async function expectSettlement(
   );
   for (const f of fills) {
     const order = await trading.getOrder(f.id);
-    expect([order.status, order.filled]).to.deep.equal([
-      BigInt(OrderStatus.Settled),
-      f.filled,
-    ]);
+    expect([order.status, order.filled]).to.deep.equal([BigInt(OrderStatus.Settled), f.filled]);
   }
 }
 
 /** The contract holds exactly the outstanding credits of `accounts` once no epoch is open. */
-async function expectBalancesEqualCredits(
-  ctx: Ctx,
-  accounts: HardhatEthersSigner[],
-): Promise<void> {
+async function expectBalancesEqualCredits(ctx: Ctx, accounts: HardhatEthersSigner[]): Promise<void> {
   const { trading, grid, usdc } = ctx;
   for (const token of [grid, usdc]) {
     let owed = 0n;
@@ -293,8 +255,7 @@ async function signPermit(
   value: bigint,
   deadline: bigint,
 ) {
-  const [, name, version, chainId, verifyingContract] =
-    await token.eip712Domain();
+  const [, name, version, chainId, verifyingContract] = await token.eip712Domain();
   const nonce = await token.nonces(owner.address);
   const signature = await owner.signTypedData(
     { name, version, chainId, verifyingContract },
@@ -366,8 +327,7 @@ describe("Trading", function () {
     }
 
     it("wires the registry, both tokens and the initial market parameters", async function () {
-      const { trading, registry, grid, usdc, admin } =
-        await loadFixture(deployTradingFixture);
+      const { trading, registry, grid, usdc, admin } = await loadFixture(deployTradingFixture);
       expect(await trading.registry()).to.equal(await registry.getAddress());
       expect(await trading.gridToken()).to.equal(await grid.getAddress());
       expect(await trading.paymentToken()).to.equal(await usdc.getAddress());
@@ -384,24 +344,12 @@ describe("Trading", function () {
 
     it("emits the initial parameters", async function () {
       const ctx = await loadFixture(deployTradingFixture);
-      const trading = await deploy(
-        ctx,
-        {},
-        { params: { feeBps: 25n, feeRecipient: ctx.feeSink.address } },
-      );
+      const trading = await deploy(ctx, {}, { params: { feeBps: 25n, feeRecipient: ctx.feeSink.address } });
       const tx = trading.deploymentTransaction()!;
-      await expect(tx)
-        .to.emit(trading, "PriceRulesUpdated")
-        .withArgs(TICK, MAX_PRICE);
-      await expect(tx)
-        .to.emit(trading, "MinOrderAmountUpdated")
-        .withArgs(MIN_ORDER);
-      await expect(tx)
-        .to.emit(trading, "MaxOrdersPerUserUpdated")
-        .withArgs(MAX_ORDERS);
-      await expect(tx)
-        .to.emit(trading, "FeeUpdated")
-        .withArgs(25n, ctx.feeSink.address);
+      await expect(tx).to.emit(trading, "PriceRulesUpdated").withArgs(TICK, MAX_PRICE);
+      await expect(tx).to.emit(trading, "MinOrderAmountUpdated").withArgs(MIN_ORDER);
+      await expect(tx).to.emit(trading, "MaxOrdersPerUserUpdated").withArgs(MAX_ORDERS);
+      await expect(tx).to.emit(trading, "FeeUpdated").withArgs(25n, ctx.feeSink.address);
     });
 
     it("rounds a zero genesis down to the epoch length at the deployment time", async function () {
@@ -419,39 +367,27 @@ describe("Trading", function () {
       const trading = await deploy(ctx, {}, { genesis });
       expect(await trading.genesis()).to.equal(genesis);
       expect(await trading.epochStart(0n)).to.equal(genesis);
-      expect(await trading.currentEpoch()).to.equal(
-        (BigInt(await time.latest()) - genesis) / EPOCH_LENGTH,
-      );
+      expect(await trading.currentEpoch()).to.equal((BigInt(await time.latest()) - genesis) / EPOCH_LENGTH);
     });
 
     it("accepts epoch lengths from 60 s to one day", async function () {
       const ctx = await loadFixture(deployTradingFixture);
-      expect(
-        await (await deploy(ctx, {}, { epochLength: 60n })).epochLength(),
-      ).to.equal(60n);
-      expect(
-        await (await deploy(ctx, {}, { epochLength: 86_400n })).epochLength(),
-      ).to.equal(86_400n);
+      expect(await (await deploy(ctx, {}, { epochLength: 60n })).epochLength()).to.equal(60n);
+      expect(await (await deploy(ctx, {}, { epochLength: 86_400n })).epochLength()).to.equal(86_400n);
     });
 
     describe("when the configuration is invalid", function () {
       it("reverts on an epoch length below 60 s", async function () {
         const ctx = await loadFixture(deployTradingFixture);
         await expect(deploy(ctx, {}, { epochLength: 59n }))
-          .to.be.revertedWithCustomError(
-            ctx.trading,
-            "TradingInvalidEpochConfig",
-          )
+          .to.be.revertedWithCustomError(ctx.trading, "TradingInvalidEpochConfig")
           .withArgs(0n, 59n);
       });
 
       it("reverts on an epoch length above one day", async function () {
         const ctx = await loadFixture(deployTradingFixture);
         await expect(deploy(ctx, {}, { genesis: 5n, epochLength: 86_401n }))
-          .to.be.revertedWithCustomError(
-            ctx.trading,
-            "TradingInvalidEpochConfig",
-          )
+          .to.be.revertedWithCustomError(ctx.trading, "TradingInvalidEpochConfig")
           .withArgs(5n, 86_401n);
       });
 
@@ -459,48 +395,38 @@ describe("Trading", function () {
         const ctx = await loadFixture(deployTradingFixture);
         const genesis = BigInt(await time.latest()) + 10_000n;
         await expect(deploy(ctx, {}, { genesis }))
-          .to.be.revertedWithCustomError(
-            ctx.trading,
-            "TradingInvalidEpochConfig",
-          )
+          .to.be.revertedWithCustomError(ctx.trading, "TradingInvalidEpochConfig")
           .withArgs(genesis, EPOCH_LENGTH);
       });
 
       for (const which of ["registry", "grid", "usdc"] as const) {
         it(`reverts on a zero ${which} address`, async function () {
           const ctx = await loadFixture(deployTradingFixture);
-          await expect(
-            deploy(ctx, { [which]: ethers.ZeroAddress }, {}),
-          ).to.be.revertedWithCustomError(ctx.trading, "TradingZeroAddress");
+          await expect(deploy(ctx, { [which]: ethers.ZeroAddress }, {})).to.be.revertedWithCustomError(
+            ctx.trading,
+            "TradingZeroAddress",
+          );
         });
       }
 
       it("reverts on a zero fee recipient", async function () {
         const ctx = await loadFixture(deployTradingFixture);
-        await expect(
-          deploy(ctx, {}, { params: { feeRecipient: ethers.ZeroAddress } }),
-        ).to.be.revertedWithCustomError(ctx.trading, "TradingZeroAddress");
+        await expect(deploy(ctx, {}, { params: { feeRecipient: ethers.ZeroAddress } })).to.be.revertedWithCustomError(
+          ctx.trading,
+          "TradingZeroAddress",
+        );
       });
 
       it("reverts on invalid market parameters", async function () {
         const ctx = await loadFixture(deployTradingFixture);
         await expect(deploy(ctx, {}, { params: { tickSize: 0n } }))
-          .to.be.revertedWithCustomError(
-            ctx.trading,
-            "TradingInvalidPriceRules",
-          )
+          .to.be.revertedWithCustomError(ctx.trading, "TradingInvalidPriceRules")
           .withArgs(0n, MAX_PRICE);
         await expect(deploy(ctx, {}, { params: { minOrderAmount: 0n } }))
-          .to.be.revertedWithCustomError(
-            ctx.trading,
-            "TradingInvalidMinOrderAmount",
-          )
+          .to.be.revertedWithCustomError(ctx.trading, "TradingInvalidMinOrderAmount")
           .withArgs(0n);
         await expect(deploy(ctx, {}, { params: { maxOrdersPerUser: 0n } }))
-          .to.be.revertedWithCustomError(
-            ctx.trading,
-            "TradingInvalidMaxOrdersPerUser",
-          )
+          .to.be.revertedWithCustomError(ctx.trading, "TradingInvalidMaxOrdersPerUser")
           .withArgs(0n);
         await expect(deploy(ctx, {}, { params: { feeBps: 1_001n } }))
           .to.be.revertedWithCustomError(ctx.trading, "TradingInvalidFee")
@@ -514,12 +440,8 @@ describe("Trading", function () {
       const { trading, epoch } = await loadFixture(deployTradingFixture);
       const genesis = await trading.genesis();
       expect(genesis % EPOCH_LENGTH).to.equal(0n);
-      expect(await trading.epochStart(epoch)).to.equal(
-        genesis + epoch * EPOCH_LENGTH,
-      );
-      expect(await trading.epochEnd(epoch)).to.equal(
-        genesis + (epoch + 1n) * EPOCH_LENGTH,
-      );
+      expect(await trading.epochStart(epoch)).to.equal(genesis + epoch * EPOCH_LENGTH);
+      expect(await trading.epochEnd(epoch)).to.equal(genesis + (epoch + 1n) * EPOCH_LENGTH);
       expect(await trading.epochStart(0n)).to.equal(genesis);
       expect(await trading.epochEnd(0n)).to.equal(genesis + EPOCH_LENGTH);
       expect(await trading.currentEpoch()).to.equal(epoch);
@@ -541,27 +463,11 @@ describe("Trading", function () {
       await time.setNextBlockTimestamp(end - 1n);
       await expect(trading.connect(c1).createBuyOrder(MIN_ORDER, TICK))
         .to.emit(trading, "OrderCreated")
-        .withArgs(
-          orderId(epoch, 1),
-          epoch,
-          c1.address,
-          Side.Buy,
-          MIN_ORDER,
-          TICK,
-          1n,
-        );
+        .withArgs(orderId(epoch, 1), epoch, c1.address, Side.Buy, MIN_ORDER, TICK, 1n);
       await time.setNextBlockTimestamp(end);
       await expect(trading.connect(c1).createBuyOrder(MIN_ORDER, TICK))
         .to.emit(trading, "OrderCreated")
-        .withArgs(
-          orderId(epoch + 1n, 1),
-          epoch + 1n,
-          c1.address,
-          Side.Buy,
-          MIN_ORDER,
-          TICK,
-          1n,
-        );
+        .withArgs(orderId(epoch + 1n, 1), epoch + 1n, c1.address, Side.Buy, MIN_ORDER, TICK, 1n);
     });
   });
 
@@ -569,47 +475,34 @@ describe("Trading", function () {
     describe("when the caller is a verified prosumer", function () {
       it("escrows the GRID amount", async function () {
         const { trading, grid, p1 } = await loadFixture(deployTradingFixture);
-        await expect(
-          trading.connect(p1).createSellOrder(wh(250), 400_000n),
-        ).to.changeTokenBalances(grid, [p1, trading], [-wh(250), wh(250)]);
+        await expect(trading.connect(p1).createSellOrder(wh(250), 400_000n)).to.changeTokenBalances(
+          grid,
+          [p1, trading],
+          [-wh(250), wh(250)],
+        );
       });
 
       it("emits OrderCreated with the escrow equal to the amount", async function () {
         const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
         await expect(trading.connect(p1).createSellOrder(wh(250), 400_000n))
           .to.emit(trading, "OrderCreated")
-          .withArgs(
-            orderId(epoch, 1),
-            epoch,
-            p1.address,
-            Side.Sell,
-            wh(250),
-            400_000n,
-            wh(250),
-          );
+          .withArgs(orderId(epoch, 1), epoch, p1.address, Side.Sell, wh(250), 400_000n, wh(250));
       });
 
       it("returns the id epoch << 32 | sequence, counting across sides and users", async function () {
-        const { trading, p1, p2, c1, epoch } =
-          await loadFixture(deployTradingFixture);
-        expect(
-          await trading.connect(p1).createSellOrder.staticCall(wh(10), TICK),
-        ).to.equal(orderId(epoch, 1));
+        const { trading, p1, p2, c1, epoch } = await loadFixture(deployTradingFixture);
+        expect(await trading.connect(p1).createSellOrder.staticCall(wh(10), TICK)).to.equal(orderId(epoch, 1));
         await place(trading, [
           { signer: p1, side: Side.Sell, wh: 10, price: TICK },
           { signer: c1, side: Side.Buy, wh: 10, price: TICK },
         ]);
-        expect(
-          await trading.connect(p2).createSellOrder.staticCall(wh(10), TICK),
-        ).to.equal(orderId(epoch, 3));
+        expect(await trading.connect(p2).createSellOrder.staticCall(wh(10), TICK)).to.equal(orderId(epoch, 3));
         expect(orderId(epoch, 3)).to.equal(epoch * 2n ** 32n + 3n);
       });
 
       it("stores the order for getOrder", async function () {
         const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
-        const [id] = await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 250, price: 400_000n },
-        ]);
+        const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 250, price: 400_000n }]);
         expect((await trading.getOrder(id)).toObject()).to.deep.equal({
           owner: p1.address,
           side: BigInt(Side.Sell),
@@ -622,52 +515,30 @@ describe("Trading", function () {
       });
 
       it("adds the amount to the depth at its price", async function () {
-        const { trading, p1, p2, epoch } =
-          await loadFixture(deployTradingFixture);
+        const { trading, p1, p2, epoch } = await loadFixture(deployTradingFixture);
         await place(trading, [
           { signer: p1, side: Side.Sell, wh: 250, price: 400_000n },
           { signer: p2, side: Side.Sell, wh: 30, price: 400_000n },
           { signer: p2, side: Side.Sell, wh: 11, price: 400_100n },
         ]);
-        expect(await trading.depthAt(epoch, Side.Sell, 400_000n)).to.equal(
-          wh(280),
-        );
-        expect(await trading.depthAt(epoch, Side.Sell, 400_100n)).to.equal(
-          wh(11),
-        );
+        expect(await trading.depthAt(epoch, Side.Sell, 400_000n)).to.equal(wh(280));
+        expect(await trading.depthAt(epoch, Side.Sell, 400_100n)).to.equal(wh(11));
         expect(await trading.depthAt(epoch, Side.Buy, 400_000n)).to.equal(0n);
       });
 
       it("accepts the largest amount (2^32 - 1 Wh) and the price cap", async function () {
-        const { trading, grid, p1, epoch } =
-          await loadFixture(deployTradingFixture);
+        const { trading, grid, p1, epoch } = await loadFixture(deployTradingFixture);
         await grid.mint(p1.address, wh(MAX_UINT32), METER);
-        await expect(
-          trading.connect(p1).createSellOrder(wh(MAX_UINT32), MAX_PRICE),
-        )
+        await expect(trading.connect(p1).createSellOrder(wh(MAX_UINT32), MAX_PRICE))
           .to.emit(trading, "OrderCreated")
-          .withArgs(
-            orderId(epoch, 1),
-            epoch,
-            p1.address,
-            Side.Sell,
-            wh(MAX_UINT32),
-            MAX_PRICE,
-            wh(MAX_UINT32),
-          );
-        expect(await trading.depthAt(epoch, Side.Sell, MAX_PRICE)).to.equal(
-          wh(MAX_UINT32),
-        );
+          .withArgs(orderId(epoch, 1), epoch, p1.address, Side.Sell, wh(MAX_UINT32), MAX_PRICE, wh(MAX_UINT32));
+        expect(await trading.depthAt(epoch, Side.Sell, MAX_PRICE)).to.equal(wh(MAX_UINT32));
       });
 
       it("accepts exactly the minimum amount", async function () {
         const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
-        await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 10, price: TICK },
-        ]);
-        expect(await trading.depthAt(epoch, Side.Sell, TICK)).to.equal(
-          MIN_ORDER,
-        );
+        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
+        expect(await trading.depthAt(epoch, Side.Sell, TICK)).to.equal(MIN_ORDER);
       });
     });
 
@@ -687,8 +558,7 @@ describe("Trading", function () {
       });
 
       it("reverts for a suspended prosumer", async function () {
-        const { trading, registry, p1 } =
-          await loadFixture(deployTradingFixture);
+        const { trading, registry, p1 } = await loadFixture(deployTradingFixture);
         await registry.updateUserStatus(p1.address, Suspended);
         await expect(trading.connect(p1).createSellOrder(wh(10), TICK))
           .to.be.revertedWithCustomError(trading, "TradingNotEligible")
@@ -706,48 +576,23 @@ describe("Trading", function () {
 
     describe("when the caller is an unregistered market maker", function () {
       it("sells and escrows its GRID", async function () {
-        const { trading, grid, mm, epoch } =
-          await loadFixture(deployTradingFixture);
+        const { trading, grid, mm, epoch } = await loadFixture(deployTradingFixture);
         const tx = trading.connect(mm).createSellOrder(wh(40), 50_000n);
         await expect(tx)
           .to.emit(trading, "OrderCreated")
-          .withArgs(
-            orderId(epoch, 1),
-            epoch,
-            mm.address,
-            Side.Sell,
-            wh(40),
-            50_000n,
-            wh(40),
-          );
-        await expect(tx).to.changeTokenBalances(
-          grid,
-          [mm, trading],
-          [-wh(40), wh(40)],
-        );
+          .withArgs(orderId(epoch, 1), epoch, mm.address, Side.Sell, wh(40), 50_000n, wh(40));
+        await expect(tx).to.changeTokenBalances(grid, [mm, trading], [-wh(40), wh(40)]);
       });
 
       it("lets a registered consumer made market maker sell as well as buy", async function () {
-        const { trading, grid, p1, c1, epoch } =
-          await loadFixture(deployTradingFixture);
+        const { trading, grid, p1, c1, epoch } = await loadFixture(deployTradingFixture);
         await trading.addMarketMaker(c1.address);
         await grid.connect(p1).transfer(c1.address, wh(10));
         await trading.connect(c1).createBuyOrder(wh(10), TICK);
         await expect(trading.connect(c1).createSellOrder(wh(10), TICK))
           .to.emit(trading, "OrderCreated")
-          .withArgs(
-            orderId(epoch, 2),
-            epoch,
-            c1.address,
-            Side.Sell,
-            wh(10),
-            TICK,
-            wh(10),
-          );
-        expect(await trading.getUserOrders(c1.address, epoch)).to.deep.equal([
-          orderId(epoch, 1),
-          orderId(epoch, 2),
-        ]);
+          .withArgs(orderId(epoch, 2), epoch, c1.address, Side.Sell, wh(10), TICK, wh(10));
+        expect(await trading.getUserOrders(c1.address, epoch)).to.deep.equal([orderId(epoch, 1), orderId(epoch, 2)]);
       });
     });
 
@@ -761,9 +606,7 @@ describe("Trading", function () {
 
       it("reverts above 2^32 - 1 watt-hours", async function () {
         const { trading, p1 } = await loadFixture(deployTradingFixture);
-        await expect(
-          trading.connect(p1).createSellOrder(wh(MAX_UINT32 + 1n), TICK),
-        )
+        await expect(trading.connect(p1).createSellOrder(wh(MAX_UINT32 + 1n), TICK))
           .to.be.revertedWithCustomError(trading, "TradingInvalidAmount")
           .withArgs(wh(MAX_UINT32 + 1n));
       });
@@ -796,9 +639,7 @@ describe("Trading", function () {
 
       it("reverts above the price cap", async function () {
         const { trading, p1 } = await loadFixture(deployTradingFixture);
-        await expect(
-          trading.connect(p1).createSellOrder(wh(10), MAX_PRICE + TICK),
-        )
+        await expect(trading.connect(p1).createSellOrder(wh(10), MAX_PRICE + TICK))
           .to.be.revertedWithCustomError(trading, "TradingPriceAboveCap")
           .withArgs(MAX_PRICE + TICK, MAX_PRICE);
       });
@@ -806,17 +647,14 @@ describe("Trading", function () {
 
     describe("when the per-epoch order limit is reached", function () {
       it("reverts on the order past the limit, cancelled orders included", async function () {
-        const { trading, p1, c1, epoch } =
-          await loadFixture(deployTradingFixture);
+        const { trading, p1, c1, epoch } = await loadFixture(deployTradingFixture);
         await trading.setMaxOrdersPerUser(3n);
         const [first] = await place(trading, [
           { signer: p1, side: Side.Sell, wh: 10, price: TICK },
           { signer: p1, side: Side.Buy, wh: 10, price: TICK },
         ]);
         await trading.connect(p1).cancelOrder(first);
-        await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 10, price: TICK },
-        ]);
+        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
         await expect(trading.connect(p1).createSellOrder(wh(10), TICK))
           .to.be.revertedWithCustomError(trading, "TradingOrderLimitReached")
           .withArgs(p1.address, epoch, 3n);
@@ -824,33 +662,20 @@ describe("Trading", function () {
           .to.be.revertedWithCustomError(trading, "TradingOrderLimitReached")
           .withArgs(p1.address, epoch, 3n);
         // Other users keep their own count.
-        await expect(trading.connect(c1).createBuyOrder(wh(10), TICK)).to.emit(
-          trading,
-          "OrderCreated",
-        );
+        await expect(trading.connect(c1).createBuyOrder(wh(10), TICK)).to.emit(trading, "OrderCreated");
       });
 
       it("counts afresh in the next epoch", async function () {
         const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
         await trading.setMaxOrdersPerUser(1n);
-        await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 10, price: TICK },
-        ]);
+        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
         await expect(trading.connect(p1).createSellOrder(wh(10), TICK))
           .to.be.revertedWithCustomError(trading, "TradingOrderLimitReached")
           .withArgs(p1.address, epoch, 1n);
         await time.increaseTo(await trading.epochEnd(epoch));
         await expect(trading.connect(p1).createSellOrder(wh(10), TICK))
           .to.emit(trading, "OrderCreated")
-          .withArgs(
-            orderId(epoch + 1n, 1),
-            epoch + 1n,
-            p1.address,
-            Side.Sell,
-            wh(10),
-            TICK,
-            wh(10),
-          );
+          .withArgs(orderId(epoch + 1n, 1), epoch + 1n, p1.address, Side.Sell, wh(10), TICK, wh(10));
       });
     });
 
@@ -865,9 +690,10 @@ describe("Trading", function () {
     it("reverts while paused", async function () {
       const { trading, p1 } = await loadFixture(deployTradingFixture);
       await trading.pause();
-      await expect(
-        trading.connect(p1).createSellOrder(wh(10), TICK),
-      ).to.be.revertedWithCustomError(trading, "EnforcedPause");
+      await expect(trading.connect(p1).createSellOrder(wh(10), TICK)).to.be.revertedWithCustomError(
+        trading,
+        "EnforcedPause",
+      );
     });
   });
 
@@ -876,13 +702,13 @@ describe("Trading", function () {
       it("escrows ceil(amount * price / 1e18) of the payment token", async function () {
         const { trading, usdc, c1 } = await loadFixture(deployTradingFixture);
         // 13 Wh at 123,400 per kWh = 1,604.2 → 1,605.
-        await expect(
-          trading.connect(c1).createBuyOrder(wh(13), 123_400n),
-        ).to.changeTokenBalances(usdc, [c1, trading], [-1_605n, 1_605n]);
+        await expect(trading.connect(c1).createBuyOrder(wh(13), 123_400n)).to.changeTokenBalances(
+          usdc,
+          [c1, trading],
+          [-1_605n, 1_605n],
+        );
         // 2 kWh at 500,000 per kWh = exactly 1,000,000.
-        await expect(
-          trading.connect(c1).createBuyOrder(wh(2_000), 500_000n),
-        ).to.changeTokenBalances(
+        await expect(trading.connect(c1).createBuyOrder(wh(2_000), 500_000n)).to.changeTokenBalances(
           usdc,
           [c1, trading],
           [-1_000_000n, 1_000_000n],
@@ -893,35 +719,18 @@ describe("Trading", function () {
         const { trading, c1, epoch } = await loadFixture(deployTradingFixture);
         await expect(trading.connect(c1).createBuyOrder(wh(13), 123_400n))
           .to.emit(trading, "OrderCreated")
-          .withArgs(
-            orderId(epoch, 1),
-            epoch,
-            c1.address,
-            Side.Buy,
-            wh(13),
-            123_400n,
-            1_605n,
-          );
+          .withArgs(orderId(epoch, 1), epoch, c1.address, Side.Buy, wh(13), 123_400n, 1_605n);
       });
 
       it("lets a prosumer buy too", async function () {
         const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
         await expect(trading.connect(p1).createBuyOrder(wh(10), 1_000n))
           .to.emit(trading, "OrderCreated")
-          .withArgs(
-            orderId(epoch, 1),
-            epoch,
-            p1.address,
-            Side.Buy,
-            wh(10),
-            1_000n,
-            10n,
-          );
+          .withArgs(orderId(epoch, 1), epoch, p1.address, Side.Buy, wh(10), 1_000n, 10n);
       });
 
       it("stores the order and its depth", async function () {
-        const { trading, c1, c2, epoch } =
-          await loadFixture(deployTradingFixture);
+        const { trading, c1, c2, epoch } = await loadFixture(deployTradingFixture);
         const [id] = await place(trading, [
           { signer: c1, side: Side.Buy, wh: 13, price: 123_400n },
           { signer: c2, side: Side.Buy, wh: 7_000, price: 123_400n },
@@ -935,9 +744,7 @@ describe("Trading", function () {
           price: 123_400n,
           filled: 0n,
         });
-        expect(await trading.depthAt(epoch, Side.Buy, 123_400n)).to.equal(
-          wh(7_013),
-        );
+        expect(await trading.depthAt(epoch, Side.Buy, 123_400n)).to.equal(wh(7_013));
       });
     });
 
@@ -950,8 +757,7 @@ describe("Trading", function () {
       });
 
       it("reverts for a suspended consumer", async function () {
-        const { trading, registry, c1 } =
-          await loadFixture(deployTradingFixture);
+        const { trading, registry, c1 } = await loadFixture(deployTradingFixture);
         await registry.updateUserStatus(c1.address, Suspended);
         await expect(trading.connect(c1).createBuyOrder(wh(10), TICK))
           .to.be.revertedWithCustomError(trading, "TradingNotEligible")
@@ -960,25 +766,12 @@ describe("Trading", function () {
     });
 
     it("lets an unregistered market maker buy", async function () {
-      const { trading, usdc, mm, epoch } =
-        await loadFixture(deployTradingFixture);
+      const { trading, usdc, mm, epoch } = await loadFixture(deployTradingFixture);
       const tx = trading.connect(mm).createBuyOrder(wh(100), 90_000n);
       await expect(tx)
         .to.emit(trading, "OrderCreated")
-        .withArgs(
-          orderId(epoch, 1),
-          epoch,
-          mm.address,
-          Side.Buy,
-          wh(100),
-          90_000n,
-          9_000n,
-        );
-      await expect(tx).to.changeTokenBalances(
-        usdc,
-        [mm, trading],
-        [-9_000n, 9_000n],
-      );
+        .withArgs(orderId(epoch, 1), epoch, mm.address, Side.Buy, wh(100), 90_000n, 9_000n);
+      await expect(tx).to.changeTokenBalances(usdc, [mm, trading], [-9_000n, 9_000n]);
     });
 
     it("validates amount and price as for sells", async function () {
@@ -986,9 +779,7 @@ describe("Trading", function () {
       await expect(trading.connect(c1).createBuyOrder(wh(10) + 1n, TICK))
         .to.be.revertedWithCustomError(trading, "TradingInvalidAmount")
         .withArgs(wh(10) + 1n);
-      await expect(
-        trading.connect(c1).createBuyOrder(wh(MAX_UINT32 + 1n), TICK),
-      )
+      await expect(trading.connect(c1).createBuyOrder(wh(MAX_UINT32 + 1n), TICK))
         .to.be.revertedWithCustomError(trading, "TradingInvalidAmount")
         .withArgs(wh(MAX_UINT32 + 1n));
       await expect(trading.connect(c1).createBuyOrder(wh(9), TICK))
@@ -1016,16 +807,16 @@ describe("Trading", function () {
     it("reverts while paused", async function () {
       const { trading, c1 } = await loadFixture(deployTradingFixture);
       await trading.pause();
-      await expect(
-        trading.connect(c1).createBuyOrder(wh(10), TICK),
-      ).to.be.revertedWithCustomError(trading, "EnforcedPause");
+      await expect(trading.connect(c1).createBuyOrder(wh(10), TICK)).to.be.revertedWithCustomError(
+        trading,
+        "EnforcedPause",
+      );
     });
   });
 
   describe("#getUserOrders", function () {
     it("lists more than 15 orders of one user in time order, across storage words", async function () {
-      const { trading, c1, p1, epoch } =
-        await loadFixture(deployTradingFixture);
+      const { trading, c1, p1, epoch } = await loadFixture(deployTradingFixture);
       const expected: bigint[] = [];
       let seq = 0;
       for (let i = 0; i < 17; i++) {
@@ -1036,14 +827,10 @@ describe("Trading", function () {
         await trading.connect(c1).createBuyOrder(wh(10), TICK);
         expected.push(orderId(epoch, ++seq));
         if (i === 6 || i === 7 || i === 14 || i === 15) {
-          expect(await trading.getUserOrders(c1.address, epoch)).to.deep.equal(
-            expected,
-          );
+          expect(await trading.getUserOrders(c1.address, epoch)).to.deep.equal(expected);
         }
       }
-      expect(await trading.getUserOrders(c1.address, epoch)).to.deep.equal(
-        expected,
-      );
+      expect(await trading.getUserOrders(c1.address, epoch)).to.deep.equal(expected);
       expect(await trading.getUserOrders(p1.address, epoch)).to.deep.equal([
         orderId(epoch, 3),
         orderId(epoch, 9),
@@ -1052,15 +839,10 @@ describe("Trading", function () {
     });
 
     it("is empty for an epoch without the user's orders", async function () {
-      const { trading, c1, c2, epoch } =
-        await loadFixture(deployTradingFixture);
-      await place(trading, [
-        { signer: c1, side: Side.Buy, wh: 10, price: TICK },
-      ]);
+      const { trading, c1, c2, epoch } = await loadFixture(deployTradingFixture);
+      await place(trading, [{ signer: c1, side: Side.Buy, wh: 10, price: TICK }]);
       expect(await trading.getUserOrders(c2.address, epoch)).to.deep.equal([]);
-      expect(await trading.getUserOrders(c1.address, epoch + 1n)).to.deep.equal(
-        [],
-      );
+      expect(await trading.getUserOrders(c1.address, epoch + 1n)).to.deep.equal([]);
     });
   });
 
@@ -1077,127 +859,47 @@ describe("Trading", function () {
     it("is zero for an epoch without orders, an off-tick price and a price beyond the levels", async function () {
       const { trading, c1, epoch } = await loadFixture(deployTradingFixture);
       expect(await trading.depthAt(epoch, Side.Buy, TICK)).to.equal(0n);
-      await place(trading, [
-        { signer: c1, side: Side.Buy, wh: 10, price: TICK },
-      ]);
+      await place(trading, [{ signer: c1, side: Side.Buy, wh: 10, price: TICK }]);
       expect(await trading.depthAt(epoch, Side.Buy, TICK)).to.equal(wh(10));
       expect(await trading.depthAt(epoch, Side.Buy, TICK + 1n)).to.equal(0n);
-      expect(await trading.depthAt(epoch, Side.Buy, TICK * 65_536n)).to.equal(
-        0n,
-      );
-      expect(
-        await trading.depthAt(epoch, Side.Buy, TICK * 65_536n + TICK),
-      ).to.equal(0n);
+      expect(await trading.depthAt(epoch, Side.Buy, TICK * 65_536n)).to.equal(0n);
+      expect(await trading.depthAt(epoch, Side.Buy, TICK * 65_536n + TICK)).to.equal(0n);
     });
   });
 
   describe("permit variants", function () {
     describe("#createSellOrderWithPermit", function () {
       it("places the order with a signed GRID permit and no prior allowance", async function () {
-        const { trading, grid, p1, epoch } =
-          await loadFixture(deployTradingFixture);
+        const { trading, grid, p1, epoch } = await loadFixture(deployTradingFixture);
         await grid.connect(p1).approve(trading, 0n);
         const deadline = BigInt(await time.latest()) + 3_600n;
-        const sig = await signPermit(
-          grid,
-          p1,
-          await trading.getAddress(),
-          wh(25),
-          deadline,
-        );
-        const tx = trading
-          .connect(p1)
-          .createSellOrderWithPermit(
-            wh(25),
-            300_000n,
-            deadline,
-            sig.v,
-            sig.r,
-            sig.s,
-          );
+        const sig = await signPermit(grid, p1, await trading.getAddress(), wh(25), deadline);
+        const tx = trading.connect(p1).createSellOrderWithPermit(wh(25), 300_000n, deadline, sig.v, sig.r, sig.s);
         await expect(tx)
           .to.emit(trading, "OrderCreated")
-          .withArgs(
-            orderId(epoch, 1),
-            epoch,
-            p1.address,
-            Side.Sell,
-            wh(25),
-            300_000n,
-            wh(25),
-          );
-        await expect(tx).to.changeTokenBalances(
-          grid,
-          [p1, trading],
-          [-wh(25), wh(25)],
-        );
+          .withArgs(orderId(epoch, 1), epoch, p1.address, Side.Sell, wh(25), 300_000n, wh(25));
+        await expect(tx).to.changeTokenBalances(grid, [p1, trading], [-wh(25), wh(25)]);
         expect(await grid.nonces(p1.address)).to.equal(1n);
         expect(await grid.allowance(p1.address, trading)).to.equal(0n);
       });
 
       it("still places the order when a front-runner already used the permit", async function () {
-        const { trading, grid, p1, outsider, epoch } =
-          await loadFixture(deployTradingFixture);
+        const { trading, grid, p1, outsider, epoch } = await loadFixture(deployTradingFixture);
         await grid.connect(p1).approve(trading, 0n);
         const deadline = BigInt(await time.latest()) + 3_600n;
-        const sig = await signPermit(
-          grid,
-          p1,
-          await trading.getAddress(),
-          wh(25),
-          deadline,
-        );
-        await grid
-          .connect(outsider)
-          .permit(p1.address, trading, wh(25), deadline, sig.v, sig.r, sig.s);
-        await expect(
-          trading
-            .connect(p1)
-            .createSellOrderWithPermit(
-              wh(25),
-              300_000n,
-              deadline,
-              sig.v,
-              sig.r,
-              sig.s,
-            ),
-        )
+        const sig = await signPermit(grid, p1, await trading.getAddress(), wh(25), deadline);
+        await grid.connect(outsider).permit(p1.address, trading, wh(25), deadline, sig.v, sig.r, sig.s);
+        await expect(trading.connect(p1).createSellOrderWithPermit(wh(25), 300_000n, deadline, sig.v, sig.r, sig.s))
           .to.emit(trading, "OrderCreated")
-          .withArgs(
-            orderId(epoch, 1),
-            epoch,
-            p1.address,
-            Side.Sell,
-            wh(25),
-            300_000n,
-            wh(25),
-          );
+          .withArgs(orderId(epoch, 1), epoch, p1.address, Side.Sell, wh(25), 300_000n, wh(25));
       });
 
       it("reverts with the token's error when the permit is invalid and the allowance is short", async function () {
-        const { trading, grid, p1, p2 } =
-          await loadFixture(deployTradingFixture);
+        const { trading, grid, p1, p2 } = await loadFixture(deployTradingFixture);
         await grid.connect(p1).approve(trading, 0n);
         const deadline = BigInt(await time.latest()) + 3_600n;
-        const sig = await signPermit(
-          grid,
-          p2,
-          await trading.getAddress(),
-          wh(25),
-          deadline,
-        );
-        await expect(
-          trading
-            .connect(p1)
-            .createSellOrderWithPermit(
-              wh(25),
-              300_000n,
-              deadline,
-              sig.v,
-              sig.r,
-              sig.s,
-            ),
-        )
+        const sig = await signPermit(grid, p2, await trading.getAddress(), wh(25), deadline);
+        await expect(trading.connect(p1).createSellOrderWithPermit(wh(25), 300_000n, deadline, sig.v, sig.r, sig.s))
           .to.be.revertedWithCustomError(grid, "ERC20InsufficientAllowance")
           .withArgs(await trading.getAddress(), 0n, wh(25));
       });
@@ -1206,133 +908,45 @@ describe("Trading", function () {
         const { trading, grid, p1 } = await loadFixture(deployTradingFixture);
         await trading.pause();
         const deadline = BigInt(await time.latest()) + 3_600n;
-        const sig = await signPermit(
-          grid,
-          p1,
-          await trading.getAddress(),
-          wh(25),
-          deadline,
-        );
+        const sig = await signPermit(grid, p1, await trading.getAddress(), wh(25), deadline);
         await expect(
-          trading
-            .connect(p1)
-            .createSellOrderWithPermit(
-              wh(25),
-              300_000n,
-              deadline,
-              sig.v,
-              sig.r,
-              sig.s,
-            ),
+          trading.connect(p1).createSellOrderWithPermit(wh(25), 300_000n, deadline, sig.v, sig.r, sig.s),
         ).to.be.revertedWithCustomError(trading, "EnforcedPause");
       });
     });
 
     describe("#createBuyOrderWithPermit", function () {
       it("places the order with a permit of the rounded-up escrow", async function () {
-        const { trading, usdc, c1, epoch } =
-          await loadFixture(deployTradingFixture);
+        const { trading, usdc, c1, epoch } = await loadFixture(deployTradingFixture);
         await usdc.connect(c1).approve(trading, 0n);
         const deadline = BigInt(await time.latest()) + 3_600n;
-        const sig = await signPermit(
-          usdc,
-          c1,
-          await trading.getAddress(),
-          1_605n,
-          deadline,
-        );
-        const tx = trading
-          .connect(c1)
-          .createBuyOrderWithPermit(
-            wh(13),
-            123_400n,
-            deadline,
-            sig.v,
-            sig.r,
-            sig.s,
-          );
+        const sig = await signPermit(usdc, c1, await trading.getAddress(), 1_605n, deadline);
+        const tx = trading.connect(c1).createBuyOrderWithPermit(wh(13), 123_400n, deadline, sig.v, sig.r, sig.s);
         await expect(tx)
           .to.emit(trading, "OrderCreated")
-          .withArgs(
-            orderId(epoch, 1),
-            epoch,
-            c1.address,
-            Side.Buy,
-            wh(13),
-            123_400n,
-            1_605n,
-          );
-        await expect(tx).to.changeTokenBalances(
-          usdc,
-          [c1, trading],
-          [-1_605n, 1_605n],
-        );
+          .withArgs(orderId(epoch, 1), epoch, c1.address, Side.Buy, wh(13), 123_400n, 1_605n);
+        await expect(tx).to.changeTokenBalances(usdc, [c1, trading], [-1_605n, 1_605n]);
         expect(await usdc.nonces(c1.address)).to.equal(1n);
         expect(await usdc.allowance(c1.address, trading)).to.equal(0n);
       });
 
       it("still places the order when a front-runner already used the permit", async function () {
-        const { trading, usdc, c1, outsider, epoch } =
-          await loadFixture(deployTradingFixture);
+        const { trading, usdc, c1, outsider, epoch } = await loadFixture(deployTradingFixture);
         await usdc.connect(c1).approve(trading, 0n);
         const deadline = BigInt(await time.latest()) + 3_600n;
-        const sig = await signPermit(
-          usdc,
-          c1,
-          await trading.getAddress(),
-          1_605n,
-          deadline,
-        );
-        await usdc
-          .connect(outsider)
-          .permit(c1.address, trading, 1_605n, deadline, sig.v, sig.r, sig.s);
-        await expect(
-          trading
-            .connect(c1)
-            .createBuyOrderWithPermit(
-              wh(13),
-              123_400n,
-              deadline,
-              sig.v,
-              sig.r,
-              sig.s,
-            ),
-        )
+        const sig = await signPermit(usdc, c1, await trading.getAddress(), 1_605n, deadline);
+        await usdc.connect(outsider).permit(c1.address, trading, 1_605n, deadline, sig.v, sig.r, sig.s);
+        await expect(trading.connect(c1).createBuyOrderWithPermit(wh(13), 123_400n, deadline, sig.v, sig.r, sig.s))
           .to.emit(trading, "OrderCreated")
-          .withArgs(
-            orderId(epoch, 1),
-            epoch,
-            c1.address,
-            Side.Buy,
-            wh(13),
-            123_400n,
-            1_605n,
-          );
+          .withArgs(orderId(epoch, 1), epoch, c1.address, Side.Buy, wh(13), 123_400n, 1_605n);
       });
 
       it("reverts with the token's error when the permit has expired and the allowance is short", async function () {
         const { trading, usdc, c1 } = await loadFixture(deployTradingFixture);
         await usdc.connect(c1).approve(trading, 0n);
         const deadline = BigInt(await time.latest());
-        const sig = await signPermit(
-          usdc,
-          c1,
-          await trading.getAddress(),
-          1_605n,
-          deadline,
-        );
-        await expect(
-          trading
-            .connect(c1)
-            .createBuyOrderWithPermit(
-              wh(13),
-              123_400n,
-              deadline,
-              sig.v,
-              sig.r,
-              sig.s,
-            ),
-        )
+        const sig = await signPermit(usdc, c1, await trading.getAddress(), 1_605n, deadline);
+        await expect(trading.connect(c1).createBuyOrderWithPermit(wh(13), 123_400n, deadline, sig.v, sig.r, sig.s))
           .to.be.revertedWithCustomError(usdc, "ERC20InsufficientAllowance")
           .withArgs(await trading.getAddress(), 0n, 1_605n);
       });
@@ -1342,63 +956,36 @@ describe("Trading", function () {
   describe("#cancelOrder", function () {
     describe("when the owner cancels an open order before gate closure", function () {
       it("returns a sell order's GRID at once", async function () {
-        const { trading, grid, p1, epoch } =
-          await loadFixture(deployTradingFixture);
-        const [id] = await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 250, price: 400_000n },
-        ]);
+        const { trading, grid, p1, epoch } = await loadFixture(deployTradingFixture);
+        const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 250, price: 400_000n }]);
         const tx = trading.connect(p1).cancelOrder(id);
-        await expect(tx)
-          .to.emit(trading, "OrderCancelled")
-          .withArgs(id, epoch, p1.address, wh(250));
-        await expect(tx).to.changeTokenBalances(
-          grid,
-          [p1, trading],
-          [wh(250), -wh(250)],
-        );
+        await expect(tx).to.emit(trading, "OrderCancelled").withArgs(id, epoch, p1.address, wh(250));
+        await expect(tx).to.changeTokenBalances(grid, [p1, trading], [wh(250), -wh(250)]);
       });
 
       it("returns a buy order's whole rounded-up escrow", async function () {
-        const { trading, usdc, c1, epoch } =
-          await loadFixture(deployTradingFixture);
-        const [id] = await place(trading, [
-          { signer: c1, side: Side.Buy, wh: 13, price: 123_400n },
-        ]);
+        const { trading, usdc, c1, epoch } = await loadFixture(deployTradingFixture);
+        const [id] = await place(trading, [{ signer: c1, side: Side.Buy, wh: 13, price: 123_400n }]);
         const tx = trading.connect(c1).cancelOrder(id);
-        await expect(tx)
-          .to.emit(trading, "OrderCancelled")
-          .withArgs(id, epoch, c1.address, 1_605n);
-        await expect(tx).to.changeTokenBalances(
-          usdc,
-          [c1, trading],
-          [1_605n, -1_605n],
-        );
+        await expect(tx).to.emit(trading, "OrderCancelled").withArgs(id, epoch, c1.address, 1_605n);
+        await expect(tx).to.changeTokenBalances(usdc, [c1, trading], [1_605n, -1_605n]);
       });
 
       it("marks the order cancelled and removes it from the depth", async function () {
-        const { trading, c1, c2, epoch } =
-          await loadFixture(deployTradingFixture);
+        const { trading, c1, c2, epoch } = await loadFixture(deployTradingFixture);
         const [id] = await place(trading, [
           { signer: c1, side: Side.Buy, wh: 13, price: 123_400n },
           { signer: c2, side: Side.Buy, wh: 20, price: 123_400n },
         ]);
         await trading.connect(c1).cancelOrder(id);
-        expect((await trading.getOrder(id)).status).to.equal(
-          BigInt(OrderStatus.Cancelled),
-        );
-        expect(await trading.depthAt(epoch, Side.Buy, 123_400n)).to.equal(
-          wh(20),
-        );
-        expect(await trading.getUserOrders(c1.address, epoch)).to.deep.equal([
-          id,
-        ]);
+        expect((await trading.getOrder(id)).status).to.equal(BigInt(OrderStatus.Cancelled));
+        expect(await trading.depthAt(epoch, Side.Buy, 123_400n)).to.equal(wh(20));
+        expect(await trading.getUserOrders(c1.address, epoch)).to.deep.equal([id]);
       });
 
       it("works at the last second of the epoch", async function () {
         const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
-        const [id] = await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 10, price: TICK },
-        ]);
+        const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
         await time.setNextBlockTimestamp((await trading.epochEnd(epoch)) - 1n);
         await expect(trading.connect(p1).cancelOrder(id))
           .to.emit(trading, "OrderCancelled")
@@ -1406,37 +993,21 @@ describe("Trading", function () {
       });
 
       it("works while paused", async function () {
-        const { trading, usdc, c1, epoch } =
-          await loadFixture(deployTradingFixture);
-        const [id] = await place(trading, [
-          { signer: c1, side: Side.Buy, wh: 10, price: 500_000n },
-        ]);
+        const { trading, usdc, c1, epoch } = await loadFixture(deployTradingFixture);
+        const [id] = await place(trading, [{ signer: c1, side: Side.Buy, wh: 10, price: 500_000n }]);
         await trading.pause();
         const tx = trading.connect(c1).cancelOrder(id);
-        await expect(tx)
-          .to.emit(trading, "OrderCancelled")
-          .withArgs(id, epoch, c1.address, 5_000n);
-        await expect(tx).to.changeTokenBalances(
-          usdc,
-          [c1, trading],
-          [5_000n, -5_000n],
-        );
+        await expect(tx).to.emit(trading, "OrderCancelled").withArgs(id, epoch, c1.address, 5_000n);
+        await expect(tx).to.changeTokenBalances(usdc, [c1, trading], [5_000n, -5_000n]);
       });
 
       it("lets the emptied price level be used again", async function () {
-        const { trading, p1, p2, epoch } =
-          await loadFixture(deployTradingFixture);
-        const [id] = await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 10, price: 200_000n },
-        ]);
+        const { trading, p1, p2, epoch } = await loadFixture(deployTradingFixture);
+        const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: 200_000n }]);
         await trading.connect(p1).cancelOrder(id);
         expect(await trading.depthAt(epoch, Side.Sell, 200_000n)).to.equal(0n);
-        await place(trading, [
-          { signer: p2, side: Side.Sell, wh: 30, price: 200_000n },
-        ]);
-        expect(await trading.depthAt(epoch, Side.Sell, 200_000n)).to.equal(
-          wh(30),
-        );
+        await place(trading, [{ signer: p2, side: Side.Sell, wh: 30, price: 200_000n }]);
+        expect(await trading.depthAt(epoch, Side.Sell, 200_000n)).to.equal(wh(30));
       });
     });
 
@@ -1450,9 +1021,7 @@ describe("Trading", function () {
 
       it("reverts for another user's order", async function () {
         const { trading, p1, p2 } = await loadFixture(deployTradingFixture);
-        const [id] = await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 10, price: TICK },
-        ]);
+        const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
         await expect(trading.connect(p2).cancelOrder(id))
           .to.be.revertedWithCustomError(trading, "TradingNotOrderOwner")
           .withArgs(id, p2.address);
@@ -1460,9 +1029,7 @@ describe("Trading", function () {
 
       it("reverts for a cancelled order", async function () {
         const { trading, p1 } = await loadFixture(deployTradingFixture);
-        const [id] = await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 10, price: TICK },
-        ]);
+        const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
         await trading.connect(p1).cancelOrder(id);
         await expect(trading.connect(p1).cancelOrder(id))
           .to.be.revertedWithCustomError(trading, "TradingOrderNotOpen")
@@ -1471,9 +1038,7 @@ describe("Trading", function () {
 
       it("reverts for a settled order", async function () {
         const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
-        const [id] = await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 10, price: TICK },
-        ]);
+        const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
         await clear(trading, epoch);
         await expect(trading.connect(p1).cancelOrder(id))
           .to.be.revertedWithCustomError(trading, "TradingOrderNotOpen")
@@ -1482,9 +1047,7 @@ describe("Trading", function () {
 
       it("reverts from gate closure on, until settled", async function () {
         const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
-        const [id] = await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 10, price: TICK },
-        ]);
+        const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
         const end = await trading.epochEnd(epoch);
         await time.setNextBlockTimestamp(end);
         await expect(trading.connect(p1).cancelOrder(id))
@@ -1502,13 +1065,9 @@ describe("Trading", function () {
     describe("when the call is not allowed", function () {
       it("reverts on a zero step budget", async function () {
         const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
-        await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 10, price: TICK },
-        ]);
+        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
         await closeEpoch(trading, epoch);
-        await expect(
-          trading.matchOrders(epoch, 0),
-        ).to.be.revertedWithCustomError(trading, "TradingZeroBatch");
+        await expect(trading.matchOrders(epoch, 0)).to.be.revertedWithCustomError(trading, "TradingZeroBatch");
       });
 
       it("reverts when no epoch is waiting, epoch 0 included", async function () {
@@ -1525,9 +1084,7 @@ describe("Trading", function () {
       it("reverts for an epoch without orders while another waits", async function () {
         const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
         await time.increaseTo(await trading.epochStart(epoch + 1n));
-        await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 10, price: TICK },
-        ]);
+        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
         await closeEpoch(trading, epoch + 1n);
         await expect(trading.matchOrders(epoch, 10))
           .to.be.revertedWithCustomError(trading, "TradingEpochNotNext")
@@ -1535,15 +1092,10 @@ describe("Trading", function () {
       });
 
       it("reverts out of order: a later epoch waits for the earlier one", async function () {
-        const { trading, p1, c1, epoch } =
-          await loadFixture(deployTradingFixture);
-        await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 10, price: TICK },
-        ]);
+        const { trading, p1, c1, epoch } = await loadFixture(deployTradingFixture);
+        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
         await time.increaseTo(await trading.epochStart(epoch + 2n));
-        await place(trading, [
-          { signer: c1, side: Side.Buy, wh: 10, price: TICK },
-        ]);
+        await place(trading, [{ signer: c1, side: Side.Buy, wh: 10, price: TICK }]);
         await closeEpoch(trading, epoch + 2n);
         await expect(trading.matchOrders(epoch + 2n, 10))
           .to.be.revertedWithCustomError(trading, "TradingEpochNotNext")
@@ -1556,9 +1108,7 @@ describe("Trading", function () {
 
       it("reverts before the epoch has ended", async function () {
         const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
-        await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 10, price: TICK },
-        ]);
+        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
         const end = await trading.epochEnd(epoch);
         await time.setNextBlockTimestamp(end - 1n);
         await expect(trading.matchOrders(epoch, 10))
@@ -1568,9 +1118,7 @@ describe("Trading", function () {
 
       it("reverts once price discovery is done", async function () {
         const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
-        await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 10, price: TICK },
-        ]);
+        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
         await closeEpoch(trading, epoch);
         await trading.matchOrders(epoch, 10);
         await expect(trading.matchOrders(epoch, 10))
@@ -1580,9 +1128,7 @@ describe("Trading", function () {
 
       it("reverts once settled, the epoch being no longer next", async function () {
         const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
-        await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 10, price: TICK },
-        ]);
+        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
         await clear(trading, epoch);
         await expect(trading.matchOrders(epoch, 10))
           .to.be.revertedWithCustomError(trading, "TradingEpochNotNext")
@@ -1591,23 +1137,16 @@ describe("Trading", function () {
 
       it("reverts while paused", async function () {
         const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
-        await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 10, price: TICK },
-        ]);
+        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
         await closeEpoch(trading, epoch);
         await trading.pause();
-        await expect(
-          trading.matchOrders(epoch, 10),
-        ).to.be.revertedWithCustomError(trading, "EnforcedPause");
+        await expect(trading.matchOrders(epoch, 10)).to.be.revertedWithCustomError(trading, "EnforcedPause");
       });
     });
 
     it("is permissionless", async function () {
-      const { trading, p1, outsider, epoch } =
-        await loadFixture(deployTradingFixture);
-      await place(trading, [
-        { signer: p1, side: Side.Sell, wh: 10, price: TICK },
-      ]);
+      const { trading, p1, outsider, epoch } = await loadFixture(deployTradingFixture);
+      await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
       await closeEpoch(trading, epoch);
       await expect(trading.connect(outsider).matchOrders(epoch, 1))
         .to.emit(trading, "MatchProgressed")
@@ -1638,12 +1177,8 @@ describe("Trading", function () {
         .to.emit(trading, "MatchProgressed")
         .withArgs(epoch, 1n, wh(30), false);
       const last = trading.matchOrders(epoch, 1);
-      await expect(last)
-        .to.emit(trading, "MatchProgressed")
-        .withArgs(epoch, 1n, wh(100), true);
-      await expect(last)
-        .to.emit(trading, "EpochMatched")
-        .withArgs(epoch, 500_000n, wh(100), 500_000n, 500_000n);
+      await expect(last).to.emit(trading, "MatchProgressed").withArgs(epoch, 1n, wh(100), true);
+      await expect(last).to.emit(trading, "EpochMatched").withArgs(epoch, 500_000n, wh(100), 500_000n, 500_000n);
     });
 
     it("walks the whole book in one call with a large budget", async function () {
@@ -1654,18 +1189,13 @@ describe("Trading", function () {
       expect(await trading.matchOrders.staticCall(epoch, 2)).to.equal(false);
       expect(await trading.matchOrders.staticCall(epoch, 3)).to.equal(true);
       const tx = trading.matchOrders(epoch, 1_000);
-      await expect(tx)
-        .to.emit(trading, "MatchProgressed")
-        .withArgs(epoch, 3n, wh(100), true);
-      await expect(tx)
-        .to.emit(trading, "EpochMatched")
-        .withArgs(epoch, 500_000n, wh(100), 500_000n, 500_000n);
+      await expect(tx).to.emit(trading, "MatchProgressed").withArgs(epoch, 3n, wh(100), true);
+      await expect(tx).to.emit(trading, "EpochMatched").withArgs(epoch, 500_000n, wh(100), 500_000n, 500_000n);
     });
 
     it("never walks more price levels than its step budget", async function () {
       // One bid level and one ask level of equal size: both are exhausted by the same match.
-      const { trading, p1, c1, epoch } =
-        await loadFixture(deployTradingFixture);
+      const { trading, p1, c1, epoch } = await loadFixture(deployTradingFixture);
       await place(trading, [
         { signer: p1, side: Side.Sell, wh: 30, price: 400_000n },
         { signer: c1, side: Side.Buy, wh: 30, price: 400_000n },
@@ -1681,14 +1211,10 @@ describe("Trading", function () {
     describe("when the call is not allowed", function () {
       it("reverts on a zero batch", async function () {
         const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
-        await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 10, price: TICK },
-        ]);
+        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
         await closeEpoch(trading, epoch);
         await trading.matchOrders(epoch, 10);
-        await expect(
-          trading.executeTrades(epoch, 0),
-        ).to.be.revertedWithCustomError(trading, "TradingZeroBatch");
+        await expect(trading.executeTrades(epoch, 0)).to.be.revertedWithCustomError(trading, "TradingZeroBatch");
       });
 
       it("reverts unless the epoch is settling", async function () {
@@ -1718,15 +1244,11 @@ describe("Trading", function () {
 
       it("reverts while paused", async function () {
         const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
-        await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 10, price: TICK },
-        ]);
+        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
         await closeEpoch(trading, epoch);
         await trading.matchOrders(epoch, 10);
         await trading.pause();
-        await expect(
-          trading.executeTrades(epoch, 10),
-        ).to.be.revertedWithCustomError(trading, "EnforcedPause");
+        await expect(trading.executeTrades(epoch, 10)).to.be.revertedWithCustomError(trading, "EnforcedPause");
       });
     });
 
@@ -1748,9 +1270,7 @@ describe("Trading", function () {
             settledCount: BigInt([2, 5][i]),
           });
         } else {
-          await expect(tx)
-            .to.emit(trading, "EpochSettled")
-            .withArgs(epoch, wh(100), 500_000n, 0n, admin.address);
+          await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(100), 500_000n, 0n, admin.address);
         }
       }
       expect(events).to.deep.equal(
@@ -1770,8 +1290,7 @@ describe("Trading", function () {
     });
 
     it("settles every remaining order when the batch size is the largest uint256", async function () {
-      const { trading, p1, c1, epoch } =
-        await loadFixture(deployTradingFixture);
+      const { trading, p1, c1, epoch } = await loadFixture(deployTradingFixture);
       await place(trading, [
         { signer: p1, side: Side.Sell, wh: 10, price: TICK },
         { signer: c1, side: Side.Buy, wh: 10, price: TICK },
@@ -1837,9 +1356,7 @@ describe("Trading", function () {
       const { trading, epoch } = ctx;
       const none = [BigInt(Work.None), 0n];
       expect(await trading.pendingEpochWork()).to.deep.equal(none);
-      expect(await epochResult(trading, epoch)).to.deep.equal(
-        result({ status: EpochStatus.Empty }),
-      );
+      expect(await epochResult(trading, epoch)).to.deep.equal(result({ status: EpochStatus.Empty }));
 
       await place(trading, bookA(ctx));
       expect(await trading.pendingEpochWork()).to.deep.equal(none);
@@ -1848,19 +1365,13 @@ describe("Trading", function () {
       );
 
       await closeEpoch(trading, epoch);
-      expect(await trading.pendingEpochWork()).to.deep.equal([
-        BigInt(Work.Match),
-        epoch,
-      ]);
+      expect(await trading.pendingEpochWork()).to.deep.equal([BigInt(Work.Match), epoch]);
       expect(await epochResult(trading, epoch)).to.deep.equal(
         result({ status: EpochStatus.Closed, orderCount: 9n, tickSize: TICK }),
       );
 
       await trading.matchOrders(epoch, 2);
-      expect(await trading.pendingEpochWork()).to.deep.equal([
-        BigInt(Work.Match),
-        epoch,
-      ]);
+      expect(await trading.pendingEpochWork()).to.deep.equal([BigInt(Work.Match), epoch]);
       expect(await epochResult(trading, epoch)).to.deep.equal(
         result({
           status: EpochStatus.Matching,
@@ -1873,10 +1384,7 @@ describe("Trading", function () {
       );
 
       await trading.matchOrders(epoch, 2);
-      expect(await trading.pendingEpochWork()).to.deep.equal([
-        BigInt(Work.Settle),
-        epoch,
-      ]);
+      expect(await trading.pendingEpochWork()).to.deep.equal([BigInt(Work.Settle), epoch]);
       const matched = {
         clearingPrice: 500_000n,
         volume: wh(100),
@@ -1885,15 +1393,10 @@ describe("Trading", function () {
         orderCount: 9n,
         tickSize: TICK,
       };
-      expect(await epochResult(trading, epoch)).to.deep.equal(
-        result({ status: EpochStatus.Settling, ...matched }),
-      );
+      expect(await epochResult(trading, epoch)).to.deep.equal(result({ status: EpochStatus.Settling, ...matched }));
 
       await trading.executeTrades(epoch, 4);
-      expect(await trading.pendingEpochWork()).to.deep.equal([
-        BigInt(Work.Settle),
-        epoch,
-      ]);
+      expect(await trading.pendingEpochWork()).to.deep.equal([BigInt(Work.Settle), epoch]);
       expect(await epochResult(trading, epoch)).to.deep.equal(
         result({ status: EpochStatus.Settling, ...matched, settledCount: 4n }),
       );
@@ -1906,34 +1409,18 @@ describe("Trading", function () {
     });
 
     it("point the keeper at the oldest waiting epoch and report nothing while paused", async function () {
-      const { trading, p1, c1, epoch } =
-        await loadFixture(deployTradingFixture);
-      await place(trading, [
-        { signer: p1, side: Side.Sell, wh: 10, price: TICK },
-      ]);
+      const { trading, p1, c1, epoch } = await loadFixture(deployTradingFixture);
+      await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
       await time.increaseTo(await trading.epochStart(epoch + 3n));
-      await place(trading, [
-        { signer: c1, side: Side.Buy, wh: 10, price: TICK },
-      ]);
+      await place(trading, [{ signer: c1, side: Side.Buy, wh: 10, price: TICK }]);
       await closeEpoch(trading, epoch + 3n);
-      expect(await trading.pendingEpochWork()).to.deep.equal([
-        BigInt(Work.Match),
-        epoch,
-      ]);
+      expect(await trading.pendingEpochWork()).to.deep.equal([BigInt(Work.Match), epoch]);
       await trading.pause();
-      expect(await trading.pendingEpochWork()).to.deep.equal([
-        BigInt(Work.None),
-        0n,
-      ]);
+      expect(await trading.pendingEpochWork()).to.deep.equal([BigInt(Work.None), 0n]);
       await trading.unpause();
       await clear(trading, epoch);
-      expect(await trading.pendingEpochWork()).to.deep.equal([
-        BigInt(Work.Match),
-        epoch + 3n,
-      ]);
-      expect(await epochResult(trading, epoch + 1n)).to.deep.equal(
-        result({ status: EpochStatus.Empty }),
-      );
+      expect(await trading.pendingEpochWork()).to.deep.equal([BigInt(Work.Match), epoch + 3n]);
+      expect(await epochResult(trading, epoch + 1n)).to.deep.equal(result({ status: EpochStatus.Empty }));
     });
   });
 
@@ -1948,12 +1435,8 @@ describe("Trading", function () {
         ]);
         await closeEpoch(trading, epoch);
         const m = trading.matchOrders(epoch, 10);
-        await expect(m)
-          .to.emit(trading, "MatchProgressed")
-          .withArgs(epoch, 0n, 0n, true);
-        await expect(m)
-          .to.emit(trading, "EpochMatched")
-          .withArgs(epoch, 0n, 0n, 0n, 0n);
+        await expect(m).to.emit(trading, "MatchProgressed").withArgs(epoch, 0n, 0n, true);
+        await expect(m).to.emit(trading, "EpochMatched").withArgs(epoch, 0n, 0n, 0n, 0n);
         const tx = trading.executeTrades(epoch, 10);
         await expectSettlement(
           ctx,
@@ -1981,9 +1464,7 @@ describe("Trading", function () {
           ],
           tx,
         );
-        await expect(tx)
-          .to.emit(trading, "EpochSettled")
-          .withArgs(epoch, 0n, 0n, 0n, admin.address);
+        await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, 0n, 0n, 0n, admin.address);
         await expect(tx).not.to.emit(trading, "Credited");
         await expectBalancesEqualCredits(ctx, [admin]);
       });
@@ -1998,9 +1479,7 @@ describe("Trading", function () {
           { signer: p2, side: Side.Sell, wh: 15, price: 100_000n },
         ]);
         await closeEpoch(trading, epoch);
-        await expect(trading.matchOrders(epoch, 10))
-          .to.emit(trading, "EpochMatched")
-          .withArgs(epoch, 0n, 0n, 0n, 0n);
+        await expect(trading.matchOrders(epoch, 10)).to.emit(trading, "EpochMatched").withArgs(epoch, 0n, 0n, 0n, 0n);
         await expectSettlement(
           ctx,
           epoch,
@@ -2033,13 +1512,9 @@ describe("Trading", function () {
       it("refunds the buyers", async function () {
         const ctx = await loadFixture(deployTradingFixture);
         const { trading, c1, admin, epoch } = ctx;
-        const [b] = await place(trading, [
-          { signer: c1, side: Side.Buy, wh: 40, price: 400_000n },
-        ]);
+        const [b] = await place(trading, [{ signer: c1, side: Side.Buy, wh: 40, price: 400_000n }]);
         await closeEpoch(trading, epoch);
-        await expect(trading.matchOrders(epoch, 10))
-          .to.emit(trading, "MatchProgressed")
-          .withArgs(epoch, 0n, 0n, true);
+        await expect(trading.matchOrders(epoch, 10)).to.emit(trading, "MatchProgressed").withArgs(epoch, 0n, 0n, true);
         await expectSettlement(
           ctx,
           epoch,
@@ -2120,9 +1595,7 @@ describe("Trading", function () {
           ],
           tx,
         );
-        await expect(tx)
-          .to.emit(trading, "EpochSettled")
-          .withArgs(epoch, wh(50), 500_000n, 0n, admin.address);
+        await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(50), 500_000n, 0n, admin.address);
         await expectBalancesEqualCredits(ctx, [admin]);
       });
     });
@@ -2136,9 +1609,7 @@ describe("Trading", function () {
         await trading.matchOrders(epoch, 100);
         const tx = trading.executeTrades(epoch, 100);
         await expectSettlement(ctx, epoch, 500_000n, bookAFills(ctx, ids), tx);
-        await expect(tx)
-          .to.emit(trading, "EpochSettled")
-          .withArgs(epoch, wh(100), 500_000n, 0n, admin.address);
+        await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(100), 500_000n, 0n, admin.address);
         await expect(tx).not.to.emit(trading, "Credited");
         expect(await trading.credits(admin.address, ctx.usdc)).to.equal(0n);
         await expectBalancesEqualCredits(ctx, [admin]);
@@ -2162,12 +1633,8 @@ describe("Trading", function () {
         ]);
         await closeEpoch(trading, epoch);
         const m = trading.matchOrders(epoch, 100);
-        await expect(m)
-          .to.emit(trading, "MatchProgressed")
-          .withArgs(epoch, 2n, wh(70), true);
-        await expect(m)
-          .to.emit(trading, "EpochMatched")
-          .withArgs(epoch, 350_000n, wh(70), 400_000n, 300_000n);
+        await expect(m).to.emit(trading, "MatchProgressed").withArgs(epoch, 2n, wh(70), true);
+        await expect(m).to.emit(trading, "EpochMatched").withArgs(epoch, 350_000n, wh(70), 400_000n, 300_000n);
         const tx = trading.executeTrades(epoch, 100);
         await expectSettlement(
           ctx,
@@ -2231,9 +1698,7 @@ describe("Trading", function () {
           ],
           tx,
         );
-        await expect(tx)
-          .to.emit(trading, "EpochSettled")
-          .withArgs(epoch, wh(70), 350_000n, 0n, admin.address);
+        await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(70), 350_000n, 0n, admin.address);
         await expectBalancesEqualCredits(ctx, [admin]);
       });
     });
@@ -2304,9 +1769,7 @@ describe("Trading", function () {
         await expect(tx)
           .to.emit(trading, "Credited")
           .withArgs(admin.address, await usdc.getAddress(), 2n);
-        await expect(tx)
-          .to.emit(trading, "EpochSettled")
-          .withArgs(epoch, wh(30), 123_450n, 2n, admin.address);
+        await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(30), 123_450n, 2n, admin.address);
         expect(await trading.credits(admin.address, usdc)).to.equal(2n);
         await expectBalancesEqualCredits(ctx, [admin]);
       });
@@ -2357,9 +1820,7 @@ describe("Trading", function () {
         await expect(tx)
           .to.emit(trading, "Credited")
           .withArgs(feeSink.address, await usdc.getAddress(), 232n);
-        await expect(tx)
-          .to.emit(trading, "EpochSettled")
-          .withArgs(epoch, wh(37), 250_050n, 232n, feeSink.address);
+        await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(37), 250_050n, 232n, feeSink.address);
         expect(await trading.credits(feeSink.address, usdc)).to.equal(232n);
         await expectBalancesEqualCredits(ctx, [admin, feeSink]);
       });
@@ -2369,15 +1830,11 @@ describe("Trading", function () {
       it("keeps the epoch's tick and fee from its first order and applies the new cap at once", async function () {
         const ctx = await loadFixture(deployTradingFixture);
         const { trading, p1, c1, feeSink, admin, epoch } = ctx;
-        await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 20, price: 100_100n },
-        ]);
+        await place(trading, [{ signer: p1, side: Side.Sell, wh: 20, price: 100_100n }]);
         await trading.setPriceRules(1_000n, 500_000n);
         await trading.setFee(500n, feeSink.address);
         // The epoch's tick is still 100 …
-        const [b] = await place(trading, [
-          { signer: c1, side: Side.Buy, wh: 20, price: 300_100n },
-        ]);
+        const [b] = await place(trading, [{ signer: c1, side: Side.Buy, wh: 20, price: 300_100n }]);
         await expect(trading.connect(c1).createBuyOrder(wh(10), 150n))
           .to.be.revertedWithCustomError(trading, "TradingInvalidPrice")
           .withArgs(150n, TICK);
@@ -2420,38 +1877,30 @@ describe("Trading", function () {
           ],
           tx,
         );
-        await expect(tx)
-          .to.emit(trading, "EpochSettled")
-          .withArgs(epoch, wh(20), 200_100n, 0n, feeSink.address);
+        await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(20), 200_100n, 0n, feeSink.address);
+        await expectBalancesEqualCredits(ctx, [admin, feeSink]);
 
         // The next epoch opens with the new tick and fee.
         await expect(trading.connect(c1).createBuyOrder(wh(10), 100_100n))
           .to.be.revertedWithCustomError(trading, "TradingInvalidPrice")
           .withArgs(100_100n, 1_000n);
         await trading.connect(c1).createBuyOrder(wh(10), 100_000n);
-        expect(
-          await epochResult(trading, await trading.currentEpoch()),
-        ).to.deep.include({
+        expect(await epochResult(trading, await trading.currentEpoch())).to.deep.include({
           status: BigInt(EpochStatus.Open),
           tickSize: 1_000n,
           feeBps: 500n,
         });
-        await expectBalancesEqualCredits(ctx, [admin, feeSink]);
       });
 
       it("rejects a price the epoch's tick cannot express in 65,535 levels", async function () {
         const { trading, c1, epoch } = await loadFixture(deployTradingFixture);
         await trading.setPriceRules(1n, 65_535n);
-        await place(trading, [
-          { signer: c1, side: Side.Buy, wh: 10, price: 65_535n },
-        ]);
+        await place(trading, [{ signer: c1, side: Side.Buy, wh: 10, price: 65_535n }]);
         await trading.setPriceRules(100n, MAX_PRICE);
         await expect(trading.connect(c1).createBuyOrder(wh(10), 65_600n))
           .to.be.revertedWithCustomError(trading, "TradingInvalidPrice")
           .withArgs(65_600n, 1n);
-        expect(await trading.depthAt(epoch, Side.Buy, 65_535n)).to.equal(
-          wh(10),
-        );
+        expect(await trading.depthAt(epoch, Side.Buy, 65_535n)).to.equal(wh(10));
       });
     });
 
@@ -2574,58 +2023,28 @@ describe("Trading", function () {
         const tx = trading.executeTrades(epoch, 100);
         await expect(tx)
           .to.emit(trading, "OrderFilled")
-          .withArgs(
-            s,
-            epoch,
-            p1.address,
-            Side.Sell,
-            wh(20),
-            400_000n,
-            8_000n,
-            0n,
-            wh(10),
-          );
+          .withArgs(s, epoch, p1.address, Side.Sell, wh(20), 400_000n, 8_000n, 0n, wh(10));
         await expect(tx)
           .to.emit(trading, "OrderFilled")
-          .withArgs(
-            b,
-            epoch,
-            c1.address,
-            Side.Buy,
-            wh(20),
-            400_000n,
-            8_000n,
-            0n,
-            0n,
-          );
+          .withArgs(b, epoch, c1.address, Side.Buy, wh(20), 400_000n, 8_000n, 0n, 0n);
         await expect(tx)
           .to.emit(trading, "Credited")
           .withArgs(p1.address, await grid.getAddress(), wh(10));
         await expect(tx)
           .to.emit(trading, "Credited")
           .withArgs(c1.address, await grid.getAddress(), wh(20));
-        await expect(tx).to.changeTokenBalances(
-          usdc,
-          [p1, c1, trading],
-          [8_000n, 0n, -8_000n],
-        );
+        await expect(tx).to.changeTokenBalances(usdc, [p1, c1, trading], [8_000n, 0n, -8_000n]);
         expect(await trading.credits(p1.address, grid)).to.equal(wh(10));
         expect(await trading.credits(c1.address, grid)).to.equal(wh(20));
         await expectBalancesEqualCredits(ctx, [admin, p1, c1]);
 
-        await expect(
-          trading.connect(c1).withdraw(grid),
-        ).to.be.revertedWithCustomError(grid, "EnforcedPause");
+        await expect(trading.connect(c1).withdraw(grid)).to.be.revertedWithCustomError(grid, "EnforcedPause");
         await grid.unpause();
         const w = trading.connect(c1).withdraw(grid);
         await expect(w)
           .to.emit(trading, "Withdrawn")
           .withArgs(c1.address, await grid.getAddress(), wh(20));
-        await expect(w).to.changeTokenBalances(
-          grid,
-          [c1, trading],
-          [wh(20), -wh(20)],
-        );
+        await expect(w).to.changeTokenBalances(grid, [c1, trading], [wh(20), -wh(20)]);
         await trading.connect(p1).withdraw(grid);
         expect(await trading.credits(c1.address, grid)).to.equal(0n);
         expect(await trading.credits(p1.address, grid)).to.equal(0n);
@@ -2688,11 +2107,7 @@ describe("Trading", function () {
       await expect(tx)
         .to.emit(trading, "Withdrawn")
         .withArgs(admin.address, await usdc.getAddress(), 2n);
-      await expect(tx).to.changeTokenBalances(
-        usdc,
-        [admin, trading],
-        [2n, -2n],
-      );
+      await expect(tx).to.changeTokenBalances(usdc, [admin, trading], [2n, -2n]);
       expect(await trading.credits(admin.address, usdc)).to.equal(0n);
       await expect(trading.withdraw(usdc))
         .to.be.revertedWithCustomError(trading, "TradingNothingToWithdraw")
@@ -2710,9 +2125,11 @@ describe("Trading", function () {
       ]);
       await clear(trading, epoch);
       await trading.pause();
-      await expect(
-        trading.connect(feeSink).withdraw(usdc),
-      ).to.changeTokenBalances(usdc, [feeSink, trading], [1_000n, -1_000n]);
+      await expect(trading.connect(feeSink).withdraw(usdc)).to.changeTokenBalances(
+        usdc,
+        [feeSink, trading],
+        [1_000n, -1_000n],
+      );
     });
 
     it("reverts for a token other than GRID or the payment token", async function () {
@@ -2723,8 +2140,7 @@ describe("Trading", function () {
     });
 
     it("reverts without a credit", async function () {
-      const { trading, grid, usdc, p1 } =
-        await loadFixture(deployTradingFixture);
+      const { trading, grid, usdc, p1 } = await loadFixture(deployTradingFixture);
       await expect(trading.connect(p1).withdraw(grid))
         .to.be.revertedWithCustomError(trading, "TradingNothingToWithdraw")
         .withArgs(p1.address, await grid.getAddress());
@@ -2736,8 +2152,7 @@ describe("Trading", function () {
 
   describe("#addMarketMaker", function () {
     it("registers a market maker and emits MarketMakerAdded with the regulator", async function () {
-      const { trading, regulator, outsider } =
-        await loadFixture(deployTradingFixture);
+      const { trading, regulator, outsider } = await loadFixture(deployTradingFixture);
       await expect(trading.connect(regulator).addMarketMaker(outsider.address))
         .to.emit(trading, "MarketMakerAdded")
         .withArgs(outsider.address, regulator.address);
@@ -2746,9 +2161,10 @@ describe("Trading", function () {
 
     it("reverts for the zero address", async function () {
       const { trading } = await loadFixture(deployTradingFixture);
-      await expect(
-        trading.addMarketMaker(ethers.ZeroAddress),
-      ).to.be.revertedWithCustomError(trading, "TradingZeroAddress");
+      await expect(trading.addMarketMaker(ethers.ZeroAddress)).to.be.revertedWithCustomError(
+        trading,
+        "TradingZeroAddress",
+      );
     });
 
     it("reverts for an existing market maker", async function () {
@@ -2761,8 +2177,7 @@ describe("Trading", function () {
 
   describe("#removeMarketMaker", function () {
     it("removes a market maker and emits MarketMakerRemoved with the regulator", async function () {
-      const { trading, regulator, mm } =
-        await loadFixture(deployTradingFixture);
+      const { trading, regulator, mm } = await loadFixture(deployTradingFixture);
       await expect(trading.connect(regulator).removeMarketMaker(mm.address))
         .to.emit(trading, "MarketMakerRemoved")
         .withArgs(mm.address, regulator.address);
@@ -2783,13 +2198,8 @@ describe("Trading", function () {
       await expect(trading.connect(regulator).setPriceRules(10n, 655_350n))
         .to.emit(trading, "PriceRulesUpdated")
         .withArgs(10n, 655_350n);
-      expect([
-        await trading.tickSize(),
-        await trading.maxPrice(),
-      ]).to.deep.equal([10n, 655_350n]);
-      await expect(trading.setPriceRules(10n, 500_000n))
-        .to.emit(trading, "PriceRulesUpdated")
-        .withArgs(10n, 500_000n);
+      expect([await trading.tickSize(), await trading.maxPrice()]).to.deep.equal([10n, 655_350n]);
+      await expect(trading.setPriceRules(10n, 500_000n)).to.emit(trading, "PriceRulesUpdated").withArgs(10n, 500_000n);
       await expect(trading.setPriceRules(100n, 500_000n))
         .to.emit(trading, "PriceRulesUpdated")
         .withArgs(100n, 500_000n);
@@ -2813,28 +2223,20 @@ describe("Trading", function () {
 
     it("reverts when unchanged", async function () {
       const { trading } = await loadFixture(deployTradingFixture);
-      await expect(
-        trading.setPriceRules(TICK, MAX_PRICE),
-      ).to.be.revertedWithCustomError(trading, "TradingUnchanged");
+      await expect(trading.setPriceRules(TICK, MAX_PRICE)).to.be.revertedWithCustomError(trading, "TradingUnchanged");
     });
   });
 
   describe("#setMinOrderAmount", function () {
     it("updates the minimum", async function () {
-      const { trading, regulator, c1 } =
-        await loadFixture(deployTradingFixture);
+      const { trading, regulator, c1 } = await loadFixture(deployTradingFixture);
       await expect(trading.connect(regulator).setMinOrderAmount(wh(1)))
         .to.emit(trading, "MinOrderAmountUpdated")
         .withArgs(wh(1));
       expect(await trading.minOrderAmount()).to.equal(wh(1));
-      await expect(trading.connect(c1).createBuyOrder(wh(1), TICK)).to.emit(
-        trading,
-        "OrderCreated",
-      );
+      await expect(trading.connect(c1).createBuyOrder(wh(1), TICK)).to.emit(trading, "OrderCreated");
       await trading.setMinOrderAmount(wh(MAX_UINT32));
-      await expect(
-        trading.connect(c1).createBuyOrder(wh(MAX_UINT32 - 1n), TICK),
-      )
+      await expect(trading.connect(c1).createBuyOrder(wh(MAX_UINT32 - 1n), TICK))
         .to.be.revertedWithCustomError(trading, "TradingAmountBelowMinimum")
         .withArgs(wh(MAX_UINT32 - 1n), wh(MAX_UINT32));
     });
@@ -2843,19 +2245,14 @@ describe("Trading", function () {
       const { trading } = await loadFixture(deployTradingFixture);
       for (const amount of [0n, wh(10) + 1n, wh(MAX_UINT32 + 1n)]) {
         await expect(trading.setMinOrderAmount(amount))
-          .to.be.revertedWithCustomError(
-            trading,
-            "TradingInvalidMinOrderAmount",
-          )
+          .to.be.revertedWithCustomError(trading, "TradingInvalidMinOrderAmount")
           .withArgs(amount);
       }
     });
 
     it("reverts when unchanged", async function () {
       const { trading } = await loadFixture(deployTradingFixture);
-      await expect(
-        trading.setMinOrderAmount(MIN_ORDER),
-      ).to.be.revertedWithCustomError(trading, "TradingUnchanged");
+      await expect(trading.setMinOrderAmount(MIN_ORDER)).to.be.revertedWithCustomError(trading, "TradingUnchanged");
     });
   });
 
@@ -2872,36 +2269,27 @@ describe("Trading", function () {
       const { trading } = await loadFixture(deployTradingFixture);
       for (const limit of [0n, 1_001n]) {
         await expect(trading.setMaxOrdersPerUser(limit))
-          .to.be.revertedWithCustomError(
-            trading,
-            "TradingInvalidMaxOrdersPerUser",
-          )
+          .to.be.revertedWithCustomError(trading, "TradingInvalidMaxOrdersPerUser")
           .withArgs(limit);
       }
     });
 
     it("reverts when unchanged", async function () {
       const { trading } = await loadFixture(deployTradingFixture);
-      await expect(
-        trading.setMaxOrdersPerUser(MAX_ORDERS),
-      ).to.be.revertedWithCustomError(trading, "TradingUnchanged");
+      await expect(trading.setMaxOrdersPerUser(MAX_ORDERS)).to.be.revertedWithCustomError(trading, "TradingUnchanged");
     });
   });
 
   describe("#setFee", function () {
     it("updates the fee and its recipient, each alone or both", async function () {
-      const { trading, regulator, feeSink, admin } =
-        await loadFixture(deployTradingFixture);
+      const { trading, regulator, feeSink, admin } = await loadFixture(deployTradingFixture);
       await expect(trading.connect(regulator).setFee(1_000n, admin.address))
         .to.emit(trading, "FeeUpdated")
         .withArgs(1_000n, admin.address);
       await expect(trading.setFee(1_000n, feeSink.address))
         .to.emit(trading, "FeeUpdated")
         .withArgs(1_000n, feeSink.address);
-      expect([
-        await trading.feeBps(),
-        await trading.feeRecipient(),
-      ]).to.deep.equal([1_000n, feeSink.address]);
+      expect([await trading.feeBps(), await trading.feeRecipient()]).to.deep.equal([1_000n, feeSink.address]);
     });
 
     it("reverts above 1,000 basis points", async function () {
@@ -2913,29 +2301,24 @@ describe("Trading", function () {
 
     it("reverts on a zero recipient", async function () {
       const { trading } = await loadFixture(deployTradingFixture);
-      await expect(
-        trading.setFee(10n, ethers.ZeroAddress),
-      ).to.be.revertedWithCustomError(trading, "TradingZeroAddress");
+      await expect(trading.setFee(10n, ethers.ZeroAddress)).to.be.revertedWithCustomError(
+        trading,
+        "TradingZeroAddress",
+      );
     });
 
     it("reverts when unchanged", async function () {
       const { trading, admin } = await loadFixture(deployTradingFixture);
-      await expect(
-        trading.setFee(0n, admin.address),
-      ).to.be.revertedWithCustomError(trading, "TradingUnchanged");
+      await expect(trading.setFee(0n, admin.address)).to.be.revertedWithCustomError(trading, "TradingUnchanged");
     });
   });
 
   describe("#pause and #unpause", function () {
     it("let the admin pause and unpause", async function () {
       const { trading, admin } = await loadFixture(deployTradingFixture);
-      await expect(trading.pause())
-        .to.emit(trading, "Paused")
-        .withArgs(admin.address);
+      await expect(trading.pause()).to.emit(trading, "Paused").withArgs(admin.address);
       expect(await trading.paused()).to.equal(true);
-      await expect(trading.unpause())
-        .to.emit(trading, "Unpaused")
-        .withArgs(admin.address);
+      await expect(trading.unpause()).to.emit(trading, "Unpaused").withArgs(admin.address);
       expect(await trading.paused()).to.equal(false);
     });
 
@@ -2945,17 +2328,11 @@ describe("Trading", function () {
         const { trading } = ctx;
         const caller = ctx[who];
         await expect(trading.connect(caller).pause())
-          .to.be.revertedWithCustomError(
-            trading,
-            "AccessControlUnauthorizedAccount",
-          )
+          .to.be.revertedWithCustomError(trading, "AccessControlUnauthorizedAccount")
           .withArgs(caller.address, DEFAULT_ADMIN_ROLE);
         await trading.pause();
         await expect(trading.connect(caller).unpause())
-          .to.be.revertedWithCustomError(
-            trading,
-            "AccessControlUnauthorizedAccount",
-          )
+          .to.be.revertedWithCustomError(trading, "AccessControlUnauthorizedAccount")
           .withArgs(caller.address, DEFAULT_ADMIN_ROLE);
       });
     }
@@ -2980,8 +2357,7 @@ describe("Trading", function () {
     }
 
     it("reverts for a removed regulator", async function () {
-      const { trading, registry, regulator } =
-        await loadFixture(deployTradingFixture);
+      const { trading, registry, regulator } = await loadFixture(deployTradingFixture);
       await registry.removeRecRegulator(regulator.address);
       await expect(trading.connect(regulator).setMaxOrdersPerUser(5n))
         .to.be.revertedWithCustomError(trading, "TradingNotRecRegulator")
