@@ -862,6 +862,30 @@ describe("Trading", function () {
       ]);
     });
 
+    it("finds each epoch's orders in the user's history across epochs", async function () {
+      const { trading, c1, c2, epoch } = await loadFixture(deployTradingFixture);
+      const placeIn = async (e: bigint, n: number): Promise<bigint[]> => {
+        if ((await trading.currentEpoch()) < e) await time.increaseTo(await trading.epochStart(e));
+        const ids: bigint[] = [];
+        for (let i = 0; i < n; i++) {
+          await trading.connect(c2).createBuyOrder(wh(10), TICK);
+          ids.push(...(await place(trading, [{ signer: c1, side: Side.Buy, wh: 10, price: TICK }])));
+        }
+        return ids;
+      };
+      const first = await placeIn(epoch, 3);
+      const third = await placeIn(epoch + 2n, 6);
+      const fourth = await placeIn(epoch + 3n, 1);
+      expect(first).to.deep.equal([orderId(epoch, 2), orderId(epoch, 4), orderId(epoch, 6)]);
+      expect(await trading.getUserOrders(c1.address, epoch - 1n)).to.deep.equal([]);
+      expect(await trading.getUserOrders(c1.address, epoch)).to.deep.equal(first);
+      expect(await trading.getUserOrders(c1.address, epoch + 1n)).to.deep.equal([]);
+      expect(await trading.getUserOrders(c1.address, epoch + 2n)).to.deep.equal(third);
+      expect(await trading.getUserOrders(c1.address, epoch + 3n)).to.deep.equal(fourth);
+      expect(await trading.getUserOrders(c1.address, epoch + 4n)).to.deep.equal([]);
+      expect(third.map((id) => id >> 32n)).to.deep.equal(Array(6).fill(epoch + 2n));
+    });
+
     it("is empty for an epoch without the user's orders", async function () {
       const { trading, c1, c2, epoch } = await loadFixture(deployTradingFixture);
       await place(trading, [{ signer: c1, side: Side.Buy, wh: 10, price: TICK }]);
@@ -1225,9 +1249,49 @@ describe("Trading", function () {
         { signer: c1, side: Side.Buy, wh: 30, price: 400_000n },
       ]);
       await closeEpoch(trading, epoch);
-      const receipt = await (await trading.matchOrders(epoch, 1)).wait();
-      const [[, levels]] = parsed(trading, receipt!, "MatchProgressed");
-      expect(levels).to.be.lessThanOrEqual(1n);
+      const tx = trading.matchOrders(epoch, 1);
+      await expect(tx).to.emit(trading, "MatchProgressed").withArgs(epoch, 1n, wh(30), true);
+      await expect(tx).to.emit(trading, "EpochMatched").withArgs(epoch, 400_000n, wh(30), 400_000n, 400_000n);
+    });
+
+    it("leaves an exhausted ask level for the next call when the budget is spent, with the same outcome", async function () {
+      const ctx = await loadFixture(deployTradingFixture);
+      const { trading, p1, p2, c1, c2, epoch } = ctx;
+      // Bids 5000 → 30, 4500 → 10; asks 4000 → 30, 4200 → 10. Unsliced: 30 at (5000, 4000), 10 at (4500, 4200).
+      await place(trading, [
+        { signer: c1, side: Side.Buy, wh: 30, price: 500_000n },
+        { signer: c2, side: Side.Buy, wh: 10, price: 450_000n },
+        { signer: p1, side: Side.Sell, wh: 30, price: 400_000n },
+        { signer: p2, side: Side.Sell, wh: 10, price: 420_000n },
+      ]);
+      await closeEpoch(trading, epoch);
+      // Call 1 steps the bids to 4500 and spends its budget before stepping the asks past 4000.
+      await expect(trading.matchOrders(epoch, 1))
+        .to.emit(trading, "MatchProgressed")
+        .withArgs(epoch, 1n, wh(30), false);
+      // Call 2 matches nothing at the emptied ask level and steps the asks to 4200.
+      await expect(trading.matchOrders(epoch, 1))
+        .to.emit(trading, "MatchProgressed")
+        .withArgs(epoch, 1n, wh(30), false);
+      expect(await epochResult(trading, epoch)).to.deep.include({ bidPrice: 500_000n, askPrice: 400_000n });
+      const last = trading.matchOrders(epoch, 1);
+      await expect(last).to.emit(trading, "MatchProgressed").withArgs(epoch, 1n, wh(40), true);
+      await expect(last).to.emit(trading, "EpochMatched").withArgs(epoch, 435_000n, wh(40), 450_000n, 420_000n);
+    });
+
+    it("finds the same outcome in one call", async function () {
+      const { trading, p1, p2, c1, c2, epoch } = await loadFixture(deployTradingFixture);
+      await place(trading, [
+        { signer: c1, side: Side.Buy, wh: 30, price: 500_000n },
+        { signer: c2, side: Side.Buy, wh: 10, price: 450_000n },
+        { signer: p1, side: Side.Sell, wh: 30, price: 400_000n },
+        { signer: p2, side: Side.Sell, wh: 10, price: 420_000n },
+      ]);
+      await closeEpoch(trading, epoch);
+      const tx = trading.matchOrders(epoch, 100);
+      // Both sides step past both of their levels.
+      await expect(tx).to.emit(trading, "MatchProgressed").withArgs(epoch, 4n, wh(40), true);
+      await expect(tx).to.emit(trading, "EpochMatched").withArgs(epoch, 435_000n, wh(40), 450_000n, 420_000n);
     });
   });
 
