@@ -2244,6 +2244,7 @@ describe("Trading", function () {
           .to.emit(trading, "Credited")
           .withArgs(c1.address, await grid.getAddress(), wh(20));
         await expect(tx).to.changeTokenBalances(usdc, [p1, c1, trading], [8_000n, 0n, -8_000n]);
+        await expect(tx).to.changeTokenBalances(grid, [p1, c1, trading], [0n, 0n, 0n]);
         expect(await trading.credits(p1.address, grid)).to.equal(wh(10));
         expect(await trading.credits(c1.address, grid)).to.equal(wh(20));
         await expectBalancesEqualCredits(ctx, [admin, p1, c1]);
