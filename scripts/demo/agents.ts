@@ -2,7 +2,8 @@
 //  - Prosumers offer the GRID they hold beyond what they expect to need themselves, asking a price between
 //    the feed-in tariff and the retail tariff; they ask more after a full fill and less when left unsold.
 //  - Consumers bid for their expected deficit (last interval's import, minus the GRID they already hold), at
-//    a price between the tariffs; they bid less after a fill and more when left without energy.
+//    a price between the tariffs; they bid less after a fill and more when left without energy. When nobody
+//    offered anything in the last epoch (at night) they only probe the market now and then.
 //  - The utility is the market maker: a feed-in-tariff bid for any surplus and a retail-tariff ask for the
 //    GRID it bought earlier. Every cleared price therefore lies between the two tariffs.
 // Pure functions of their inputs; the randomness comes from a seeded generator.
@@ -48,6 +49,8 @@ export interface ConsumerView {
   paymentBalance: bigint;
   lastImportWh: number;
   lastOutcome: FillOutcome;
+  /** Whether anyone offered GRID in the last epoch (order events are public). */
+  supplyLastEpoch: boolean;
 }
 
 export interface UtilityView {
@@ -113,6 +116,9 @@ export class ConsumerAgent extends Agent {
   }
 
   decide(view: ConsumerView, tariffs: Tariffs): PlannedOrder | undefined {
+    // With nobody selling (at night), bidding only wastes gas: probe now and then.
+    const probe = this.rng.next();
+    if (!view.supplyLastEpoch && view.lastOutcome !== "full" && probe >= 0.2) return undefined;
     if (view.lastOutcome === "full") this.position -= 0.05;
     else if (view.lastOutcome === "partial") this.position += 0.04;
     else if (view.lastOutcome === "none") this.position += 0.1;

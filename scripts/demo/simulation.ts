@@ -21,7 +21,8 @@ import {
   Registry__factory,
   Trading__factory,
 } from "../../typechain-types";
-import { startAmiServer } from "../ami/server";
+import { Campus } from "../ami/campus";
+import { AmiServer, startAmiServer } from "../ami/server";
 import { AmiClient } from "../bridge/ami-client";
 import { AmiBridge } from "../bridge/bridge";
 import { ConsumerAgent, FillOutcome, PlannedOrder, ProsumerAgent, Tariffs, UtilityAgent, WH } from "./agents";
@@ -91,29 +92,24 @@ export async function runDemo(
     throw new Error("tariffs must satisfy 0 < feed-in < retail <= the market's price cap");
   }
 
-  // The campus day starts at the next epoch boundary: interval k of the head-end is epoch firstEpoch + k.
-  const now = await driver.latestTimestamp();
-  const start = genesis + (Math.floor((now - genesis) / epochLength) + 1) * epochLength;
-  const firstEpoch = (start - genesis) / epochLength;
-  const ami = await startAmiServer({
+  const campusConfig = {
     seed: options.seed,
     prosumers: options.prosumers,
     consumers: options.consumers,
     latitude: options.latitude,
     dayOfYear: options.dayOfYear,
-    start,
     intervalSeconds: epochLength,
     solarNoonHour: 13,
     weather: options.weather,
-    clock: "manual",
-    now: start - 1,
-  });
+  };
+  // The meters do not depend on the start time: set the campus up first, then start its day.
+  const meters = new Campus({ ...campusConfig, start: 0 }).meters;
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "gridmarket-demo-"));
+  let ami: AmiServer | undefined;
 
   try {
-    const campus = ami.campus;
     // ── Participants ──────────────────────────────────────────────────────────────────────────────
-    const participants: Participant[] = campus.meters.map((m) => ({
+    const participants: Participant[] = meters.map((m) => ({
       address: participantAddress(options.seed, m.serial),
       role: m.role,
       label: m.location,
@@ -134,7 +130,7 @@ export async function runDemo(
       toUnits(p.role === "utility" ? 5000 : p.role === "consumer" ? 100 : 0, decimals);
     const meterKeys = new Map<string, Wallet>();
     if (options.signed) {
-      for (const m of campus.meters) {
+      for (const m of meters) {
         meterKeys.set(m.serial, new Wallet(keccak256(toUtf8Bytes(`gridmarket-demo-meter:${options.seed}:${m.serial}`))));
       }
     }
@@ -152,7 +148,7 @@ export async function runDemo(
           label: "addMarketMaker",
         });
       } else {
-        const m = campus.meter(p.serial!)!;
+        const m = meters.find((x) => x.serial === p.serial)!;
         setupTxs.push(
           {
             from: a,
@@ -225,6 +221,13 @@ export async function runDemo(
     const initial: Record<string, BalanceSheet> = {};
     for (const p of participants) initial[p.address] = await sheet(p);
 
+    // The campus day starts at the next epoch boundary: interval k of the head-end is epoch firstEpoch + k.
+    const now = await driver.latestTimestamp();
+    const start = genesis + (Math.floor((now - genesis) / epochLength) + 1) * epochLength;
+    const firstEpoch = (start - genesis) / epochLength;
+    ami = await startAmiServer({ ...campusConfig, start, clock: "manual", now: start - 1 });
+    const campus = ami.campus;
+
     // ── Bridge ──────────────────────────────────────────────────────────────────────────────────────
     const bridge = new AmiBridge({
       oracle,
@@ -249,6 +252,8 @@ export async function runDemo(
       Math.ceil(campus.meters.reduce((s, m) => s + m.pvKwp, 0) * (epochLength / 3600) * 1000),
     ) * WH;
     const outcome = new Map<string, FillOutcome>();
+    const metered: Record<string, { minted: bigint; burned: bigint }> = {};
+    for (const p of participants) metered[p.address] = { minted: 0n, burned: 0n };
     const lastImportWh = new Map<string, number>();
     const serialToAddress = new Map(participants.filter((p) => p.serial).map((p) => [p.meterId!.toLowerCase(), p.address]));
 
@@ -321,6 +326,11 @@ export async function runDemo(
       // Bridge: the readings at tk (baseline at k = 0, interval k-1 afterwards).
       const round = await bridge.runOnce();
       transactions += round.transactions;
+      for (const r of round.readings) {
+        const owner = serialToAddress.get(r.meterId.toLowerCase())!;
+        metered[owner].minted += r.minted;
+        metered[owner].burned += r.burned;
+      }
       if (prev !== undefined) {
         prev.gas.readings = round.gasUsed;
         for (const r of round.readings) {
@@ -395,6 +405,7 @@ export async function runDemo(
               paymentBalance: await balanceOf(addresses.paymentToken, p.address),
               lastImportWh: lastImportWh.get(p.address) ?? 0,
               lastOutcome: outcome.get(p.address) ?? "idle",
+              supplyLastEpoch: prev === undefined || prev.sellOrders > 0,
             },
             tariffs,
           );
@@ -458,6 +469,7 @@ export async function runDemo(
       participants,
       epochs,
       fills,
+      metered,
       initial,
       final,
       escrow: {
@@ -470,7 +482,7 @@ export async function runDemo(
       timings: { deployMs, setupMs, simulateMs: Date.now() - simStart },
     };
   } finally {
-    await ami.close();
+    await ami?.close();
     fs.rmSync(stateDir, { recursive: true, force: true });
   }
 }

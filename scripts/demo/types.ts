@@ -110,6 +110,8 @@ export interface DemoResult {
   participants: Participant[];
   epochs: EpochRecord[];
   fills: FillRecord[];
+  /** GRID minted and burned for each participant's meter over the day (base units). */
+  metered: Record<string, { minted: bigint; burned: bigint }>;
   initial: Record<string, BalanceSheet>;
   final: Record<string, BalanceSheet>;
   /** GRID still escrowed / payment escrowed in Trading at the end (should be 0 once all epochs settle). */
