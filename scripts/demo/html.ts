@@ -171,7 +171,7 @@ ${epochRows}
 <tr><td>Contracts</td><td class="addr">Registry ${r.addresses.registry}<br>GridToken ${r.addresses.gridToken}<br>OracleClient ${r.addresses.oracleClient}<br>Trading ${r.addresses.trading}<br>payment token (MockUSDC) ${r.addresses.paymentToken}</td></tr>
 <tr><td>Escrow left in Trading</td><td>${f(Number(r.escrow.grid) / 1e18)} GRID, ${f(Number(r.escrow.payment) / scale)} USDC</td></tr>
 <tr><td>Timings</td><td>deploy ${f(r.timings.deployMs / 1000, 1)} s, setup ${f(r.timings.setupMs / 1000, 1)} s, simulation ${f(r.timings.simulateMs / 1000, 1)} s, total ${f(seconds, 1)} s</td></tr>
-<tr><td>Reproduce</td><td><code>npm run demo -- --prosumers ${o.prosumers} --consumers ${o.consumers} --epochs ${o.epochs} --seed ${o.seed}${o.weather ? ` --weather ${o.weather}` : ""}${o.signed ? " --signed" : ""}</code></td></tr>
+<tr><td>Reproduce</td><td><code>npm run demo -- --prosumers ${o.prosumers} --consumers ${o.consumers} --epochs ${o.epochs} --seed ${o.seed}${o.startHour ? ` --start-hour ${o.startHour}` : ""}${o.weather ? ` --weather ${o.weather}` : ""}${o.signed ? " --signed" : ""}</code></td></tr>
 </table>
 </body></html>
 `;

@@ -13,6 +13,7 @@ export const HELP = `npm run demo -- [options]
   --day N           day of the year (default ${DEFAULT_OPTIONS.dayOfYear})
   --feed-in X       feed-in tariff, USDC/kWh (default ${DEFAULT_OPTIONS.feedIn})
   --retail X        retail tariff, USDC/kWh (default ${DEFAULT_OPTIONS.retail})
+  --start-hour H    hour of the day the first epoch starts (default 0 = midnight)
   --weather W       clear | mixed | overcast (default: drawn from the seed)
   --signed          meters sign their readings (EIP-712); the bridge relays them
   --quiet           no progress bar
@@ -29,6 +30,7 @@ export const OPTION_NAMES = [
   "feed-in",
   "retail",
   "weather",
+  "start-hour",
   "signed",
   "quiet",
   "network",
@@ -55,6 +57,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions & { netwo
     feedIn: numberArg(args, "feed-in", DEFAULT_OPTIONS.feedIn, { min: 0 }),
     retail: numberArg(args, "retail", DEFAULT_OPTIONS.retail, { min: 0 }),
     weather,
+    startHour: numberArg(args, "start-hour", DEFAULT_OPTIONS.startHour, { min: 0, max: 23.75 }),
     signed: flagArg(args, "signed"),
     quiet: flagArg(args, "quiet"),
     network,

@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   );
   const progress = options.quiet ? () => undefined : progressPrinter(() => start, () => decimals);
   const result: DemoResult = await runDemo(hre, demo, (p) => {
-    start ??= p.time - p.step * 900;
+    start ??= p.dayStart;
     progress(p);
   });
   decimals = result.paymentDecimals;

@@ -34,6 +34,8 @@ export interface Progress {
   steps: number;
   /** Unix time of the simulated campus clock. */
   time: number;
+  /** Unix time of the campus day's midnight. */
+  dayStart: number;
   lastPrice?: bigint;
   lastVolume?: bigint;
 }
@@ -225,7 +227,10 @@ export async function runDemo(
     const now = await driver.latestTimestamp();
     const start = genesis + (Math.floor((now - genesis) / epochLength) + 1) * epochLength;
     const firstEpoch = (start - genesis) / epochLength;
-    ami = await startAmiServer({ ...campusConfig, start, clock: "manual", now: start - 1 });
+    // The campus clock's midnight lies `startHour` hours before the first epoch.
+    const slot0 = Math.round((options.startHour * 3600) / epochLength);
+    const dayStart = start - slot0 * epochLength;
+    ami = await startAmiServer({ ...campusConfig, start: dayStart, clock: "manual", now: start - 1 });
     const campus = ami.campus;
 
     // ── Bridge ──────────────────────────────────────────────────────────────────────────────────────
@@ -343,20 +348,20 @@ export async function runDemo(
         setupGas += round.gasUsed;
       }
       if (k === options.epochs) {
-        onProgress({ step: k, steps: options.epochs, time: tk, lastPrice: prev?.clearingPrice, lastVolume: prev?.volume });
+        onProgress({ step: k, steps: options.epochs, time: tk, dayStart, lastPrice: prev?.clearingPrice, lastVolume: prev?.volume });
         break;
       }
 
       // Interval k's physical data (for the report; the agents only see last interval's import).
-      const interval = campus.interval(k);
+      const interval = campus.interval(slot0 + k);
       let exportWh = 0;
       let importWh = 0;
       campus.meters.forEach((_m, i) => {
         exportWh += Math.max(interval.generationWh[i] - interval.consumptionWh[i], 0);
         importWh += Math.max(interval.consumptionWh[i] - interval.generationWh[i], 0);
       });
-      if (k > 0) {
-        const last = campus.interval(k - 1);
+      if (slot0 + k > 0) {
+        const last = campus.interval(slot0 + k - 1);
         campus.meters.forEach((m, i) => {
           lastImportWh.set(serialToAddress.get(m.meterId.toLowerCase())!, Math.max(last.consumptionWh[i] - last.generationWh[i], 0));
         });
@@ -449,7 +454,7 @@ export async function runDemo(
         }
       }
       record.gas.orders = receipts.reduce((s, r) => s + BigInt(r.gasUsed), 0n);
-      onProgress({ step: k, steps: options.epochs, time: tk, lastPrice: prev?.clearingPrice, lastVolume: prev?.volume });
+      onProgress({ step: k, steps: options.epochs, time: tk, dayStart, lastPrice: prev?.clearingPrice, lastVolume: prev?.volume });
     }
 
     const final: Record<string, BalanceSheet> = {};
@@ -462,7 +467,7 @@ export async function runDemo(
       tickSize,
       feedIn: tariffs.feedIn,
       retail: tariffs.retail,
-      start,
+      start: dayStart,
       sunrise: sun.sunrise,
       sunset: sun.sunset,
       weather: campus.sky(0).weather,

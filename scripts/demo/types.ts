@@ -17,6 +17,8 @@ export interface DemoOptions {
   retail: number;
   /** Force the weather ("clear" | "mixed" | "overcast"); drawn from the seed when absent. */
   weather?: "clear" | "mixed" | "overcast";
+  /** Hour of the campus day at which the first epoch starts (0 = midnight). */
+  startHour: number;
   /** Meters sign their readings (EIP-712) and the bridge relays them with `submitSignedReadings`. */
   signed: boolean;
   /** No progress bar. */
@@ -33,6 +35,7 @@ export const DEFAULT_OPTIONS: DemoOptions = {
   dayOfYear: 135,
   feedIn: 0.08,
   retail: 0.3,
+  startHour: 0,
   signed: false,
   quiet: false,
 };
@@ -103,6 +106,7 @@ export interface DemoResult {
   tickSize: bigint;
   feedIn: bigint;
   retail: bigint;
+  /** Unix time of the campus day's midnight (the first epoch starts `options.startHour` later). */
   start: number;
   sunrise: number;
   sunset: number;
