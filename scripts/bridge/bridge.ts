@@ -381,13 +381,24 @@ export class AmiBridge {
     );
   }
 
+  /** Turns a failed send into a {@link PermanentError} when the oracle itself refused (a revert). */
   private classify(e: unknown): Error {
-    const err = e as { code?: string; revert?: { name?: string; args?: unknown[] }; shortMessage?: string };
-    if (err.code === "CALL_EXCEPTION") {
-      const name = err.revert?.name ?? err.shortMessage ?? "reverted";
-      return new PermanentError(`the oracle refused the transaction: ${name}(${(err.revert?.args ?? []).join(", ")})`);
+    const err = e as {
+      code?: string;
+      data?: unknown;
+      revert?: { name?: string; args?: unknown[] };
+      shortMessage?: string;
+      message?: string;
+    };
+    const refused = (what: string) => new PermanentError(`the oracle refused the transaction: ${what}`);
+    if (err.revert?.name !== undefined) return refused(`${err.revert.name}(${(err.revert.args ?? []).join(", ")})`);
+    if (typeof err.data === "string" && err.data.length >= 10) {
+      const parsed = this.oracle.interface.parseError(err.data);
+      if (parsed !== null) return refused(`${parsed.name}(${[...parsed.args].join(", ")})`);
     }
-    return e instanceof Error ? e : new Error(String(e));
+    const message = err.shortMessage ?? err.message ?? String(e);
+    if (err.code === "CALL_EXCEPTION" || /revert/i.test(message)) return refused(message);
+    return e instanceof Error ? e : new Error(message);
   }
 
   /** Records the outcome of a mined transaction and advances the cursors (rejected readings included). */
