@@ -31,24 +31,38 @@ export function readMeterKeys(file: string): Map<string, Wallet> {
   } catch {
     throw new CliError(`--meter-keys: ${file} is not JSON`);
   }
-  ensure(typeof parsed === "object" && parsed !== null && !Array.isArray(parsed), `--meter-keys: ${file} must map serials to keys`);
+  ensure(
+    typeof parsed === "object" && parsed !== null && !Array.isArray(parsed),
+    `--meter-keys: ${file} must map serials to keys`,
+  );
   const keys = new Map<string, Wallet>();
   for (const [serial, key] of Object.entries(parsed as Record<string, unknown>)) {
-    ensure(typeof key === "string" && /^0x[0-9a-fA-F]{64}$/.test(key), `--meter-keys: the key of ${serial} is not a 32-byte hex key`);
+    ensure(
+      typeof key === "string" && /^0x[0-9a-fA-F]{64}$/.test(key),
+      `--meter-keys: the key of ${serial} is not a 32-byte hex key`,
+    );
     keys.set(serial, new Wallet(key));
   }
   return keys;
 }
 
 withCommonParams(
-  task("gridmarket:bridge", "Runs the AMI bridge: head-end readings in, OracleClient batches and request fulfilments out")
+  task(
+    "gridmarket:bridge",
+    "Runs the AMI bridge: head-end readings in, OracleClient batches and request fulfilments out",
+  )
     .addOptionalParam("ami", "Base URL of the AMI head-end", "http://127.0.0.1:8787")
     .addOptionalParam("state", "State file (default scripts/bridge/state/<network>-<deployment id>.json)")
     .addOptionalParam("interval", "Seconds between rounds", 60, types.int)
     .addFlag("once", "Run one round and exit")
     .addOptionalParam("batchSize", "Readings per transaction (at most the oracle's MAX_BATCH_LENGTH)", 100, types.int)
     .addOptionalParam("meterKeys", "JSON file mapping meter serials to the private keys they sign readings with")
-    .addOptionalParam("fromBlock", "First block to scan for data requests (default: the deployment block)", undefined, types.int),
+    .addOptionalParam(
+      "fromBlock",
+      "First block to scan for data requests (default: the deployment block)",
+      undefined,
+      types.int,
+    ),
 ).setAction(async (args: BridgeArgs, hre) => {
   ensure(args.interval > 0, "--interval must be positive");
   ensure(args.batchSize > 0, "--batch-size must be positive");

@@ -19,7 +19,12 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   return out;
 }
 
-export function numberArg(args: ParsedArgs, name: string, fallback: number, opts: { integer?: boolean; min?: number; max?: number } = {}): number {
+export function numberArg(
+  args: ParsedArgs,
+  name: string,
+  fallback: number,
+  opts: { integer?: boolean; min?: number; max?: number } = {},
+): number {
   const raw = args.get(name);
   if (raw === undefined) return fallback;
   if (raw === true) throw new Error(`--${name} needs a value`);
@@ -47,6 +52,7 @@ export function flagArg(args: ParsedArgs, name: string): boolean {
 /** Rejects options nobody asked for (typos would otherwise be silently ignored). */
 export function assertKnown(args: ParsedArgs, known: readonly string[]): void {
   for (const name of args.keys()) {
-    if (!known.includes(name)) throw new Error(`unknown option --${name} (known: ${known.map((k) => `--${k}`).join(" ")})`);
+    if (!known.includes(name))
+      throw new Error(`unknown option --${name} (known: ${known.map((k) => `--${k}`).join(" ")})`);
   }
 }

@@ -335,8 +335,7 @@ export class Campus {
     // Average power over the interval from three samples (midpoint rule on thirds).
     const samples = [1 / 6, 1 / 2, 5 / 6].map((f) => ((slot + f) * intervalSeconds) / 3600);
     const irradiance =
-      samples.reduce((acc, h) => acc + clearSkyIrradiance(latitude, doy, h - (solarNoonHour - 12)), 0) /
-      samples.length;
+      samples.reduce((acc, h) => acc + clearSkyIrradiance(latitude, doy, h - (solarNoonHour - 12)), 0) / samples.length;
     const clouds = cloudFactor(sky.cloudiness[slot]);
     const gen: number[] = [];
     const load: number[] = [];

@@ -197,7 +197,10 @@ export async function startAmiServer(options: AmiServerOptions): Promise<AmiServ
       }
       if (method === "GET" && rest === "intervals") {
         const { since, until } = window(url);
-        return ["/meters/:id/intervals", { now, since, until, intervals: campus.intervalRecords(serial, since, until) }];
+        return [
+          "/meters/:id/intervals",
+          { now, since, until, intervals: campus.intervalRecords(serial, since, until) },
+        ];
       }
     }
     throw new HttpError(404, `no route ${method} ${url.pathname}`);

@@ -295,7 +295,8 @@ export class AmiBridge {
       const id = meterId.toLowerCase();
       const onChain = Number((await this.oracle.getMeterState(meterId)).lastReadAt);
       if (onChain > this.cursor(id)) {
-        if (this.cursor(id) > 0) this.log(`meter ${this.serialById.get(id) ?? id}: the oracle is ahead of the state file`);
+        if (this.cursor(id) > 0)
+          this.log(`meter ${this.serialById.get(id) ?? id}: the oracle is ahead of the state file`);
         this.state.meters[id] = onChain;
       }
     }
@@ -313,7 +314,11 @@ export class AmiBridge {
   }
 
   /** An on-demand read newer than the meter's cursor and not ahead of the chain, if there is one. */
-  private async freshReading(serial: string, meterId: string, chainNow: number): Promise<MeterReadingRecord | undefined> {
+  private async freshReading(
+    serial: string,
+    meterId: string,
+    chainNow: number,
+  ): Promise<MeterReadingRecord | undefined> {
     const cursor = this.cursor(meterId);
     const onDemand = await this.ami.read(serial);
     if (onDemand.readAt > cursor && onDemand.readAt <= chainNow) return onDemand;
@@ -326,7 +331,12 @@ export class AmiBridge {
     const signed = batch.filter((r) => this.meterKeys.has(r.serial));
     const plain = batch.filter((r) => !this.meterKeys.has(r.serial));
     if (plain.length > 0) {
-      await this.send(`submit ${plain.length} readings`, plain, (rs) => this.oracle.submitReadings(rs.map(toReading), this.overrides(rs.length)), report);
+      await this.send(
+        `submit ${plain.length} readings`,
+        plain,
+        (rs) => this.oracle.submitReadings(rs.map(toReading), this.overrides(rs.length)),
+        report,
+      );
     }
     if (signed.length > 0) {
       await this.send(
@@ -414,7 +424,15 @@ export class AmiBridge {
       const parsed = this.oracle.interface.parseLog(log);
       if (parsed === null) continue;
       if (parsed.name === "ReadingAccepted") {
-        const [meterId, , readAt, , , minted, burned] = parsed.args as unknown as [string, string, bigint, bigint, bigint, bigint, bigint];
+        const [meterId, , readAt, , , minted, burned] = parsed.args as unknown as [
+          string,
+          string,
+          bigint,
+          bigint,
+          bigint,
+          bigint,
+          bigint,
+        ];
         outcome.set(key(meterId, readAt), { meterId, readAt: Number(readAt), accepted: true, minted, burned });
       } else if (parsed.name === "ReadingRejected") {
         const [meterId, readAt, reason] = parsed.args as unknown as [string, bigint, bigint];

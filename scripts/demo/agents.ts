@@ -129,7 +129,8 @@ export class ConsumerAgent extends Agent {
     let amount = (need / WH) * WH;
     const price = this.price(tariffs, 0.02);
     // Never bid more than the wallet can escrow.
-    while (amount >= tariffs.minOrder && buyEscrow(amount, price) > view.paymentBalance) amount = ((amount / 2n) / WH) * WH;
+    while (amount >= tariffs.minOrder && buyEscrow(amount, price) > view.paymentBalance)
+      amount = (amount / 2n / WH) * WH;
     if (amount < tariffs.minOrder) return undefined;
     return { side: "buy", amount, price };
   }
@@ -139,7 +140,7 @@ export class UtilityAgent {
   decide(view: UtilityView, tariffs: Tariffs): PlannedOrder[] {
     const orders: PlannedOrder[] = [];
     let bid = (view.maxSurplus / WH) * WH;
-    while (bid >= tariffs.minOrder && buyEscrow(bid, tariffs.feedIn) > view.paymentBalance) bid = ((bid / 2n) / WH) * WH;
+    while (bid >= tariffs.minOrder && buyEscrow(bid, tariffs.feedIn) > view.paymentBalance) bid = (bid / 2n / WH) * WH;
     if (bid >= tariffs.minOrder) orders.push({ side: "buy", amount: bid, price: tariffs.feedIn });
     const ask = (view.gridBalance / WH) * WH;
     if (ask >= tariffs.minOrder) orders.push({ side: "sell", amount: ask, price: tariffs.retail });

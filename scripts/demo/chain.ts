@@ -13,7 +13,14 @@ export interface RawReceipt {
   blockNumber: string;
   from: string;
   to: string;
-  logs: { address: string; topics: string[]; data: string; logIndex: string; blockNumber: string; transactionHash: string }[];
+  logs: {
+    address: string;
+    topics: string[];
+    data: string;
+    logIndex: string;
+    blockNumber: string;
+    transactionHash: string;
+  }[];
 }
 
 export interface PendingTx {
@@ -58,9 +65,7 @@ export class ChainDriver {
 
   /** Queues a transaction (automine must be off). */
   async send(from: string, to: string, data: string, gas: bigint, label: string): Promise<PendingTx> {
-    const hash = await this.request<string>("eth_sendTransaction", [
-      { from, to, data, gas: "0x" + gas.toString(16) },
-    ]);
+    const hash = await this.request<string>("eth_sendTransaction", [{ from, to, data, gas: "0x" + gas.toString(16) }]);
     return { hash, label };
   }
 

@@ -44,8 +44,22 @@ export function renderHtml(r: DemoResult, s: Summary, seconds: number): string {
         right: true,
         values: r.epochs.map((e) => (e.volume > 0n ? Number(e.clearingPrice) / scale : Number.NaN)),
       },
-      { name: "feed-in tariff", color: COLORS.feedIn, kind: "line", right: true, dashed: true, values: r.epochs.map(() => s.feedIn) },
-      { name: "retail tariff", color: COLORS.retail, kind: "line", right: true, dashed: true, values: r.epochs.map(() => s.retail) },
+      {
+        name: "feed-in tariff",
+        color: COLORS.feedIn,
+        kind: "line",
+        right: true,
+        dashed: true,
+        values: r.epochs.map(() => s.feedIn),
+      },
+      {
+        name: "retail tariff",
+        color: COLORS.retail,
+        kind: "line",
+        right: true,
+        dashed: true,
+        values: r.epochs.map(() => s.retail),
+      },
     ],
   });
   const energyChart = timeChart({
@@ -54,9 +68,24 @@ export function renderHtml(r: DemoResult, s: Summary, seconds: number): string {
     labelEvery: every,
     leftUnit: "kW",
     series: [
-      { name: "PV generation", color: COLORS.generation, kind: "area", values: r.epochs.map((e) => e.generationWh / 1000 / intervalHours) },
-      { name: "consumption", color: COLORS.consumption, kind: "line", values: r.epochs.map((e) => e.consumptionWh / 1000 / intervalHours) },
-      { name: "GRID traded", color: COLORS.volume, kind: "bar", values: r.epochs.map((e) => Number(e.volume) / 1e18 / intervalHours) },
+      {
+        name: "PV generation",
+        color: COLORS.generation,
+        kind: "area",
+        values: r.epochs.map((e) => e.generationWh / 1000 / intervalHours),
+      },
+      {
+        name: "consumption",
+        color: COLORS.consumption,
+        kind: "line",
+        values: r.epochs.map((e) => e.consumptionWh / 1000 / intervalHours),
+      },
+      {
+        name: "GRID traded",
+        color: COLORS.volume,
+        kind: "bar",
+        values: r.epochs.map((e) => Number(e.volume) / 1e18 / intervalHours),
+      },
     ],
   });
   const sorted = [...s.participants].sort((a, b) => b.netPayment - a.netPayment);
@@ -86,21 +115,46 @@ export function renderHtml(r: DemoResult, s: Summary, seconds: number): string {
 
   const headline: [string, string][] = [
     ["Energy traded", `${f(s.tradedKwh)} kWh in ${s.clearedEpochs} of ${s.epochs} epochs`],
-    ["Clearing price", `mean ${f(s.price.mean, 4)}, volume-weighted ${f(s.price.weighted, 4)}, range ${f(s.price.min, 4)} – ${f(s.price.max, 4)} USDC/kWh`],
+    [
+      "Clearing price",
+      `mean ${f(s.price.mean, 4)}, volume-weighted ${f(s.price.weighted, 4)}, range ${f(s.price.min, 4)} – ${f(s.price.max, 4)} USDC/kWh`,
+    ],
     ["Tariffs", `feed-in ${f(s.feedIn, 4)} · retail ${f(s.retail, 4)} USDC/kWh`],
-    ["Consumer savings vs retail", `${f(s.consumerSavings)} USDC on ${f(s.consumerBoughtKwh)} kWh (paid ${f(s.consumerSpent)} USDC)`],
-    ["Prosumer earnings above feed-in", `${f(s.prosumerPremium)} USDC on ${f(s.prosumerSoldKwh)} kWh (revenue ${f(s.prosumerRevenue)} USDC)`],
+    [
+      "Consumer savings vs retail",
+      `${f(s.consumerSavings)} USDC on ${f(s.consumerBoughtKwh)} kWh (paid ${f(s.consumerSpent)} USDC)`,
+    ],
+    [
+      "Prosumer earnings above feed-in",
+      `${f(s.prosumerPremium)} USDC on ${f(s.prosumerSoldKwh)} kWh (revenue ${f(s.prosumerRevenue)} USDC)`,
+    ],
     ["Utility", `bought ${f(s.utilityBoughtKwh)} kWh at feed-in, sold ${f(s.utilitySoldKwh)} kWh at retail`],
-    ["Campus self-sufficiency", `${f(s.selfSufficiency * 100, 1)} % of consumption met by campus PV in the same interval`],
-    ["Metered import covered by GRID", `${f(s.gridCoverage * 100, 1)} % (${f(s.burnedKwh, 1)} of ${f(s.importKwh, 1)} kWh burned)`],
-    ["Generation / consumption", `${f(s.generationKwh, 1)} / ${f(s.consumptionKwh, 1)} kWh; GRID minted ${f(s.mintedKwh, 1)} kWh`],
-    ["Gas per epoch", `mean ${f(s.gas.perEpochMean / 1e6, 2)} M, max ${f(Number(s.gas.perEpochMax) / 1e6, 2)} M (orders ${f(Number(s.gas.orders) / 1e6, 1)} M, readings ${f(Number(s.gas.readings) / 1e6, 1)} M, keeper ${f(Number(s.gas.keeper) / 1e6, 1)} M in ${s.gas.upkeeps} upkeeps)`],
-    ["Transactions", `${r.transactions} (${s.orders} orders), blocks ${r.blocks.first}–${r.blocks.last}, run time ${f(seconds, 1)} s`],
+    [
+      "Campus self-sufficiency",
+      `${f(s.selfSufficiency * 100, 1)} % of consumption met by campus PV in the same interval`,
+    ],
+    [
+      "Metered import covered by GRID",
+      `${f(s.gridCoverage * 100, 1)} % (${f(s.burnedKwh, 1)} of ${f(s.importKwh, 1)} kWh burned)`,
+    ],
+    [
+      "Generation / consumption",
+      `${f(s.generationKwh, 1)} / ${f(s.consumptionKwh, 1)} kWh; GRID minted ${f(s.mintedKwh, 1)} kWh`,
+    ],
+    [
+      "Gas per epoch",
+      `mean ${f(s.gas.perEpochMean / 1e6, 2)} M, max ${f(Number(s.gas.perEpochMax) / 1e6, 2)} M (orders ${f(Number(s.gas.orders) / 1e6, 1)} M, readings ${f(Number(s.gas.readings) / 1e6, 1)} M, keeper ${f(Number(s.gas.keeper) / 1e6, 1)} M in ${s.gas.upkeeps} upkeeps)`,
+    ],
+    [
+      "Transactions",
+      `${r.transactions} (${s.orders} orders), blocks ${r.blocks.first}–${r.blocks.last}, run time ${f(seconds, 1)} s`,
+    ],
   ];
 
   const participantRows = s.participants
     .map(
-      (p) => `<tr><td>${esc(p.participant.serial ?? "—")}</td><td>${esc(p.participant.label)}</td><td>${p.participant.role}</td>` +
+      (p) =>
+        `<tr><td>${esc(p.participant.serial ?? "—")}</td><td>${esc(p.participant.label)}</td><td>${p.participant.role}</td>` +
         `<td>${p.participant.pvKwp ? f(p.participant.pvKwp, 1) : ""}</td><td>${f(p.mintedKwh)}</td><td>${f(p.burnedKwh)}</td>` +
         `<td>${f(p.boughtKwh)}</td><td>${f(p.soldKwh)}</td><td>${f(p.paid)}</td><td>${f(p.received)}</td>` +
         `<td class="${p.netPayment >= 0 ? "pos" : "neg"}">${f(p.netPayment)}</td><td>${f(p.finalGridKwh)}</td>` +
@@ -109,7 +163,8 @@ export function renderHtml(r: DemoResult, s: Summary, seconds: number): string {
     .join("\n");
   const epochRows = r.epochs
     .map(
-      (e) => `<tr><td>${e.epoch}</td><td>${clockLabel(e.start, r.start)}</td><td>${f(e.generationWh / 1000)}</td><td>${f(e.consumptionWh / 1000)}</td>` +
+      (e) =>
+        `<tr><td>${e.epoch}</td><td>${clockLabel(e.start, r.start)}</td><td>${f(e.generationWh / 1000)}</td><td>${f(e.consumptionWh / 1000)}</td>` +
         `<td>${f(Number(e.minted) / 1e18)}</td><td>${f(Number(e.burned) / 1e18)}</td><td>${e.buyOrders}/${e.sellOrders}</td>` +
         `<td>${f(Number(e.bidVolume) / 1e18)}</td><td>${f(Number(e.askVolume) / 1e18)}</td><td>${f(Number(e.volume) / 1e18)}</td>` +
         `<td>${e.volume > 0n ? f(Number(e.clearingPrice) / scale, 4) : "—"}</td><td>${f(Number(e.gas.orders + e.gas.readings + e.gas.keeper) / 1e6, 3)}</td></tr>`,

@@ -78,7 +78,8 @@ export function summarize(r: DemoResult): Summary {
   const tradedUnits = sum(traded.map((e) => e.volume));
   const weightedUnits = sum(traded.map((e) => e.volume * e.clearingPrice));
 
-  const fillsBy = (who: Role, side: "buy" | "sell") => r.fills.filter((f) => role.get(f.owner) === who && f.side === side);
+  const fillsBy = (who: Role, side: "buy" | "sell") =>
+    r.fills.filter((f) => role.get(f.owner) === who && f.side === side);
   const consumerBuys = fillsBy("consumer", "buy");
   const prosumerSells = fillsBy("prosumer", "sell");
   const consumerBoughtUnits = sum(consumerBuys.map((f) => f.filled));
@@ -164,10 +165,13 @@ export function clockLabel(t: number, start: number): string {
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ")).join("\n");
+  return rows
+    .map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  "))
+    .join("\n");
 }
 
-const f = (x: number, digits = 2) => x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const f = (x: number, digits = 2) =>
+  x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const pct = (x: number) => `${f(x * 100, 1)} %`;
 
 /** The terminal summary. */
@@ -190,7 +194,10 @@ export function renderText(r: DemoResult, s: Summary, seconds: number): string {
       ["prosumer earnings above feed-in", `${f(s.prosumerPremium)} ${unit} (revenue ${f(s.prosumerRevenue)})`],
       ["generation / consumption", `${f(s.generationKwh, 1)} / ${f(s.consumptionKwh, 1)} kWh`],
       ["campus self-sufficiency", pct(s.selfSufficiency)],
-      ["metered import covered by local GRID", `${pct(s.gridCoverage)} (${f(s.burnedKwh, 1)} of ${f(s.importKwh, 1)} kWh)`],
+      [
+        "metered import covered by local GRID",
+        `${pct(s.gridCoverage)} (${f(s.burnedKwh, 1)} of ${f(s.importKwh, 1)} kWh)`,
+      ],
       ["GRID minted / burned", `${f(s.mintedKwh, 1)} / ${f(s.burnedKwh, 1)} kWh`],
       ["gas per epoch: mean / max", `${f(s.gas.perEpochMean / 1e6, 2)} M / ${f(Number(s.gas.perEpochMax) / 1e6, 2)} M`],
       [

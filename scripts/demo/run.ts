@@ -46,7 +46,12 @@ async function main(): Promise<void> {
     `GridMarket demo on "${hre.network.name}": ${options.prosumers} prosumers, ${options.consumers} consumers, ` +
       `${options.epochs} epochs, seed ${options.seed}`,
   );
-  const progress = options.quiet ? () => undefined : progressPrinter(() => start, () => decimals);
+  const progress = options.quiet
+    ? () => undefined
+    : progressPrinter(
+        () => start,
+        () => decimals,
+      );
   const result: DemoResult = await runDemo(hre, demo, (p) => {
     start ??= p.dayStart;
     progress(p);

@@ -133,7 +133,10 @@ export async function runDemo(
     const meterKeys = new Map<string, Wallet>();
     if (options.signed) {
       for (const m of meters) {
-        meterKeys.set(m.serial, new Wallet(keccak256(toUtf8Bytes(`gridmarket-demo-meter:${options.seed}:${m.serial}`))));
+        meterKeys.set(
+          m.serial,
+          new Wallet(keccak256(toUtf8Bytes(`gridmarket-demo-meter:${options.seed}:${m.serial}`))),
+        );
       }
     }
 
@@ -253,14 +256,15 @@ export async function runDemo(
       if (p.role === "consumer") consumerAgents.set(p.address, new ConsumerAgent(options.seed, p.serial!));
     }
     const utilityAgent = new UtilityAgent();
-    const maxSurplus = BigInt(
-      Math.ceil(campus.meters.reduce((s, m) => s + m.pvKwp, 0) * (epochLength / 3600) * 1000),
-    ) * WH;
+    const maxSurplus =
+      BigInt(Math.ceil(campus.meters.reduce((s, m) => s + m.pvKwp, 0) * (epochLength / 3600) * 1000)) * WH;
     const outcome = new Map<string, FillOutcome>();
     const metered: Record<string, { minted: bigint; burned: bigint }> = {};
     for (const p of participants) metered[p.address] = { minted: 0n, burned: 0n };
     const lastImportWh = new Map<string, number>();
-    const serialToAddress = new Map(participants.filter((p) => p.serial).map((p) => [p.meterId!.toLowerCase(), p.address]));
+    const serialToAddress = new Map(
+      participants.filter((p) => p.serial).map((p) => [p.meterId!.toLowerCase(), p.address]),
+    );
 
     // ── The day ─────────────────────────────────────────────────────────────────────────────────────
     const epochs: EpochRecord[] = [];
@@ -348,7 +352,14 @@ export async function runDemo(
         setupGas += round.gasUsed;
       }
       if (k === options.epochs) {
-        onProgress({ step: k, steps: options.epochs, time: tk, dayStart, lastPrice: prev?.clearingPrice, lastVolume: prev?.volume });
+        onProgress({
+          step: k,
+          steps: options.epochs,
+          time: tk,
+          dayStart,
+          lastPrice: prev?.clearingPrice,
+          lastVolume: prev?.volume,
+        });
         break;
       }
 
@@ -363,7 +374,10 @@ export async function runDemo(
       if (slot0 + k > 0) {
         const last = campus.interval(slot0 + k - 1);
         campus.meters.forEach((m, i) => {
-          lastImportWh.set(serialToAddress.get(m.meterId.toLowerCase())!, Math.max(last.consumptionWh[i] - last.generationWh[i], 0));
+          lastImportWh.set(
+            serialToAddress.get(m.meterId.toLowerCase())!,
+            Math.max(last.consumptionWh[i] - last.generationWh[i], 0),
+          );
         });
       }
       const record: EpochRecord = {
@@ -417,7 +431,10 @@ export async function runDemo(
           if (order) planned.push({ p, order });
         } else {
           const view = { ...(await sheet(p)), maxSurplus };
-          for (const order of utilityAgent.decide({ gridBalance: view.grid, paymentBalance: view.payment, maxSurplus }, tariffs)) {
+          for (const order of utilityAgent.decide(
+            { gridBalance: view.grid, paymentBalance: view.payment, maxSurplus },
+            tariffs,
+          )) {
             planned.push({ p, order });
           }
         }
@@ -444,7 +461,8 @@ export async function runDemo(
           amount: ev.args.amount as bigint,
           price: ev.args.price as bigint,
         });
-        if (Number(ev.args.epoch) !== record.epoch) throw new Error(`order landed in epoch ${ev.args.epoch}, not ${record.epoch}`);
+        if (Number(ev.args.epoch) !== record.epoch)
+          throw new Error(`order landed in epoch ${ev.args.epoch}, not ${record.epoch}`);
         if (side === "buy") {
           record.buyOrders++;
           record.bidVolume += ev.args.amount as bigint;
@@ -454,7 +472,14 @@ export async function runDemo(
         }
       }
       record.gas.orders = receipts.reduce((s, r) => s + BigInt(r.gasUsed), 0n);
-      onProgress({ step: k, steps: options.epochs, time: tk, dayStart, lastPrice: prev?.clearingPrice, lastVolume: prev?.volume });
+      onProgress({
+        step: k,
+        steps: options.epochs,
+        time: tk,
+        dayStart,
+        lastPrice: prev?.clearingPrice,
+        lastVolume: prev?.volume,
+      });
     }
 
     const final: Record<string, BalanceSheet> = {};

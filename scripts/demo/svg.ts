@@ -37,7 +37,8 @@ export interface TimeChartOptions {
   height?: number;
 }
 
-const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? String(Number(v.toFixed(2))) : String(Number(v.toFixed(4))));
+const fmt = (v: number) =>
+  Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? String(Number(v.toFixed(2))) : String(Number(v.toFixed(4)));
 
 /** A chart over time: bars, lines and areas on a left axis and an optional right axis. */
 export function timeChart(o: TimeChartOptions): string {
@@ -161,7 +162,9 @@ export function hbarChart(title: string, unit: string, bars: HBar[], width = 960
       `<rect x="${bx.toFixed(2)}" y="${y + 3}" width="${len.toFixed(2)}" height="${row - 6}" fill="${b.color}"><title>${esc(`${b.label}: ${fmt(b.value)} ${unit}${b.note ? ` — ${b.note}` : ""}`)}</title></rect>`,
     );
     const tx = b.value >= 0 ? bx + len + 4 : bx - 4;
-    parts.push(`<text x="${tx.toFixed(2)}" y="${y + 13}" class="tick" text-anchor="${b.value >= 0 ? "start" : "end"}">${fmt(b.value)}</text>`);
+    parts.push(
+      `<text x="${tx.toFixed(2)}" y="${y + 13}" class="tick" text-anchor="${b.value >= 0 ? "start" : "end"}">${fmt(b.value)}</text>`,
+    );
   });
   parts.push(`<line x1="${zero}" x2="${zero}" y1="${m.top}" y2="${m.top + h}" class="axisline"/>`);
   parts.push(`<text x="${width - 8}" y="${m.top + h + 16}" class="axis" text-anchor="end">${esc(unit)}</text>`);

@@ -150,8 +150,21 @@ describe("Mock AMI head-end", function () {
     });
 
     it("is deterministic by seed across servers", async function () {
-      const twin = await startAmiServer({ ...DEFAULT_CAMPUS, prosumers: 3, consumers: 4, start: START, now: START + DAY });
-      const other = await startAmiServer({ ...DEFAULT_CAMPUS, seed: 99, prosumers: 3, consumers: 4, start: START, now: START + DAY });
+      const twin = await startAmiServer({
+        ...DEFAULT_CAMPUS,
+        prosumers: 3,
+        consumers: 4,
+        start: START,
+        now: START + DAY,
+      });
+      const other = await startAmiServer({
+        ...DEFAULT_CAMPUS,
+        seed: 99,
+        prosumers: 3,
+        consumers: 4,
+        start: START,
+        now: START + DAY,
+      });
       try {
         const path = `/readings?since=${START}&until=${START + DAY}`;
         const a = (await get<{ readings: MeterReadingRecord[] }>(server, path)).body.readings;
@@ -169,11 +182,21 @@ describe("Mock AMI head-end", function () {
         `/readings?since=${START + DAY - 1800}&until=${START + 2 * DAY}`,
       );
       expect(body.until).to.equal(START + DAY);
-      expect(body.readings.map((r) => r.readAt)).to.deep.equal([...Array(7).fill(START + DAY - 900), ...Array(7).fill(START + DAY)]);
+      expect(body.readings.map((r) => r.readAt)).to.deep.equal([
+        ...Array(7).fill(START + DAY - 900),
+        ...Array(7).fill(START + DAY),
+      ]);
     });
 
     it("pages long windows on whole timestamps", async function () {
-      const paged = await startAmiServer({ ...DEFAULT_CAMPUS, prosumers: 3, consumers: 4, start: START, now: START + DAY, pageLimit: 10 });
+      const paged = await startAmiServer({
+        ...DEFAULT_CAMPUS,
+        prosumers: 3,
+        consumers: 4,
+        start: START,
+        now: START + DAY,
+        pageLimit: 10,
+      });
       try {
         const first = await get<{ readings: MeterReadingRecord[]; hasMore: boolean; until: number }>(
           paged,
@@ -195,7 +218,8 @@ describe("Mock AMI head-end", function () {
         await get<{ readings: MeterReadingRecord[] }>(server, `/meters/AMI-P002/readings?since=${START + DAY - 900}`)
       ).body.readings;
       expect(one).to.deep.equal([latest[1]]);
-      const single = (await get<{ reading: MeterReadingRecord }>(server, "/meters/AMI-P002/readings/latest")).body.reading;
+      const single = (await get<{ reading: MeterReadingRecord }>(server, "/meters/AMI-P002/readings/latest")).body
+        .reading;
       expect(single).to.deep.equal(latest[1]);
     });
 
@@ -222,7 +246,10 @@ describe("Mock AMI head-end", function () {
     });
 
     it("moves the clock forward only", async function () {
-      expect((await get(server, "/clock", post({ advance: 900 }))).body).to.deep.equal({ now: START + DAY + 900, mode: "manual" });
+      expect((await get(server, "/clock", post({ advance: 900 }))).body).to.deep.equal({
+        now: START + DAY + 900,
+        mode: "manual",
+      });
       const back = await get<{ error: string }>(server, "/clock", post({ now: START }));
       expect(back.status).to.equal(409);
       expect(back.body.error).to.equal(`the clock only moves forward (now ${START + DAY + 900}, asked ${START})`);

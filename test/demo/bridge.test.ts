@@ -41,7 +41,11 @@ type Fixture = Awaited<ReturnType<typeof deployFixture>>;
 async function register(f: Fixture, serials: (keyof Fixture["owners"])[]) {
   for (const serial of serials) {
     const owner = f.owners[serial];
-    await f.registry.registerUser(owner.address, serial.startsWith("AMI-P") ? USER_TYPE.prosumer : USER_TYPE.consumer, serial);
+    await f.registry.registerUser(
+      owner.address,
+      serial.startsWith("AMI-P") ? USER_TYPE.prosumer : USER_TYPE.consumer,
+      serial,
+    );
     await f.registry.assignMeter(ethers.encodeBytes32String(serial), owner.address);
   }
 }
@@ -75,7 +79,9 @@ describe("AMI bridge", function () {
     const rejected = await f.oracle.queryFilter(f.oracle.filters.ReadingRejected());
     return [
       ...accepted.map((e) => `${ethers.decodeBytes32String(e.args.meterId)}@${e.args.readAt}:accepted`),
-      ...rejected.map((e) => `${ethers.decodeBytes32String(e.args.meterId)}@${e.args.readAt}:rejected(${e.args.reason})`),
+      ...rejected.map(
+        (e) => `${ethers.decodeBytes32String(e.args.meterId)}@${e.args.readAt}:rejected(${e.args.reason})`,
+      ),
     ].sort();
   }
 
@@ -97,7 +103,9 @@ describe("AMI bridge", function () {
       await moveTo(f.start + 1);
       const b = bridge();
       const first = await b.syncReadings();
-      expect(first.readings.map((r) => [ethers.decodeBytes32String(r.meterId), r.readAt, r.accepted, r.minted])).to.deep.equal([
+      expect(
+        first.readings.map((r) => [ethers.decodeBytes32String(r.meterId), r.readAt, r.accepted, r.minted]),
+      ).to.deep.equal([
         ["AMI-C001", f.start, true, 0n],
         ["AMI-P001", f.start, true, 0n],
         ["AMI-P002", f.start, true, 0n],
@@ -113,9 +121,12 @@ describe("AMI bridge", function () {
       ]);
       const k0 = 48; // noon: the boundary index of `start` in the campus day
       const exported = (serial: string) =>
-        BigInt(server.campus.registersAt(serial, k0 + 2).exportWh - server.campus.registersAt(serial, k0).exportWh) * WH;
+        BigInt(server.campus.registersAt(serial, k0 + 2).exportWh - server.campus.registersAt(serial, k0).exportWh) *
+        WH;
       const mintedFor = (serial: string) =>
-        second.readings.filter((r) => r.meterId === ethers.encodeBytes32String(serial)).reduce((s, r) => s + r.minted, 0n);
+        second.readings
+          .filter((r) => r.meterId === ethers.encodeBytes32String(serial))
+          .reduce((s, r) => s + r.minted, 0n);
       expect(exported("AMI-P001")).to.be.greaterThan(0n);
       expect(mintedFor("AMI-P001")).to.equal(exported("AMI-P001"));
       expect(mintedFor("AMI-P002")).to.equal(exported("AMI-P002"));
@@ -146,7 +157,9 @@ describe("AMI bridge", function () {
       // One more interval: exactly one reading per meter, and never a stale (repeated) one.
       await moveTo(f.start + 2 * INTERVAL + 1);
       const next = await restarted.syncReadings();
-      expect(next.readings.map((r) => [r.readAt, r.accepted])).to.deep.equal(Array(3).fill([f.start + 2 * INTERVAL, true]));
+      expect(next.readings.map((r) => [r.readAt, r.accepted])).to.deep.equal(
+        Array(3).fill([f.start + 2 * INTERVAL, true]),
+      );
       const all = await readingEvents();
       expect(all).to.have.length(6);
       expect(all.filter((e) => e.includes("rejected"))).to.deep.equal([]);
@@ -177,7 +190,9 @@ describe("AMI bridge", function () {
       await register(f, ["AMI-P001"]);
       await moveTo(f.start + 1);
       const b = bridge();
-      expect((await b.syncReadings()).readings.map((r) => r.meterId)).to.deep.equal([ethers.encodeBytes32String("AMI-P001")]);
+      expect((await b.syncReadings()).readings.map((r) => r.meterId)).to.deep.equal([
+        ethers.encodeBytes32String("AMI-P001"),
+      ]);
       await register(f, ["AMI-C001"]);
       await moveTo(f.start + INTERVAL + 1);
       const report = await b.syncReadings();
@@ -240,7 +255,9 @@ describe("AMI bridge", function () {
       await moveTo(f.start + 400);
       const report = await b.answerRequests();
       expect(report.requestsAnswered).to.equal(1);
-      expect(report.readings.map((r) => [r.meterId, r.readAt, r.accepted])).to.deep.equal([[meter, f.start + 400, true]]);
+      expect(report.readings.map((r) => [r.meterId, r.readAt, r.accepted])).to.deep.equal([
+        [meter, f.start + 400, true],
+      ]);
       const fulfilled = await f.oracle.queryFilter(f.oracle.filters.EnergyDataFulfilled());
       expect(fulfilled.map((e) => [e.args.requestId, e.args.meterId, e.args.operator, e.args.accepted])).to.deep.equal([
         [1n, meter, f.admin.address, true],
@@ -277,7 +294,9 @@ describe("AMI bridge", function () {
       state.meters["0xab"] = 42;
       saveState(statePath, state);
       expect(fs.readdirSync(dir)).to.deep.equal(["state.json"]);
-      expect(loadState(statePath, 31337n, "0x000000000000000000000000000000000000dead")!.meters).to.deep.equal({ "0xab": 42 });
+      expect(loadState(statePath, 31337n, "0x000000000000000000000000000000000000dead")!.meters).to.deep.equal({
+        "0xab": 42,
+      });
       await expect(bridge().init()).to.be.rejectedWith(
         Error,
         `belongs to oracle 0x000000000000000000000000000000000000dead on chain 31337`,
@@ -296,10 +315,14 @@ describe("AMI bridge", function () {
     it("does not retry permanent errors", async function () {
       let calls = 0;
       await expect(
-        withRetry("x", async () => {
-          calls++;
-          throw new PermanentError("no");
-        }, FAST_RETRY),
+        withRetry(
+          "x",
+          async () => {
+            calls++;
+            throw new PermanentError("no");
+          },
+          FAST_RETRY,
+        ),
       ).to.be.rejectedWith(PermanentError, "no");
       expect(calls).to.equal(1);
     });

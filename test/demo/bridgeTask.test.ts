@@ -22,7 +22,13 @@ describe("gridmarket:bridge task", function () {
     await system.registry.assignMeter(ethers.encodeBytes32String("AMI-P001"), owner.address);
     const now = await time.latest();
     const start = now - (now % 900) + 1800;
-    server = await startAmiServer({ ...DEFAULT_CAMPUS, prosumers: 1, consumers: 0, start: start - 12 * 3600, now: start + 901 });
+    server = await startAmiServer({
+      ...DEFAULT_CAMPUS,
+      prosumers: 1,
+      consumers: 0,
+      start: start - 12 * 3600,
+      now: start + 901,
+    });
     await time.increaseTo(start + 901);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "bridge-task-"));
   });
@@ -36,14 +42,18 @@ describe("gridmarket:bridge task", function () {
     const state = path.join(dir, "state.json");
     const first = await capture(() => hre.run("gridmarket:bridge", { ami: server.url, state, once: true }));
     expect(first.lines.some((l) => l.includes("head-end") && l.includes("1 meters"))).to.equal(true);
-    expect(first.lines[first.lines.length - 1]).to.match(/^ {2}1 readings \(0 rejected\) in 1 transactions, 0 requests answered, gas \d+$/);
+    expect(first.lines[first.lines.length - 1]).to.match(
+      /^ {2}1 readings \(0 rejected\) in 1 transactions, 0 requests answered, gas \d+$/,
+    );
     const meter = await system.oracleClient.getMeterState(ethers.encodeBytes32String("AMI-P001"));
     expect(JSON.parse(fs.readFileSync(state, "utf8")).meters).to.deep.equal({
       [ethers.encodeBytes32String("AMI-P001")]: Number(meter.lastReadAt),
     });
 
     const second = await capture(() => hre.run("gridmarket:bridge", { ami: server.url, state, once: true }));
-    expect(second.lines[second.lines.length - 1]).to.equal("  0 readings (0 rejected) in 0 transactions, 0 requests answered, gas 0");
+    expect(second.lines[second.lines.length - 1]).to.equal(
+      "  0 readings (0 rejected) in 0 transactions, 0 requests answered, gas 0",
+    );
   });
 
   it("refuses a head-end that does not answer", async function () {

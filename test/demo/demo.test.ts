@@ -159,13 +159,26 @@ describe("Campus-day demo", function () {
     const html = renderHtml(result, summary, 1);
     expect(html.match(/<svg /g)).to.have.length(4);
     expect(html).to.not.match(/<script|https?:\/\/(?!www\.w3\.org)/);
-    expect(html).to.contain("npm run demo -- --prosumers 3 --consumers 5 --epochs 4 --seed 11 --start-hour 11 --weather clear");
+    expect(html).to.contain(
+      "npm run demo -- --prosumers 3 --consumers 5 --epochs 4 --seed 11 --start-hour 11 --weather clear",
+    );
   });
 
   it("parses the npm options", function () {
-    expect(parseDemoOptions(["--prosumers", "12", "--consumers", "24", "--epochs", "96", "--seed", "7", "--out", "reports/"])).to.deep.equal(
-      { ...DEFAULT_OPTIONS, out: "reports/", network: undefined, help: false, weather: undefined },
-    );
+    expect(
+      parseDemoOptions([
+        "--prosumers",
+        "12",
+        "--consumers",
+        "24",
+        "--epochs",
+        "96",
+        "--seed",
+        "7",
+        "--out",
+        "reports/",
+      ]),
+    ).to.deep.equal({ ...DEFAULT_OPTIONS, out: "reports/", network: undefined, help: false, weather: undefined });
     expect(() => parseDemoOptions(["--prosumer", "3"])).to.throw("unknown option --prosumer");
     expect(() => parseDemoOptions(["--epochs", "2.5"])).to.throw("--epochs must be a whole number");
   });
