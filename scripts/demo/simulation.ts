@@ -65,7 +65,11 @@ export async function runDemo(
   const firstBlock = (await driver.blockNumber()) + 1;
 
   // ── Deploy through the production Ignition module ──────────────────────────────────────────────
-  const deployed = await hre.ignition.deploy(GridMarketModule);
+  // The in-process network forgets each run; on a node, every run gets its own deployment (and its own campus).
+  const deployed = await hre.ignition.deploy(
+    GridMarketModule,
+    hre.network.name === "hardhat" ? {} : { deploymentId: `gridmarket-demo-${Date.now()}` },
+  );
   const addresses = {
     registry: await deployed.registry.getAddress(),
     gridToken: await deployed.gridToken.getAddress(),
