@@ -83,7 +83,7 @@ withCommonParams(
   const ami = new AmiClient(args.ami, undefined, (m) => say(`  ${m}`));
   try {
     const health = await ami.health();
-    say(`  head-end ${args.ami}: ${health.meters} meters, clock ${new Date(health.now * 1000).toISOString()}`);
+    say(`  head-end ${args.ami}: ${health.meters} meter(s), clock ${new Date(health.now * 1000).toISOString()}`);
   } catch (e) {
     throw new CliError(`the head-end at ${args.ami} does not answer: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -356,6 +356,8 @@ export class AmiBridge {
   /**
    * Sends one transaction carrying `readings`, with retries. Before a retry the oracle's state is read again
    * and readings it already holds are dropped, so a transaction that was mined after all is not repeated.
+   * (Only a transaction that is still unmined when the retry is sent can lead to a second copy; the oracle then
+   * rejects the later copy as `StaleReading`, so no energy is ever counted twice.)
    */
   private async send(
     what: string,
