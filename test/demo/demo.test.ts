@@ -7,7 +7,13 @@ import { parseDemoOptions } from "../../scripts/demo/options";
 import { renderText, summarize, Summary } from "../../scripts/demo/report";
 import { runDemo } from "../../scripts/demo/simulation";
 import { DEFAULT_OPTIONS, DemoResult } from "../../scripts/demo/types";
-import { GridToken__factory, MockUSDC__factory, OracleClient__factory, Trading__factory } from "../../typechain-types";
+import {
+  GridToken__factory,
+  MockUSDC__factory,
+  OracleClient__factory,
+  Registry__factory,
+  Trading__factory,
+} from "../../typechain-types";
 
 const E18 = 10n ** 18n;
 const SETTLED = 5n; // ITrading.EpochStatus.Settled
@@ -161,6 +167,24 @@ describe("Campus-day demo", function () {
     expect(html).to.not.match(/<script|https?:\/\/(?!www\.w3\.org)/);
     expect(html).to.contain(
       "npm run demo -- --prosumers 3 --consumers 5 --epochs 4 --seed 11 --start-hour 11 --weather clear",
+    );
+  });
+
+  it("with --signed, relays every reading as signed by its meter's registered key", async function () {
+    const signed = await runDemo(hre, { ...options, prosumers: 2, consumers: 2, epochs: 2, signed: true });
+    const oracle = OracleClient__factory.connect(signed.addresses.oracleClient, ethers.provider);
+    const events = await oracle.queryFilter(oracle.filters.ReadingAccepted(), signed.blocks.first, signed.blocks.last);
+    expect(events).to.have.length(4 * 3); // baseline + 2 intervals, 4 meters
+    const selector = oracle.interface.getFunction("submitSignedReadings").selector;
+    for (const hash of new Set(events.map((e) => e.transactionHash))) {
+      expect((await ethers.provider.getTransaction(hash))!.data.slice(0, 10)).to.equal(selector);
+    }
+    const registry = Registry__factory.connect(signed.addresses.registry, ethers.provider);
+    for (const p of signed.participants.filter((x) => x.meterId !== undefined)) {
+      expect(await registry.getMeterSigner(p.meterId!)).to.not.equal(ethers.ZeroAddress);
+    }
+    expect(signed.epochs.reduce((s, e) => s + e.minted, 0n)).to.equal(
+      BigInt(signed.epochs.reduce((s, e) => s + e.exportWh, 0)) * 10n ** 15n,
     );
   });
 
