@@ -1,10 +1,9 @@
 // Regulator and admin tasks: users, meters, roles, pause; and how tasks find (or refuse) a deployment.
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { encodeBytes32String, keccak256, toUtf8Bytes, ZeroAddress } from "ethers";
 import hre from "hardhat";
 
-import { capture, deploySystem, run, runError, writeDeployment } from "./helpers";
+import { capture, deploySystem, load, run, runError, writeDeployment } from "./helpers";
 
 const PROSUMER = 1n;
 const CONSUMER = 2n;
@@ -21,7 +20,7 @@ async function fixture() {
 describe("operator CLI: users, meters, roles", () => {
   describe("deployment lookup", () => {
     it("explains how to deploy when the network has no deployment", async () => {
-      await loadFixture(fixture);
+      await load(fixture);
       const message = await runError("gridmarket:user", { account: SOMEONE, deploymentId: "chain-999" });
       expect(message).to.contain('No GridMarket deployment "chain-999" for network "hardhat" (chain 31337)');
       expect(message).to.contain("npx hardhat ignition deploy deploy/modules/GridMarket.ts --network hardhat");
@@ -29,7 +28,7 @@ describe("operator CLI: users, meters, roles", () => {
     });
 
     it("refuses a deployment journaled on another chain", async () => {
-      const { registry } = await loadFixture(fixture);
+      const { registry } = await load(fixture);
       writeDeployment({ "Registry#Registry": await registry.getAddress() }, "other-chain", [
         JSON.stringify({ type: "DEPLOYMENT_INITIALIZE", chainId: 11155111 }),
       ]);
@@ -39,7 +38,7 @@ describe("operator CLI: users, meters, roles", () => {
     });
 
     it("refuses addresses without code (a restarted node)", async () => {
-      const { registry, gridToken, trading } = await loadFixture(fixture);
+      const { registry, gridToken, trading } = await load(fixture);
       writeDeployment(
         {
           "Registry#Registry": await registry.getAddress(),
@@ -56,7 +55,7 @@ describe("operator CLI: users, meters, roles", () => {
     });
 
     it("refuses contracts that are not wired to each other", async () => {
-      const { registry, gridToken, trading, oracleClient } = await loadFixture(fixture);
+      const { registry, gridToken, trading, oracleClient } = await load(fixture);
       writeDeployment(
         {
           "Registry#Registry": await gridToken.getAddress(),
@@ -72,7 +71,7 @@ describe("operator CLI: users, meters, roles", () => {
     });
 
     it("names the account range when --from is out of it", async () => {
-      await loadFixture(fixture);
+      await load(fixture);
       const count = (await hre.ethers.getSigners()).length;
       expect(await runError("gridmarket:user", { account: SOMEONE, from: "999" })).to.equal(
         `--from 999: network "hardhat" has ${count} account(s), indexes 0 to ${count - 1}`,
@@ -82,7 +81,7 @@ describe("operator CLI: users, meters, roles", () => {
 
   describe("gridmarket:register-user", () => {
     it("registers a prosumer, reads the record back and prints it", async () => {
-      const { registry, alice } = await loadFixture(fixture);
+      const { registry, alice } = await load(fixture);
       const { lines } = await capture(() =>
         hre.run("gridmarket:register-user", { account: alice.address, type: "prosumer", location: "North 7" }),
       );
@@ -93,7 +92,7 @@ describe("operator CLI: users, meters, roles", () => {
     });
 
     it("refuses a second registration, a bad type, and a sender that is not a regulator", async () => {
-      const { alice, bob, outsider } = await loadFixture(fixture);
+      const { alice, bob, outsider } = await load(fixture);
       await run("gridmarket:register-user", { account: alice.address, type: "consumer" });
       expect(await runError("gridmarket:register-user", { account: alice.address, type: "consumer" })).to.equal(
         `${alice.address} is already registered (Consumer, Active)`,
@@ -114,7 +113,7 @@ describe("operator CLI: users, meters, roles", () => {
 
   describe("gridmarket:suspend-user / reactivate-user", () => {
     it("suspends and reactivates, refusing no-ops", async () => {
-      const { registry, alice } = await loadFixture(fixture);
+      const { registry, alice } = await load(fixture);
       await run("gridmarket:register-user", { account: alice.address, type: "consumer" });
 
       await run("gridmarket:suspend-user", { account: alice.address });
@@ -130,7 +129,7 @@ describe("operator CLI: users, meters, roles", () => {
     });
 
     it("refuses unregistered accounts", async () => {
-      const { bob } = await loadFixture(fixture);
+      const { bob } = await load(fixture);
       expect(await runError("gridmarket:suspend-user", { account: bob.address })).to.equal(
         `${bob.address} is not registered; use gridmarket:register-user first`,
       );
@@ -139,7 +138,7 @@ describe("operator CLI: users, meters, roles", () => {
 
   describe("meters", () => {
     it("assigns a meter by serial, sets its signer, unassigns it", async () => {
-      const { registry, alice, carol } = await loadFixture(fixture);
+      const { registry, alice, carol } = await load(fixture);
       await run("gridmarket:register-user", { account: alice.address, type: "prosumer" });
       const meterId = encodeBytes32String("MTR-0001");
 
@@ -163,7 +162,7 @@ describe("operator CLI: users, meters, roles", () => {
     });
 
     it("hashes long serials and refuses double assignment and unknown owners", async () => {
-      const { registry, alice, bob } = await loadFixture(fixture);
+      const { registry, alice, bob } = await load(fixture);
       await run("gridmarket:register-user", { account: alice.address, type: "prosumer" });
       await run("gridmarket:register-user", { account: bob.address, type: "prosumer" });
       const serial = "CAMPUS-NORTH-BUILDING-7-FLAT-12-METER-A";
@@ -181,7 +180,7 @@ describe("operator CLI: users, meters, roles", () => {
     });
 
     it("shows a meter's owner and oracle state", async () => {
-      const { alice } = await loadFixture(fixture);
+      const { alice } = await load(fixture);
       await run("gridmarket:register-user", { account: alice.address, type: "prosumer" });
       await run("gridmarket:assign-meter", { meter: "MTR-0002", owner: alice.address });
       const { result, lines } = await capture(() => hre.run("gridmarket:meter", { meter: "MTR-0002" }));
@@ -202,7 +201,7 @@ describe("operator CLI: users, meters, roles", () => {
 
     for (const { slug, check, on } of cases) {
       it(`adds and removes a ${slug}`, async () => {
-        const system = await loadFixture(fixture);
+        const system = await load(fixture);
         const contract = system[on] as unknown as Record<string, (a: string) => Promise<boolean>>;
         const account = system.bob.address;
 
@@ -217,7 +216,7 @@ describe("operator CLI: users, meters, roles", () => {
     }
 
     it("refuses role changes by non-regulators", async () => {
-      const { bob, outsider } = await loadFixture(fixture);
+      const { bob, outsider } = await load(fixture);
       expect(
         await runError("gridmarket:add-market-maker", { account: bob.address, from: outsider.address }),
       ).to.equal(`${outsider.address} may not change market makers: only a REC regulator may`);
@@ -226,7 +225,7 @@ describe("operator CLI: users, meters, roles", () => {
 
   describe("gridmarket:pause / unpause", () => {
     it("pauses and unpauses every contract, admin only", async () => {
-      const { registry, gridToken, trading, oracleClient, outsider } = await loadFixture(fixture);
+      const { registry, gridToken, trading, oracleClient, outsider } = await load(fixture);
       expect(await runError("gridmarket:pause", { contract: "trading", from: outsider.address })).to.equal(
         `${outsider.address} is not the admin of trading; only the admin can pause`,
       );

@@ -4,6 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import hre from "hardhat";
 
 import GridMarketModule from "../../deploy/modules/GridMarket";
@@ -35,10 +36,25 @@ export function writeDeployment(addresses: Record<string, string>, deploymentId:
   return dir;
 }
 
-/** Deploys GridMarket with Ignition and registers its addresses for the tasks (use through loadFixture). */
+/** Deploys GridMarket with Ignition and registers its addresses for the tasks (use through {@link load}). */
 export async function deploySystem(): Promise<System> {
   const deployed = await hre.ignition.deploy(GridMarketModule);
   const system = deployed as unknown as System;
+  await registerDeployment(system);
+  return system;
+}
+
+/**
+ * `loadFixture(fixture)`, then points the tasks at that fixture's contracts again: reverting to a snapshot does
+ * not rewrite the address file that a later fixture overwrote.
+ */
+export async function load<T extends System>(fixture: () => Promise<T>): Promise<T> {
+  const system = await loadFixture(fixture);
+  await registerDeployment(system);
+  return system;
+}
+
+async function registerDeployment(system: System): Promise<void> {
   const chainId = BigInt(await hre.ethers.provider.send("eth_chainId", []));
   writeDeployment(
     {
@@ -50,7 +66,6 @@ export async function deploySystem(): Promise<System> {
     },
     defaultDeploymentId(chainId),
   );
-  return system;
 }
 
 /** Captures what the tasks print while `fn` runs. */
@@ -87,4 +102,29 @@ export async function passEpoch(trading: Trading, epoch: bigint): Promise<void> 
   const end = await trading.epochEnd(epoch);
   await hre.network.provider.send("evm_setNextBlockTimestamp", [Number(end)]);
   await hre.network.provider.send("evm_mine", []);
+}
+
+/**
+ * A market with one ended, uncleared epoch: Alice (prosumer, meter MTR-A, 3 kWh) asks 1.5 kWh at 0.20 USDC,
+ * Bob (consumer, 10 USDC) bids 1 kWh at 0.30 USDC; the chain is past the epoch's gate closure.
+ */
+export async function deployWithEndedEpoch(): Promise<System & { epoch: bigint }> {
+  const system = await deploySystem();
+  const [, alice, bob] = await hre.ethers.getSigners();
+  await run("gridmarket:register-user", { account: alice.address, type: "prosumer" });
+  await run("gridmarket:register-user", { account: bob.address, type: "consumer" });
+  await run("gridmarket:assign-meter", { meter: "MTR-A", owner: alice.address });
+  const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
+  const file = path.join(root, "ended-epoch-readings.csv");
+  fs.writeFileSync(file, `meter,exportWh,importWh,readAt\nMTR-A,1000,0,${now - 3600n}\nMTR-A,4000,0,${now - 1800n}\n`);
+  await run("gridmarket:submit-readings", { file });
+  await run("gridmarket:mint-payment-token", { to: bob.address, amount: "10" });
+
+  const epoch = (await system.trading.currentEpoch()) + 1n;
+  await hre.network.provider.send("evm_setNextBlockTimestamp", [Number(await system.trading.epochStart(epoch))]);
+  await hre.network.provider.send("evm_mine", []);
+  await run("gridmarket:place-order", { side: "sell", amount: "1.5", price: "0.20", from: alice.address });
+  await run("gridmarket:place-order", { side: "buy", amount: "1", price: "0.30", from: bob.address });
+  await passEpoch(system.trading, epoch);
+  return { ...system, epoch };
 }

@@ -4,13 +4,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { encodeBytes32String } from "ethers";
 import hre from "hardhat";
 
 import type { ReadingOutcome } from "../../tasks/readings";
-import { capture, deploySystem, passEpoch, run, runError } from "./helpers";
+import { capture, deploySystem, load, passEpoch, run, runError } from "./helpers";
 
 const KWH = 10n ** 18n;
 const WH = 10n ** 15n;
@@ -52,7 +51,7 @@ async function fundedFixture() {
 describe("operator CLI: readings, orders, market", () => {
   describe("gridmarket:submit-readings", () => {
     it("submits a CSV batch: baseline, then mint for the export delta; bad rows are rejected one by one", async () => {
-      const { gridToken, alice } = await loadFixture(fixture);
+      const { gridToken, alice } = await load(fixture);
       const now = await latestTime();
       const file = path.join(dir, "batch.csv");
       fs.writeFileSync(
@@ -79,7 +78,7 @@ describe("operator CLI: readings, orders, market", () => {
     });
 
     it("relays meter-signed readings from any account", async () => {
-      const { gridToken, oracleClient, alice, carol, outsider } = await loadFixture(fixture);
+      const { gridToken, oracleClient, alice, carol, outsider } = await load(fixture);
       await run("gridmarket:set-meter-signer", { meter: "MTR-A", signer: carol.address });
       const domain = await oracleClient.eip712Domain();
       const types = {
@@ -117,7 +116,7 @@ describe("operator CLI: readings, orders, market", () => {
     });
 
     it("refuses an unsigned batch from an account that is not an oracle operator", async () => {
-      const { outsider } = await loadFixture(fixture);
+      const { outsider } = await load(fixture);
       const file = path.join(dir, "one.csv");
       fs.writeFileSync(file, `meter,exportWh,importWh,readAt\nMTR-A,1,0,${(await latestTime()) - 10n}\n`);
       expect(await runError("gridmarket:submit-readings", { file, from: outsider.address })).to.equal(
@@ -128,7 +127,7 @@ describe("operator CLI: readings, orders, market", () => {
 
   describe("gridmarket:request-data / fulfill-request", () => {
     it("lets the meter owner request a reading that an operator fulfils once", async () => {
-      const { oracleClient, alice } = await loadFixture(fixture);
+      const { oracleClient, alice } = await load(fixture);
       const { requestId } = await run<{ requestId: bigint }>("gridmarket:request-data", {
         meter: "MTR-A",
         from: alice.address,
@@ -151,7 +150,7 @@ describe("operator CLI: readings, orders, market", () => {
 
   describe("orders, status, keeper, history", () => {
     it("places orders in human units, shows the book, clears with the keeper and reports the fills", async () => {
-      const { trading, gridToken, paymentToken, alice, bob } = await loadFixture(fundedFixture);
+      const { trading, gridToken, paymentToken, alice, bob } = await load(fundedFixture);
       const epoch = await trading.currentEpoch();
 
       const sell = await run<{ orderId: bigint; escrow: bigint }>("gridmarket:place-order", {
@@ -207,7 +206,7 @@ describe("operator CLI: readings, orders, market", () => {
     });
 
     it("cancels an open order and returns the escrow", async () => {
-      const { paymentToken, bob, alice } = await loadFixture(fundedFixture);
+      const { paymentToken, bob, alice } = await load(fundedFixture);
       const { orderId } = await run<{ orderId: bigint }>("gridmarket:place-order", {
         side: "buy",
         amount: "2",
@@ -229,7 +228,7 @@ describe("operator CLI: readings, orders, market", () => {
     });
 
     it("checks eligibility, escrow and market rules before sending", async () => {
-      const { alice, bob, outsider } = await loadFixture(fundedFixture);
+      const { alice, bob, outsider } = await load(fundedFixture);
       expect(
         await runError("gridmarket:place-order", { side: "sell", amount: "1", price: "0.2", from: bob.address }),
       ).to.equal(`${bob.address} may not sell: only active prosumers and market makers may`);
@@ -251,7 +250,7 @@ describe("operator CLI: readings, orders, market", () => {
     });
 
     it("decodes a contract's custom error when a transaction is refused", async () => {
-      const { alice } = await loadFixture(fundedFixture);
+      const { alice } = await load(fundedFixture);
       await run("gridmarket:pause", { contract: "trading" });
       expect(
         await runError("gridmarket:place-order", { side: "sell", amount: "1", price: "0.2", from: alice.address }),
