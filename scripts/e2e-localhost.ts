@@ -30,7 +30,9 @@ async function freePort(): Promise<number> {
     server.on("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -124,7 +126,10 @@ async function main(): Promise<void> {
 
   let ok = false;
   try {
-    await Promise.all([hardhat(["compile", "--quiet"], { ...env, HARDHAT_NETWORK: undefined }), waitForNode(url, node, 45_000)]);
+    await Promise.all([
+      hardhat(["compile", "--quiet"], { ...env, HARDHAT_NETWORK: undefined }),
+      waitForNode(url, node, 45_000),
+    ]);
     log("node answers, artifacts compiled");
     await deployAndResume(env);
     await market(env, url);
@@ -148,7 +153,10 @@ async function deployAndResume(env: NodeJS.ProcessEnv): Promise<void> {
     GridMarket: { adminDelay?: number };
   };
   const parameters = path.join(os.tmpdir(), `gridmarket-e2e-parameters-${process.pid}.json`);
-  fs.writeFileSync(parameters, JSON.stringify({ ...localhost, Registry: { adminDelay: localhost.GridMarket.adminDelay ?? 0 } }));
+  fs.writeFileSync(
+    parameters,
+    JSON.stringify({ ...localhost, Registry: { adminDelay: localhost.GridMarket.adminDelay ?? 0 } }),
+  );
   const common = ["--network", "localhost", "--deployment-id", DEPLOYMENT_ID, "--parameters", parameters];
 
   log("ignition deploy deploy/modules/Registry.ts (a partial deployment)");
@@ -168,7 +176,9 @@ async function deployAndResume(env: NodeJS.ProcessEnv): Promise<void> {
   const journal = fs.readFileSync(path.join(DEPLOYMENT_DIR, "journal.jsonl"), "utf8");
   const registryInits = journal
     .split("\n")
-    .filter((l) => l.includes('"DEPLOYMENT_EXECUTION_STATE_INITIALIZE"') && l.includes('"futureId":"Registry#Registry"'));
+    .filter(
+      (l) => l.includes('"DEPLOYMENT_EXECUTION_STATE_INITIALIZE"') && l.includes('"futureId":"Registry#Registry"'),
+    );
   assert.equal(registryInits.length, 1, "the journal must hold a single Registry deployment");
 }
 

@@ -129,7 +129,9 @@ export async function runKeeper(ctx: Context, options: KeeperOptions, stop: Stop
     }
     await stop.sleep(options.intervalMs);
   }
-  say(`keeper stopped (${stats.stoppedBy}): ${stats.iterations} iteration(s), ${stats.performs} upkeep(s), ${stats.failures} failure(s)`);
+  say(
+    `keeper stopped (${stats.stoppedBy}): ${stats.iterations} iteration(s), ${stats.performs} upkeep(s), ${stats.failures} failure(s)`,
+  );
   return stats;
 }
 
@@ -170,7 +172,8 @@ withCommonParams(
   const options: KeeperOptions = {
     intervalMs: parseSeconds("--interval", args.interval),
     once: args.once,
-    maxIterations: args.maxIterations === undefined ? undefined : Number(parseInteger("--max-iterations", args.maxIterations, 1n)),
+    maxIterations:
+      args.maxIterations === undefined ? undefined : Number(parseInteger("--max-iterations", args.maxIterations, 1n)),
     maxRetries: Number(parseInteger("--max-retries", args.maxRetries, 0n, 100n)),
     backoffMs: parseSeconds("--backoff", args.backoff),
     maxBackoffMs: parseSeconds("--max-backoff", args.maxBackoff),

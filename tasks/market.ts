@@ -91,8 +91,10 @@ function printEpoch(d: Deployment, view: EpochView, start: bigint, end: bigint):
 }
 
 withCommonParams(
-  task("gridmarket:market-status", "Current epoch, parameters, book depth per price level, pending clearing work")
-    .addOptionalParam("epoch", "Epoch to show (default: the current one, and the one awaiting clearing)"),
+  task(
+    "gridmarket:market-status",
+    "Current epoch, parameters, book depth per price level, pending clearing work",
+  ).addOptionalParam("epoch", "Epoch to show (default: the current one, and the one awaiting clearing)"),
 ).setAction(async (args: CommonArgs & { epoch?: string }, hre) => {
   const { d } = await setup(hre, args);
   const [current, work, params, paused, auto, lastCheck, forwarder, latest] = await Promise.all([
@@ -162,68 +164,66 @@ withCommonParams(
     .addOptionalParam("account", "Only this account's orders")
     .addOptionalParam("fromBlock", "First block to scan (default: the deployment block)")
     .addFlag("all", "Also list orders that filled nothing"),
-).setAction(
-  async (args: CommonArgs & { epoch?: string; account?: string; fromBlock?: string; all: boolean }, hre) => {
-    const { d } = await setup(hre, args);
-    const epoch = args.epoch === undefined ? undefined : parseInteger("--epoch", args.epoch);
-    const account = args.account === undefined ? undefined : parseAddress("--account", args.account);
-    const fromBlock =
-      args.fromBlock === undefined ? d.deploymentBlock : Number(parseInteger("--from-block", args.fromBlock));
+).setAction(async (args: CommonArgs & { epoch?: string; account?: string; fromBlock?: string; all: boolean }, hre) => {
+  const { d } = await setup(hre, args);
+  const epoch = args.epoch === undefined ? undefined : parseInteger("--epoch", args.epoch);
+  const account = args.account === undefined ? undefined : parseAddress("--account", args.account);
+  const fromBlock =
+    args.fromBlock === undefined ? d.deploymentBlock : Number(parseInteger("--from-block", args.fromBlock));
 
-    const events = await queryEvents(d.trading, d.trading.filters.OrderFilled(undefined, epoch, account), fromBlock);
-    const fills: FillView[] = events
-      .map((ev) => ({
-        orderId: BigInt(ev.args.orderId),
-        epoch: BigInt(ev.args.epoch),
-        owner: String(ev.args.owner),
-        side: SIDES[Number(ev.args.side)],
-        filled: BigInt(ev.args.filled),
-        clearingPrice: BigInt(ev.args.clearingPrice),
-        payment: BigInt(ev.args.payment),
-        fee: BigInt(ev.args.fee),
-        refund: BigInt(ev.args.refund),
-        blockNumber: ev.blockNumber,
-      }))
-      .filter((f) => args.all || f.filled > 0n);
-
-    const money = (x: bigint) => formatMoney(x, d.payment.decimals, d.payment.symbol);
-    say(`${fills.length} fill(s)${epoch === undefined ? "" : ` in epoch ${epoch}`}${account ? ` of ${account}` : ""}`);
-    if (fills.length > 0) {
-      sayTable(
-        ["epoch", "order id", "owner", "side", "filled", "price", "paid/received", "fee", "refund"],
-        fills.map((f) => [
-          String(f.epoch),
-          String(f.orderId),
-          f.owner,
-          f.side,
-          formatKwh(f.filled),
-          formatPrice(f.clearingPrice, d.payment.decimals, d.payment.symbol),
-          money(f.payment),
-          money(f.fee),
-          f.side === "Sell" ? formatKwh(f.refund) : money(f.refund),
-        ]),
-      );
-    }
-
-    const settled = await queryEvents(d.trading, d.trading.filters.EpochSettled(epoch), fromBlock);
-    const settlements = settled.map((ev) => ({
+  const events = await queryEvents(d.trading, d.trading.filters.OrderFilled(undefined, epoch, account), fromBlock);
+  const fills: FillView[] = events
+    .map((ev) => ({
+      orderId: BigInt(ev.args.orderId),
       epoch: BigInt(ev.args.epoch),
-      volume: BigInt(ev.args.volume),
+      owner: String(ev.args.owner),
+      side: SIDES[Number(ev.args.side)],
+      filled: BigInt(ev.args.filled),
       clearingPrice: BigInt(ev.args.clearingPrice),
-      fees: BigInt(ev.args.fees),
-    }));
-    if (settlements.length > 0) {
-      say("Settled epochs:");
-      sayTable(
-        ["epoch", "volume", "clearing price", "fees"],
-        settlements.map((s) => [
-          String(s.epoch),
-          formatKwh(s.volume),
-          s.volume === 0n ? "-" : formatPrice(s.clearingPrice, d.payment.decimals, d.payment.symbol),
-          money(s.fees),
-        ]),
-      );
-    }
-    return { fills, settlements };
-  },
-);
+      payment: BigInt(ev.args.payment),
+      fee: BigInt(ev.args.fee),
+      refund: BigInt(ev.args.refund),
+      blockNumber: ev.blockNumber,
+    }))
+    .filter((f) => args.all || f.filled > 0n);
+
+  const money = (x: bigint) => formatMoney(x, d.payment.decimals, d.payment.symbol);
+  say(`${fills.length} fill(s)${epoch === undefined ? "" : ` in epoch ${epoch}`}${account ? ` of ${account}` : ""}`);
+  if (fills.length > 0) {
+    sayTable(
+      ["epoch", "order id", "owner", "side", "filled", "price", "paid/received", "fee", "refund"],
+      fills.map((f) => [
+        String(f.epoch),
+        String(f.orderId),
+        f.owner,
+        f.side,
+        formatKwh(f.filled),
+        formatPrice(f.clearingPrice, d.payment.decimals, d.payment.symbol),
+        money(f.payment),
+        money(f.fee),
+        f.side === "Sell" ? formatKwh(f.refund) : money(f.refund),
+      ]),
+    );
+  }
+
+  const settled = await queryEvents(d.trading, d.trading.filters.EpochSettled(epoch), fromBlock);
+  const settlements = settled.map((ev) => ({
+    epoch: BigInt(ev.args.epoch),
+    volume: BigInt(ev.args.volume),
+    clearingPrice: BigInt(ev.args.clearingPrice),
+    fees: BigInt(ev.args.fees),
+  }));
+  if (settlements.length > 0) {
+    say("Settled epochs:");
+    sayTable(
+      ["epoch", "volume", "clearing price", "fees"],
+      settlements.map((s) => [
+        String(s.epoch),
+        formatKwh(s.volume),
+        s.volume === 0n ? "-" : formatPrice(s.clearingPrice, d.payment.decimals, d.payment.symbol),
+        money(s.fees),
+      ]),
+    );
+  }
+  return { fills, settlements };
+});

@@ -97,7 +97,10 @@ withCommonParams(
     d.trading.currentEpoch(),
   ]);
   const price = parsePrice("--price", args.price, { tickSize, maxPrice, ...d.payment });
-  ensure(amount >= minOrderAmount, `--amount: ${formatKwh(amount)} is below the minimum order ${formatKwh(minOrderAmount)}`);
+  ensure(
+    amount >= minOrderAmount,
+    `--amount: ${formatKwh(amount)} is below the minimum order ${formatKwh(minOrderAmount)}`,
+  );
 
   const [marketMaker, verified, prosumer, placed] = await Promise.all([
     d.trading.isMarketMaker(signer.address),
@@ -108,7 +111,10 @@ withCommonParams(
   if (side === "Sell") {
     ensure(prosumer || marketMaker, `${signer.address} may not sell: only active prosumers and market makers may`);
   } else {
-    ensure(verified || marketMaker, `${signer.address} may not buy: it is not an active registered user or market maker`);
+    ensure(
+      verified || marketMaker,
+      `${signer.address} may not buy: it is not an active registered user or market maker`,
+    );
   }
   ensure(
     BigInt(placed.length) < maxOrders,
@@ -118,7 +124,10 @@ withCommonParams(
   const money = (x: bigint) => formatMoney(x, d.payment.decimals, d.payment.symbol);
   if (side === "Sell") {
     const balance = await d.gridToken.balanceOf(signer.address);
-    ensure(balance >= amount, `selling ${formatKwh(amount)} needs that much GRID; ${signer.address} holds ${formatKwh(balance)}`);
+    ensure(
+      balance >= amount,
+      `selling ${formatKwh(amount)} needs that much GRID; ${signer.address} holds ${formatKwh(balance)}`,
+    );
     await ensureAllowance(ctx, d.gridToken, "GRID", amount);
   } else {
     const escrow = buyEscrow(amount, price);
@@ -150,8 +159,10 @@ withCommonParams(
 });
 
 withCommonParams(
-  task("gridmarket:cancel-order", "Cancels your open order before its gate closure; the escrow comes back at once")
-    .addParam("orderId", "The order id"),
+  task(
+    "gridmarket:cancel-order",
+    "Cancels your open order before its gate closure; the escrow comes back at once",
+  ).addParam("orderId", "The order id"),
 ).setAction(async (args: CommonArgs & { orderId: string }, hre) => {
   const orderId = parseInteger("--order-id", args.orderId, 1n);
   const ctx = await setup(hre, args);
@@ -196,7 +207,11 @@ withCommonParams(
   const ids = await ctx.d.trading.getUserOrders(account, epoch);
   const orders = await Promise.all(ids.map((id) => readOrder(ctx.d, id)));
   say(`${orders.length} order(s) of ${account} in epoch ${epoch}`);
-  if (orders.length > 0) sayTable(ORDER_HEADER, orders.map((o) => orderRow(ctx.d, o)));
+  if (orders.length > 0)
+    sayTable(
+      ORDER_HEADER,
+      orders.map((o) => orderRow(ctx.d, o)),
+    );
   return orders;
 });
 
@@ -210,7 +225,11 @@ withCommonParams(
   const { d } = ctx;
   ensure(d.chainId === 31337n, `the payment token of chain ${d.chainId} is a real token: it cannot be minted here`);
   const amount = parseMoney("--amount", args.amount, d.payment.decimals, d.payment.symbol);
-  const mock = (await hre.ethers.getContractAt("MockUSDC", d.payment.address, ctx.signer as Signer)) as unknown as MockUSDC;
+  const mock = (await hre.ethers.getContractAt(
+    "MockUSDC",
+    d.payment.address,
+    ctx.signer as Signer,
+  )) as unknown as MockUSDC;
   await send(`mint ${d.payment.symbol}`, () => mock.mint(to, amount), ctx.decoders);
   const balance = await d.paymentToken.balanceOf(to);
   say(`${to} now holds ${formatMoney(balance, d.payment.decimals, d.payment.symbol)}`);

@@ -126,8 +126,10 @@ withCommonParams(
 });
 
 withCommonParams(
-  task("gridmarket:request-data", "Asks the oracle operators for a fresh reading of a meter (owner, regulator or operator)")
-    .addParam("meter", "Meter serial or 0x bytes32 id"),
+  task(
+    "gridmarket:request-data",
+    "Asks the oracle operators for a fresh reading of a meter (owner, regulator or operator)",
+  ).addParam("meter", "Meter serial or 0x bytes32 id"),
 ).setAction(async (args: CommonArgs & { meter: string }, hre) => {
   const meterId = meterIdFromSerial(args.meter);
   const ctx = await setup(hre, args);

@@ -126,7 +126,11 @@ async function setPaused(ctx: Context, targets: Pausable[], pause: boolean): Pro
       say(`  ${which} is already ${pause ? "paused" : "running"}`);
       continue;
     }
-    await send(`${pause ? "pause" : "unpause"} ${which}`, () => (pause ? contract.pause() : contract.unpause()), ctx.decoders);
+    await send(
+      `${pause ? "pause" : "unpause"} ${which}`,
+      () => (pause ? contract.pause() : contract.unpause()),
+      ctx.decoders,
+    );
   }
   const state: Record<string, boolean> = {};
   for (const which of PAUSABLE) state[which] = await ctx.d[which].paused();

@@ -106,7 +106,10 @@ export interface RegistrationResult {
 }
 
 withCommonParams(
-  task("gridmarket:register-upkeep", "Registers OracleClient as a custom-logic Chainlink Automation upkeep (2.1 or 2.3)")
+  task(
+    "gridmarket:register-upkeep",
+    "Registers OracleClient as a custom-logic Chainlink Automation upkeep (2.1 or 2.3)",
+  )
     .addOptionalParam("registrar", "Automation registrar (default: config/chainlink.json for this chain)")
     .addOptionalParam("amount", "LINK funding the upkeep", "5")
     .addOptionalParam("gasLimit", "performUpkeep gas limit (registries cap it at 5,000,000)", "5000000")
@@ -182,7 +185,11 @@ withCommonParams(
     ["upkeep", `${args.name}: OracleClient ${await d.oracleClient.getAddress()}, gas ${gasLimit}, admin ${admin}`],
   ]);
 
-  const link = (await hre.ethers.getContractAt("LinkTokenInterface", linkAddress, signer)) as unknown as LinkTokenInterface;
+  const link = (await hre.ethers.getContractAt(
+    "LinkTokenInterface",
+    linkAddress,
+    signer,
+  )) as unknown as LinkTokenInterface;
   ensure(amount >= minimum, `--amount: the registrar requires at least ${hre.ethers.formatUnits(minimum, 18)} LINK`);
   const balance = await link.balanceOf(signer.address);
   ensure(
@@ -275,7 +282,9 @@ withCommonParams(
     ["forwarder", result.forwarder],
   ]);
   if (args.skipForwarder) {
-    say(`Skipped setForwarder: the OracleClient admin must run gridmarket:set-forwarder --forwarder ${result.forwarder}`);
+    say(
+      `Skipped setForwarder: the OracleClient admin must run gridmarket:set-forwarder --forwarder ${result.forwarder}`,
+    );
   } else {
     await wireForwarder(ctx, result.forwarder);
   }
@@ -323,16 +332,18 @@ withCommonParams(
 });
 
 withCommonParams(
-  task("gridmarket:set-auto-clearing", "Switches automatic market clearing by upkeeps on or off (REC regulator)")
-    .addParam("enabled", "true or false"),
+  task(
+    "gridmarket:set-auto-clearing",
+    "Switches automatic market clearing by upkeeps on or off (REC regulator)",
+  ).addParam("enabled", "true or false"),
 ).setAction(async (args: CommonArgs & { enabled: string }, hre) => {
   const enabled = parseBoolean("--enabled", args.enabled);
   const ctx = await setup(hre, args);
+  ensure(await ctx.d.registry.isRecRegulator(ctx.signer.address), `${ctx.signer.address} is not a REC regulator`);
   ensure(
-    await ctx.d.registry.isRecRegulator(ctx.signer.address),
-    `${ctx.signer.address} is not a REC regulator`,
+    (await ctx.d.oracleClient.autoMarketClearing()) !== enabled,
+    `auto clearing already is ${enabled ? "on" : "off"}`,
   );
-  ensure((await ctx.d.oracleClient.autoMarketClearing()) !== enabled, `auto clearing already is ${enabled ? "on" : "off"}`);
   await send("setAutoMarketClearing", () => ctx.d.oracleClient.setAutoMarketClearing(enabled), ctx.decoders);
   const after = await ctx.d.oracleClient.autoMarketClearing();
   say(`Automatic market clearing is ${after ? "on" : "off"}`);

@@ -138,8 +138,10 @@ async function setStatus(hre: HardhatRuntimeEnvironment, args: AccountArgs, to: 
 }
 
 withCommonParams(
-  task("gridmarket:suspend-user", "Suspends a user: no trading, no minting; open orders stay cancellable (regulator)")
-    .addParam("account", "The user's address"),
+  task(
+    "gridmarket:suspend-user",
+    "Suspends a user: no trading, no minting; open orders stay cancellable (regulator)",
+  ).addParam("account", "The user's address"),
 ).setAction((args: AccountArgs, hre) => setStatus(hre, args, "Suspended"));
 
 withCommonParams(

@@ -7,6 +7,8 @@ pragma solidity 0.8.30;
 /// @dev Mirrors `@chainlink/contracts` 1.2.0 `src/v0.8/automation/v2_1/AutomationRegistrar2_1.sol`: the struct
 /// layout, the events and the selectors are the same, so this interface talks to the deployed registrars.
 /// Warning: classic Chainlink Automation was retired in 2026; a registration may be accepted and never performed.
+// The name mirrors Chainlink's registrar.
+// solhint-disable-next-line contract-name-capwords
 interface IAutomationRegistrar2_1 {
     /// @notice An upkeep registration request (2.1 field order).
     /// @param name the upkeep's display name.
@@ -58,6 +60,8 @@ interface IAutomationRegistrar2_1 {
     function getConfig() external view returns (address keeperRegistry, uint256 minLINKJuels);
 
     /// @notice The LINK token.
+    // Chainlink's getter name.
+    // solhint-disable-next-line func-name-mixedcase
     function LINK() external view returns (address);
 
     /// @notice "AutomationRegistrar 2.1.0".
@@ -71,6 +75,8 @@ interface IAutomationRegistrar2_1 {
 /// @dev Mirrors `@chainlink/contracts` 1.2.0 `src/v0.8/automation/v2_3/AutomationRegistrar2_3.sol`. The 2.3
 /// struct is packed differently from 2.1 and adds `billingToken`; the request hash is `keccak256(abi.encode(params))`.
 /// Warning: classic Chainlink Automation was retired in 2026; a registration may be accepted and never performed.
+// The name mirrors Chainlink's registrar.
+// solhint-disable-next-line contract-name-capwords
 interface IAutomationRegistrar2_3 {
     /// @notice An upkeep registration request (2.3 field order).
     /// @param upkeepContract the contract whose `checkUpkeep` / `performUpkeep` the network calls.
@@ -129,6 +135,8 @@ interface IAutomationRegistrar2_3 {
     function getMinimumRegistrationAmount(address billingToken) external view returns (uint256);
 
     /// @notice The LINK token.
+    // Chainlink's getter name.
+    // solhint-disable-next-line func-name-mixedcase
     function i_LINK() external view returns (address);
 
     /// @notice "AutomationRegistrar 2.3.0".

@@ -10,6 +10,8 @@ import {MockAutomationRegistry} from "./MockAutomationRegistry.sol";
 /// funding, pulls LINK with `transferFrom`, emits `RegistrationRequested`, and either registers at once (auto
 /// approval) and funds the upkeep with `transferAndCall`, emitting `RegistrationApproved`, or keeps the request
 /// pending for manual approval and returns 0, as the real registrar does. Tests only.
+// The name mirrors Chainlink's registrar.
+// solhint-disable-next-line contract-name-capwords
 contract MockAutomationRegistrar2_1 is IAutomationRegistrar2_1 {
     LinkTokenInterface private immutable LINK_TOKEN;
     MockAutomationRegistry private immutable REGISTRY;
@@ -96,6 +98,8 @@ contract MockAutomationRegistrar2_1 is IAutomationRegistrar2_1 {
     }
 
     /// @inheritdoc IAutomationRegistrar2_1
+    // Chainlink's getter name.
+    // solhint-disable-next-line func-name-mixedcase
     function LINK() external view returns (address) {
         return address(LINK_TOKEN);
     }

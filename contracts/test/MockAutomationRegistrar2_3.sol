@@ -13,6 +13,8 @@ import {MockAutomationRegistry} from "./MockAutomationRegistry.sol";
 /// with `transferFrom`, rejects a duplicate pending request, emits `RegistrationRequested`, and either registers
 /// at once (auto approval), funding LINK upkeeps with `transferAndCall` and emitting `RegistrationApproved`, or
 /// keeps the request pending and returns 0, as the real registrar does. Tests only.
+// The name mirrors Chainlink's registrar.
+// solhint-disable-next-line contract-name-capwords
 contract MockAutomationRegistrar2_3 is IAutomationRegistrar2_3 {
     using SafeERC20 for IERC20;
 
@@ -102,6 +104,7 @@ contract MockAutomationRegistrar2_3 is IAutomationRegistrar2_3 {
     }
 
     /// @inheritdoc IAutomationRegistrar2_3
+    // Chainlink's getter name.
     // solhint-disable-next-line func-name-mixedcase
     function i_LINK() external view returns (address) {
         return address(LINK_TOKEN);

@@ -6,42 +6,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {AutomationCompatibleInterface} from "@chainlink/contracts/src/v0.8/automation/interfaces/AutomationCompatibleInterface.sol";
 import {LinkTokenInterface} from "@chainlink/contracts/src/v0.8/shared/interfaces/LinkTokenInterface.sol";
 import {IAutomationRegistryForwarding} from "../interfaces/IAutomationRegistrar.sol";
-
-/// @title MockAutomationForwarder
-/// @notice Stand-in for Chainlink's per-upkeep `AutomationForwarder`: the only address the registry uses to call
-/// the upkeep's `performUpkeep`. Tests only.
-contract MockAutomationForwarder {
-    address private immutable REGISTRY;
-    address private immutable TARGET;
-
-    error MockForwarderNotRegistry(address caller);
-
-    constructor(address target) {
-        REGISTRY = msg.sender;
-        TARGET = target;
-    }
-
-    /// @notice Calls the target with `data` and at most `gasAmount` gas, as the real forwarder does.
-    function forward(uint256 gasAmount, bytes memory data) external returns (bool success, uint256 gasUsed) {
-        require(msg.sender == REGISTRY, MockForwarderNotRegistry(msg.sender));
-        gasUsed = gasleft();
-        // solhint-disable-next-line avoid-low-level-calls
-        (success, ) = TARGET.call{gas: gasAmount}(data);
-        gasUsed -= gasleft();
-    }
-
-    function getTarget() external view returns (address) {
-        return TARGET;
-    }
-
-    function getRegistry() external view returns (address) {
-        return REGISTRY;
-    }
-
-    function typeAndVersion() external pure returns (string memory) {
-        return "AutomationForwarder 1.0.0";
-    }
-}
+import {MockAutomationForwarder} from "./MockAutomationForwarder.sol";
 
 /// @title MockAutomationRegistry
 /// @notice Stand-in for a Chainlink Automation registry (2.1 or 2.3, chosen by `typeAndVersion`): registrations
@@ -143,7 +108,9 @@ contract MockAutomationRegistry is IAutomationRegistryForwarding {
     function simulatePerform(uint256 id) external returns (bool success) {
         Upkeep storage upkeep = _upkeeps[id];
         require(upkeep.target != address(0), UpkeepCancelled());
-        (bool needed, bytes memory performData) = AutomationCompatibleInterface(upkeep.target).checkUpkeep(upkeep.checkData);
+        (bool needed, bytes memory performData) = AutomationCompatibleInterface(upkeep.target).checkUpkeep(
+            upkeep.checkData
+        );
         if (!needed) return false;
         uint256 gasUsed;
         (success, gasUsed) = upkeep.forwarder.forward(

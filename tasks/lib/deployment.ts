@@ -14,7 +14,8 @@ import { CliError } from "./errors";
 export const DEPLOYMENTS_DIR_ENV = "GRIDMARKET_DEPLOYMENTS_DIR";
 
 /** The fully qualified artifact of the payment token's interface (the bare name is ambiguous with Chainlink's copy). */
-export const ERC20_METADATA_ARTIFACT = "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol:IERC20Metadata";
+export const ERC20_METADATA_ARTIFACT =
+  "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol:IERC20Metadata";
 
 /** The contracts of a GridMarket deployment, connected to the chosen signer. */
 export interface Deployment {
@@ -181,7 +182,8 @@ function readJournal(dir: string): JournalFacts {
     } catch {
       continue; // A line cut short by an interrupted deployment.
     }
-    if (message.type === "DEPLOYMENT_INITIALIZE" && typeof message.chainId === "number") facts.chainId = message.chainId;
+    if (message.type === "DEPLOYMENT_INITIALIZE" && typeof message.chainId === "number")
+      facts.chainId = message.chainId;
     const receipt = message.receipt;
     if (message.type === "TRANSACTION_CONFIRM" && receipt?.contractAddress && receipt.blockNumber !== undefined) {
       facts.blocks.set(receipt.contractAddress.toLowerCase(), receipt.blockNumber);

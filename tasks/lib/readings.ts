@@ -71,7 +71,9 @@ function parseCsv(file: string, text: string): { where: string; fields: Record<s
   const header = content[0].line.split(",").map((h) => h.trim());
   for (const column of COLUMNS) {
     if (!header.includes(column)) {
-      throw new CliError(`${file}: the header row must name the columns ${COLUMNS.join(", ")} (and optionally signature)`);
+      throw new CliError(
+        `${file}: the header row must name the columns ${COLUMNS.join(", ")} (and optionally signature)`,
+      );
     }
   }
   return content.slice(1).map(({ line, number }) => {

@@ -49,7 +49,7 @@ describe("operator CLI: users, meters, roles", () => {
         "stale",
       );
       expect(await runError("gridmarket:user", { account: SOMEONE, deploymentId: "stale" })).to.contain(
-        "No contract at 0x000000000000000000000000000000000000dEaD (OracleClient) on network \"hardhat\" (chain 31337). " +
+        'No contract at 0x000000000000000000000000000000000000dEaD (OracleClient) on network "hardhat" (chain 31337). ' +
           "The node was restarted since the deployment",
       );
     });
@@ -106,7 +106,11 @@ describe("operator CLI: users, meters, roles", () => {
         `${outsider.address} is not a REC regulator; a regulator or the admin can run gridmarket:add-regulator --account ${outsider.address}`,
       );
       expect(
-        await runError("gridmarket:register-user", { account: bob.address, type: "consumer", location: "x".repeat(129) }),
+        await runError("gridmarket:register-user", {
+          account: bob.address,
+          type: "consumer",
+          location: "x".repeat(129),
+        }),
       ).to.equal("--location is 129 bytes; at most 128");
     });
   });
@@ -217,9 +221,9 @@ describe("operator CLI: users, meters, roles", () => {
 
     it("refuses role changes by non-regulators", async () => {
       const { bob, outsider } = await load(fixture);
-      expect(
-        await runError("gridmarket:add-market-maker", { account: bob.address, from: outsider.address }),
-      ).to.equal(`${outsider.address} may not change market makers: only a REC regulator may`);
+      expect(await runError("gridmarket:add-market-maker", { account: bob.address, from: outsider.address })).to.equal(
+        `${outsider.address} may not change market makers: only a REC regulator may`,
+      );
     });
   });
 

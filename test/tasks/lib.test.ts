@@ -83,7 +83,9 @@ describe("operator CLI helpers", () => {
     it("accepts bounded integers and names the bound it breaks", () => {
       expect(parseInteger("--epoch", "42")).to.equal(42n);
       expect(() => parseInteger("--batch-size", "0", 1n)).to.throw("--batch-size: 0 is below the minimum 1");
-      expect(() => parseInteger("--batch-size", "301", 1n, 300n)).to.throw("--batch-size: 301 is above the maximum 300");
+      expect(() => parseInteger("--batch-size", "301", 1n, 300n)).to.throw(
+        "--batch-size: 301 is above the maximum 300",
+      );
       expect(() => parseInteger("--epoch", "1.5")).to.throw('--epoch: "1.5" is not a non-negative integer');
     });
   });
@@ -147,7 +149,9 @@ describe("operator CLI helpers", () => {
         'd.csv line 2: "exportWh" must be a non-negative integer number of Wh',
       );
       expect(() =>
-        readReadingsFile(write("e.json", JSON.stringify([{ meter: "M", exportWh: 1, importWh: 1, readAt: "yesterday" }]))),
+        readReadingsFile(
+          write("e.json", JSON.stringify([{ meter: "M", exportWh: 1, importWh: 1, readAt: "yesterday" }])),
+        ),
       ).to.throw('e.json reading #1: "readAt" must be unix seconds or an ISO-8601 date with a time zone');
       expect(() =>
         readReadingsFile(
@@ -162,7 +166,9 @@ describe("operator CLI helpers", () => {
       ).to.throw("f.json: 1 of 2 readings are signed; sign all of them or none");
       expect(() => readReadingsFile(write("g.txt", "x"))).to.throw("must end in .json or .csv");
       expect(() =>
-        readReadingsFile(write("h.json", JSON.stringify([{ meter: "M", exportWh: "18446744073709551616", importWh: 0, readAt: 1 }]))),
+        readReadingsFile(
+          write("h.json", JSON.stringify([{ meter: "M", exportWh: "18446744073709551616", importWh: 0, readAt: 1 }])),
+        ),
       ).to.throw('h.json reading #1: "exportWh" 18446744073709551616 does not fit a uint64 register');
     });
   });
@@ -195,7 +201,9 @@ describe("operator CLI helpers", () => {
       expect(() => registrarVersion("KeeperRegistrar 2.0.0")).to.throw(
         'unsupported registrar "KeeperRegistrar 2.0.0": this task builds RegistrationParams for AutomationRegistrar 2.1 and 2.3',
       );
-      expect(() => registrarVersion("AutomationRegistry 2.3.0")).to.throw('unsupported registrar "AutomationRegistry 2.3.0"');
+      expect(() => registrarVersion("AutomationRegistry 2.3.0")).to.throw(
+        'unsupported registrar "AutomationRegistry 2.3.0"',
+      );
     });
   });
 });

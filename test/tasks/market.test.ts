@@ -36,10 +36,7 @@ async function fundedFixture() {
   const f = await fixture();
   const now = await latestTime();
   const file = path.join(dir, "fund.csv");
-  fs.writeFileSync(
-    file,
-    `meter,exportWh,importWh,readAt\nMTR-A,1000,0,${now - 3600n}\nMTR-A,4000,0,${now - 1800n}\n`,
-  );
+  fs.writeFileSync(file, `meter,exportWh,importWh,readAt\nMTR-A,1000,0,${now - 3600n}\nMTR-A,4000,0,${now - 1800n}\n`);
   await run("gridmarket:submit-readings", { file });
   await run("gridmarket:mint-payment-token", { to: f.bob.address, amount: "10" });
   const next = (await f.trading.currentEpoch()) + 1n;
@@ -101,7 +98,12 @@ describe("operator CLI: readings, orders, market", () => {
           importWh: Number(r.importWh),
           readAt: Number(r.readAt),
           signature: await carol.signTypedData(
-            { name: domain.name, version: domain.version, chainId: domain.chainId, verifyingContract: domain.verifyingContract },
+            {
+              name: domain.name,
+              version: domain.version,
+              chainId: domain.chainId,
+              verifyingContract: domain.verifyingContract,
+            },
             types,
             r,
           ),

@@ -24,7 +24,10 @@ async function fixture() {
   await link.mint(outsider.address, parseEther("0.5"));
 
   const deployRegistry = async (typeAndVersion: string) =>
-    (await hre.ethers.deployContract("MockAutomationRegistry", [link, typeAndVersion])) as unknown as MockAutomationRegistry;
+    (await hre.ethers.deployContract("MockAutomationRegistry", [
+      link,
+      typeAndVersion,
+    ])) as unknown as MockAutomationRegistry;
   const registry21 = await deployRegistry("KeeperRegistry 2.1.0");
   const registry23 = await deployRegistry("AutomationRegistry 2.3.0");
   const registrar21 = (await hre.ethers.deployContract("MockAutomationRegistrar2_1", [
@@ -143,15 +146,18 @@ describe("operator CLI: Chainlink Automation", () => {
       expect(await f.oracleClient.forwarder()).to.equal(ZeroAddress);
 
       expect(
-        await run("gridmarket:set-forwarder", { upkeepId: String(upkeepId), registry: await f.registry21.getAddress() }),
+        await run("gridmarket:set-forwarder", {
+          upkeepId: String(upkeepId),
+          registry: await f.registry21.getAddress(),
+        }),
       ).to.equal(forwarder);
       expect(await f.oracleClient.forwarder()).to.equal(forwarder);
 
       await run("gridmarket:set-forwarder", { forwarder: "none" });
       expect(await f.oracleClient.forwarder()).to.equal(ZeroAddress);
-      expect(await runError("gridmarket:set-forwarder", { forwarder: f.outsider.address, from: f.outsider.address })).to.contain(
-        `${f.outsider.address} is not the OracleClient admin`,
-      );
+      expect(
+        await runError("gridmarket:set-forwarder", { forwarder: f.outsider.address, from: f.outsider.address }),
+      ).to.contain(`${f.outsider.address} is not the OracleClient admin`);
     });
   });
 
@@ -161,7 +167,9 @@ describe("operator CLI: Chainlink Automation", () => {
       expect(await run("gridmarket:set-auto-clearing", { enabled: "off" })).to.equal(false);
       expect(await f.oracleClient.autoMarketClearing()).to.equal(false);
       expect((await run<{ performs: number }>("gridmarket:keeper", { once: true })).performs).to.equal(0);
-      expect(await runError("gridmarket:set-auto-clearing", { enabled: "false" })).to.equal("auto clearing already is off");
+      expect(await runError("gridmarket:set-auto-clearing", { enabled: "false" })).to.equal(
+        "auto clearing already is off",
+      );
       expect(await run("gridmarket:set-auto-clearing", { enabled: "on" })).to.equal(true);
     });
   });
