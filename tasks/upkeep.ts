@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 
-import { getAddress, isHexString, parseUnits, ZeroAddress } from "ethers";
+import { getAddress, isHexString, parseUnits, ZeroAddress, ZeroHash } from "ethers";
 import { task } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
@@ -61,12 +61,15 @@ export function registrarVersion(typeAndVersion: string): RegistrarVersion {
   );
 }
 
-async function requireAdmin(ctx: Context): Promise<void> {
+async function requireAdmin(ctx: Context, action = "set the forwarder"): Promise<void> {
   const admin = await ctx.d.oracleClient.defaultAdmin();
+  const hint =
+    action === "set the forwarder"
+      ? " Send from the admin, or pass --skip-forwarder and have the admin run gridmarket:set-forwarder later."
+      : "";
   ensure(
     admin.toLowerCase() === ctx.signer.address.toLowerCase(),
-    `${ctx.signer.address} is not the OracleClient admin (${admin}), so it cannot set the forwarder. ` +
-      `Send from the admin, or pass --skip-forwarder and have the admin run gridmarket:set-forwarder later.`,
+    `${ctx.signer.address} is not the OracleClient admin (${admin}), so it cannot ${action}.${hint}`,
   );
 }
 
@@ -349,3 +352,59 @@ withCommonParams(
   say(`Automatic market clearing is ${after ? "on" : "off"}`);
   return after;
 });
+
+withCommonParams(
+  task("gridmarket:set-cre", "Sets the CRE forwarder allowed to call onReport, and optionally the workflow (admin)")
+    .addOptionalParam("forwarder", "The KeystoneForwarder of this network, or `none` to refuse all reports")
+    .addOptionalParam("workflowId", "Only accept reports of this workflow id (bytes32; `any` to allow any)")
+    .addOptionalParam("workflowOwner", "Only accept reports of workflows owned by this address (`any` to allow any)"),
+).setAction(async (args: CommonArgs & { forwarder?: string; workflowId?: string; workflowOwner?: string }, hre) => {
+  ensure(
+    args.forwarder !== undefined || args.workflowId !== undefined || args.workflowOwner !== undefined,
+    "pass --forwarder and/or --workflow-id / --workflow-owner",
+  );
+  const ctx = await setup(hre, args);
+  await requireAdmin(ctx, "set the CRE forwarder and workflow");
+  const { oracleClient } = ctx.d;
+  if (args.forwarder !== undefined) {
+    const forwarder =
+      args.forwarder.toLowerCase() === "none" ? ZeroAddress : parseAddress("--forwarder", args.forwarder);
+    if ((await oracleClient.creForwarder()).toLowerCase() === forwarder.toLowerCase()) {
+      say(`  the CRE forwarder already is ${forwarder}`);
+    } else {
+      await send("setCreForwarder", () => oracleClient.setCreForwarder(forwarder), ctx.decoders);
+    }
+  }
+  if (args.workflowId !== undefined || args.workflowOwner !== undefined) {
+    const [currentId, currentOwner] = await oracleClient.creWorkflow();
+    const id =
+      args.workflowId === undefined
+        ? currentId
+        : args.workflowId.toLowerCase() === "any"
+          ? ZeroHash
+          : parseBytes32("--workflow-id", args.workflowId);
+    const owner =
+      args.workflowOwner === undefined
+        ? currentOwner
+        : args.workflowOwner.toLowerCase() === "any"
+          ? ZeroAddress
+          : parseAddress("--workflow-owner", args.workflowOwner);
+    ensure(id !== currentId || owner !== currentOwner, "the CRE workflow filter already is that");
+    await send("setCreWorkflow", () => oracleClient.setCreWorkflow(id, owner), ctx.decoders);
+  }
+  const [forwarder, [workflowId, workflowOwner]] = await Promise.all([
+    oracleClient.creForwarder(),
+    oracleClient.creWorkflow(),
+  ]);
+  sayFields([
+    ["CRE forwarder", forwarder],
+    ["workflow id", workflowId === ZeroHash ? "any" : workflowId],
+    ["workflow owner", workflowOwner === ZeroAddress ? "any" : workflowOwner],
+  ]);
+  return { forwarder, workflowId, workflowOwner };
+});
+
+function parseBytes32(option: string, value: string): string {
+  ensure(isHexString(value, 32), `${option}: "${value}" is not a 0x-prefixed 32-byte hex value`);
+  return value.toLowerCase();
+}

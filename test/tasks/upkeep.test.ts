@@ -173,4 +173,49 @@ describe("operator CLI: Chainlink Automation", () => {
       expect(await run("gridmarket:set-auto-clearing", { enabled: "on" })).to.equal(true);
     });
   });
+
+  describe("gridmarket:set-cre", () => {
+    it("lets the configured CRE forwarder deliver reports of the documented shape, from the allowed workflow only", async () => {
+      const f = await load(fixture);
+      const [, , , creForwarder] = await hre.ethers.getSigners();
+      const workflowId = hre.ethers.id("gridmarket-clearing");
+      const result = await run("gridmarket:set-cre", {
+        forwarder: creForwarder.address,
+        workflowId,
+        workflowOwner: f.admin.address,
+      });
+      expect(result).to.deep.equal({ forwarder: creForwarder.address, workflowId, workflowOwner: f.admin.address });
+
+      // metadata = workflowId (32) | workflowName (10) | workflowOwner (20) | reportName (2); report = (uint8 kind, bytes)
+      const metadata = hre.ethers.solidityPacked(
+        ["bytes32", "bytes10", "address", "bytes2"],
+        [workflowId, "0x" + "00".repeat(10), f.admin.address, "0x0000"],
+      );
+      const coder = hre.ethers.AbiCoder.defaultAbiCoder();
+      const clearing = coder.encode(["uint8", "bytes"], [2, "0x"]);
+      const oracle = f.oracleClient.connect(creForwarder);
+      while ((await f.trading.getEpochResult(f.epoch)).status !== SETTLED) {
+        await expect(oracle.onReport(metadata, clearing))
+          .to.emit(f.oracleClient, "ReportProcessed")
+          .withArgs(2, workflowId, f.admin.address);
+      }
+
+      const strangerMetadata = hre.ethers.solidityPacked(
+        ["bytes32", "bytes10", "address", "bytes2"],
+        [workflowId, "0x" + "00".repeat(10), f.outsider.address, "0x0000"],
+      );
+      await expect(oracle.onReport(strangerMetadata, clearing))
+        .to.be.revertedWithCustomError(f.oracleClient, "OracleClientUnauthorizedWorkflow")
+        .withArgs(workflowId, f.outsider.address);
+
+      await run("gridmarket:set-cre", { workflowId: "any", workflowOwner: "any" });
+      expect(await f.oracleClient.creWorkflow()).to.deep.equal([hre.ethers.ZeroHash, ZeroAddress]);
+      expect(await runError("gridmarket:set-cre", { workflowId: "any" })).to.equal(
+        "the CRE workflow filter already is that",
+      );
+      expect(await runError("gridmarket:set-cre", { forwarder: "none", from: f.outsider.address })).to.equal(
+        `${f.outsider.address} is not the OracleClient admin (${f.admin.address}), so it cannot set the CRE forwarder and workflow.`,
+      );
+    });
+  });
 });
