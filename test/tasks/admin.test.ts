@@ -11,8 +11,9 @@ const SOMEONE = "0x00000000000000000000000000000000000000AA";
 const ACTIVE = 1n;
 const SUSPENDED = 2n;
 
+/** The deployed system and the cast: account 0 is the admin, first REC regulator and oracle operator. */
 async function fixture() {
-  const system = await deploySystem();
+  const system = await load(deploySystem);
   const [admin, alice, bob, carol, outsider] = await hre.ethers.getSigners();
   return { ...system, admin, alice, bob, carol, outsider };
 }
@@ -20,7 +21,7 @@ async function fixture() {
 describe("operator CLI: users, meters, roles", () => {
   describe("deployment lookup", () => {
     it("explains how to deploy when the network has no deployment", async () => {
-      await load(fixture);
+      await fixture();
       const message = await runError("gridmarket:user", { account: SOMEONE, deploymentId: "chain-999" });
       expect(message).to.contain('No GridMarket deployment "chain-999" for network "hardhat" (chain 31337)');
       expect(message).to.contain("npx hardhat ignition deploy deploy/modules/GridMarket.ts --network hardhat");
@@ -28,7 +29,7 @@ describe("operator CLI: users, meters, roles", () => {
     });
 
     it("refuses a deployment journaled on another chain", async () => {
-      const { registry } = await load(fixture);
+      const { registry } = await fixture();
       writeDeployment({ "Registry#Registry": await registry.getAddress() }, "other-chain", [
         JSON.stringify({ type: "DEPLOYMENT_INITIALIZE", chainId: 11155111 }),
       ]);
@@ -38,7 +39,7 @@ describe("operator CLI: users, meters, roles", () => {
     });
 
     it("refuses addresses without code (a restarted node)", async () => {
-      const { registry, gridToken, trading } = await load(fixture);
+      const { registry, gridToken, trading } = await fixture();
       writeDeployment(
         {
           "Registry#Registry": await registry.getAddress(),
@@ -55,7 +56,7 @@ describe("operator CLI: users, meters, roles", () => {
     });
 
     it("refuses contracts that are not wired to each other", async () => {
-      const { registry, gridToken, trading, oracleClient } = await load(fixture);
+      const { registry, gridToken, trading, oracleClient } = await fixture();
       writeDeployment(
         {
           "Registry#Registry": await gridToken.getAddress(),
@@ -71,7 +72,7 @@ describe("operator CLI: users, meters, roles", () => {
     });
 
     it("names the account range when --from is out of it", async () => {
-      await load(fixture);
+      await fixture();
       const count = (await hre.ethers.getSigners()).length;
       expect(await runError("gridmarket:user", { account: SOMEONE, from: "999" })).to.equal(
         `--from 999: network "hardhat" has ${count} account(s), indexes 0 to ${count - 1}`,
@@ -81,7 +82,7 @@ describe("operator CLI: users, meters, roles", () => {
 
   describe("gridmarket:register-user", () => {
     it("registers a prosumer, reads the record back and prints it", async () => {
-      const { registry, alice } = await load(fixture);
+      const { registry, alice } = await fixture();
       const { lines } = await capture(() =>
         hre.run("gridmarket:register-user", { account: alice.address, type: "prosumer", location: "North 7" }),
       );
@@ -92,7 +93,7 @@ describe("operator CLI: users, meters, roles", () => {
     });
 
     it("refuses a second registration, a bad type, and a sender that is not a regulator", async () => {
-      const { alice, bob, outsider } = await load(fixture);
+      const { alice, bob, outsider } = await fixture();
       await run("gridmarket:register-user", { account: alice.address, type: "consumer" });
       expect(await runError("gridmarket:register-user", { account: alice.address, type: "consumer" })).to.equal(
         `${alice.address} is already registered (Consumer, Active)`,
@@ -117,7 +118,7 @@ describe("operator CLI: users, meters, roles", () => {
 
   describe("gridmarket:suspend-user / reactivate-user", () => {
     it("suspends and reactivates, refusing no-ops", async () => {
-      const { registry, alice } = await load(fixture);
+      const { registry, alice } = await fixture();
       await run("gridmarket:register-user", { account: alice.address, type: "consumer" });
 
       await run("gridmarket:suspend-user", { account: alice.address });
@@ -133,7 +134,7 @@ describe("operator CLI: users, meters, roles", () => {
     });
 
     it("refuses unregistered accounts", async () => {
-      const { bob } = await load(fixture);
+      const { bob } = await fixture();
       expect(await runError("gridmarket:suspend-user", { account: bob.address })).to.equal(
         `${bob.address} is not registered; use gridmarket:register-user first`,
       );
@@ -142,7 +143,7 @@ describe("operator CLI: users, meters, roles", () => {
 
   describe("meters", () => {
     it("assigns a meter by serial, sets its signer, unassigns it", async () => {
-      const { registry, alice, carol } = await load(fixture);
+      const { registry, alice, carol } = await fixture();
       await run("gridmarket:register-user", { account: alice.address, type: "prosumer" });
       const meterId = encodeBytes32String("MTR-0001");
 
@@ -166,7 +167,7 @@ describe("operator CLI: users, meters, roles", () => {
     });
 
     it("hashes long serials and refuses double assignment and unknown owners", async () => {
-      const { registry, alice, bob } = await load(fixture);
+      const { registry, alice, bob } = await fixture();
       await run("gridmarket:register-user", { account: alice.address, type: "prosumer" });
       await run("gridmarket:register-user", { account: bob.address, type: "prosumer" });
       const serial = "CAMPUS-NORTH-BUILDING-7-FLAT-12-METER-A";
@@ -184,7 +185,7 @@ describe("operator CLI: users, meters, roles", () => {
     });
 
     it("shows a meter's owner and oracle state", async () => {
-      const { alice } = await load(fixture);
+      const { alice } = await fixture();
       await run("gridmarket:register-user", { account: alice.address, type: "prosumer" });
       await run("gridmarket:assign-meter", { meter: "MTR-0002", owner: alice.address });
       const { result, lines } = await capture(() => hre.run("gridmarket:meter", { meter: "MTR-0002" }));
@@ -205,7 +206,7 @@ describe("operator CLI: users, meters, roles", () => {
 
     for (const { slug, check, on } of cases) {
       it(`adds and removes a ${slug}`, async () => {
-        const system = await load(fixture);
+        const system = await fixture();
         const contract = system[on] as unknown as Record<string, (a: string) => Promise<boolean>>;
         const account = system.bob.address;
 
@@ -220,7 +221,7 @@ describe("operator CLI: users, meters, roles", () => {
     }
 
     it("refuses role changes by non-regulators", async () => {
-      const { bob, outsider } = await load(fixture);
+      const { bob, outsider } = await fixture();
       expect(await runError("gridmarket:add-market-maker", { account: bob.address, from: outsider.address })).to.equal(
         `${outsider.address} may not change market makers: only a REC regulator may`,
       );
@@ -229,7 +230,7 @@ describe("operator CLI: users, meters, roles", () => {
 
   describe("gridmarket:pause / unpause", () => {
     it("pauses and unpauses every contract, admin only", async () => {
-      const { registry, gridToken, trading, oracleClient, outsider } = await load(fixture);
+      const { registry, gridToken, trading, oracleClient, outsider } = await fixture();
       expect(await runError("gridmarket:pause", { contract: "trading", from: outsider.address })).to.equal(
         `${outsider.address} is not the admin of trading; only the admin can pause`,
       );

@@ -22,20 +22,7 @@ const OPTIONS: KeeperOptions = {
 };
 
 describe("operator CLI: keeper", () => {
-  it("clears an ended epoch in one round with --once, then finds nothing to do", async () => {
-    const { trading, oracleClient, epoch } = await load(deployWithEndedEpoch);
-    const { result, lines } = await capture(() => hre.run("gridmarket:keeper", { once: true }));
-    const stats = result as KeeperStats;
-    expect(stats).to.deep.include({ iterations: 1, failures: 0, stoppedBy: "once" });
-    expect(stats.performs).to.be.greaterThanOrEqual(1);
-    expect((await trading.getEpochResult(epoch)).status).to.equal(SETTLED);
-    expect(await oracleClient.lastMarketCheck()).to.be.greaterThan(0n);
-    expect(lines.some((l) => l.includes(`Settle epoch ${epoch}: stage done`))).to.equal(true);
-
-    const idle = await run<KeeperStats>("gridmarket:keeper", { once: true });
-    expect(idle).to.deep.equal({ iterations: 1, performs: 0, failures: 0, stoppedBy: "once" });
-  });
-
+  // Tests on the bare system first: returning to an earlier snapshot discards the later ones.
   it("stops after --max-iterations rounds", async () => {
     await load(deploySystem);
     const stats = await run<KeeperStats>("gridmarket:keeper", { interval: "0.01", maxIterations: "3" });
@@ -53,6 +40,32 @@ describe("operator CLI: keeper", () => {
     expect(stats.stoppedBy).to.equal("signal");
     expect(stats.iterations).to.be.greaterThanOrEqual(1);
     expect(process.listenerCount("SIGINT")).to.equal(listeners);
+  });
+
+  it("refuses to start an upkeep keeper from an account performUpkeep would reject", async () => {
+    await load(deploySystem);
+    const [, , , , outsider] = await hre.ethers.getSigners();
+    expect(await runError("gridmarket:keeper", { once: true, from: outsider.address })).to.equal(
+      `${outsider.address} is not an oracle operator, so performUpkeep would refuse it. A regulator can run ` +
+        `gridmarket:add-oracle-operator --account ${outsider.address}, or run the keeper with --direct.`,
+    );
+    expect(await runError("gridmarket:keeper", { interval: "0" })).to.equal(
+      '--interval: "0" is not a positive number of seconds',
+    );
+  });
+
+  it("clears an ended epoch in one round with --once, then finds nothing to do", async () => {
+    const { trading, oracleClient, epoch } = await load(deployWithEndedEpoch);
+    const { result, lines } = await capture(() => hre.run("gridmarket:keeper", { once: true }));
+    const stats = result as KeeperStats;
+    expect(stats).to.deep.include({ iterations: 1, failures: 0, stoppedBy: "once" });
+    expect(stats.performs).to.be.greaterThanOrEqual(1);
+    expect((await trading.getEpochResult(epoch)).status).to.equal(SETTLED);
+    expect(await oracleClient.lastMarketCheck()).to.be.greaterThan(0n);
+    expect(lines.some((l) => l.includes(`Settle epoch ${epoch}: stage done`))).to.equal(true);
+
+    const idle = await run<KeeperStats>("gridmarket:keeper", { once: true });
+    expect(idle).to.deep.equal({ iterations: 1, performs: 0, failures: 0, stoppedBy: "once" });
   });
 
   it("retries a failing step with exponential backoff, then gives up with the decoded error", async () => {
@@ -113,17 +126,5 @@ describe("operator CLI: keeper", () => {
     });
     expect(stats.performs).to.be.greaterThanOrEqual(3); // 1-level match steps and 1-order settlement batches
     expect((await trading.getEpochResult(epoch)).status).to.equal(SETTLED);
-  });
-
-  it("refuses to start an upkeep keeper from an account performUpkeep would reject", async () => {
-    await load(deploySystem);
-    const [, , , , outsider] = await hre.ethers.getSigners();
-    expect(await runError("gridmarket:keeper", { once: true, from: outsider.address })).to.equal(
-      `${outsider.address} is not an oracle operator, so performUpkeep would refuse it. A regulator can run ` +
-        `gridmarket:add-oracle-operator --account ${outsider.address}, or run the keeper with --direct.`,
-    );
-    expect(await runError("gridmarket:keeper", { interval: "0" })).to.equal(
-      '--interval: "0" is not a positive number of seconds',
-    );
   });
 });
