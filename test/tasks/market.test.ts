@@ -127,6 +127,25 @@ describe("operator CLI: readings, orders, market", () => {
     });
   });
 
+  describe("gridmarket:assign-meter --reset-baseline", () => {
+    it("resets the oracle baseline when a metered meter changes hands", async () => {
+      const { oracleClient, bob } = await load(fixture);
+      const file = path.join(dir, "baseline.csv");
+      fs.writeFileSync(file, `meter,exportWh,importWh,readAt\nMTR-A,900,0,${(await latestTime()) - 60n}\n`);
+      await run("gridmarket:submit-readings", { file });
+      expect((await oracleClient.getMeterState(METER)).hasBaseline).to.equal(true);
+
+      await run("gridmarket:unassign-meter", { meter: "MTR-A" });
+      const { lines } = await capture(() => hre.run("gridmarket:assign-meter", { meter: "MTR-A", owner: bob.address }));
+      expect(lines.some((l) => l.includes("pass --reset-baseline"))).to.equal(true);
+      expect((await oracleClient.getMeterState(METER)).hasBaseline).to.equal(true);
+
+      await run("gridmarket:unassign-meter", { meter: "MTR-A" });
+      await run("gridmarket:assign-meter", { meter: "MTR-A", owner: bob.address, resetBaseline: true });
+      expect((await oracleClient.getMeterState(METER)).hasBaseline).to.equal(false);
+    });
+  });
+
   describe("gridmarket:request-data / fulfill-request", () => {
     it("lets the meter owner request a reading that an operator fulfils once", async () => {
       const { oracleClient, alice } = await load(fixture);
