@@ -131,8 +131,8 @@ async function main(): Promise<void> {
       waitForNode(url, node, 45_000),
     ]);
     log("node answers, artifacts compiled");
-    await deployAndResume(env);
-    await market(env, url);
+    const hre = await deployAndResume(env);
+    await market(env, hre);
     ok = true;
   } finally {
     stopNode(node);
@@ -146,7 +146,7 @@ async function main(): Promise<void> {
 }
 
 /** Deploys the Registry alone, then the whole system under the same id: Ignition must resume from its journal. */
-async function deployAndResume(env: NodeJS.ProcessEnv): Promise<void> {
+async function deployAndResume(env: NodeJS.ProcessEnv): Promise<HardhatRuntime> {
   // The localhost parameters, plus the same admin delay for the standalone Registry module (JSON numbers and the
   // modules' bigint defaults differ for Ignition's reconciliation, so both runs must read the same value).
   const localhost = JSON.parse(fs.readFileSync(path.join(ROOT, "deploy/parameters/localhost.json"), "utf8")) as {
@@ -166,8 +166,11 @@ async function deployAndResume(env: NodeJS.ProcessEnv): Promise<void> {
   assert.deepEqual(Object.keys(partial), ["Registry#Registry"]);
 
   log("ignition deploy deploy/modules/GridMarket.ts (resumes from the journal)");
-  await hardhat(["ignition", "deploy", "deploy/modules/GridMarket.ts", ...common], env);
+  const deploying = hardhat(["ignition", "deploy", "deploy/modules/GridMarket.ts", ...common], env);
+  const hre = loadHardhat(env); // meanwhile: the in-process runtime the tasks will run in
+  await deploying;
   fs.rmSync(parameters, { force: true });
+  log("deployed");
   const full = JSON.parse(fs.readFileSync(addressesFile, "utf8")) as Record<string, string>;
   assert.equal(full["Registry#Registry"], partial["Registry#Registry"], "the Registry was redeployed, not reused");
   for (const key of ["GridToken#GridToken", "Trading#Trading", "OracleClient#OracleClient"]) {
@@ -180,15 +183,23 @@ async function deployAndResume(env: NodeJS.ProcessEnv): Promise<void> {
       (l) => l.includes('"DEPLOYMENT_EXECUTION_STATE_INITIALIZE"') && l.includes('"futureId":"Registry#Registry"'),
     );
   assert.equal(registryInits.length, 1, "the journal must hold a single Registry deployment");
+  return hre;
+}
+
+type HardhatRuntime = typeof import("hardhat");
+
+/** Loads Hardhat in this process, bound to the node (HARDHAT_NETWORK=localhost, LOCALHOST_RPC_URL). */
+function loadHardhat(env: NodeJS.ProcessEnv): HardhatRuntime {
+  Object.assign(process.env, { LOCALHOST_RPC_URL: env.LOCALHOST_RPC_URL, HARDHAT_NETWORK: "localhost" });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const hre = require("hardhat") as HardhatRuntime;
+  assert.equal(hre.network.name, "localhost");
+  return hre;
 }
 
 /** A small market driven through the operator CLI, over JSON-RPC. */
-async function market(env: NodeJS.ProcessEnv, url: string): Promise<void> {
-  // The tasks run in this process against the node (HARDHAT_NETWORK=localhost, LOCALHOST_RPC_URL=url).
-  Object.assign(process.env, { LOCALHOST_RPC_URL: url, HARDHAT_NETWORK: "localhost" });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const hre = require("hardhat") as typeof import("hardhat");
-  assert.equal(hre.network.name, "localhost");
+async function market(env: NodeJS.ProcessEnv, hre: HardhatRuntime): Promise<void> {
+  // The tasks run in this process against the node, over JSON-RPC.
   const { output } = await import("../tasks/lib/output");
   const { loadDeployment } = await import("../tasks/lib/deployment");
   const printed: string[] = [];
