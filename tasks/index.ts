@@ -9,3 +9,4 @@ import "./orders";
 import "./market";
 import "./upkeep";
 import "./keeper";
+import "./bridge";
