@@ -166,13 +166,16 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         StoredOrder memory order = stored;
         require(order.owner != address(0), TradingUnknownOrder(orderId));
         require(order.owner == msg.sender, TradingNotOrderOwner(orderId, msg.sender));
-        require(order.status == OrderStatus.Open, TradingOrderNotOpen(orderId, order.status));
         uint256 epoch = orderId >> 32;
+        Auction.Book storage book = _books[epoch];
+        OrderStatus status = order.status;
+        // An order settled with the fill its level implies keeps its stored status (see _settleOrder).
+        if (status == OrderStatus.Open && orderId & type(uint32).max <= book.settled) status = OrderStatus.Settled;
+        require(status == OrderStatus.Open, TradingOrderNotOpen(orderId, status));
         uint256 closesAt = epochEnd(epoch);
         require(block.timestamp < closesAt, TradingGateClosed(orderId, closesAt));
 
         stored.status = OrderStatus.Cancelled;
-        Auction.Book storage book = _books[epoch];
         book.depth[Auction.key(uint256(order.side), order.level)] -= order.amountWh;
         bool buy = order.side == Side.Buy;
         uint256 refund = buy ? Settlement.buyerCost(order.amountWh, order.level * book.tickSize) : order.amountWh * WH;
@@ -392,7 +395,11 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
             (payout.grid, payout.payment) = (refund, payment);
         }
         payout.owner = order.owner;
-        (stored.status, stored.filledWh) = (OrderStatus.Settled, uint32(filled));
+        // The order's slot is written only when its fill differs from what {_impliedFill} reads back: at the
+        // margins, past the time-priority cut. Every other order's outcome follows from the epoch's result.
+        if (filled != _impliedFill(order, st.price, st.bidStar, st.askStar)) {
+            (stored.status, stored.filledWh) = (OrderStatus.Settled, uint32(filled));
+        }
         emit OrderFilled(orderId, st.epoch, order.owner, order.side, filled * WH, st.price, payment, fee, refund);
     }
 
@@ -440,6 +447,19 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         return _queueHead == _queueTail ? 0 : _queue[_queueHead];
     }
 
+    /// @dev The fill an order's level implies once its epoch is matched: everything at or better than the
+    /// margin, nothing beyond it or when nothing crossed. Only time priority at the margin departs from it.
+    function _impliedFill(
+        StoredOrder memory order,
+        uint256 price,
+        uint256 bidStar,
+        uint256 askStar
+    ) private pure returns (uint256) {
+        if (price == 0) return 0;
+        bool fills = order.side == Side.Buy ? order.level >= bidStar : order.level <= askStar;
+        return fills ? order.amountWh : 0;
+    }
+
     function _status(Auction.Book storage book, uint256 epoch) private view returns (EpochStatus) {
         Auction.Phase phase = book.phase;
         if (phase == Auction.Phase.None) return EpochStatus.Empty;
@@ -476,15 +496,23 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         StoredOrder memory order = _orders[orderId];
         require(order.owner != address(0), TradingUnknownOrder(orderId));
         uint256 epoch = orderId >> 32;
+        Auction.Book storage book = _books[epoch];
+        OrderStatus status = order.status;
+        uint256 filled = order.filledWh;
+        // An open order within the settled range was settled with the fill its level implies (see _settleOrder).
+        if (status == OrderStatus.Open && orderId & type(uint32).max <= book.settled) {
+            status = OrderStatus.Settled;
+            filled = _impliedFill(order, book.clearingPrice(), book.bidStar, book.askStar);
+        }
         return
             Order({
                 owner: order.owner,
                 side: order.side,
-                status: order.status,
+                status: status,
                 epoch: epoch,
                 amount: uint256(order.amountWh) * WH,
-                price: uint256(order.level) * _books[epoch].tickSize,
-                filled: uint256(order.filledWh) * WH
+                price: uint256(order.level) * book.tickSize,
+                filled: filled * WH
             });
     }
 

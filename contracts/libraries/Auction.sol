@@ -76,12 +76,12 @@ library Auction {
 
     /// @notice Starts the walk of `epoch`: the highest bid level and the lowest ask level.
     function start(Book storage self, Cursor storage cursor, uint256 epoch) internal {
-        uint256 bid = self.bids.highestAtOrBelow(type(uint16).max);
-        uint256 ask = self.asks.lowestAtOrAbove(1);
+        uint256 bid = self.bids.highest();
+        uint256 ask = self.asks.lowest();
         // Epochs stay below 2^32 (see Trading); depth per level is below 2^64: at most 2^32 orders of at most
         // 2^32 Wh each. The Cursor write keeps `net` untouched: it is NET_ZERO between epochs.
         (cursor.epochTag, cursor.bidLevel, cursor.askLevel) = (uint32(epoch + 1), uint16(bid), uint16(ask));
-        (cursor.bidLeft, cursor.askLeft) = (uint64(self.depth[key(0, bid)]), uint64(self.depth[key(1, ask)]));
+        (cursor.bidLeft, cursor.askLeft) = (uint64(_depthAt(self, 0, bid)), uint64(_depthAt(self, 1, ask)));
         self.phase = Phase.Matching;
     }
 
@@ -119,13 +119,13 @@ library Auction {
             }
             if (bidLeft == 0) {
                 bid = self.bids.highestAtOrBelow(bid - 1);
-                bidLeft = self.depth[key(0, bid)];
+                bidLeft = _depthAt(self, 0, bid);
                 ++steps;
             }
             // An exhausted ask level left for the next call (step budget spent) is stepped past then.
             if (askLeft == 0 && steps < maxSteps) {
                 ask = self.asks.lowestAtOrAbove(ask + 1);
-                askLeft = self.depth[key(1, ask)];
+                askLeft = _depthAt(self, 1, ask);
                 ++steps;
             }
         }
@@ -152,5 +152,10 @@ library Auction {
         uint256 askMargin = self.depth[key(1, askStar)] - (cursor.askLevel == askStar ? cursor.askLeft : 0);
         (cursor.bidLeft, cursor.askLeft) = (uint64(bidMargin), uint64(askMargin));
         return clearingPrice(self);
+    }
+
+    /// @dev The depth at `level`, without reading storage for "no level" (0).
+    function _depthAt(Book storage self, uint256 side, uint256 level) private view returns (uint256) {
+        return level == 0 ? 0 : self.depth[key(side, level)];
     }
 }
