@@ -70,17 +70,20 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
     /// @dev The clearing state of the epoch at the head of the queue, reused by every epoch.
     Auction.Cursor private _cursor;
     mapping(uint256 orderId => StoredOrder) private _orders;
-    /// @dev Per account, one reused slot: how many orders it ever placed, the epoch of its last order and how
-    /// many it placed in that epoch (the per-epoch limit).
+    /// @dev Per account, one reused slot: how many orders it ever placed, the epoch of its last order, how
+    /// many it placed in that epoch (the per-epoch limit), and its newest `length % 3` order ids. Every third
+    /// order moves them with itself into a word of `_userOrderIds`, so two orders in three add no storage.
     struct UserLog {
         uint32 length;
         uint32 epoch;
         uint16 inEpoch;
+        uint64 recent0;
+        uint64 recent1;
     }
 
     mapping(address account => UserLog) private _userLogs;
-    /// @dev Per account, every order id it placed, in time order, four 64-bit ids per word. Ids grow with
-    /// time, so an epoch's ids are found by binary search.
+    /// @dev Per account, its order ids in time order, three 64-bit ids per word (the newest ones wait in its
+    /// UserLog). Ids grow with time, so an epoch's ids are found by binary search.
     mapping(address account => mapping(uint256 word => uint256 ids)) private _userOrderIds;
     mapping(address account => mapping(address token => uint256 amount)) private _credits;
 
@@ -313,12 +316,19 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         uint256 inEpoch = log.epoch == epoch ? log.inEpoch : 0;
         require(inEpoch < limit, TradingOrderLimitReached(account, epoch, limit));
         uint256 length = log.length;
-        // Cannot overflow in practice: epochs stay below 2^32 for 8,000 years at the shortest epoch length;
-        // inEpoch < limit <= 1,000; 2^32 orders from one account would cost more gas than exists.
+        // Cannot overflow in practice: epochs stay below 2^32 for 8,000 years at the shortest epoch length, so
+        // ids fit 64 bits; inEpoch < limit <= 1,000; 2^32 orders from one account would cost more gas than exists.
         unchecked {
-            _userLogs[account] = UserLog(uint32(length + 1), uint32(epoch), uint16(inEpoch + 1));
-            _userOrderIds[account][length >> 2] |= orderId << ((length & 3) << 6);
+            uint256 waiting = length % 3;
+            if (waiting == 0) log.recent0 = uint64(orderId);
+            else if (waiting == 1) log.recent1 = uint64(orderId);
+            else {
+                _userOrderIds[account][length / 3] = log.recent0 | (uint256(log.recent1) << 64) | (orderId << 128);
+                (log.recent0, log.recent1) = (0, 0);
+            }
+            (log.length, log.epoch, log.inEpoch) = (uint32(length + 1), uint32(epoch), uint16(inEpoch + 1));
         }
+        _userLogs[account] = log;
     }
 
     /// @dev Applies the clearing rule to orders `first..last`: writes every order's fill and the epoch's
@@ -518,24 +528,32 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
 
     /// @inheritdoc ITrading
     function getUserOrders(address account, uint256 epoch) external view returns (uint256[] memory ids) {
+        UserLog memory log = _userLogs[account];
         mapping(uint256 => uint256) storage words = _userOrderIds[account];
-        uint256 length = _userLogs[account].length;
+        uint256 length = log.length;
         // Binary search for the first id of `epoch` or later: O(log n) reads, then at most the per-epoch limit.
         uint256 low;
         uint256 high = length;
         while (low < high) {
             uint256 mid = (low + high) >> 1;
-            if (_userOrderAt(words, mid) >> 32 < epoch) low = mid + 1;
+            if (_userOrderAt(log, words, mid) >> 32 < epoch) low = mid + 1;
             else high = mid;
         }
         uint256 end = low;
-        while (end < length && _userOrderAt(words, end) >> 32 == epoch) ++end;
+        while (end < length && _userOrderAt(log, words, end) >> 32 == epoch) ++end;
         ids = new uint256[](end - low);
-        for (uint256 i; i < ids.length; ++i) ids[i] = _userOrderAt(words, low + i);
+        for (uint256 i; i < ids.length; ++i) ids[i] = _userOrderAt(log, words, low + i);
     }
 
-    function _userOrderAt(mapping(uint256 => uint256) storage words, uint256 index) private view returns (uint256) {
-        return (words[index >> 2] >> ((index & 3) << 6)) & type(uint64).max;
+    /// @dev The account's `index`-th order id: from its words, or from its log for the newest ones.
+    function _userOrderAt(
+        UserLog memory log,
+        mapping(uint256 => uint256) storage words,
+        uint256 index
+    ) private view returns (uint256) {
+        uint256 stored = log.length - (log.length % 3);
+        if (index >= stored) return index == stored ? log.recent0 : log.recent1;
+        return (words[index / 3] >> (64 * (index % 3))) & type(uint64).max;
     }
 
     /// @inheritdoc ITrading

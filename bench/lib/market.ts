@@ -151,13 +151,13 @@ export class Market {
   }
 
   /**
-   * `count` users from `pool` whose numbers of past orders are spread evenly modulo 4 (round robin over the
-   * residues, in pool order within each). Per-user storage that packs 1, 2 or 4 entries per word then opens new
-   * words at its long-run rate in the sample, instead of at a rate set by the accidents of the users' history.
+   * `count` users from `pool` whose numbers of past orders are spread evenly modulo 12 (round robin over the
+   * residues, in pool order within each). Per-user storage that packs 1, 2, 3, 4 or 6 entries per word then opens
+   * new words at its long-run rate in the sample, instead of at a rate set by the accidents of the users' history.
    */
   pickBalanced(pool: Actor[], count: number): Actor[] {
-    const buckets: Actor[][] = Array.from({ length: 4 }, () => []);
-    for (const actor of pool) buckets[this.ordersPlaced(actor) % 4].push(actor);
+    const buckets: Actor[][] = Array.from({ length: 12 }, () => []);
+    for (const actor of pool) buckets[this.ordersPlaced(actor) % 12].push(actor);
     const picked: Actor[] = [];
     for (let round = 0; picked.length < count; ++round) {
       let took = false;
@@ -203,11 +203,16 @@ export class Market {
   // ──────────────────────────────────────── CLEARING ────────────────────────────────────────
 
   /** `matchOrders` by a keeper account (permissionless). Returns the receipt and the levels it walked. */
+  /** The calldata of a `matchOrders(epoch, maxSteps)` call. */
+  matchOrdersCalldata(epoch: number, maxSteps: number): string {
+    return this.suite.trading.interface.encodeFunctionData("matchOrders", [epoch, maxSteps]);
+  }
+
   async matchOrders(epoch: number, maxSteps: number): Promise<{ mined: Mined; levels: number; done: boolean }> {
     const mined = await this.chain.exec({
       from: this.keeper,
       to: this.suite.addresses.trading,
-      data: this.suite.trading.interface.encodeFunctionData("matchOrders", [epoch, maxSteps]),
+      data: this.matchOrdersCalldata(epoch, maxSteps),
       gas: 16_000_000,
     });
     for (const log of mined.logs) {
