@@ -1,6 +1,7 @@
 import "@nomicfoundation/hardhat-toolbox";
 import "dotenv/config";
 import { subtask } from "hardhat/config";
+import { HardhatPluginError } from "hardhat/plugins";
 import {
   TASK_COMPILE_SOLIDITY_CHECK_ERRORS,
   TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD,
@@ -17,7 +18,8 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const installed: string = require("solc/package.json").version;
   if (args.solcVersion !== SOLC_VERSION || installed !== SOLC_VERSION) {
-    throw new Error(
+    throw new HardhatPluginError(
+      "gridmarket",
       `Compiler mismatch: hardhat.config.ts asks for solc ${args.solcVersion}, the project pins ${SOLC_VERSION} ` +
         `and node_modules has solc@${installed}. Run \`npm ci\`; no compiler is ever downloaded.`,
     );
@@ -42,7 +44,7 @@ subtask(TASK_COMPILE_SOLIDITY_CHECK_ERRORS, async (args: { output: { errors?: So
     (e) => e.severity === "warning" && e.sourceLocation?.file.startsWith("contracts/") === true,
   );
   if (warnings.length > 0) {
-    throw new Error(`Compiler warnings are errors:\n${warnings.map((w) => w.formattedMessage).join("\n")}`);
+    throw new HardhatPluginError("gridmarket", `Compiler warnings are errors:\n${warnings.map((w) => w.formattedMessage).join("\n")}`);
   }
 });
 
