@@ -1,0 +1,680 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
+import {IRegistry} from "./interfaces/IRegistry.sol";
+import {ITrading} from "./interfaces/ITrading.sol";
+import {Auction} from "./libraries/Auction.sol";
+import {Settlement} from "./libraries/Settlement.sol";
+
+/// @title Trading
+/// @notice The campus periodic double auction: two-sided escrow, one uniform price per epoch, bounded-gas
+/// resumable clearing. See {ITrading} for the exact clearing rule.
+/// @dev Deliberately not checked: the payment token's behaviour beyond exact-amount deposits (a token that
+/// charges fees on transfer is refused at deposit; one that blocks an address gets that address credited);
+/// cancelled orders keep counting towards the per-epoch order limit (no cancel/re-place spam).
+/// No function moves escrow except cancelling (to the owner), settling (by the clearing rule) and withdrawing
+/// one's own credit: the admin and regulators have no path to users' tokens.
+contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+    using Auction for Auction.Book;
+
+    // ────────────────────────────────────────── STORAGE ──────────────────────────────────────────
+
+    /// @inheritdoc ITrading
+    uint256 public constant MAX_PRICE_LEVELS = type(uint16).max;
+    uint256 private constant WH = Settlement.WH;
+    uint256 private constant MAX_FEE_BPS = 1_000;
+    uint256 private constant MAX_ORDERS_LIMIT = 1_000;
+
+    IRegistry private immutable REGISTRY;
+    IERC20 private immutable GRID;
+    IERC20 private immutable PAYMENT;
+    uint256 private immutable GENESIS;
+    uint256 private immutable EPOCH_LENGTH;
+
+    /// @dev One slot: everything order placement reads.
+    struct Config {
+        uint64 tickSize;
+        uint64 maxPrice;
+        uint32 minOrderWh;
+        uint16 maxOrdersPerUser;
+        uint16 feeBps;
+    }
+
+    /// @dev One slot per order. Amounts in Wh, price as a level of the epoch's tick.
+    struct StoredOrder {
+        address owner;
+        Side side;
+        OrderStatus status;
+        uint16 level;
+        uint32 amountWh;
+        uint32 filledWh;
+    }
+
+    /// @dev A payout computed while settling, paid once all settlement state is written.
+    struct Payout {
+        address owner;
+        uint256 grid;
+        uint256 payment;
+    }
+
+    /// @dev The running state of one settlement batch, kept in memory and written back once.
+    struct SettleState {
+        uint256 epoch;
+        uint256 price;
+        uint256 tick;
+        uint256 feeBps;
+        uint256 bidStar;
+        uint256 askStar;
+        uint256 bidMargin;
+        uint256 askMargin;
+        uint256 paidIn;
+        uint256 paidOut;
+    }
+
+    Config private _config;
+    address private _feeRecipient;
+    /// @dev Epochs that received orders, cleared strictly in this order: [_queueHead, _queueTail).
+    uint64 private _queueHead;
+    uint64 private _queueTail;
+    mapping(uint256 index => uint256 epoch) private _queue;
+
+    mapping(uint256 epoch => Auction.Book) private _books;
+    mapping(uint256 orderId => StoredOrder) private _orders;
+    /// @dev Per user and epoch: word 0 = count (low 32 bits) + the first 7 sequences; word k = 8 more.
+    mapping(address account => mapping(uint256 epoch => mapping(uint256 word => uint256 packed))) private _userOrders;
+    mapping(address account => bool) private _marketMakers;
+    mapping(address account => mapping(address token => uint256 amount)) private _credits;
+
+    // ──────────────────────────────────────── CONSTRUCTOR ────────────────────────────────────────
+
+    /// @param registry_ the campus Registry. @param gridToken_ GRID. @param paymentToken_ the money.
+    /// @param genesis_ start of epoch 0 (0 = now, rounded down to the epoch length); not in the future.
+    /// @param epochLength_ seconds per epoch (60 to 86,400). @param params the initial market parameters.
+    /// @param admin the admin (pause, two-step admin transfer). @param adminDelay its transfer delay.
+    constructor(
+        IRegistry registry_,
+        IERC20 gridToken_,
+        IERC20 paymentToken_,
+        uint256 genesis_,
+        uint256 epochLength_,
+        MarketParameters memory params,
+        address admin,
+        uint48 adminDelay
+    ) AccessControlDefaultAdminRules(adminDelay, admin) {
+        require(
+            address(registry_) != address(0) && address(gridToken_) != address(0) && address(paymentToken_) != address(0),
+            TradingZeroAddress()
+        );
+        require(epochLength_ >= 60 && epochLength_ <= 1 days, TradingInvalidEpochConfig(genesis_, epochLength_));
+        if (genesis_ == 0) genesis_ = block.timestamp - (block.timestamp % epochLength_);
+        require(genesis_ <= block.timestamp, TradingInvalidEpochConfig(genesis_, epochLength_));
+        (REGISTRY, GRID, PAYMENT, GENESIS, EPOCH_LENGTH) = (registry_, gridToken_, paymentToken_, genesis_, epochLength_);
+        _setPriceRules(params.tickSize, params.maxPrice);
+        _setMinOrderAmount(params.minOrderAmount);
+        _setMaxOrdersPerUser(params.maxOrdersPerUser);
+        _setFee(params.feeBps, params.feeRecipient);
+    }
+
+    // ───────────────────────────────────────── MODIFIERS ─────────────────────────────────────────
+
+    modifier onlyRecRegulator() {
+        require(REGISTRY.isRecRegulator(msg.sender), TradingNotRecRegulator(msg.sender));
+        _;
+    }
+
+    // ─────────────────────────────────────────── ADMIN ───────────────────────────────────────────
+
+    /// @inheritdoc ITrading
+    function addMarketMaker(address account) external onlyRecRegulator {
+        require(account != address(0), TradingZeroAddress());
+        require(!_marketMakers[account], TradingMarketMakerExists(account));
+        _marketMakers[account] = true;
+        emit MarketMakerAdded(account, msg.sender);
+    }
+
+    /// @inheritdoc ITrading
+    function removeMarketMaker(address account) external onlyRecRegulator {
+        require(_marketMakers[account], TradingUnknownMarketMaker(account));
+        _marketMakers[account] = false;
+        emit MarketMakerRemoved(account, msg.sender);
+    }
+
+    /// @inheritdoc ITrading
+    function setPriceRules(uint256 tickSize_, uint256 maxPrice_) external onlyRecRegulator {
+        require(tickSize_ != _config.tickSize || maxPrice_ != _config.maxPrice, TradingUnchanged());
+        _setPriceRules(tickSize_, maxPrice_);
+    }
+
+    /// @inheritdoc ITrading
+    function setMinOrderAmount(uint256 minOrderAmount_) external onlyRecRegulator {
+        require(minOrderAmount_ != _config.minOrderWh * WH, TradingUnchanged());
+        _setMinOrderAmount(minOrderAmount_);
+    }
+
+    /// @inheritdoc ITrading
+    function setMaxOrdersPerUser(uint256 maxOrdersPerUser_) external onlyRecRegulator {
+        require(maxOrdersPerUser_ != _config.maxOrdersPerUser, TradingUnchanged());
+        _setMaxOrdersPerUser(maxOrdersPerUser_);
+    }
+
+    /// @inheritdoc ITrading
+    function setFee(uint256 feeBps_, address feeRecipient_) external onlyRecRegulator {
+        require(feeBps_ != _config.feeBps || feeRecipient_ != _feeRecipient, TradingUnchanged());
+        _setFee(feeBps_, feeRecipient_);
+    }
+
+    /// @inheritdoc ITrading
+    function pause() external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _pause();
+    }
+
+    /// @inheritdoc ITrading
+    function unpause() external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _unpause();
+    }
+
+    // ─────────────────────────────────────── USER ACTIONS ────────────────────────────────────────
+
+    /// @inheritdoc ITrading
+    function createSellOrder(uint256 amount, uint256 price) external nonReentrant returns (uint256) {
+        return _createOrder(Side.Sell, amount, price);
+    }
+
+    /// @inheritdoc ITrading
+    function createBuyOrder(uint256 amount, uint256 price) external nonReentrant returns (uint256) {
+        return _createOrder(Side.Buy, amount, price);
+    }
+
+    /// @inheritdoc ITrading
+    function createSellOrderWithPermit(
+        uint256 amount,
+        uint256 price,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant returns (uint256) {
+        _tryPermit(GRID, amount, deadline, v, r, s);
+        return _createOrder(Side.Sell, amount, price);
+    }
+
+    /// @inheritdoc ITrading
+    function createBuyOrderWithPermit(
+        uint256 amount,
+        uint256 price,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant returns (uint256) {
+        _tryPermit(PAYMENT, Settlement.buyerCost(amount / WH, price), deadline, v, r, s);
+        return _createOrder(Side.Buy, amount, price);
+    }
+
+    /// @inheritdoc ITrading
+    function cancelOrder(uint256 orderId) external nonReentrant {
+        StoredOrder storage stored = _orders[orderId];
+        StoredOrder memory order = stored;
+        require(order.owner != address(0), TradingUnknownOrder(orderId));
+        require(order.owner == msg.sender, TradingNotOrderOwner(orderId, msg.sender));
+        require(order.status == OrderStatus.Open, TradingOrderNotOpen(orderId, order.status));
+        uint256 epoch = orderId >> 32;
+        uint256 closesAt = epochEnd(epoch);
+        require(block.timestamp < closesAt, TradingGateClosed(orderId, closesAt));
+
+        stored.status = OrderStatus.Cancelled;
+        Auction.Book storage book = _books[epoch];
+        book.depth[Auction.key(uint256(order.side), order.level)] -= order.amountWh;
+        bool buy = order.side == Side.Buy;
+        uint256 refund = buy
+            ? Settlement.buyerCost(order.amountWh, order.level * book.tickSize)
+            : order.amountWh * WH;
+        emit OrderCancelled(orderId, epoch, msg.sender, refund);
+        (buy ? PAYMENT : GRID).safeTransfer(msg.sender, refund);
+    }
+
+    /// @inheritdoc ITrading
+    function withdraw(address token) external nonReentrant {
+        require(token == address(GRID) || token == address(PAYMENT), TradingUnsupportedToken(token));
+        uint256 amount = _credits[msg.sender][token];
+        require(amount != 0, TradingNothingToWithdraw(msg.sender, token));
+
+        _credits[msg.sender][token] = 0;
+        emit Withdrawn(msg.sender, token, amount);
+        IERC20(token).safeTransfer(msg.sender, amount);
+    }
+
+    // ─────────────────────────────────────────── CLEARING ───────────────────────────────────────────
+
+    /// @inheritdoc ITrading
+    function matchOrders(uint256 epoch, uint256 maxSteps) external nonReentrant whenNotPaused returns (bool done) {
+        require(maxSteps != 0, TradingZeroBatch());
+        uint256 expected = _nextEpochToClear();
+        require(epoch == expected && _queueHead != _queueTail, TradingEpochNotNext(epoch, expected));
+        uint256 endsAt = epochEnd(epoch);
+        require(block.timestamp >= endsAt, TradingEpochNotEnded(epoch, endsAt));
+        Auction.Book storage book = _books[epoch];
+        Auction.Phase phase = book.phase;
+        require(
+            phase == Auction.Phase.Open || phase == Auction.Phase.Matching,
+            TradingInvalidEpochStatus(epoch, _status(book, epoch))
+        );
+
+        if (phase == Auction.Phase.Open) book.start();
+        uint256 steps;
+        (done, steps) = book.walk(maxSteps);
+        emit MatchProgressed(epoch, steps, uint256(book.volume) * WH, done);
+        if (done) {
+            uint256 price = book.finish();
+            uint256 tick = book.tickSize;
+            emit EpochMatched(epoch, price, uint256(book.volume) * WH, book.bidStar * tick, book.askStar * tick);
+        }
+    }
+
+    /// @inheritdoc ITrading
+    function executeTrades(uint256 epoch, uint256 maxOrders) external nonReentrant whenNotPaused returns (bool done) {
+        require(maxOrders != 0, TradingZeroBatch());
+        Auction.Book storage book = _books[epoch];
+        require(book.phase == Auction.Phase.Settling, TradingInvalidEpochStatus(epoch, _status(book, epoch)));
+
+        uint256 first = book.settled + 1;
+        uint256 last = first + maxOrders - 1;
+        uint256 count = book.orderCount;
+        if (last >= count) (last, done) = (count, true);
+        Payout[] memory payouts = new Payout[](last + 1 - first);
+        _settleRange(book, epoch, first, last, payouts);
+        if (done) _closeEpoch(book, epoch);
+        _pay(payouts);
+    }
+
+    // ───────────────────────────────────────── INTERNAL ──────────────────────────────────────────
+
+    function _createOrder(Side side, uint256 amount, uint256 price) private whenNotPaused returns (uint256 orderId) {
+        Config memory config = _config;
+        bool eligible = side == Side.Sell ? REGISTRY.isProsumer(msg.sender) : REGISTRY.isUserVerified(msg.sender);
+        require(eligible || _marketMakers[msg.sender], TradingNotEligible(msg.sender, side));
+        uint256 wh = amount / WH;
+        require(amount % WH == 0 && wh <= type(uint32).max, TradingInvalidAmount(amount));
+        require(wh >= config.minOrderWh, TradingAmountBelowMinimum(amount, uint256(config.minOrderWh) * WH));
+        require(price <= config.maxPrice, TradingPriceAboveCap(price, config.maxPrice));
+
+        uint256 epoch;
+        (orderId, epoch) = _bookOrder(side, wh, price, config);
+        if (side == Side.Sell) {
+            emit OrderCreated(orderId, epoch, msg.sender, side, amount, price, amount);
+            GRID.safeTransferFrom(msg.sender, address(this), amount);
+        } else {
+            uint256 escrow = Settlement.buyerCost(wh, price);
+            emit OrderCreated(orderId, epoch, msg.sender, side, amount, price, escrow);
+            uint256 balanceBefore = PAYMENT.balanceOf(address(this));
+            PAYMENT.safeTransferFrom(msg.sender, address(this), escrow);
+            uint256 received = PAYMENT.balanceOf(address(this)) - balanceBefore;
+            require(received == escrow, TradingTransferAmountMismatch(escrow, received));
+        }
+    }
+
+    /// @dev Stores a validated order in the current epoch's book and returns its id.
+    function _bookOrder(
+        Side side,
+        uint256 wh,
+        uint256 price,
+        Config memory config
+    ) private returns (uint256 orderId, uint256 epoch) {
+        epoch = currentEpoch();
+        Auction.Book storage book = _books[epoch];
+        uint256 tick = book.tickSize;
+        if (tick == 0) tick = _openEpoch(book, epoch, config);
+        uint256 level = price / tick;
+        require(price != 0 && price % tick == 0 && level <= MAX_PRICE_LEVELS, TradingInvalidPrice(price, tick));
+
+        // Cannot overflow: at most 1,000 orders per account and epoch; 2^32 orders would need 2^22 accounts
+        // placing the maximum within one epoch.
+        uint256 seq;
+        unchecked {
+            seq = uint256(book.orderCount) + 1;
+        }
+        book.orderCount = uint32(seq);
+        orderId = (epoch << 32) | seq;
+        _recordUserOrder(msg.sender, epoch, seq, config.maxOrdersPerUser);
+        _orders[orderId] = StoredOrder(msg.sender, side, OrderStatus.Open, uint16(level), uint32(wh), 0);
+        book.addDepth(uint256(side), level, wh);
+    }
+
+    /// @dev First order of an epoch: snapshot tick and fee, queue the epoch for clearing.
+    function _openEpoch(Auction.Book storage book, uint256 epoch, Config memory config) private returns (uint256) {
+        (book.tickSize, book.feeBps, book.phase) = (config.tickSize, config.feeBps, Auction.Phase.Open);
+        uint64 tail = _queueTail;
+        _queue[tail] = epoch;
+        // Cannot overflow: one entry per epoch.
+        unchecked {
+            _queueTail = tail + 1;
+        }
+        return config.tickSize;
+    }
+
+    function _recordUserOrder(address account, uint256 epoch, uint256 seq, uint256 limit) private {
+        mapping(uint256 => uint256) storage words = _userOrders[account][epoch];
+        uint256 head = words[0];
+        uint256 count = head & type(uint32).max;
+        require(count < limit, TradingOrderLimitReached(account, epoch, limit));
+        // Cannot overflow: count < limit <= 1,000 and seq < 2^32, so every shift stays within 256 bits.
+        unchecked {
+            if (count < 7) {
+                words[0] = head + 1 + (seq << (32 + 32 * count));
+            } else {
+                words[0] = head + 1;
+                uint256 word = 1 + (count - 7) / 8;
+                words[word] |= seq << (32 * ((count - 7) % 8));
+            }
+        }
+    }
+
+    /// @dev Applies the clearing rule to orders `first..last`: writes every order's fill and the epoch's
+    /// progress, emits the confirmations, and fills `payouts` to be paid afterwards.
+    function _settleRange(
+        Auction.Book storage book,
+        uint256 epoch,
+        uint256 first,
+        uint256 last,
+        Payout[] memory payouts
+    ) private {
+        SettleState memory st = SettleState({
+            epoch: epoch,
+            price: book.clearingPrice,
+            tick: book.tickSize,
+            feeBps: book.feeBps,
+            bidStar: book.bidStar,
+            askStar: book.askStar,
+            bidMargin: book.bidMarginLeft,
+            askMargin: book.askMarginLeft,
+            paidIn: book.paidIn,
+            paidOut: book.paidOut
+        });
+        for (uint256 seq = first; seq <= last; ++seq) {
+            uint256 orderId = (epoch << 32) | seq;
+            StoredOrder storage stored = _orders[orderId];
+            if (stored.status == OrderStatus.Open) _settleOrder(stored, orderId, st, payouts[seq - first]);
+        }
+        // Margins fit 64 bits (see Auction.start); payments fit 128 bits (2^96 per order, 2^32 orders).
+        (book.settled, book.bidMarginLeft, book.askMarginLeft) = (uint32(last), uint64(st.bidMargin), uint64(st.askMargin));
+        (book.paidIn, book.paidOut) = (uint128(st.paidIn), uint128(st.paidOut));
+    }
+
+    /// @dev Settles one open order under the clearing rule (SPEC 8.3, rules 4 and 5).
+    function _settleOrder(
+        StoredOrder storage stored,
+        uint256 orderId,
+        SettleState memory st,
+        Payout memory payout
+    ) private {
+        StoredOrder memory order = stored;
+        bool crossed = st.price != 0;
+        uint256 filled;
+        uint256 payment;
+        uint256 fee;
+        uint256 refund;
+        if (order.side == Side.Buy) {
+            if (crossed) {
+                (filled, st.bidMargin) = Settlement.allocate(
+                    order.level > st.bidStar,
+                    order.level == st.bidStar,
+                    order.amountWh,
+                    st.bidMargin
+                );
+            }
+            payment = Settlement.buyerCost(filled, st.price);
+            refund = Settlement.buyerCost(order.amountWh, order.level * st.tick) - payment;
+            st.paidIn += payment;
+            (payout.grid, payout.payment) = (filled * WH, refund);
+        } else {
+            if (crossed) {
+                (filled, st.askMargin) = Settlement.allocate(
+                    order.level < st.askStar,
+                    order.level == st.askStar,
+                    order.amountWh,
+                    st.askMargin
+                );
+            }
+            uint256 proceeds = Settlement.sellerProceeds(filled, st.price);
+            fee = Settlement.fee(proceeds, st.feeBps);
+            payment = proceeds - fee;
+            refund = (order.amountWh - filled) * WH;
+            st.paidOut += payment;
+            (payout.grid, payout.payment) = (refund, payment);
+        }
+        payout.owner = order.owner;
+        (stored.status, stored.filledWh) = (OrderStatus.Settled, uint32(filled));
+        emit OrderFilled(orderId, st.epoch, order.owner, order.side, filled * WH, st.price, payment, fee, refund);
+    }
+
+    /// @dev Last batch of an epoch: credit fees and rounding to the fee recipient, dequeue the epoch.
+    function _closeEpoch(Auction.Book storage book, uint256 epoch) private {
+        book.phase = Auction.Phase.Settled;
+        // Cannot underflow: buyers pay ceil(f * p) and sellers receive at most floor(f * p) over equal volumes.
+        uint256 fees = uint256(book.paidIn) - book.paidOut;
+        address recipient = _feeRecipient;
+        // Cannot overflow: one queue entry per epoch.
+        unchecked {
+            ++_queueHead;
+        }
+        if (fees != 0) {
+            _credits[recipient][address(PAYMENT)] += fees;
+            emit Credited(recipient, address(PAYMENT), fees);
+        }
+        emit EpochSettled(epoch, uint256(book.volume) * WH, book.clearingPrice, fees, recipient);
+    }
+
+    /// @dev Pays settled orders; a transfer that fails credits the owner instead of reverting the batch.
+    function _pay(Payout[] memory payouts) private {
+        for (uint256 i; i < payouts.length; ++i) {
+            Payout memory payout = payouts[i];
+            if (payout.owner == address(0)) continue;
+            _payOrCredit(GRID, payout.owner, payout.grid);
+            _payOrCredit(PAYMENT, payout.owner, payout.payment);
+        }
+    }
+
+    function _payOrCredit(IERC20 token, address to, uint256 amount) private {
+        if (amount == 0 || token.trySafeTransfer(to, amount)) return;
+        _credits[to][address(token)] += amount;
+        emit Credited(to, address(token), amount);
+    }
+
+    function _tryPermit(IERC20 token, uint256 value, uint256 deadline, uint8 v, bytes32 r, bytes32 s) private {
+        // A front-run permit makes this call fail; the allowance it granted still serves the order.
+        try IERC20Permit(address(token)).permit(msg.sender, address(this), value, deadline, v, r, s) {} catch {}
+    }
+
+    function _setPriceRules(uint256 tickSize_, uint256 maxPrice_) private {
+        require(
+            tickSize_ != 0 &&
+                maxPrice_ != 0 &&
+                maxPrice_ <= type(uint64).max &&
+                maxPrice_ % tickSize_ == 0 &&
+                maxPrice_ / tickSize_ <= MAX_PRICE_LEVELS,
+            TradingInvalidPriceRules(tickSize_, maxPrice_)
+        );
+        (_config.tickSize, _config.maxPrice) = (uint64(tickSize_), uint64(maxPrice_));
+        emit PriceRulesUpdated(tickSize_, maxPrice_);
+    }
+
+    function _setMinOrderAmount(uint256 amount) private {
+        require(
+            amount != 0 && amount % WH == 0 && amount / WH <= type(uint32).max,
+            TradingInvalidMinOrderAmount(amount)
+        );
+        _config.minOrderWh = uint32(amount / WH);
+        emit MinOrderAmountUpdated(amount);
+    }
+
+    function _setMaxOrdersPerUser(uint256 limit) private {
+        require(limit != 0 && limit <= MAX_ORDERS_LIMIT, TradingInvalidMaxOrdersPerUser(limit));
+        _config.maxOrdersPerUser = uint16(limit);
+        emit MaxOrdersPerUserUpdated(limit);
+    }
+
+    function _setFee(uint256 feeBps_, address recipient) private {
+        require(feeBps_ <= MAX_FEE_BPS, TradingInvalidFee(feeBps_));
+        require(recipient != address(0), TradingZeroAddress());
+        (_config.feeBps, _feeRecipient) = (uint16(feeBps_), recipient);
+        emit FeeUpdated(feeBps_, recipient);
+    }
+
+    function _nextEpochToClear() private view returns (uint256) {
+        return _queueHead == _queueTail ? 0 : _queue[_queueHead];
+    }
+
+    function _status(Auction.Book storage book, uint256 epoch) private view returns (EpochStatus) {
+        Auction.Phase phase = book.phase;
+        if (phase == Auction.Phase.None) return EpochStatus.Empty;
+        if (phase == Auction.Phase.Open) return block.timestamp < epochEnd(epoch) ? EpochStatus.Open : EpochStatus.Closed;
+        // Matching, Settling and Settled map one to one (Phase 2..4 → EpochStatus 3..5).
+        return EpochStatus(uint8(phase) + 1);
+    }
+
+    // ─────────────────────────────────────────── VIEWS ───────────────────────────────────────────
+
+    /// @inheritdoc ITrading
+    function currentEpoch() public view returns (uint256) {
+        return (block.timestamp - GENESIS) / EPOCH_LENGTH;
+    }
+
+    /// @inheritdoc ITrading
+    function epochStart(uint256 epoch) public view returns (uint256) {
+        return GENESIS + epoch * EPOCH_LENGTH;
+    }
+
+    /// @inheritdoc ITrading
+    function epochEnd(uint256 epoch) public view returns (uint256) {
+        return GENESIS + (epoch + 1) * EPOCH_LENGTH;
+    }
+
+    /// @inheritdoc ITrading
+    function pendingEpochWork() external view returns (Work work, uint256 epoch) {
+        if (paused() || _queueHead == _queueTail) return (Work.None, 0);
+        epoch = _queue[_queueHead];
+        if (block.timestamp < epochEnd(epoch)) return (Work.None, 0);
+        work = _books[epoch].phase == Auction.Phase.Settling ? Work.Settle : Work.Match;
+    }
+
+    /// @inheritdoc ITrading
+    function getEpochResult(uint256 epoch) external view returns (EpochResult memory result) {
+        Auction.Book storage book = _books[epoch];
+        uint256 tick = book.tickSize;
+        result.status = _status(book, epoch);
+        result.clearingPrice = book.clearingPrice;
+        result.volume = uint256(book.volume) * WH;
+        (result.bidPrice, result.askPrice) = (book.bidStar * tick, book.askStar * tick);
+        (result.orderCount, result.settledCount) = (book.orderCount, book.settled);
+        (result.tickSize, result.feeBps) = (tick, book.feeBps);
+    }
+
+    /// @inheritdoc ITrading
+    function getOrder(uint256 orderId) external view returns (Order memory) {
+        StoredOrder memory order = _orders[orderId];
+        require(order.owner != address(0), TradingUnknownOrder(orderId));
+        uint256 epoch = orderId >> 32;
+        return
+            Order({
+                owner: order.owner,
+                side: order.side,
+                status: order.status,
+                epoch: epoch,
+                amount: uint256(order.amountWh) * WH,
+                price: uint256(order.level) * _books[epoch].tickSize,
+                filled: uint256(order.filledWh) * WH
+            });
+    }
+
+    /// @inheritdoc ITrading
+    function getUserOrders(address account, uint256 epoch) external view returns (uint256[] memory ids) {
+        mapping(uint256 => uint256) storage words = _userOrders[account][epoch];
+        uint256 head = words[0];
+        uint256 count = head & type(uint32).max;
+        ids = new uint256[](count);
+        for (uint256 i; i < count; ++i) {
+            uint256 seq = i < 7 ? head >> (32 + 32 * i) : words[1 + (i - 7) / 8] >> (32 * ((i - 7) % 8));
+            ids[i] = (epoch << 32) | (seq & type(uint32).max);
+        }
+    }
+
+    /// @inheritdoc ITrading
+    function depthAt(uint256 epoch, Side side, uint256 price) external view returns (uint256) {
+        uint256 tick = _books[epoch].tickSize;
+        if (tick == 0 || price % tick != 0 || price / tick > MAX_PRICE_LEVELS) return 0;
+        return _books[epoch].depth[Auction.key(uint256(side), price / tick)] * WH;
+    }
+
+    /// @inheritdoc ITrading
+    function isMarketMaker(address account) external view returns (bool) {
+        return _marketMakers[account];
+    }
+
+    /// @inheritdoc ITrading
+    function credits(address account, address token) external view returns (uint256) {
+        return _credits[account][token];
+    }
+
+    /// @notice The campus Registry.
+    function registry() external view returns (IRegistry) {
+        return REGISTRY;
+    }
+
+    /// @notice GRID, the escrowed energy.
+    function gridToken() external view returns (IERC20) {
+        return GRID;
+    }
+
+    /// @notice The payment token.
+    function paymentToken() external view returns (IERC20) {
+        return PAYMENT;
+    }
+
+    /// @inheritdoc ITrading
+    function genesis() external view returns (uint256) {
+        return GENESIS;
+    }
+
+    /// @inheritdoc ITrading
+    function epochLength() external view returns (uint256) {
+        return EPOCH_LENGTH;
+    }
+
+    /// @inheritdoc ITrading
+    function tickSize() external view returns (uint256) {
+        return _config.tickSize;
+    }
+
+    /// @inheritdoc ITrading
+    function maxPrice() external view returns (uint256) {
+        return _config.maxPrice;
+    }
+
+    /// @inheritdoc ITrading
+    function minOrderAmount() external view returns (uint256) {
+        return uint256(_config.minOrderWh) * WH;
+    }
+
+    /// @inheritdoc ITrading
+    function maxOrdersPerUser() external view returns (uint256) {
+        return _config.maxOrdersPerUser;
+    }
+
+    /// @inheritdoc ITrading
+    function feeBps() external view returns (uint256) {
+        return _config.feeBps;
+    }
+
+    /// @inheritdoc ITrading
+    function feeRecipient() external view returns (address) {
+        return _feeRecipient;
+    }
+}
