@@ -103,7 +103,8 @@ export function randomBook(options: BookOptions): ModelOrder[] {
   // Clustered books: bids around `centre + skew`, asks around `centre - skew`, each within `width` levels,
   // so the sides overlap by a few levels (or miss each other when the skew is negative).
   const width = rng.int(0, 6);
-  const centre = rng.int(1, levels);
+  const centreRoll = rng.next();
+  const centre = centreRoll < 0.1 ? 1 : centreRoll < 0.2 ? levels : rng.int(1, levels);
   const skew = rng.int(-2, 4);
   const clamp = (level: number): number => Math.min(levels, Math.max(1, level));
 
