@@ -11,6 +11,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {IRegistry} from "./interfaces/IRegistry.sol";
 import {ITrading} from "./interfaces/ITrading.sol";
 import {Auction} from "./libraries/Auction.sol";
+import {TradingConfig} from "./base/TradingConfig.sol";
 import {Settlement} from "./libraries/Settlement.sol";
 
 /// @title Trading
@@ -21,32 +22,14 @@ import {Settlement} from "./libraries/Settlement.sol";
 /// cancelled orders keep counting towards the per-epoch order limit (no cancel/re-place spam).
 /// No function moves escrow except cancelling (to the owner), settling (by the clearing rule) and withdrawing
 /// one's own credit: the admin and regulators have no path to users' tokens.
-contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTransient {
+contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTransient, TradingConfig {
     using SafeERC20 for IERC20;
     using Auction for Auction.Book;
 
     // ────────────────────────────────────────── STORAGE ──────────────────────────────────────────
 
-    /// @inheritdoc ITrading
-    uint256 public constant MAX_PRICE_LEVELS = type(uint16).max;
-    uint256 private constant WH = Settlement.WH;
-    uint256 private constant MAX_FEE_BPS = 1_000;
-    uint256 private constant MAX_ORDERS_LIMIT = 1_000;
-
-    IRegistry private immutable REGISTRY;
     IERC20 private immutable GRID;
     IERC20 private immutable PAYMENT;
-    uint256 private immutable GENESIS;
-    uint256 private immutable EPOCH_LENGTH;
-
-    /// @dev One slot: everything order placement reads.
-    struct Config {
-        uint64 tickSize;
-        uint64 maxPrice;
-        uint32 minOrderWh;
-        uint16 maxOrdersPerUser;
-        uint16 feeBps;
-    }
 
     /// @dev One slot per order. Amounts in Wh, price as a level of the epoch's tick.
     struct StoredOrder {
@@ -79,8 +62,6 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
         uint256 paidOut;
     }
 
-    Config private _config;
-    address private _feeRecipient;
     /// @dev Epochs that received orders, cleared strictly in this order: [_queueHead, _queueTail).
     uint64 private _queueHead;
     uint64 private _queueTail;
@@ -88,17 +69,30 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
 
     mapping(uint256 epoch => Auction.Book) private _books;
     mapping(uint256 orderId => StoredOrder) private _orders;
-    /// @dev Per user and epoch: word 0 = count (low 32 bits) + the first 7 sequences; word k = 8 more.
-    mapping(address account => mapping(uint256 epoch => mapping(uint256 word => uint256 packed))) private _userOrders;
-    mapping(address account => bool) private _marketMakers;
+    /// @dev Per account, one reused slot: how many orders it ever placed, the epoch of its last order and how
+    /// many it placed in that epoch (the per-epoch limit).
+    struct UserLog {
+        uint32 length;
+        uint32 epoch;
+        uint16 inEpoch;
+    }
+
+    mapping(address account => UserLog) private _userLogs;
+    /// @dev Per account, every order id it placed, in time order, four 64-bit ids per word. Ids grow with
+    /// time, so an epoch's ids are found by binary search.
+    mapping(address account => mapping(uint256 word => uint256 ids)) private _userOrderIds;
     mapping(address account => mapping(address token => uint256 amount)) private _credits;
 
     // ──────────────────────────────────────── CONSTRUCTOR ────────────────────────────────────────
 
-    /// @param registry_ the campus Registry. @param gridToken_ GRID. @param paymentToken_ the money.
-    /// @param genesis_ start of epoch 0 (0 = now, rounded down to the epoch length); not in the future.
-    /// @param epochLength_ seconds per epoch (60 to 86,400). @param params the initial market parameters.
-    /// @param admin the admin (pause, two-step admin transfer). @param adminDelay its transfer delay.
+    /// @param registry_ the campus Registry.
+    /// @param gridToken_ GRID, the escrowed energy.
+    /// @param paymentToken_ the money (a stablecoin or campus credit).
+    /// @param genesis_ start of epoch 0 (0 = now, rounded down to the epoch length).
+    /// @param epochLength_ seconds per epoch (60 to 86,400).
+    /// @param params the initial market parameters.
+    /// @param admin the admin (pause, two-step admin transfer).
+    /// @param adminDelay the delay of a two-step admin transfer, in seconds.
     constructor(
         IRegistry registry_,
         IERC20 gridToken_,
@@ -108,68 +102,12 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
         MarketParameters memory params,
         address admin,
         uint48 adminDelay
-    ) AccessControlDefaultAdminRules(adminDelay, admin) {
-        require(
-            address(registry_) != address(0) && address(gridToken_) != address(0) && address(paymentToken_) != address(0),
-            TradingZeroAddress()
-        );
-        require(epochLength_ >= 60 && epochLength_ <= 1 days, TradingInvalidEpochConfig(genesis_, epochLength_));
-        if (genesis_ == 0) genesis_ = block.timestamp - (block.timestamp % epochLength_);
-        require(genesis_ <= block.timestamp, TradingInvalidEpochConfig(genesis_, epochLength_));
-        (REGISTRY, GRID, PAYMENT, GENESIS, EPOCH_LENGTH) = (registry_, gridToken_, paymentToken_, genesis_, epochLength_);
-        _setPriceRules(params.tickSize, params.maxPrice);
-        _setMinOrderAmount(params.minOrderAmount);
-        _setMaxOrdersPerUser(params.maxOrdersPerUser);
-        _setFee(params.feeBps, params.feeRecipient);
-    }
-
-    // ───────────────────────────────────────── MODIFIERS ─────────────────────────────────────────
-
-    modifier onlyRecRegulator() {
-        require(REGISTRY.isRecRegulator(msg.sender), TradingNotRecRegulator(msg.sender));
-        _;
+    ) AccessControlDefaultAdminRules(adminDelay, admin) TradingConfig(registry_, genesis_, epochLength_, params) {
+        require(address(gridToken_) != address(0) && address(paymentToken_) != address(0), TradingZeroAddress());
+        (GRID, PAYMENT) = (gridToken_, paymentToken_);
     }
 
     // ─────────────────────────────────────────── ADMIN ───────────────────────────────────────────
-
-    /// @inheritdoc ITrading
-    function addMarketMaker(address account) external onlyRecRegulator {
-        require(account != address(0), TradingZeroAddress());
-        require(!_marketMakers[account], TradingMarketMakerExists(account));
-        _marketMakers[account] = true;
-        emit MarketMakerAdded(account, msg.sender);
-    }
-
-    /// @inheritdoc ITrading
-    function removeMarketMaker(address account) external onlyRecRegulator {
-        require(_marketMakers[account], TradingUnknownMarketMaker(account));
-        _marketMakers[account] = false;
-        emit MarketMakerRemoved(account, msg.sender);
-    }
-
-    /// @inheritdoc ITrading
-    function setPriceRules(uint256 tickSize_, uint256 maxPrice_) external onlyRecRegulator {
-        require(tickSize_ != _config.tickSize || maxPrice_ != _config.maxPrice, TradingUnchanged());
-        _setPriceRules(tickSize_, maxPrice_);
-    }
-
-    /// @inheritdoc ITrading
-    function setMinOrderAmount(uint256 minOrderAmount_) external onlyRecRegulator {
-        require(minOrderAmount_ != _config.minOrderWh * WH, TradingUnchanged());
-        _setMinOrderAmount(minOrderAmount_);
-    }
-
-    /// @inheritdoc ITrading
-    function setMaxOrdersPerUser(uint256 maxOrdersPerUser_) external onlyRecRegulator {
-        require(maxOrdersPerUser_ != _config.maxOrdersPerUser, TradingUnchanged());
-        _setMaxOrdersPerUser(maxOrdersPerUser_);
-    }
-
-    /// @inheritdoc ITrading
-    function setFee(uint256 feeBps_, address feeRecipient_) external onlyRecRegulator {
-        require(feeBps_ != _config.feeBps || feeRecipient_ != _feeRecipient, TradingUnchanged());
-        _setFee(feeBps_, feeRecipient_);
-    }
 
     /// @inheritdoc ITrading
     function pause() external onlyRole(DEFAULT_ADMIN_ROLE) {
@@ -234,9 +172,7 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
         Auction.Book storage book = _books[epoch];
         book.depth[Auction.key(uint256(order.side), order.level)] -= order.amountWh;
         bool buy = order.side == Side.Buy;
-        uint256 refund = buy
-            ? Settlement.buyerCost(order.amountWh, order.level * book.tickSize)
-            : order.amountWh * WH;
+        uint256 refund = buy ? Settlement.buyerCost(order.amountWh, order.level * book.tickSize) : order.amountWh * WH;
         emit OrderCancelled(orderId, epoch, msg.sender, refund);
         (buy ? PAYMENT : GRID).safeTransfer(msg.sender, refund);
     }
@@ -252,7 +188,7 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
         IERC20(token).safeTransfer(msg.sender, amount);
     }
 
-    // ─────────────────────────────────────────── CLEARING ───────────────────────────────────────────
+    // ───────────────────────────────────────── AUTOMATION ────────────────────────────────────────
 
     /// @inheritdoc ITrading
     function matchOrders(uint256 epoch, uint256 maxSteps) external nonReentrant whenNotPaused returns (bool done) {
@@ -285,10 +221,15 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
         Auction.Book storage book = _books[epoch];
         require(book.phase == Auction.Phase.Settling, TradingInvalidEpochStatus(epoch, _status(book, epoch)));
 
-        uint256 first = book.settled + 1;
-        uint256 last = first + maxOrders - 1;
+        uint256 settled = book.settled;
         uint256 count = book.orderCount;
-        if (last >= count) (last, done) = (count, true);
+        uint256 last = count;
+        // Cannot underflow: settled <= count. Any batch size, up to the largest uint256, means "at most".
+        unchecked {
+            if (maxOrders < count - settled) last = settled + maxOrders;
+            else done = true;
+        }
+        uint256 first = settled + 1;
         Payout[] memory payouts = new Payout[](last + 1 - first);
         _settleRange(book, epoch, first, last, payouts);
         if (done) _closeEpoch(book, epoch);
@@ -298,7 +239,7 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
     // ───────────────────────────────────────── INTERNAL ──────────────────────────────────────────
 
     function _createOrder(Side side, uint256 amount, uint256 price) private whenNotPaused returns (uint256 orderId) {
-        Config memory config = _config;
+        Config memory config = _config();
         bool eligible = side == Side.Sell ? REGISTRY.isProsumer(msg.sender) : REGISTRY.isUserVerified(msg.sender);
         require(eligible || _marketMakers[msg.sender], TradingNotEligible(msg.sender, side));
         uint256 wh = amount / WH;
@@ -343,14 +284,15 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
         }
         book.orderCount = uint32(seq);
         orderId = (epoch << 32) | seq;
-        _recordUserOrder(msg.sender, epoch, seq, config.maxOrdersPerUser);
+        _recordUserOrder(msg.sender, epoch, orderId, config.maxOrdersPerUser);
         _orders[orderId] = StoredOrder(msg.sender, side, OrderStatus.Open, uint16(level), uint32(wh), 0);
         book.addDepth(uint256(side), level, wh);
     }
 
     /// @dev First order of an epoch: snapshot tick and fee, queue the epoch for clearing.
     function _openEpoch(Auction.Book storage book, uint256 epoch, Config memory config) private returns (uint256) {
-        (book.tickSize, book.feeBps, book.phase) = (config.tickSize, config.feeBps, Auction.Phase.Open);
+        // The parameters were validated to fit these widths when set.
+        (book.tickSize, book.feeBps, book.phase) = (uint64(config.tickSize), uint16(config.feeBps), Auction.Phase.Open);
         uint64 tail = _queueTail;
         _queue[tail] = epoch;
         // Cannot overflow: one entry per epoch.
@@ -360,20 +302,16 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
         return config.tickSize;
     }
 
-    function _recordUserOrder(address account, uint256 epoch, uint256 seq, uint256 limit) private {
-        mapping(uint256 => uint256) storage words = _userOrders[account][epoch];
-        uint256 head = words[0];
-        uint256 count = head & type(uint32).max;
-        require(count < limit, TradingOrderLimitReached(account, epoch, limit));
-        // Cannot overflow: count < limit <= 1,000 and seq < 2^32, so every shift stays within 256 bits.
+    function _recordUserOrder(address account, uint256 epoch, uint256 orderId, uint256 limit) private {
+        UserLog memory log = _userLogs[account];
+        uint256 inEpoch = log.epoch == epoch ? log.inEpoch : 0;
+        require(inEpoch < limit, TradingOrderLimitReached(account, epoch, limit));
+        uint256 length = log.length;
+        // Cannot overflow in practice: epochs stay below 2^32 for 8,000 years at the shortest epoch length;
+        // inEpoch < limit <= 1,000; 2^32 orders from one account would cost more gas than exists.
         unchecked {
-            if (count < 7) {
-                words[0] = head + 1 + (seq << (32 + 32 * count));
-            } else {
-                words[0] = head + 1;
-                uint256 word = 1 + (count - 7) / 8;
-                words[word] |= seq << (32 * ((count - 7) % 8));
-            }
+            _userLogs[account] = UserLog(uint32(length + 1), uint32(epoch), uint16(inEpoch + 1));
+            _userOrderIds[account][length >> 2] |= orderId << ((length & 3) << 6);
         }
     }
 
@@ -404,7 +342,11 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
             if (stored.status == OrderStatus.Open) _settleOrder(stored, orderId, st, payouts[seq - first]);
         }
         // Margins fit 64 bits (see Auction.start); payments fit 128 bits (2^96 per order, 2^32 orders).
-        (book.settled, book.bidMarginLeft, book.askMarginLeft) = (uint32(last), uint64(st.bidMargin), uint64(st.askMargin));
+        (book.settled, book.bidMarginLeft, book.askMarginLeft) = (
+            uint32(last),
+            uint64(st.bidMargin),
+            uint64(st.askMargin)
+        );
         (book.paidIn, book.paidOut) = (uint128(st.paidIn), uint128(st.paidOut));
     }
 
@@ -460,7 +402,7 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
         book.phase = Auction.Phase.Settled;
         // Cannot underflow: buyers pay ceil(f * p) and sellers receive at most floor(f * p) over equal volumes.
         uint256 fees = uint256(book.paidIn) - book.paidOut;
-        address recipient = _feeRecipient;
+        address recipient = feeRecipient();
         // Cannot overflow: one queue entry per epoch.
         unchecked {
             ++_queueHead;
@@ -493,41 +435,6 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
         try IERC20Permit(address(token)).permit(msg.sender, address(this), value, deadline, v, r, s) {} catch {}
     }
 
-    function _setPriceRules(uint256 tickSize_, uint256 maxPrice_) private {
-        require(
-            tickSize_ != 0 &&
-                maxPrice_ != 0 &&
-                maxPrice_ <= type(uint64).max &&
-                maxPrice_ % tickSize_ == 0 &&
-                maxPrice_ / tickSize_ <= MAX_PRICE_LEVELS,
-            TradingInvalidPriceRules(tickSize_, maxPrice_)
-        );
-        (_config.tickSize, _config.maxPrice) = (uint64(tickSize_), uint64(maxPrice_));
-        emit PriceRulesUpdated(tickSize_, maxPrice_);
-    }
-
-    function _setMinOrderAmount(uint256 amount) private {
-        require(
-            amount != 0 && amount % WH == 0 && amount / WH <= type(uint32).max,
-            TradingInvalidMinOrderAmount(amount)
-        );
-        _config.minOrderWh = uint32(amount / WH);
-        emit MinOrderAmountUpdated(amount);
-    }
-
-    function _setMaxOrdersPerUser(uint256 limit) private {
-        require(limit != 0 && limit <= MAX_ORDERS_LIMIT, TradingInvalidMaxOrdersPerUser(limit));
-        _config.maxOrdersPerUser = uint16(limit);
-        emit MaxOrdersPerUserUpdated(limit);
-    }
-
-    function _setFee(uint256 feeBps_, address recipient) private {
-        require(feeBps_ <= MAX_FEE_BPS, TradingInvalidFee(feeBps_));
-        require(recipient != address(0), TradingZeroAddress());
-        (_config.feeBps, _feeRecipient) = (uint16(feeBps_), recipient);
-        emit FeeUpdated(feeBps_, recipient);
-    }
-
     function _nextEpochToClear() private view returns (uint256) {
         return _queueHead == _queueTail ? 0 : _queue[_queueHead];
     }
@@ -535,27 +442,13 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
     function _status(Auction.Book storage book, uint256 epoch) private view returns (EpochStatus) {
         Auction.Phase phase = book.phase;
         if (phase == Auction.Phase.None) return EpochStatus.Empty;
-        if (phase == Auction.Phase.Open) return block.timestamp < epochEnd(epoch) ? EpochStatus.Open : EpochStatus.Closed;
+        if (phase == Auction.Phase.Open)
+            return block.timestamp < epochEnd(epoch) ? EpochStatus.Open : EpochStatus.Closed;
         // Matching, Settling and Settled map one to one (Phase 2..4 → EpochStatus 3..5).
         return EpochStatus(uint8(phase) + 1);
     }
 
     // ─────────────────────────────────────────── VIEWS ───────────────────────────────────────────
-
-    /// @inheritdoc ITrading
-    function currentEpoch() public view returns (uint256) {
-        return (block.timestamp - GENESIS) / EPOCH_LENGTH;
-    }
-
-    /// @inheritdoc ITrading
-    function epochStart(uint256 epoch) public view returns (uint256) {
-        return GENESIS + epoch * EPOCH_LENGTH;
-    }
-
-    /// @inheritdoc ITrading
-    function epochEnd(uint256 epoch) public view returns (uint256) {
-        return GENESIS + (epoch + 1) * EPOCH_LENGTH;
-    }
 
     /// @inheritdoc ITrading
     function pendingEpochWork() external view returns (Work work, uint256 epoch) {
@@ -596,14 +489,24 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
 
     /// @inheritdoc ITrading
     function getUserOrders(address account, uint256 epoch) external view returns (uint256[] memory ids) {
-        mapping(uint256 => uint256) storage words = _userOrders[account][epoch];
-        uint256 head = words[0];
-        uint256 count = head & type(uint32).max;
-        ids = new uint256[](count);
-        for (uint256 i; i < count; ++i) {
-            uint256 seq = i < 7 ? head >> (32 + 32 * i) : words[1 + (i - 7) / 8] >> (32 * ((i - 7) % 8));
-            ids[i] = (epoch << 32) | (seq & type(uint32).max);
+        mapping(uint256 => uint256) storage words = _userOrderIds[account];
+        uint256 length = _userLogs[account].length;
+        // Binary search for the first id of `epoch` or later: O(log n) reads, then at most the per-epoch limit.
+        uint256 low;
+        uint256 high = length;
+        while (low < high) {
+            uint256 mid = (low + high) >> 1;
+            if (_userOrderAt(words, mid) >> 32 < epoch) low = mid + 1;
+            else high = mid;
         }
+        uint256 end = low;
+        while (end < length && _userOrderAt(words, end) >> 32 == epoch) ++end;
+        ids = new uint256[](end - low);
+        for (uint256 i; i < ids.length; ++i) ids[i] = _userOrderAt(words, low + i);
+    }
+
+    function _userOrderAt(mapping(uint256 => uint256) storage words, uint256 index) private view returns (uint256) {
+        return (words[index >> 2] >> ((index & 3) << 6)) & type(uint64).max;
     }
 
     /// @inheritdoc ITrading
@@ -614,18 +517,8 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
     }
 
     /// @inheritdoc ITrading
-    function isMarketMaker(address account) external view returns (bool) {
-        return _marketMakers[account];
-    }
-
-    /// @inheritdoc ITrading
     function credits(address account, address token) external view returns (uint256) {
         return _credits[account][token];
-    }
-
-    /// @notice The campus Registry.
-    function registry() external view returns (IRegistry) {
-        return REGISTRY;
     }
 
     /// @notice GRID, the escrowed energy.
@@ -636,45 +529,5 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
     /// @notice The payment token.
     function paymentToken() external view returns (IERC20) {
         return PAYMENT;
-    }
-
-    /// @inheritdoc ITrading
-    function genesis() external view returns (uint256) {
-        return GENESIS;
-    }
-
-    /// @inheritdoc ITrading
-    function epochLength() external view returns (uint256) {
-        return EPOCH_LENGTH;
-    }
-
-    /// @inheritdoc ITrading
-    function tickSize() external view returns (uint256) {
-        return _config.tickSize;
-    }
-
-    /// @inheritdoc ITrading
-    function maxPrice() external view returns (uint256) {
-        return _config.maxPrice;
-    }
-
-    /// @inheritdoc ITrading
-    function minOrderAmount() external view returns (uint256) {
-        return uint256(_config.minOrderWh) * WH;
-    }
-
-    /// @inheritdoc ITrading
-    function maxOrdersPerUser() external view returns (uint256) {
-        return _config.maxOrdersPerUser;
-    }
-
-    /// @inheritdoc ITrading
-    function feeBps() external view returns (uint256) {
-        return _config.feeBps;
-    }
-
-    /// @inheritdoc ITrading
-    function feeRecipient() external view returns (address) {
-        return _feeRecipient;
     }
 }
