@@ -167,27 +167,31 @@ contract BookLoader {
         return _traders.length;
     }
 
-    /// @notice In one call, as one flat array (cheap to decode in bulk): the result of `epoch` (its nine fields in
-    /// declaration order); per order of `ids` its seven {ITrading.Order} fields (the owner as a number); the
-    /// balances of `holders` and then the `Trading` credits of `creditors` in `tokens` (token-major).
+    /// @notice In one call, as one flat array (cheap to decode in bulk): per epoch of `epochs` its nine
+    /// {ITrading.EpochResult} fields in declaration order; per order of `ids` its seven {ITrading.Order} fields
+    /// (the owner as a number); the balances of `holders`, then the `Trading` credits of `creditors`, in `tokens`
+    /// (token-major).
     function readAll(
-        uint256 epoch,
+        uint256[] calldata epochs,
         uint256[] calldata ids,
         address[] calldata tokens,
         address[] calldata holders,
         address[] calldata creditors
     ) external view returns (uint256[] memory flat) {
-        flat = new uint256[](9 + 7 * ids.length + tokens.length * (holders.length + creditors.length));
-        ITrading.EpochResult memory r = TRADING.getEpochResult(epoch);
-        (flat[0], flat[1], flat[2], flat[3], flat[4]) = (
-            uint256(r.status),
-            r.clearingPrice,
-            r.volume,
-            r.bidPrice,
-            r.askPrice
-        );
-        (flat[5], flat[6], flat[7], flat[8]) = (r.orderCount, r.settledCount, r.tickSize, r.feeBps);
-        uint256 k = 9;
+        flat = new uint256[](9 * epochs.length + 7 * ids.length + tokens.length * (holders.length + creditors.length));
+        uint256 k;
+        for (uint256 e = 0; e < epochs.length; ++e) {
+            ITrading.EpochResult memory r = TRADING.getEpochResult(epochs[e]);
+            (flat[k], flat[k + 1], flat[k + 2], flat[k + 3], flat[k + 4]) = (
+                uint256(r.status),
+                r.clearingPrice,
+                r.volume,
+                r.bidPrice,
+                r.askPrice
+            );
+            (flat[k + 5], flat[k + 6], flat[k + 7], flat[k + 8]) = (r.orderCount, r.settledCount, r.tickSize, r.feeBps);
+            k += 9;
+        }
         for (uint256 i = 0; i < ids.length; ++i) {
             ITrading.Order memory o = TRADING.getOrder(ids[i]);
             (flat[k], flat[k + 1], flat[k + 2], flat[k + 3]) = (

@@ -7,19 +7,14 @@
  * decodes the few Trading events it needs by hand: ethers' contract wrappers cost more than the EVM here.
  */
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { expect } from "chai";
 import { ethers, network } from "hardhat";
 
 import type { BookLoader, GridToken, MockUSDC, Registry, Trading } from "../../typechain-types";
+import { systemFixture } from "../fixtures";
 import type { ClearingResult, ModelOrder } from "./clearingModel";
-import {
-  DEFAULT_EPOCH_LENGTH,
-  DEFAULT_MAX_PRICE,
-  DEFAULT_MIN_ORDER_AMOUNT,
-  DEFAULT_TICK_SIZE,
-  KWH,
-  WH,
-} from "./constants";
-import { Side, UserType } from "./enums";
+import { KWH, WH } from "./constants";
+import { Side } from "./enums";
 
 /** An order of a book together with the trader (index into the loader's traders) that places it. */
 export interface LoadedOrder extends ModelOrder {
@@ -57,47 +52,31 @@ export const TRADER_GRID = 10n ** 12n * KWH;
 export const TRADER_PAYMENT = 10n ** 18n;
 
 /**
- * Deploys Registry, GridToken, MockUSDC and Trading (default parameters except at most 1,000 orders per user
- * and epoch) and a {BookLoader} with `traderCount` funded market-maker traders.
+ * The whole market from {@link systemFixture} (deployed through the GridMarket Ignition module) plus a
+ * {BookLoader} with `traderCount` funded market-maker traders, and at most 1,000 orders per user and epoch.
+ * The fee recipient is the fixture's (the admin). GRID for the traders is minted by the admin, made a minter
+ * for the purpose, to a prosumer who passes it on (GRID is minted to verified users only).
  */
 export async function deployBookMarket(traderCount: number): Promise<BookMarket> {
-  const [admin, feeRecipient, supplier] = await ethers.getSigners();
-  const registry = await ethers.deployContract("Registry", [admin.address, 0]);
-  const gridToken = await ethers.deployContract("GridToken", [await registry.getAddress(), admin.address, 0]);
-  const paymentToken = await ethers.deployContract("MockUSDC");
-  const tokenAddresses: [string, string] = [await gridToken.getAddress(), await paymentToken.getAddress()];
-  const trading = await ethers.deployContract("Trading", [
-    await registry.getAddress(),
-    ...tokenAddresses,
-    0,
-    DEFAULT_EPOCH_LENGTH,
-    {
-      tickSize: DEFAULT_TICK_SIZE,
-      maxPrice: DEFAULT_MAX_PRICE,
-      minOrderAmount: DEFAULT_MIN_ORDER_AMOUNT,
-      maxOrdersPerUser: 1_000n,
-      feeBps: 0n,
-      feeRecipient: feeRecipient.address,
-    },
-    admin.address,
-    0,
-  ]);
+  const { admin, regulator, prosumers, registry, gridToken, paymentToken, trading } = await systemFixture();
   const tradingAddress = await trading.getAddress();
-  await gridToken.lockEscrowAccount(tradingAddress);
+  const tokenAddresses: [string, string] = [await gridToken.getAddress(), await paymentToken.getAddress()];
+  await trading.connect(regulator).setMaxOrdersPerUser(1_000n);
   const loader = await ethers.deployContract("BookLoader", [tradingAddress, ...tokenAddresses, traderCount]);
 
-  // GRID is minted for metered generation to verified users only; a prosumer supplies the traders.
-  await registry.registerUser(supplier.address, UserType.Prosumer, "supplier");
-  await gridToken.addMinter(admin.address);
+  const supplier = prosumers[0];
+  await gridToken.connect(regulator).addMinter(admin.address);
   await gridToken.mint(supplier.address, TRADER_GRID * BigInt(traderCount), ethers.encodeBytes32String("supply"));
   const traderAddresses: string[] = [];
   for (let i = 0; i < traderCount; i++) {
     const trader = await loader.traders(i);
-    await trading.addMarketMaker(trader);
+    await trading.connect(regulator).addMarketMaker(trader);
     await gridToken.connect(supplier).transfer(trader, TRADER_GRID);
     await paymentToken.mint(trader, TRADER_PAYMENT);
     traderAddresses.push(trader);
   }
+  const feeRecipient = admin;
+  expect(await trading.feeRecipient()).to.equal(feeRecipient.address);
   const loaderAddress = await loader.getAddress();
   return {
     registry,
@@ -362,9 +341,11 @@ export interface OrderView {
   filled: bigint;
 }
 
-/** An epoch's outcome, its orders, and some balances and credits. */
+/** Epoch outcomes, orders, and some balances and credits. */
 export interface MarketState {
-  result: EpochResult;
+  /** One per epoch read, in the order asked. */
+  results: EpochResult[];
+  /** One per order read, in the order asked. */
   orders: OrderView[];
   /** Token balances, keyed by {holding}. */
   balances: Map<string, bigint>;
@@ -375,19 +356,19 @@ export interface MarketState {
 /** The key of `account`'s holding of token `token` (0 GRID, 1 payment token). */
 export const holding = (token: 0 | 1, account: string): string => `${token}:${account}`;
 
-/**
- * Reads the state of `epoch`, of orders `ids`, the balances of `holders` and the credits of `creditors` (both
- * tokens; all {BookMarket.accounts} by default) in one call ({BookLoader.readAll}, decoded by hand).
- */
-export async function readState(
-  market: BookMarket,
-  epoch: bigint,
-  ids: bigint[],
-  holders: string[] = market.accounts,
-  creditors: string[] = market.accounts,
-): Promise<MarketState> {
+/** What {readState} reads; balances and credits of every {BookMarket.accounts} unless told otherwise. */
+export interface StateQuery {
+  epochs?: bigint[];
+  ids?: bigint[];
+  holders?: string[];
+  creditors?: string[];
+}
+
+/** Reads epochs, orders, balances and credits in one call ({BookLoader.readAll}, decoded by hand). */
+export async function readState(market: BookMarket, query: StateQuery = {}): Promise<MarketState> {
+  const { epochs = [], ids = [], holders = market.accounts, creditors = market.accounts } = query;
   const data = market.loader.interface.encodeFunctionData("readAll", [
-    epoch,
+    epochs,
     ids,
     market.tokenAddresses,
     holders,
@@ -395,36 +376,33 @@ export async function readState(
   ]);
   const raw = (await network.provider.send("eth_call", [{ to: market.loaderAddress, data }, "latest"])) as string;
   // ABI of a returned uint256[]: offset, length, then the elements.
-  const at = (i: number): bigint => word(raw, 2 + i);
-  const result: EpochResult = {
-    status: at(0),
-    clearingPrice: at(1),
-    volume: at(2),
-    bidPrice: at(3),
-    askPrice: at(4),
-    orderCount: at(5),
-    settledCount: at(6),
-    tickSize: at(7),
-    feeBps: at(8),
-  };
-  const orders: OrderView[] = ids.map((_, i) => {
-    const k = 9 + 7 * i;
-    return {
-      owner: address(at(k)),
-      side: at(k + 1),
-      status: at(k + 2),
-      epoch: at(k + 3),
-      amount: at(k + 4),
-      price: at(k + 5),
-      filled: at(k + 6),
-    };
-  });
-  let k = 9 + 7 * ids.length;
+  let k = 0;
+  const next = (): bigint => word(raw, 2 + k++);
+  const results = epochs.map((): EpochResult => ({
+    status: next(),
+    clearingPrice: next(),
+    volume: next(),
+    bidPrice: next(),
+    askPrice: next(),
+    orderCount: next(),
+    settledCount: next(),
+    tickSize: next(),
+    feeBps: next(),
+  }));
+  const orders = ids.map((): OrderView => ({
+    owner: address(next()),
+    side: next(),
+    status: next(),
+    epoch: next(),
+    amount: next(),
+    price: next(),
+    filled: next(),
+  }));
   const balances = new Map<string, bigint>();
   const credits = new Map<string, bigint>();
-  for (const token of [0, 1] as const) for (const a of holders) balances.set(holding(token, a), at(k++));
-  for (const token of [0, 1] as const) for (const a of creditors) credits.set(holding(token, a), at(k++));
-  return { result, orders, balances, credits };
+  for (const token of [0, 1] as const) for (const a of holders) balances.set(holding(token, a), next());
+  for (const token of [0, 1] as const) for (const a of creditors) credits.set(holding(token, a), next());
+  return { results, orders, balances, credits };
 }
 
 /** A compact, readable line per order, for failure messages. */

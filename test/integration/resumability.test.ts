@@ -71,11 +71,7 @@ describe("Resumability: sliced clearing ends in the same state", function () {
   async function finish(logs: RawLog[], calls: number): Promise<Outcome> {
     const events = clearingEvents(market, logs);
     return {
-      state: await readState(
-        market,
-        epoch,
-        orders.map((o) => o.id),
-      ),
+      state: await readState(market, { epochs: [epoch], ids: orders.map((o) => o.id) }),
       events,
       calls,
       levelsWalked: events.progressed.reduce((sum, e) => sum + e.levels, 0n),
@@ -132,7 +128,7 @@ describe("Resumability: sliced clearing ends in the same state", function () {
     oneGo = await finish(logs, 2);
 
     // The one-go outcome is the model's.
-    const r = oneGo.state.result;
+    const r = oneGo.state.results[0];
     expect([r.clearingPrice, r.volume, r.bidPrice, r.askPrice]).to.deep.equal([
       model.clearingPrice,
       model.volume,
@@ -190,7 +186,7 @@ describe("Resumability: sliced clearing ends in the same state", function () {
   it("leaves Trading holding exactly the credits it reports once epochs settle, failed payouts included", async function () {
     // From the sliced run's end: epoch `epoch` settled, the fee credit waiting for the fee recipient.
     const { trading, gridToken, loader, admin, feeRecipient, traderAddresses, tradingAddress } = market;
-    const start = await readState(market, epoch, []);
+    const start = await readState(market);
     expect(start.balances.get(holding(0, tradingAddress))).to.equal(0n);
     expect(start.balances.get(holding(1, tradingAddress))).to.equal(model.feeCredit);
     expect(start.credits.get(holding(1, feeRecipient.address))).to.equal(model.feeCredit);
@@ -216,7 +212,7 @@ describe("Resumability: sliced clearing ends in the same state", function () {
     await notBefore(await trading.epochStart(next));
     applyTransfers(market, observed, await placeAndClear(market, book, null));
     ledger.place(book, nextModel);
-    expect(ledger.diff(await readState(market, next, []))).to.deep.equal([]);
+    expect(ledger.diff(await readState(market))).to.deep.equal([]);
     const escrowed = book
       .filter((o) => o.cancelled !== true)
       .reduce((sum, o) => sum + (o.side === Side.Sell ? (nextModel.outcomes.get(o.id)?.escrow ?? 0n) : 0n), 0n);
@@ -266,12 +262,8 @@ describe("Resumability: sliced clearing ends in the same state", function () {
     const totalGridCredit = [...gridCredits.values()].reduce((a, b) => a + b, 0n);
     expect(totalGridCredit).to.be.greaterThan(0n);
 
-    const settledState = await readState(
-      market,
-      next,
-      book.map((o) => o.id),
-    );
-    expect(settledState.result.status).to.equal(EpochStatus.Settled);
+    const settledState = await readState(market, { epochs: [next], ids: book.map((o) => o.id) });
+    expect(settledState.results[0].status).to.equal(EpochStatus.Settled);
     expect(settledState.orders.map((o) => o.filled)).to.deep.equal(book.map((o) => nextModel.fills.get(o.id)));
     expect(
       settledState.orders.every(
@@ -308,7 +300,7 @@ describe("Resumability: sliced clearing ends in the same state", function () {
       [feeRecipient, trading],
       [model.feeCredit + nextModel.feeCredit, -(model.feeCredit + nextModel.feeCredit)],
     );
-    const empty = await readState(market, next, []);
+    const empty = await readState(market);
     expect(empty.balances.get(holding(0, tradingAddress))).to.equal(0n);
     expect(empty.balances.get(holding(1, tradingAddress))).to.equal(0n);
     expect([...empty.credits.values()].every((c) => c === 0n)).to.equal(true);
