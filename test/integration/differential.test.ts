@@ -1,10 +1,11 @@
-import { takeSnapshot } from "@nomicfoundation/hardhat-network-helpers";
+import { takeSnapshot, type SnapshotRestorer } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 
 import { Prng, randomBook, type PriceDistribution } from "../helpers/books";
 import {
   applyTransfers,
   clearingEvents,
+  COVERAGE,
   deployBookMarket,
   describeBook,
   Ledger,
@@ -26,9 +27,10 @@ import { EpochStatus, OrderStatus, Side } from "../helpers/enums";
 // independent TypeScript model of the clearing rule: price, volume, b*, a*, every order's fill, payment, fee
 // and refund (events and storage), and every token movement. Books run back to back in consecutive epochs:
 // one transaction clears epoch e and places the book of epoch e + 1. `npm test` runs 2,000 books, HEAVY=1
-// 20,000; DIFF_SEED and DIFF_BOOKS choose another run. A failing book is shrunk to a minimal reproduction.
+// 20,000 and a coverage run 250; DIFF_SEED and DIFF_BOOKS choose another run. A failing book is shrunk to a
+// minimal reproduction.
 const HEAVY = process.env.HEAVY === "1";
-const BOOKS = Number(process.env.DIFF_BOOKS ?? (HEAVY ? 20_000 : 2_000));
+const BOOKS = Number(process.env.DIFF_BOOKS ?? (HEAVY ? 20_000 : COVERAGE ? 250 : 2_000));
 const BASE_SEED = Number(process.env.DIFF_SEED ?? 0x6d0de1);
 const BOOKS_PER_TEST = 250;
 /** Storage (epoch results and orders) is read for this many books at once. */
@@ -48,6 +50,8 @@ const MAX_WH = 2n ** 32n - 1n;
 
 interface BookCase {
   index: number;
+  /** What a hand-made book is about (random books have none). */
+  label?: string;
   seed: number;
   distribution: PriceDistribution;
   rules: PriceRules;
@@ -103,6 +107,121 @@ function renumber(c: BookCase, epoch: bigint, orders = c.orders): BookCase {
   return { ...c, orders: orders.map((o, k) => ({ ...o, id: orderId(epoch, k + 1) })) };
 }
 
+type Row = [trader: number, side: Side, wh: bigint, price: bigint, cancelled?: boolean];
+
+/** A hand-made book. */
+function edgeCase(index: number, label: string, rules: PriceRules, feeBps: bigint, slicing: Slicing, rows: Row[]) {
+  return (epoch: bigint): BookCase => ({
+    index,
+    label,
+    seed: 0,
+    distribution: "clustered",
+    rules,
+    feeBps,
+    slicing,
+    orders: rows.map(([trader, side, wh, price, cancelled], k) => ({
+      id: orderId(epoch, k + 1),
+      trader,
+      side,
+      amount: wh * WH,
+      price,
+      cancelled: cancelled === true,
+    })),
+  });
+}
+
+const { Buy, Sell } = Side;
+const WHOLE: Slicing = { maxSteps: 256n, maxOrders: 64n };
+const ONE_BY_ONE: Slicing = { maxSteps: 1n, maxOrders: 1n };
+
+/** Books made by hand for the edges that random books reach rarely. */
+const EDGE_BOOKS = [
+  edgeCase(-1, "bitmap word boundary: levels 255, 256, 257 and 512 (tick 1)", FULL_RANGE, 0n, ONE_BY_ONE, [
+    [0, Buy, 1_000n, 257n],
+    [1, Buy, 2_000n, 256n],
+    [2, Buy, 500n, 255n],
+    [3, Sell, 1_500n, 255n],
+    [0, Sell, 1_000n, 256n],
+    [1, Sell, 700n, 257n],
+    [2, Sell, 300n, 512n],
+  ]),
+  edgeCase(-2, "the extreme levels 1 and 65,535", FULL_RANGE, 25n, WHOLE, [
+    [0, Buy, 1_000n, 65_535n],
+    [1, Sell, 1_000n, 1n],
+    [2, Buy, 10n, 1n],
+    [3, Sell, 10n, 65_535n],
+  ]),
+  edgeCase(
+    -3,
+    "levels emptied by cancellation inside the crossing range and at the top of the book",
+    BASE_RULES,
+    0n,
+    WHOLE,
+    [
+      [0, Buy, 900n, 900_000n, true],
+      [0, Buy, 2_000n, 500_000n],
+      [1, Sell, 3_000n, 300_000n, true],
+      [2, Buy, 1_000n, 400_000n, true],
+      [3, Sell, 1_000n, 350_000n],
+      [1, Sell, 1_000n, 450_000n],
+      [2, Sell, 5_000n, 100n, true],
+    ],
+  ),
+  edgeCase(
+    -4,
+    "the largest orders (2^32 - 1 Wh) on both sides at the price cap and the lowest tick",
+    BASE_RULES,
+    1_000n,
+    WHOLE,
+    [
+      [0, Buy, MAX_WH, 1_000_000n],
+      [1, Buy, MAX_WH, 1_000_000n],
+      [2, Buy, MAX_WH, 999_900n],
+      [3, Sell, MAX_WH, 100n],
+      [0, Sell, MAX_WH, 100n],
+    ],
+  ),
+  edgeCase(
+    -5,
+    "200 orders at one price: time priority over a long margin",
+    BASE_RULES,
+    333n,
+    { maxSteps: 1n, maxOrders: 7n },
+    Array.from({ length: 200 }, (_, k): Row => [
+      k % 4,
+      k % 3 === 0 ? Sell : Buy,
+      10n + BigInt((k * 7_919) % 5_000),
+      500_000n,
+    ]),
+  ),
+  edgeCase(-6, "every order cancelled", BASE_RULES, 0n, WHOLE, [
+    [0, Buy, 1_000n, 500_000n, true],
+    [1, Sell, 1_000n, 100_000n, true],
+    [2, Buy, 10n, 100n, true],
+  ]),
+  edgeCase(
+    -7,
+    "a long walk where both sides run out together at every level, one level per call",
+    BASE_RULES,
+    0n,
+    ONE_BY_ONE,
+    Array.from({ length: 100 }, (_, k): Row =>
+      k % 2 === 0
+        ? [k % 4, Buy, 1_000n, BigInt(1_000 - k / 2) * 100n]
+        : [k % 4, Sell, 1_000n, BigInt((k + 1) / 2) * 100n],
+    ),
+  ),
+  edgeCase(-8, "one side only, with a cancellation", COARSE, 25n, WHOLE, [
+    [0, Sell, 1_000n, 1_000n],
+    [1, Sell, 2_000n, 65_535_000n, true],
+    [2, Sell, 30n, 2_000n],
+  ]),
+  edgeCase(-9, "a single buy and a single sell at the same price, fee 10%", COARSE, 1_000n, WHOLE, [
+    [0, Sell, 1_001n, 333_000n],
+    [1, Buy, 999n, 333_000n],
+  ]),
+];
+
 /** A book placed on chain, with the model's outcome and what has been found wrong so far. */
 interface Placed {
   c: BookCase;
@@ -140,14 +259,14 @@ function compareEvents(market: BookMarket, p: Placed, events: ClearingEvents): v
       failures,
       "EpochSettled volume/price/fees/recipient",
       [s.volume, s.clearingPrice, s.fees, s.recipient],
-      [model.volume, model.clearingPrice, model.feeCredit, market.feeRecipient.address],
+      [model.volume, model.clearingPrice, model.feeCredit, market.feeRecipientAddress],
     );
   }
   check(
     failures,
     "Credited events",
     events.credited.map((e) => `${e.account}:${e.token}:${e.amount}`),
-    model.feeCredit === 0n ? [] : [`${market.feeRecipient.address}:${market.tokenAddresses[1]}:${model.feeCredit}`],
+    model.feeCredit === 0n ? [] : [`${market.feeRecipientAddress}:${market.tokenAddresses[1]}:${model.feeCredit}`],
   );
   const filled = events.filled.filter((e) => e.epoch === epoch);
   const active = c.orders.filter((o) => o.cancelled !== true);
@@ -333,6 +452,7 @@ class Pipeline {
 }
 
 describe("Differential: Trading against the clearing model", function () {
+  if (COVERAGE) this.timeout(30 * 60_000);
   let market: BookMarket;
   let pipeline: Pipeline;
   const stats = {
@@ -349,9 +469,17 @@ describe("Differential: Trading against the clearing model", function () {
     topLevel: 0,
   };
 
+  // The run moves the chain weeks ahead; later test files get it back as it was.
+  let initial: SnapshotRestorer;
+
   before(async function () {
+    initial = await takeSnapshot();
     market = await deployBookMarket(TRADERS);
     pipeline = await Pipeline.start(market);
+  });
+
+  after(async function () {
+    await initial.restore();
   });
 
   /** Runs `c` alone from the current state (restored afterwards); returns its disagreements. */
@@ -406,34 +534,43 @@ describe("Differential: Trading against the clearing model", function () {
     }
   }
 
+  /** Runs books back to back and fails with a shrunk reproduction of the smallest one that disagrees. */
+  async function judge(context: Mocha.Context, makers: ((epoch: bigint) => BookCase)[]): Promise<void> {
+    const judged: Placed[] = [];
+    for (const make of makers) judged.push(...(await pipeline.run(make(pipeline.epoch))));
+    judged.push(...(await pipeline.flush()));
+    expect(judged).to.have.length(makers.length);
+    judged.forEach(record);
+
+    const failed = judged.filter((p) => p.failures.length > 0);
+    if (failed.length === 0) return;
+    context.timeout(30 * 60_000);
+    const { c, failures } = failed.reduce((a, b) => (b.c.orders.length < a.c.orders.length ? b : a));
+    const minimal = await shrink(c);
+    expect.fail(
+      `${failed.length} book(s) disagree, e.g. book ${c.index} (${c.label ?? `seed ${c.seed}, ${c.distribution}`}, ` +
+        `tick ${c.rules.tickSize}, cap ${c.rules.maxPrice}, fee ${c.feeBps} bps, slices ${c.slicing.maxSteps}/` +
+        `${c.slicing.maxOrders}):\n  ${failures.slice(0, 10).join("\n  ")}\n` +
+        `minimal book (${minimal.orders.length} orders):\n${describeBook(minimal.orders)}\n  ` +
+        (await runAlone(minimal)).slice(0, 10).join("\n  "),
+    );
+  }
+
+  it("agrees with the model on books made by hand for the edges", async function () {
+    await judge(this, EDGE_BOOKS);
+  });
+
   for (let from = 0; from < BOOKS; from += BOOKS_PER_TEST) {
     const to = Math.min(BOOKS, from + BOOKS_PER_TEST);
-    it(`agrees with the model on books ${from + 1}–${to}`, async function () {
-      const judged: Placed[] = [];
-      for (let index = from; index < to; index++) judged.push(...(await pipeline.run(makeCase(index, pipeline.epoch))));
-      judged.push(...(await pipeline.flush()));
-      judged.forEach(record);
-      expect(judged.map((p) => p.c.index)).to.deep.equal(Array.from({ length: to - from }, (_, i) => from + i));
-
-      const failed = judged.filter((p) => p.failures.length > 0);
-      if (failed.length > 0) {
-        this.timeout(30 * 60_000);
-        const { c, failures } = failed.reduce((a, b) => (b.c.orders.length < a.c.orders.length ? b : a));
-        const minimal = await shrink(c);
-        expect.fail(
-          `${failed.length} book(s) disagree, e.g. book ${c.index} (seed ${c.seed}, ${c.distribution}, tick ` +
-            `${c.rules.tickSize}, cap ${c.rules.maxPrice}, fee ${c.feeBps} bps, slices ${c.slicing.maxSteps}/` +
-            `${c.slicing.maxOrders}):\n  ${failures.slice(0, 10).join("\n  ")}\n` +
-            `minimal book (${minimal.orders.length} orders):\n${describeBook(minimal.orders)}\n  ` +
-            (await runAlone(minimal)).slice(0, 10).join("\n  "),
-        );
-      }
+    it(`agrees with the model on random books ${from + 1}–${to}`, async function () {
+      const makers = Array.from({ length: to - from }, (_, i) => (epoch: bigint) => makeCase(from + i, epoch));
+      await judge(this, makers);
     });
   }
 
   it("covered the interesting books", function () {
     console.log(`      ${JSON.stringify(stats)}`);
-    expect(stats.books).to.equal(BOOKS);
+    expect(stats.books).to.equal(BOOKS + EDGE_BOOKS.length);
     // Measured on the default seed; the thresholds leave room for other seeds and smaller runs.
     expect(stats.maxSize).to.equal(200);
     expect(stats.crossed).to.be.greaterThan(BOOKS * 0.3);

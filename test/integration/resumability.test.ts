@@ -6,6 +6,7 @@ import { Prng, randomBook } from "../helpers/books";
 import {
   applyTransfers,
   clearingEvents,
+  COVERAGE,
   deployBookMarket,
   holding,
   Ledger,
@@ -27,7 +28,8 @@ import { EpochStatus, OrderStatus, Side, Work } from "../helpers/enums";
 // the same state. A 1,000-order epoch over 100 price levels is cleared in one go (one matchOrders and one
 // executeTrades call, about 15.3M gas: it fits the 2^24 transaction cap) and again in random slices of 1–7
 // levels / orders by two alternating keepers.
-const ORDERS = 1_000;
+// Under solidity-coverage (instrumented, slow) the epoch has 300 orders: enough for every branch.
+const ORDERS = COVERAGE ? 300 : 1_000;
 const LEVELS = 100n;
 const TRADERS = 4;
 const TICK = 100n;
@@ -41,6 +43,7 @@ interface Outcome {
 }
 
 describe("Resumability: sliced clearing ends in the same state", function () {
+  if (COVERAGE) this.timeout(30 * 60_000);
   let market: BookMarket;
   let keepers: string[];
   let epoch: bigint;
@@ -78,7 +81,10 @@ describe("Resumability: sliced clearing ends in the same state", function () {
     };
   }
 
+  let initial: SnapshotRestorer;
+
   before(async function () {
+    initial = await takeSnapshot();
     market = await deployBookMarket(TRADERS);
     const signers = await ethers.getSigners();
     keepers = [signers[3].address, signers[4].address];
@@ -105,11 +111,15 @@ describe("Resumability: sliced clearing ends in the same state", function () {
     closed = await takeSnapshot();
   });
 
-  it("places a 1,000-order book over 100 price levels that crosses at a partial margin", async function () {
+  after(async function () {
+    await initial.restore();
+  });
+
+  it("places a 1,000-order book over up to 100 price levels that crosses at a partial margin", async function () {
     const result = await market.trading.getEpochResult(epoch);
     expect(result.status).to.equal(EpochStatus.Closed);
     expect(result.orderCount).to.equal(BigInt(ORDERS));
-    expect(new Set(orders.map((o) => o.price)).size).to.equal(Number(LEVELS));
+    expect(new Set(orders.map((o) => o.price)).size).to.be.greaterThan(90);
     expect(model.volume).to.be.greaterThan(0n);
     const partial = orders.filter((o) => {
       const filled = model.fills.get(o.id) ?? 0n;
@@ -119,7 +129,7 @@ describe("Resumability: sliced clearing ends in the same state", function () {
     expect(await pendingWork()).to.deep.equal([BigInt(Work.Match), epoch]);
   });
 
-  it("clears in one go: one matchOrders call and one executeTrades call for all 1,000 orders", async function () {
+  it("clears in one go: one matchOrders call and one executeTrades call for all orders", async function () {
     const logs: RawLog[] = [];
     logs.push(...(await sendRaw(keepers[0], market.tradingAddress, tradingCall("matchOrders", 65_535n))));
     expect(await epochStatus()).to.equal(EpochStatus.Settling);
@@ -173,7 +183,7 @@ describe("Resumability: sliced clearing ends in the same state", function () {
     expect(await pendingWork()).to.deep.equal([BigInt(Work.None), 0n]);
     const sliced = await finish(logs, calls);
 
-    expect(sliced.calls).to.be.greaterThan(250);
+    expect(sliced.calls).to.be.greaterThan(ORDERS / 7); // slices of at most 7 orders
     expect(sliced.state).to.deep.equal(oneGo.state);
     expect(sliced.events.filled).to.deep.equal(oneGo.events.filled);
     expect(sliced.events.matched).to.deep.equal(oneGo.events.matched);
@@ -189,7 +199,7 @@ describe("Resumability: sliced clearing ends in the same state", function () {
     const start = await readState(market);
     expect(start.balances.get(holding(0, tradingAddress))).to.equal(0n);
     expect(start.balances.get(holding(1, tradingAddress))).to.equal(model.feeCredit);
-    expect(start.credits.get(holding(1, feeRecipient.address))).to.equal(model.feeCredit);
+    expect(start.credits.get(holding(1, market.feeRecipientAddress))).to.equal(model.feeCredit);
 
     // Next epoch: a 200-order book; while it is open Trading holds its escrow on top of the credits.
     const next = epoch + 1n;
@@ -276,7 +286,7 @@ describe("Resumability: sliced clearing ends in the same state", function () {
       expect(creditOf(0, owner), `GRID credit of trader ${i}`).to.equal(gridCredits.get(owner) ?? 0n);
       expect(creditOf(1, owner), `payment credit of trader ${i}`).to.equal(0n);
     }
-    expect(creditOf(1, feeRecipient.address)).to.equal(model.feeCredit + nextModel.feeCredit);
+    expect(creditOf(1, market.feeRecipientAddress)).to.equal(model.feeCredit + nextModel.feeCredit);
     expect(settledState.balances.get(holding(0, tradingAddress))).to.equal(totalGridCredit);
     expect(settledState.balances.get(holding(1, tradingAddress))).to.equal(model.feeCredit + nextModel.feeCredit);
     // Everyone else's balances moved exactly as the model says, less the GRID still held as credits.
@@ -293,7 +303,7 @@ describe("Resumability: sliced clearing ends in the same state", function () {
       if ((gridCredits.get(owner) ?? 0n) === 0n) continue;
       await expect(loader.withdraw(i, market.tokenAddresses[0]))
         .to.emit(trading, "Withdrawn")
-        .withArgs(owner, market.tokenAddresses[0], gridCredits.get(owner));
+        .withArgs(ethers.getAddress(owner), ethers.getAddress(market.tokenAddresses[0]), gridCredits.get(owner));
     }
     await expect(trading.connect(feeRecipient).withdraw(market.tokenAddresses[1])).to.changeTokenBalances(
       market.paymentToken,
