@@ -16,6 +16,7 @@ import {
   type ClearingEvents,
   type EpochResult,
   type LoadedOrder,
+  type MarketState,
   type OrderView,
   type Slicing,
 } from "../helpers/bookMarket";
@@ -402,6 +403,7 @@ class Pipeline {
     const next: Placed | null =
       c === null ? null : { c, epoch: this.epoch, model: clear(c.orders, c.feeBps), failures: [] };
     await setNextTimestamp(this.genesis + this.epoch * this.epochLength);
+    let reverted = false;
     try {
       const logs = await placeAndClear(
         this.market,
@@ -411,11 +413,16 @@ class Pipeline {
       if (cleared !== null) compareEvents(this.market, cleared, clearingEvents(this.market, logs));
       applyTransfers(this.market, this.observed, logs);
     } catch (error) {
-      (cleared ?? next)?.failures.push(`reverted: ${(error as Error).message.split("\n")[0]}`);
+      // A transaction reverted: the epoch before stays uncleared (and blocks every later one: epochs clear in
+      // order) or the book was not placed. Every later book of the run fails too; the first failure is the one.
+      reverted = true;
+      const reason = (error as Error).message.split("\n")[0];
+      cleared?.failures.push(`clearing reverted: ${reason}`);
+      next?.failures.push(`placing reverted: ${reason}`);
     }
-    if (next !== null) this.ledger.place(next.c.orders, next.model);
+    if (!reverted && next !== null) this.ledger.place(next.c.orders, next.model);
     if (cleared !== null) {
-      this.ledger.settle(cleared.c.orders, cleared.model);
+      if (!reverted) this.ledger.settle(cleared.c.orders, cleared.model);
       this.unread.push(cleared);
     }
     const flows = this.ledger.diff({ balances: this.observed, credits: new Map() });
@@ -423,29 +430,46 @@ class Pipeline {
       (cleared ?? next)?.failures.push(...flows.map((f) => `token flows: ${f}`));
       this.ledger.resync({ balances: this.observed, credits: new Map() });
     }
-    this.pending = next;
+    this.pending = reverted ? null : next;
+    if (reverted && next !== null) this.unread.push(next);
     this.epoch++;
   }
 
   private async readBatch(everything: boolean): Promise<Placed[]> {
     const books = this.unread;
     this.unread = [];
-    const state = await readState(this.market, {
-      epochs: books.map((p) => p.epoch),
-      ids: books.flatMap((p) => p.c.orders.map((o) => o.id)),
-      ...(everything ? {} : { holders: [], creditors: [] }),
-    });
-    let k = 0;
-    books.forEach((p, i) => {
-      compareStorage(this.market, p, state.results[i], state.orders.slice(k, k + p.c.orders.length));
-      k += p.c.orders.length;
-    });
-    if (everything) {
-      const held = this.ledger.diff(state);
-      const last = books[books.length - 1];
-      if (held.length > 0 && last !== undefined) last.failures.push(...held);
-      this.ledger.resync(state);
-      for (const [key, value] of state.balances) this.observed.set(key, value);
+    const read = (batch: Placed[], all: boolean) =>
+      readState(this.market, {
+        epochs: batch.map((p) => p.epoch),
+        ids: batch.flatMap((p) => p.c.orders.map((o) => o.id)),
+        ...(all ? {} : { holders: [], creditors: [] }),
+      });
+    const compare = (batch: Placed[], state: MarketState): void => {
+      let k = 0;
+      batch.forEach((p, i) => {
+        compareStorage(this.market, p, state.results[i], state.orders.slice(k, k + p.c.orders.length));
+        k += p.c.orders.length;
+      });
+    };
+    try {
+      const state = await read(books, everything);
+      compare(books, state);
+      if (everything) {
+        const held = this.ledger.diff(state);
+        const last = books[books.length - 1];
+        if (held.length > 0 && last !== undefined) last.failures.push(...held);
+        this.ledger.resync(state);
+        for (const [key, value] of state.balances) this.observed.set(key, value);
+      }
+    } catch {
+      // Some read reverted (an order that was never placed): read book by book to tell which.
+      for (const p of books) {
+        try {
+          compare([p], await read([p], false));
+        } catch (error) {
+          p.failures.push(`reading storage reverted: ${(error as Error).message.split("\n")[0]}`);
+        }
+      }
     }
     return books;
   }
@@ -482,20 +506,20 @@ describe("Differential: Trading against the clearing model", function () {
     await initial.restore();
   });
 
-  /** Runs `c` alone from the current state (restored afterwards); returns its disagreements. */
-  async function runAlone(c: BookCase): Promise<string[]> {
-    const snapshot = await takeSnapshot();
+  /** Runs `c` alone from `from` (restored before and after); returns its disagreements. */
+  async function runAlone(from: SnapshotRestorer, c: BookCase): Promise<string[]> {
+    await from.restore();
     const alone = await Pipeline.start(market);
     const judged = [...(await alone.run(renumber(c, alone.epoch))), ...(await alone.flush())];
-    await snapshot.restore();
+    await from.restore();
     return judged.flatMap((p) => p.failures);
   }
 
   /**
-   * Drops orders while the book still disagrees — halves, then quarters, down to single orders (delta
-   * debugging) — to report a minimal reproduction.
+   * Drops orders while the book still disagrees when run alone from `from` — halves, then quarters, down to
+   * single orders (delta debugging) — to report a minimal reproduction.
    */
-  async function shrink(c: BookCase): Promise<BookCase> {
+  async function shrink(from: SnapshotRestorer, c: BookCase): Promise<BookCase> {
     let current = c;
     for (let chunk = Math.ceil(c.orders.length / 2); chunk >= 1; chunk = Math.floor(chunk / 2)) {
       for (let changed = true; changed;) {
@@ -503,7 +527,7 @@ describe("Differential: Trading against the clearing model", function () {
         for (let start = 0; start < current.orders.length && current.orders.length > chunk; start += chunk) {
           const kept = current.orders.filter((_, k) => k < start || k >= start + chunk);
           const candidate = renumber(current, 0n, kept);
-          if ((await runAlone(candidate)).length > 0) {
+          if ((await runAlone(from, candidate)).length > 0) {
             current = candidate;
             changed = true;
             start -= chunk;
@@ -536,6 +560,7 @@ describe("Differential: Trading against the clearing model", function () {
 
   /** Runs books back to back and fails with a shrunk reproduction of the smallest one that disagrees. */
   async function judge(context: Mocha.Context, makers: ((epoch: bigint) => BookCase)[]): Promise<void> {
+    const start = await takeSnapshot();
     const judged: Placed[] = [];
     for (const make of makers) judged.push(...(await pipeline.run(make(pipeline.epoch))));
     judged.push(...(await pipeline.flush()));
@@ -544,15 +569,21 @@ describe("Differential: Trading against the clearing model", function () {
 
     const failed = judged.filter((p) => p.failures.length > 0);
     if (failed.length === 0) return;
+    // Reproduce the first failure alone from the state before this run, then carry on from that state.
     context.timeout(30 * 60_000);
-    const { c, failures } = failed.reduce((a, b) => (b.c.orders.length < a.c.orders.length ? b : a));
-    const minimal = await shrink(c);
+    const { c, failures } = failed[0];
+    const alone = await runAlone(start, c);
+    const minimal = alone.length > 0 ? await shrink(start, c) : c;
+    const minimalFailures = alone.length > 0 ? await runAlone(start, minimal) : [];
+    pipeline = await Pipeline.start(market);
     expect.fail(
-      `${failed.length} book(s) disagree, e.g. book ${c.index} (${c.label ?? `seed ${c.seed}, ${c.distribution}`}, ` +
+      `${failed.length} book(s) disagree; the first: book ${c.index} (${c.label ?? `seed ${c.seed}, ${c.distribution}`}, ` +
         `tick ${c.rules.tickSize}, cap ${c.rules.maxPrice}, fee ${c.feeBps} bps, slices ${c.slicing.maxSteps}/` +
         `${c.slicing.maxOrders}):\n  ${failures.slice(0, 10).join("\n  ")}\n` +
-        `minimal book (${minimal.orders.length} orders):\n${describeBook(minimal.orders)}\n  ` +
-        (await runAlone(minimal)).slice(0, 10).join("\n  "),
+        (alone.length === 0
+          ? "it agrees when run alone: the failure depends on the books before it"
+          : `minimal book (${minimal.orders.length} orders):\n${describeBook(minimal.orders)}\n  ` +
+            minimalFailures.slice(0, 10).join("\n  ")),
     );
   }
 
