@@ -39,13 +39,13 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
     uint256 private immutable GENESIS;
     uint256 private immutable EPOCH_LENGTH;
 
-    /// @dev One slot: everything order placement reads.
+    /// @dev Everything order placement reads, in memory.
     struct Config {
-        uint64 tickSize;
-        uint64 maxPrice;
-        uint32 minOrderWh;
-        uint16 maxOrdersPerUser;
-        uint16 feeBps;
+        uint256 tickSize;
+        uint256 maxPrice;
+        uint256 minOrderWh;
+        uint256 maxOrdersPerUser;
+        uint256 feeBps;
     }
 
     /// @dev One slot per order. Amounts in Wh, price as a level of the epoch's tick.
@@ -79,7 +79,13 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
         uint256 paidOut;
     }
 
-    Config private _config;
+    // The market parameters are declared first so that they share one slot with Pausable's flag: order
+    // placement checks the pause and reads them with a single cold storage read.
+    uint64 private _tickSize;
+    uint64 private _maxPrice;
+    uint32 private _minOrderWh;
+    uint16 private _maxOrdersPerUser;
+    uint16 private _feeBps;
     address private _feeRecipient;
     /// @dev Epochs that received orders, cleared strictly in this order: [_queueHead, _queueTail).
     uint64 private _queueHead;
@@ -88,8 +94,18 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
 
     mapping(uint256 epoch => Auction.Book) private _books;
     mapping(uint256 orderId => StoredOrder) private _orders;
-    /// @dev Per user and epoch: word 0 = count (low 32 bits) + the first 7 sequences; word k = 8 more.
-    mapping(address account => mapping(uint256 epoch => mapping(uint256 word => uint256 packed))) private _userOrders;
+    /// @dev Per account, one reused slot: how many orders it ever placed, the epoch of its last order and how
+    /// many it placed in that epoch (the per-epoch limit).
+    struct UserLog {
+        uint32 length;
+        uint32 epoch;
+        uint16 inEpoch;
+    }
+
+    mapping(address account => UserLog) private _userLogs;
+    /// @dev Per account, every order id it placed, in time order, four 64-bit ids per word. Ids grow with
+    /// time, so an epoch's ids are found by binary search.
+    mapping(address account => mapping(uint256 word => uint256 ids)) private _userOrderIds;
     mapping(address account => bool) private _marketMakers;
     mapping(address account => mapping(address token => uint256 amount)) private _credits;
 
@@ -149,25 +165,25 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
 
     /// @inheritdoc ITrading
     function setPriceRules(uint256 tickSize_, uint256 maxPrice_) external onlyRecRegulator {
-        require(tickSize_ != _config.tickSize || maxPrice_ != _config.maxPrice, TradingUnchanged());
+        require(tickSize_ != _tickSize || maxPrice_ != _maxPrice, TradingUnchanged());
         _setPriceRules(tickSize_, maxPrice_);
     }
 
     /// @inheritdoc ITrading
     function setMinOrderAmount(uint256 minOrderAmount_) external onlyRecRegulator {
-        require(minOrderAmount_ != _config.minOrderWh * WH, TradingUnchanged());
+        require(minOrderAmount_ != _minOrderWh * WH, TradingUnchanged());
         _setMinOrderAmount(minOrderAmount_);
     }
 
     /// @inheritdoc ITrading
     function setMaxOrdersPerUser(uint256 maxOrdersPerUser_) external onlyRecRegulator {
-        require(maxOrdersPerUser_ != _config.maxOrdersPerUser, TradingUnchanged());
+        require(maxOrdersPerUser_ != _maxOrdersPerUser, TradingUnchanged());
         _setMaxOrdersPerUser(maxOrdersPerUser_);
     }
 
     /// @inheritdoc ITrading
     function setFee(uint256 feeBps_, address feeRecipient_) external onlyRecRegulator {
-        require(feeBps_ != _config.feeBps || feeRecipient_ != _feeRecipient, TradingUnchanged());
+        require(feeBps_ != _feeBps || feeRecipient_ != _feeRecipient, TradingUnchanged());
         _setFee(feeBps_, feeRecipient_);
     }
 
@@ -298,7 +314,7 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
     // ───────────────────────────────────────── INTERNAL ──────────────────────────────────────────
 
     function _createOrder(Side side, uint256 amount, uint256 price) private whenNotPaused returns (uint256 orderId) {
-        Config memory config = _config;
+        Config memory config = Config(_tickSize, _maxPrice, _minOrderWh, _maxOrdersPerUser, _feeBps);
         bool eligible = side == Side.Sell ? REGISTRY.isProsumer(msg.sender) : REGISTRY.isUserVerified(msg.sender);
         require(eligible || _marketMakers[msg.sender], TradingNotEligible(msg.sender, side));
         uint256 wh = amount / WH;
@@ -343,14 +359,15 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
         }
         book.orderCount = uint32(seq);
         orderId = (epoch << 32) | seq;
-        _recordUserOrder(msg.sender, epoch, seq, config.maxOrdersPerUser);
+        _recordUserOrder(msg.sender, epoch, orderId, config.maxOrdersPerUser);
         _orders[orderId] = StoredOrder(msg.sender, side, OrderStatus.Open, uint16(level), uint32(wh), 0);
         book.addDepth(uint256(side), level, wh);
     }
 
     /// @dev First order of an epoch: snapshot tick and fee, queue the epoch for clearing.
     function _openEpoch(Auction.Book storage book, uint256 epoch, Config memory config) private returns (uint256) {
-        (book.tickSize, book.feeBps, book.phase) = (config.tickSize, config.feeBps, Auction.Phase.Open);
+        // The parameters were validated to fit these widths when set.
+        (book.tickSize, book.feeBps, book.phase) = (uint64(config.tickSize), uint16(config.feeBps), Auction.Phase.Open);
         uint64 tail = _queueTail;
         _queue[tail] = epoch;
         // Cannot overflow: one entry per epoch.
@@ -360,20 +377,16 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
         return config.tickSize;
     }
 
-    function _recordUserOrder(address account, uint256 epoch, uint256 seq, uint256 limit) private {
-        mapping(uint256 => uint256) storage words = _userOrders[account][epoch];
-        uint256 head = words[0];
-        uint256 count = head & type(uint32).max;
-        require(count < limit, TradingOrderLimitReached(account, epoch, limit));
-        // Cannot overflow: count < limit <= 1,000 and seq < 2^32, so every shift stays within 256 bits.
+    function _recordUserOrder(address account, uint256 epoch, uint256 orderId, uint256 limit) private {
+        UserLog memory log = _userLogs[account];
+        uint256 inEpoch = log.epoch == epoch ? log.inEpoch : 0;
+        require(inEpoch < limit, TradingOrderLimitReached(account, epoch, limit));
+        uint256 length = log.length;
+        // Cannot overflow in practice: epochs stay below 2^32 for 8,000 years at the shortest epoch length;
+        // inEpoch < limit <= 1,000; 2^32 orders from one account would cost more gas than exists.
         unchecked {
-            if (count < 7) {
-                words[0] = head + 1 + (seq << (32 + 32 * count));
-            } else {
-                words[0] = head + 1;
-                uint256 word = 1 + (count - 7) / 8;
-                words[word] |= seq << (32 * ((count - 7) % 8));
-            }
+            _userLogs[account] = UserLog(uint32(length + 1), uint32(epoch), uint16(inEpoch + 1));
+            _userOrderIds[account][length >> 2] |= orderId << ((length & 3) << 6);
         }
     }
 
@@ -502,7 +515,7 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
                 maxPrice_ / tickSize_ <= MAX_PRICE_LEVELS,
             TradingInvalidPriceRules(tickSize_, maxPrice_)
         );
-        (_config.tickSize, _config.maxPrice) = (uint64(tickSize_), uint64(maxPrice_));
+        (_tickSize, _maxPrice) = (uint64(tickSize_), uint64(maxPrice_));
         emit PriceRulesUpdated(tickSize_, maxPrice_);
     }
 
@@ -511,20 +524,20 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
             amount != 0 && amount % WH == 0 && amount / WH <= type(uint32).max,
             TradingInvalidMinOrderAmount(amount)
         );
-        _config.minOrderWh = uint32(amount / WH);
+        _minOrderWh = uint32(amount / WH);
         emit MinOrderAmountUpdated(amount);
     }
 
     function _setMaxOrdersPerUser(uint256 limit) private {
         require(limit != 0 && limit <= MAX_ORDERS_LIMIT, TradingInvalidMaxOrdersPerUser(limit));
-        _config.maxOrdersPerUser = uint16(limit);
+        _maxOrdersPerUser = uint16(limit);
         emit MaxOrdersPerUserUpdated(limit);
     }
 
     function _setFee(uint256 feeBps_, address recipient) private {
         require(feeBps_ <= MAX_FEE_BPS, TradingInvalidFee(feeBps_));
         require(recipient != address(0), TradingZeroAddress());
-        (_config.feeBps, _feeRecipient) = (uint16(feeBps_), recipient);
+        (_feeBps, _feeRecipient) = (uint16(feeBps_), recipient);
         emit FeeUpdated(feeBps_, recipient);
     }
 
@@ -596,14 +609,24 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
 
     /// @inheritdoc ITrading
     function getUserOrders(address account, uint256 epoch) external view returns (uint256[] memory ids) {
-        mapping(uint256 => uint256) storage words = _userOrders[account][epoch];
-        uint256 head = words[0];
-        uint256 count = head & type(uint32).max;
-        ids = new uint256[](count);
-        for (uint256 i; i < count; ++i) {
-            uint256 seq = i < 7 ? head >> (32 + 32 * i) : words[1 + (i - 7) / 8] >> (32 * ((i - 7) % 8));
-            ids[i] = (epoch << 32) | (seq & type(uint32).max);
+        mapping(uint256 => uint256) storage words = _userOrderIds[account];
+        uint256 length = _userLogs[account].length;
+        // Binary search for the first id of `epoch` or later: O(log n) reads, then at most the per-epoch limit.
+        uint256 low;
+        uint256 high = length;
+        while (low < high) {
+            uint256 mid = (low + high) >> 1;
+            if (_userOrderAt(words, mid) >> 32 < epoch) low = mid + 1;
+            else high = mid;
         }
+        uint256 end = low;
+        while (end < length && _userOrderAt(words, end) >> 32 == epoch) ++end;
+        ids = new uint256[](end - low);
+        for (uint256 i; i < ids.length; ++i) ids[i] = _userOrderAt(words, low + i);
+    }
+
+    function _userOrderAt(mapping(uint256 => uint256) storage words, uint256 index) private view returns (uint256) {
+        return (words[index >> 2] >> ((index & 3) << 6)) & type(uint64).max;
     }
 
     /// @inheritdoc ITrading
@@ -650,27 +673,27 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
 
     /// @inheritdoc ITrading
     function tickSize() external view returns (uint256) {
-        return _config.tickSize;
+        return _tickSize;
     }
 
     /// @inheritdoc ITrading
     function maxPrice() external view returns (uint256) {
-        return _config.maxPrice;
+        return _maxPrice;
     }
 
     /// @inheritdoc ITrading
     function minOrderAmount() external view returns (uint256) {
-        return uint256(_config.minOrderWh) * WH;
+        return uint256(_minOrderWh) * WH;
     }
 
     /// @inheritdoc ITrading
     function maxOrdersPerUser() external view returns (uint256) {
-        return _config.maxOrdersPerUser;
+        return _maxOrdersPerUser;
     }
 
     /// @inheritdoc ITrading
     function feeBps() external view returns (uint256) {
-        return _config.feeBps;
+        return _feeBps;
     }
 
     /// @inheritdoc ITrading
