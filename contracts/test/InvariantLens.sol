@@ -9,36 +9,25 @@ import {ITrading} from "../interfaces/ITrading.sol";
 /// @notice Reads everything the property tests check after each step in one call: supplies, balances of every
 /// known holder in both tokens, and their Trading credits; and many orders at once. Tests only; views only.
 contract InvariantLens {
-    /// @notice What the invariants look at.
-    struct Snapshot {
-        uint256 gridSupply;
-        uint256 paymentSupply;
-        uint256[] gridBalances;
-        uint256[] paymentBalances;
-        uint256[] gridCredits;
-        uint256[] paymentCredits;
-    }
-
-    /// @notice Supplies, balances and credits of `holders`.
+    /// @notice Supplies, balances and credits of `holders`, flat so that it decodes fast:
+    /// `[gridSupply, paymentSupply, then per holder: grid balance, payment balance, grid credit, payment credit]`.
     function snapshot(
         IERC20 grid,
         IERC20 payment,
         ITrading trading,
         address[] calldata holders
-    ) external view returns (Snapshot memory s) {
+    ) external view returns (uint256[] memory out) {
         uint256 n = holders.length;
-        s.gridSupply = grid.totalSupply();
-        s.paymentSupply = payment.totalSupply();
-        s.gridBalances = new uint256[](n);
-        s.paymentBalances = new uint256[](n);
-        s.gridCredits = new uint256[](n);
-        s.paymentCredits = new uint256[](n);
+        out = new uint256[](2 + 4 * n);
+        out[0] = grid.totalSupply();
+        out[1] = payment.totalSupply();
         for (uint256 i; i < n; ++i) {
             address h = holders[i];
-            s.gridBalances[i] = grid.balanceOf(h);
-            s.paymentBalances[i] = payment.balanceOf(h);
-            s.gridCredits[i] = trading.credits(h, address(grid));
-            s.paymentCredits[i] = trading.credits(h, address(payment));
+            uint256 j = 2 + 4 * i;
+            out[j] = grid.balanceOf(h);
+            out[j + 1] = payment.balanceOf(h);
+            out[j + 2] = trading.credits(h, address(grid));
+            out[j + 3] = trading.credits(h, address(payment));
         }
     }
 

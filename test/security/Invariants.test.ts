@@ -1,0 +1,1367 @@
+/**
+ * Seeded property tests: random sequences of actions against the deployed system, with the ledger invariants of
+ * test/helpers/invariants.ts checked after every step.
+ *
+ * Each run starts from the same deployed state (evm_snapshot / evm_revert), draws ≥ 30 actions — energy minted
+ * to users, registrations and suspensions, orders on both sides (plain, with a valid permit, with an expired
+ * permit, and malformed), cancels by owners and by others, time jumps, matching and settlement slices of random
+ * size (sometimes on the wrong epoch), pauses of Trading and of GRID, withdrawals, parameter changes — and
+ * predicts for each action either its exact effect or its exact custom error.
+ *
+ * Reproduce a failure with the seed fast-check prints: `PROPERTY_SEED=<seed> npx hardhat test <this file>`;
+ * the shrunk action list is printed with it. `PROPERTY_RUNS` (default 200) and `PROPERTY_DEPTH` (default 30,
+ * the minimum number of actions per run) scale the search.
+ */
+import { expect } from "chai";
+import fc from "fast-check";
+import type {
+  BaseContract,
+  ContractTransactionReceipt,
+  ContractTransactionResponse,
+} from "ethers";
+import { ethers, network } from "hardhat";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+
+import type { MockUSDC } from "../../typechain-types";
+import {
+  BUY,
+  CANCELLED,
+  OPEN,
+  SELL,
+  SETTLED,
+  ShadowLedger,
+  type ShadowEpoch,
+  type ShadowOrder,
+  buyerCost,
+  checkFillWithinLimits,
+  checkLedger,
+  checkOrders,
+  readSnapshot,
+  sellerReceipt,
+} from "../helpers/invariants";
+import {
+  CONSUMER,
+  EPOCH_LENGTH,
+  MAX_PRICE,
+  PROSUMER,
+  type System,
+  TICK_SIZE,
+  WH,
+  deploySystem,
+} from "./system";
+
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
+const DEPTH = Number(process.env.PROPERTY_DEPTH ?? 30);
+const SEED =
+  process.env.PROPERTY_SEED !== undefined
+    ? Number(process.env.PROPERTY_SEED)
+    : 0x5ec0de;
+
+const MAX_UINT = ethers.MaxUint256;
+const INITIAL_USDC = 1_000n * 10n ** 6n;
+const INITIAL_GRID = 100n * 10n ** 18n;
+
+// ─────────────────────────────────────────── ACTIONS ───────────────────────────────────────────
+
+type Action =
+  | { k: "energy"; user: number; wh: number }
+  | { k: "register"; user: number; prosumer: boolean }
+  | { k: "status"; user: number; active: boolean }
+  | {
+      k: "order";
+      user: number;
+      side: number;
+      wh: number;
+      level: number;
+      twist: number;
+      permit: number;
+    }
+  | { k: "cancel"; pick: number; byOwner: boolean }
+  | { k: "warp"; seconds: number }
+  | { k: "match"; steps: number; wrongEpoch: boolean; caller: number }
+  | { k: "execute"; orders: number; wrongEpoch: boolean; caller: number }
+  | { k: "pause"; toggle: boolean; hold: number }
+  | { k: "gridPause"; toggle: boolean; hold: number }
+  | { k: "withdraw"; user: number; grid: boolean }
+  | { k: "param"; which: number; value: number }
+  | { k: "approve"; user: number }
+  | { k: "fund"; user: number; amount: number };
+
+/** Traders: 0–2 prosumers, 3–4 consumers, 5–6 newcomers (unregistered), 7 market maker, 8 treasury (fee recipient). */
+const TRADERS = 9;
+const anyUser = fc.oneof(
+  { weight: 6, arbitrary: fc.integer({ min: 0, max: 4 }) },
+  { weight: 1, arbitrary: fc.constantFrom(5, 6, 7, 8) },
+  { weight: 1, arbitrary: fc.constant(7) },
+);
+const user = anyUser;
+/** Sellers are mostly prosumers and the market maker. */
+const seller = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom(0, 1, 2, 7) },
+  { weight: 1, arbitrary: anyUser },
+);
+const prosumer = fc.oneof(
+  { weight: 8, arbitrary: fc.integer({ min: 0, max: 2 }) },
+  { weight: 1, arbitrary: anyUser },
+);
+const newcomer = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(5, 6, 8) },
+  { weight: 1, arbitrary: anyUser },
+);
+
+const toggle = fc.oneof(
+  { weight: 5, arbitrary: fc.constant(true) },
+  { weight: 1, arbitrary: fc.constant(false) },
+);
+
+const actionArb: fc.Arbitrary<Action> = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      k: fc.constant("energy" as const),
+      user: prosumer,
+      wh: fc.integer({ min: 1, max: 20_000 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant("register" as const),
+      user: newcomer,
+      prosumer: fc.boolean(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant("status" as const),
+      user,
+      active: fc.boolean(),
+    }),
+  },
+  {
+    weight: 12,
+    arbitrary: fc.integer({ min: 0, max: 1 }).chain((side) =>
+      fc.record({
+        k: fc.constant("order" as const),
+        user: side === 1 ? seller : anyUser,
+        side: fc.constant(side),
+        wh: fc.integer({ min: 10, max: 6_000 }),
+        level: fc.integer({ min: 90, max: 110 }),
+        // 0 well-formed (most); 6 off-tick price; 7 dust amount; 8 above the cap; 9 below the minimum.
+        twist: fc.oneof(
+          { weight: 16, arbitrary: fc.constant(0) },
+          { weight: 1, arbitrary: fc.integer({ min: 6, max: 9 }) },
+        ),
+        // 0 plain (most), 1 valid permit, 2 expired permit.
+        permit: fc.oneof(
+          { weight: 6, arbitrary: fc.constant(0) },
+          { weight: 2, arbitrary: fc.constant(1) },
+          { weight: 1, arbitrary: fc.constant(2) },
+        ),
+      }),
+    ),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      k: fc.constant("cancel" as const),
+      pick: fc.nat(1_000),
+      byOwner: fc.boolean(),
+    }),
+  },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      k: fc.constant("warp" as const),
+      seconds: fc.oneof(
+        { weight: 1, arbitrary: fc.integer({ min: 1, max: 120 }) },
+        { weight: 2, arbitrary: fc.integer({ min: 600, max: 2_000 }) },
+      ),
+    }),
+  },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      k: fc.constant("match" as const),
+      steps: fc.oneof(
+        { weight: 1, arbitrary: fc.constant(0) },
+        { weight: 12, arbitrary: fc.integer({ min: 1, max: 30 }) },
+      ),
+      wrongEpoch: fc.oneof(
+        { weight: 6, arbitrary: fc.constant(false) },
+        { weight: 1, arbitrary: fc.constant(true) },
+      ),
+      caller: user,
+    }),
+  },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      k: fc.constant("execute" as const),
+      orders: fc.oneof(
+        { weight: 1, arbitrary: fc.constant(0) },
+        { weight: 12, arbitrary: fc.integer({ min: 1, max: 12 }) },
+      ),
+      wrongEpoch: fc.oneof(
+        { weight: 6, arbitrary: fc.constant(false) },
+        { weight: 1, arbitrary: fc.constant(true) },
+      ),
+      caller: user,
+    }),
+  },
+  // `toggle`: pause when running, unpause when paused; otherwise repeat the current state (a no-op that reverts).
+  // A pause is lifted automatically after `hold` further actions.
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant("pause" as const),
+      toggle,
+      hold: fc.integer({ min: 1, max: 6 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant("gridPause" as const),
+      toggle,
+      hold: fc.integer({ min: 1, max: 6 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant("withdraw" as const),
+      user,
+      grid: fc.boolean(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant("param" as const),
+      which: fc.integer({ min: 0, max: 3 }),
+      value: fc.integer({ min: 0, max: 2 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ k: fc.constant("approve" as const), user }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant("fund" as const),
+      user,
+      amount: fc.integer({ min: 1, max: 500 }),
+    }),
+  },
+);
+
+// ─────────────────────────────────────────── THE MODEL ─────────────────────────────────────────
+
+const FEE_CHOICES = [0n, 25n, 1_000n];
+const MIN_ORDER_CHOICES = [10n ** 16n, 5n * 10n ** 16n, 10n ** 15n];
+const MAX_ORDERS_CHOICES = [100n, 3n, 1n];
+const PRICE_RULE_CHOICES: [bigint, bigint][] = [
+  [TICK_SIZE, MAX_PRICE],
+  [200n, MAX_PRICE],
+  [TICK_SIZE, 10_500n],
+];
+
+interface Registration {
+  type: number;
+  active: boolean;
+}
+
+/** Everything outside the ledger that predicts an action's outcome. */
+interface World {
+  now: bigint;
+  tradingPaused: boolean;
+  gridPaused: boolean;
+  /** Actions left before the pause is lifted. */
+  tradingPauseLeft: number;
+  gridPauseLeft: number;
+  users: Map<string, Registration>;
+  marketMakers: Set<string>;
+  tick: bigint;
+  maxPrice: bigint;
+  minOrder: bigint;
+  maxOrders: bigint;
+  feeBps: bigint;
+  feeRecipient: string;
+  /** key `${owner}:${token}` */
+  allowance: Map<string, bigint>;
+  /** key `${owner}:${epoch}` */
+  placed: Map<string, bigint>;
+  /** Epochs with orders, not yet settled, in order. */
+  queue: bigint[];
+  /** Every order id, in creation order (cancel picks from it). */
+  orderIds: bigint[];
+  levelsUsed: Map<bigint, { bids: Set<bigint>; asks: Set<bigint> }>;
+  readings: number;
+}
+
+/** A predicted revert: the contract whose ABI declares the error, its name and arguments. */
+interface Expected {
+  contract: BaseContract;
+  name: string;
+  args: unknown[];
+}
+
+interface Stats {
+  runs: number;
+  actions: number;
+  succeeded: number;
+  reverted: number;
+  ordersPlaced: number;
+  epochsSettled: number;
+  ordersChecked: number;
+}
+
+// ─────────────────────────────────────────── THE TEST ──────────────────────────────────────────
+
+describe("Security: ledger invariants under random action sequences", function () {
+  this.timeout(0);
+
+  let sys: System;
+  let usdc: MockUSDC;
+  let traders: HardhatEthersSigner[];
+  let holders: string[];
+  let tradingAddress: string;
+  let gridAddress: string;
+  let snapshotId: string;
+  let startTime: bigint;
+  const timing = new Map<string, number>();
+  const reverts = new Map<string, number>();
+  const stats: Stats = {
+    runs: 0,
+    actions: 0,
+    succeeded: 0,
+    reverted: 0,
+    ordersPlaced: 0,
+    epochsSettled: 0,
+    ordersChecked: 0,
+  };
+
+  before(async function () {
+    sys = await deploySystem();
+    usdc = await ethers.getContractAt("MockUSDC", sys.paymentAddress);
+    const a = sys.actors;
+    traders = [
+      ...a.prosumers,
+      ...a.consumers,
+      ...a.newcomers,
+      a.marketMaker,
+      a.treasury,
+    ];
+    tradingAddress = await sys.trading.getAddress();
+    gridAddress = await sys.gridToken.getAddress();
+    // Every account that can ever hold a token here. Anything leaving this set would break "supply = sum".
+    holders = [
+      ...traders.map((t) => t.address),
+      a.admin.address,
+      tradingAddress,
+    ];
+    for (const p of a.prosumers) {
+      await (
+        await sys.gridToken
+          .connect(a.operator)
+          .mint(p.address, INITIAL_GRID, ethers.ZeroHash)
+      ).wait();
+    }
+    for (const t of traders) {
+      await (await usdc.mint(t.address, INITIAL_USDC)).wait();
+      await (await usdc.connect(t).approve(tradingAddress, MAX_UINT)).wait();
+      await (
+        await sys.gridToken.connect(t).approve(tradingAddress, MAX_UINT)
+      ).wait();
+    }
+    const block = await ethers.provider.getBlock("latest");
+    startTime = BigInt(block!.timestamp);
+    snapshotId = (await network.provider.send("evm_snapshot", [])) as string;
+  });
+
+  after(function () {
+    console.log(
+      `      property runs: ${stats.runs} × ≥${DEPTH} actions (seed ${SEED}); ${stats.actions} actions, ` +
+        `${stats.succeeded} applied, ${stats.reverted} predicted reverts; ${stats.ordersPlaced} orders; ` +
+        `${stats.epochsSettled} epochs settled; ${stats.ordersChecked} order states checked`,
+    );
+  });
+
+  function freshWorld(): { world: World; ledger: ShadowLedger } {
+    const a = sys.actors;
+    const users = new Map<string, Registration>();
+    for (const p of a.prosumers)
+      users.set(p.address, { type: PROSUMER, active: true });
+    for (const c of a.consumers)
+      users.set(c.address, { type: CONSUMER, active: true });
+    const allowance = new Map<string, bigint>();
+    for (const t of traders) {
+      allowance.set(`${t.address}:grid`, MAX_UINT);
+      allowance.set(`${t.address}:payment`, MAX_UINT);
+    }
+    const ledger = new ShadowLedger(holders, tradingAddress);
+    for (const t of traders) ledger.mintPayment(t.address, INITIAL_USDC);
+    for (const p of a.prosumers) ledger.mintGrid(p.address, INITIAL_GRID);
+    return {
+      ledger,
+      world: {
+        now: startTime,
+        tradingPaused: false,
+        gridPaused: false,
+        tradingPauseLeft: 0,
+        gridPauseLeft: 0,
+        users,
+        marketMakers: new Set([a.marketMaker.address]),
+        tick: TICK_SIZE,
+        maxPrice: MAX_PRICE,
+        minOrder: 10n ** 16n,
+        maxOrders: 100n,
+        feeBps: 0n,
+        feeRecipient: a.treasury.address,
+        allowance,
+        placed: new Map(),
+        queue: [],
+        orderIds: [],
+        levelsUsed: new Map(),
+        readings: 0,
+      },
+    };
+  }
+
+  it(`keeps both tokens conserved and every fill within its order over ${RUNS} runs`, async function () {
+    const started = Date.now();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(actionArb, { minLength: DEPTH, maxLength: DEPTH + 20 }),
+        async (actions) => {
+          await network.provider.send("evm_revert", [snapshotId]);
+          snapshotId = (await network.provider.send(
+            "evm_snapshot",
+            [],
+          )) as string;
+          const { world, ledger } = freshWorld();
+          stats.runs++;
+          for (const [i, action] of actions.entries()) {
+            const where = `step ${i} ${JSON.stringify(action)}`;
+            const t0 = performance.now();
+            await step(action, world, ledger, where);
+            await liftPauses(action, world);
+            timing.set(
+              action.k,
+              (timing.get(action.k) ?? 0) + performance.now() - t0,
+            );
+            stats.actions++;
+            const t1 = performance.now();
+            const snap = await readSnapshot(
+              sys.lens,
+              gridAddress,
+              sys.paymentAddress,
+              tradingAddress,
+              holders,
+            );
+            const t2 = performance.now();
+            checkLedger(snap, ledger, where);
+            timing.set("~read", (timing.get("~read") ?? 0) + t2 - t1);
+            timing.set(
+              "~check",
+              (timing.get("~check") ?? 0) + performance.now() - t2,
+            );
+          }
+          stats.ordersChecked += await checkOrders(
+            sys.lens,
+            tradingAddress,
+            ledger,
+            "end of run",
+          );
+        },
+      ),
+      { numRuns: RUNS, seed: SEED, verbose: 1, endOnFailure: false },
+    );
+    console.log(
+      `      property runtime: ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    if (process.env.PROPERTY_TIMING !== undefined) console.log(timing, reverts);
+    expect(stats.epochsSettled, "the runs settle epochs").to.be.greaterThan(
+      RUNS / 4,
+    );
+  });
+
+  // ───────────────────────────────────────── STEPS ─────────────────────────────────────────
+
+  /** Sends `send()` at the world's clock (+1 s) and checks the predicted outcome: success or the exact error. */
+  async function expectOutcome(
+    world: World,
+    send: () => Promise<ContractTransactionResponse>,
+    error: Expected | null,
+  ): Promise<ContractTransactionReceipt | null> {
+    world.now += 1n;
+    await network.provider.send("evm_setNextBlockTimestamp", [
+      Number(world.now),
+    ]);
+    if (error === null) {
+      stats.succeeded++;
+      const receipt = await (await send()).wait();
+      return receipt;
+    }
+    stats.reverted++;
+    reverts.set(error.name, (reverts.get(error.name) ?? 0) + 1);
+    // A reverted transaction mines no block, so the clock is only a floor for the next one.
+    await expect(send())
+      .to.be.revertedWithCustomError(error.contract, error.name)
+      .withArgs(...error.args);
+    return null;
+  }
+
+  /** Counts down the pauses and lifts them when their hold is over. */
+  async function liftPauses(action: Action, world: World): Promise<void> {
+    if (
+      world.tradingPaused &&
+      action.k !== "pause" &&
+      --world.tradingPauseLeft === 0
+    ) {
+      await expectOutcome(
+        world,
+        () => sys.trading.connect(sys.actors.admin).unpause(),
+        null,
+      );
+      world.tradingPaused = false;
+    }
+    if (
+      world.gridPaused &&
+      action.k !== "gridPause" &&
+      --world.gridPauseLeft === 0
+    ) {
+      await expectOutcome(
+        world,
+        () => sys.gridToken.connect(sys.actors.admin).unpause(),
+        null,
+      );
+      world.gridPaused = false;
+    }
+  }
+
+  function verified(world: World, who: string): boolean {
+    return world.users.get(who)?.active === true;
+  }
+
+  function epochOf(world: World, t: bigint): bigint {
+    return (t - sys.genesis) / EPOCH_LENGTH;
+  }
+
+  function epochEnd(e: bigint): bigint {
+    return sys.genesis + (e + 1n) * EPOCH_LENGTH;
+  }
+
+  function statusOf(
+    world: World,
+    ledger: ShadowLedger,
+    e: bigint,
+    at: bigint,
+  ): number {
+    const ep = ledger.epochs.get(e);
+    if (ep === undefined) return 0;
+    if (ep.phase === "open") return at < epochEnd(e) ? 1 : 2;
+    return { matching: 3, settling: 4, settled: 5 }[ep.phase];
+  }
+
+  async function step(
+    action: Action,
+    world: World,
+    ledger: ShadowLedger,
+    where: string,
+  ): Promise<void> {
+    const { trading, gridToken, registry, actors } = sys;
+    const at = world.now + 1n; // the timestamp the next transaction gets
+    switch (action.k) {
+      case "warp": {
+        world.now += BigInt(action.seconds);
+        return;
+      }
+      case "energy": {
+        const to = traders[action.user];
+        const amount = BigInt(action.wh) * WH;
+        const meterId = ethers.encodeBytes32String(`M-${action.user}`);
+        const err = !verified(world, to.address)
+          ? {
+              contract: gridToken,
+              name: "GridTokenAccountNotVerified",
+              args: [to.address],
+            }
+          : world.gridPaused
+            ? { contract: gridToken, name: "EnforcedPause", args: [] }
+            : null;
+        await expectOutcome(
+          world,
+          () =>
+            gridToken
+              .connect(actors.operator)
+              .mint(to.address, amount, meterId),
+          err,
+        );
+        if (err === null)
+          ledger.mintGrid(to.address, amount, `${meterId}:${world.readings++}`);
+        return;
+      }
+      case "register": {
+        const who = traders[action.user];
+        const type = action.prosumer ? PROSUMER : CONSUMER;
+        const err = world.users.has(who.address)
+          ? {
+              contract: registry,
+              name: "RegistryUserAlreadyRegistered",
+              args: [who.address],
+            }
+          : null;
+        await expectOutcome(
+          world,
+          () =>
+            registry
+              .connect(actors.regulator)
+              .registerUser(who.address, type, "Campus"),
+          err,
+        );
+        if (err === null) world.users.set(who.address, { type, active: true });
+        return;
+      }
+      case "status": {
+        const who = traders[action.user];
+        const reg = world.users.get(who.address);
+        const status = action.active ? 1 : 2;
+        const err =
+          reg === undefined
+            ? {
+                contract: registry,
+                name: "RegistryUserNotRegistered",
+                args: [who.address],
+              }
+            : reg.active === action.active
+              ? {
+                  contract: registry,
+                  name: "RegistryInvalidStatus",
+                  args: [who.address, status],
+                }
+              : null;
+        await expectOutcome(
+          world,
+          () =>
+            registry
+              .connect(actors.regulator)
+              .updateUserStatus(who.address, status),
+          err,
+        );
+        if (err === null) reg!.active = action.active;
+        return;
+      }
+      case "order":
+        return placeOrder(action, world, ledger, at);
+      case "cancel":
+        return cancel(action, world, ledger, at);
+      case "match":
+        return match(action, world, ledger, at, where);
+      case "execute":
+        return execute(action, world, ledger, at, where);
+      case "pause": {
+        const on = action.toggle !== world.tradingPaused;
+        const err =
+          on === world.tradingPaused
+            ? {
+                contract: trading,
+                name: on ? "EnforcedPause" : "ExpectedPause",
+                args: [],
+              }
+            : null;
+        const admin = trading.connect(actors.admin);
+        await expectOutcome(
+          world,
+          () => (on ? admin.pause() : admin.unpause()),
+          err,
+        );
+        if (err === null)
+          [world.tradingPaused, world.tradingPauseLeft] = [
+            on,
+            on ? action.hold : 0,
+          ];
+        return;
+      }
+      case "gridPause": {
+        const on = action.toggle !== world.gridPaused;
+        const err =
+          on === world.gridPaused
+            ? {
+                contract: gridToken,
+                name: on ? "EnforcedPause" : "ExpectedPause",
+                args: [],
+              }
+            : null;
+        const admin = gridToken.connect(actors.admin);
+        await expectOutcome(
+          world,
+          () => (on ? admin.pause() : admin.unpause()),
+          err,
+        );
+        if (err === null)
+          [world.gridPaused, world.gridPauseLeft] = [on, on ? action.hold : 0];
+        return;
+      }
+      case "withdraw": {
+        const who = traders[action.user];
+        const token = action.grid ? gridAddress : sys.paymentAddress;
+        const kind = action.grid ? "grid" : "payment";
+        const err =
+          ledger.creditOf(kind, who.address) === 0n
+            ? {
+                contract: trading,
+                name: "TradingNothingToWithdraw",
+                args: [who.address, token],
+              }
+            : action.grid && world.gridPaused
+              ? { contract: gridToken, name: "EnforcedPause", args: [] }
+              : null;
+        await expectOutcome(
+          world,
+          () => trading.connect(who).withdraw(token),
+          err,
+        );
+        if (err === null) ledger.withdrawCredit(kind, who.address);
+        return;
+      }
+      case "param":
+        return setParam(action, world);
+      case "approve": {
+        const who = traders[action.user];
+        await expectOutcome(
+          world,
+          () => gridToken.connect(who).approve(tradingAddress, MAX_UINT),
+          null,
+        );
+        await expectOutcome(
+          world,
+          () => usdc.connect(who).approve(tradingAddress, MAX_UINT),
+          null,
+        );
+        world.allowance.set(`${who.address}:grid`, MAX_UINT);
+        world.allowance.set(`${who.address}:payment`, MAX_UINT);
+        return;
+      }
+      case "fund": {
+        const who = traders[action.user];
+        const amount = BigInt(action.amount) * 10n ** 6n;
+        await expectOutcome(world, () => usdc.mint(who.address, amount), null);
+        ledger.mintPayment(who.address, amount);
+        return;
+      }
+    }
+  }
+
+  async function setParam(
+    action: Extract<Action, { k: "param" }>,
+    world: World,
+  ): Promise<void> {
+    const t = sys.trading.connect(sys.actors.regulator);
+    const unchanged = {
+      contract: sys.trading,
+      name: "TradingUnchanged",
+      args: [],
+    };
+    switch (action.which) {
+      case 0: {
+        const fee = FEE_CHOICES[action.value];
+        const recipient =
+          action.value === 2
+            ? sys.actors.admin.address
+            : sys.actors.treasury.address;
+        const same = fee === world.feeBps && recipient === world.feeRecipient;
+        await expectOutcome(
+          world,
+          () => t.setFee(fee, recipient),
+          same ? unchanged : null,
+        );
+        if (!same) [world.feeBps, world.feeRecipient] = [fee, recipient];
+        return;
+      }
+      case 1: {
+        const min = MIN_ORDER_CHOICES[action.value];
+        const same = min === world.minOrder;
+        await expectOutcome(
+          world,
+          () => t.setMinOrderAmount(min),
+          same ? unchanged : null,
+        );
+        if (!same) world.minOrder = min;
+        return;
+      }
+      case 2: {
+        const max = MAX_ORDERS_CHOICES[action.value];
+        const same = max === world.maxOrders;
+        await expectOutcome(
+          world,
+          () => t.setMaxOrdersPerUser(max),
+          same ? unchanged : null,
+        );
+        if (!same) world.maxOrders = max;
+        return;
+      }
+      default: {
+        const [tick, cap] = PRICE_RULE_CHOICES[action.value];
+        const same = tick === world.tick && cap === world.maxPrice;
+        await expectOutcome(
+          world,
+          () => t.setPriceRules(tick, cap),
+          same ? unchanged : null,
+        );
+        if (!same) [world.tick, world.maxPrice] = [tick, cap];
+        return;
+      }
+    }
+  }
+
+  async function signPermit(
+    owner: HardhatEthersSigner,
+    token: "grid" | "payment",
+    value: bigint,
+    deadline: bigint,
+  ): Promise<{ v: number; r: string; s: string }> {
+    const contract = token === "grid" ? sys.gridToken : usdc;
+    const [name, nonce] = await Promise.all([
+      contract.name(),
+      contract.nonces(owner.address),
+    ]);
+    const { chainId } = await ethers.provider.getNetwork();
+    const sig = await owner.signTypedData(
+      {
+        name,
+        version: "1",
+        chainId,
+        verifyingContract: await contract.getAddress(),
+      },
+      {
+        Permit: [
+          { name: "owner", type: "address" },
+          { name: "spender", type: "address" },
+          { name: "value", type: "uint256" },
+          { name: "nonce", type: "uint256" },
+          { name: "deadline", type: "uint256" },
+        ],
+      },
+      { owner: owner.address, spender: tradingAddress, value, nonce, deadline },
+    );
+    return ethers.Signature.from(sig);
+  }
+
+  async function placeOrder(
+    action: Extract<Action, { k: "order" }>,
+    world: World,
+    ledger: ShadowLedger,
+    at: bigint,
+  ) {
+    const { trading, gridToken } = sys;
+    const who = traders[action.user];
+    const side = action.side;
+    const epoch = epochOf(world, at);
+    const existing = ledger.epochs.get(epoch);
+    const tick = existing?.tick ?? world.tick;
+    let amount = BigInt(action.wh) * WH;
+    let price = BigInt(action.level) * world.tick;
+    if (action.twist === 6) price += world.tick / 2n;
+    if (action.twist === 7) amount += 1n;
+    if (action.twist === 8) price = world.maxPrice + world.tick;
+    if (action.twist === 9) amount = world.minOrder - WH;
+    const wh = amount / WH;
+    const token = side === SELL ? "grid" : "payment";
+    const escrow = side === SELL ? amount : buyerCost(wh * WH, price);
+    const reg = world.users.get(who.address);
+    const eligible =
+      world.marketMakers.has(who.address) ||
+      (reg?.active === true && (side === BUY || reg.type === PROSUMER));
+    const placedKey = `${who.address}:${epoch}`;
+    const placed = world.placed.get(placedKey) ?? 0n;
+
+    // Permits: a valid one sets the allowance to the escrow before the transfer; an expired one is ignored.
+    const deadline = action.permit === 2 ? at - 1n : at + 3_600n;
+    const permitValue = side === SELL ? amount : buyerCost(wh * WH, price);
+    let allowance = world.allowance.get(`${who.address}:${token}`)!;
+    if (action.permit === 1) allowance = permitValue;
+    const tokenContract = side === SELL ? gridToken : usdc;
+    const balance = ledger.balanceOf(token, who.address);
+
+    const t = sys.trading;
+    const err = world.tradingPaused
+      ? { contract: t, name: "EnforcedPause", args: [] }
+      : !eligible
+        ? { contract: t, name: "TradingNotEligible", args: [who.address, side] }
+        : amount % WH !== 0n
+          ? { contract: t, name: "TradingInvalidAmount", args: [amount] }
+          : amount < world.minOrder
+            ? {
+                contract: t,
+                name: "TradingAmountBelowMinimum",
+                args: [amount, world.minOrder],
+              }
+            : price > world.maxPrice
+              ? {
+                  contract: t,
+                  name: "TradingPriceAboveCap",
+                  args: [price, world.maxPrice],
+                }
+              : price % tick !== 0n || price / tick > 65_535n
+                ? {
+                    contract: t,
+                    name: "TradingInvalidPrice",
+                    args: [price, tick],
+                  }
+                : placed >= world.maxOrders
+                  ? {
+                      contract: t,
+                      name: "TradingOrderLimitReached",
+                      args: [who.address, epoch, world.maxOrders],
+                    }
+                  : allowance < escrow
+                    ? {
+                        contract: tokenContract,
+                        name: "ERC20InsufficientAllowance",
+                        args: [tradingAddress, allowance, escrow],
+                      }
+                    : side === SELL && world.gridPaused
+                      ? { contract: gridToken, name: "EnforcedPause", args: [] }
+                      : balance < escrow
+                        ? {
+                            contract: tokenContract,
+                            name: "ERC20InsufficientBalance",
+                            args: [who.address, balance, escrow],
+                          }
+                        : null;
+
+    const permit =
+      action.permit === 0
+        ? null
+        : await signPermit(who, token, permitValue, deadline);
+    await expectOutcome(
+      world,
+      () => {
+        const c = trading.connect(who);
+        if (permit === null)
+          return side === SELL
+            ? c.createSellOrder(amount, price)
+            : c.createBuyOrder(amount, price);
+        return side === SELL
+          ? c.createSellOrderWithPermit(
+              amount,
+              price,
+              deadline,
+              permit.v,
+              permit.r,
+              permit.s,
+            )
+          : c.createBuyOrderWithPermit(
+              amount,
+              price,
+              deadline,
+              permit.v,
+              permit.r,
+              permit.s,
+            );
+      },
+      err,
+    );
+    if (err !== null) return;
+
+    stats.ordersPlaced++;
+    let ep = existing;
+    if (ep === undefined) {
+      ep = {
+        epoch,
+        tick: world.tick,
+        feeBps: world.feeBps,
+        orderIds: [],
+        phase: "open",
+        clearingPrice: 0n,
+        volume: 0n,
+        bidPrice: 0n,
+        askPrice: 0n,
+        settled: 0,
+        paidIn: 0n,
+        paidOut: 0n,
+        filledBuy: 0n,
+        filledSell: 0n,
+      } satisfies ShadowEpoch;
+      ledger.epochs.set(epoch, ep);
+      world.queue.push(epoch);
+    }
+    const id = (epoch << 32n) | BigInt(ep.orderIds.length + 1);
+    ep.orderIds.push(id);
+    world.orderIds.push(id);
+    world.placed.set(placedKey, placed + 1n);
+    if (allowance !== MAX_UINT)
+      world.allowance.set(`${who.address}:${token}`, allowance - escrow);
+    ledger.orders.set(id, {
+      id,
+      epoch,
+      owner: who.address,
+      side,
+      amount,
+      price,
+      escrow,
+      status: OPEN,
+      filled: 0n,
+    } satisfies ShadowOrder);
+    ledger.move(token, who.address, tradingAddress, escrow);
+  }
+
+  async function cancel(
+    action: Extract<Action, { k: "cancel" }>,
+    world: World,
+    ledger: ShadowLedger,
+    at: bigint,
+  ) {
+    const t = sys.trading;
+    if (world.orderIds.length === 0) {
+      const ghost = (epochOf(world, at) << 32n) | 77n;
+      const caller = traders[action.pick % TRADERS];
+      await expectOutcome(world, () => t.connect(caller).cancelOrder(ghost), {
+        contract: t,
+        name: "TradingUnknownOrder",
+        args: [ghost],
+      });
+      return;
+    }
+    const id = world.orderIds[action.pick % world.orderIds.length];
+    const order = ledger.orders.get(id)!;
+    const ownerIdx = traders.findIndex((x) => x.address === order.owner);
+    const caller = action.byOwner
+      ? traders[ownerIdx]
+      : traders[(ownerIdx + 1 + (action.pick % (TRADERS - 1))) % TRADERS];
+    const closesAt = epochEnd(order.epoch);
+    const err =
+      caller.address !== order.owner
+        ? {
+            contract: t,
+            name: "TradingNotOrderOwner",
+            args: [id, caller.address],
+          }
+        : order.status !== OPEN
+          ? {
+              contract: t,
+              name: "TradingOrderNotOpen",
+              args: [id, order.status],
+            }
+          : at >= closesAt
+            ? { contract: t, name: "TradingGateClosed", args: [id, closesAt] }
+            : order.side === SELL && world.gridPaused
+              ? { contract: sys.gridToken, name: "EnforcedPause", args: [] }
+              : null;
+    await expectOutcome(world, () => t.connect(caller).cancelOrder(id), err);
+    if (err !== null) return;
+    order.status = CANCELLED;
+    ledger.move(
+      order.side === SELL ? "grid" : "payment",
+      tradingAddress,
+      order.owner,
+      order.escrow,
+    );
+  }
+
+  async function match(
+    action: Extract<Action, { k: "match" }>,
+    world: World,
+    ledger: ShadowLedger,
+    at: bigint,
+    where: string,
+  ) {
+    const t = sys.trading;
+    const expected = world.queue.length > 0 ? world.queue[0] : 0n;
+    const epoch =
+      action.wrongEpoch || world.queue.length === 0
+        ? expected + 1n + BigInt(action.steps % 3)
+        : expected;
+    const caller = traders[action.caller];
+    const err = world.tradingPaused
+      ? { contract: t, name: "EnforcedPause", args: [] }
+      : action.steps === 0
+        ? { contract: t, name: "TradingZeroBatch", args: [] }
+        : epoch !== expected || world.queue.length === 0
+          ? {
+              contract: t,
+              name: "TradingEpochNotNext",
+              args: [epoch, expected],
+            }
+          : at < epochEnd(epoch)
+            ? {
+                contract: t,
+                name: "TradingEpochNotEnded",
+                args: [epoch, epochEnd(epoch)],
+              }
+            : !["open", "matching"].includes(ledger.epochs.get(epoch)!.phase)
+              ? {
+                  contract: t,
+                  name: "TradingInvalidEpochStatus",
+                  args: [epoch, statusOf(world, ledger, epoch, at)],
+                }
+              : null;
+    const receipt = await expectOutcome(
+      world,
+      () => t.connect(caller).matchOrders(epoch, action.steps),
+      err,
+    );
+    if (receipt === null) return;
+    const ep = ledger.epochs.get(epoch)!;
+    ep.phase = "matching";
+    let doneSeen = false;
+    for (const log of receipt!.logs) {
+      const parsed = t.interface.parseLog(log);
+      if (parsed?.name === "MatchProgressed") {
+        expect(
+          parsed.args.levels,
+          `${where}: levels walked within maxSteps`,
+        ).to.be.lte(BigInt(action.steps));
+        doneSeen = parsed.args.done as boolean;
+      }
+      if (parsed?.name === "EpochMatched") {
+        ep.phase = "settling";
+        ep.clearingPrice = parsed.args.clearingPrice as bigint;
+        ep.volume = parsed.args.volume as bigint;
+        ep.bidPrice = parsed.args.bidPrice as bigint;
+        ep.askPrice = parsed.args.askPrice as bigint;
+        checkMatchedEpoch(ep, ledger, where);
+      }
+    }
+    expect(doneSeen, `${where}: EpochMatched iff done`).to.equal(
+      ep.phase === "settling",
+    );
+  }
+
+  /** What the chain announced at the end of matching obeys the clearing rule's shape. */
+  function checkMatchedEpoch(
+    ep: ShadowEpoch,
+    ledger: ShadowLedger,
+    where: string,
+  ) {
+    const active = ep.orderIds
+      .map((id) => ledger.orders.get(id)!)
+      .filter((o) => o.status === OPEN);
+    const bids = active.filter((o) => o.side === BUY);
+    const asks = active.filter((o) => o.side === SELL);
+    const sum = (os: ShadowOrder[]) => os.reduce((s, o) => s + o.amount, 0n);
+    if (ep.volume === 0n) {
+      expect(ep.clearingPrice, `${where}: no volume, no price`).to.equal(0n);
+      // Nothing crosses: the best bid is below the best ask (or a side is empty).
+      if (bids.length > 0 && asks.length > 0) {
+        const bestBid = bids.reduce((m, o) => (o.price > m ? o.price : m), 0n);
+        const bestAsk = asks.reduce(
+          (m, o) => (o.price < m ? o.price : m),
+          MAX_UINT,
+        );
+        expect(bestBid, `${where}: nothing crossed`).to.be.lt(bestAsk);
+      }
+      return;
+    }
+    expect(ep.bidPrice, `${where}: b* >= a*`).to.be.gte(ep.askPrice);
+    expect(ep.clearingPrice, `${where}: p = floor((b* + a*) / 2)`).to.equal(
+      (ep.bidPrice + ep.askPrice) / 2n,
+    );
+    // Volume: everything strictly better than the margins, plus part of the margins, on both sides.
+    const better = (os: ShadowOrder[], buy: boolean) =>
+      sum(
+        os.filter((o) => (buy ? o.price > ep.bidPrice : o.price < ep.askPrice)),
+      );
+    const upTo = (os: ShadowOrder[], buy: boolean) =>
+      sum(
+        os.filter((o) =>
+          buy ? o.price >= ep.bidPrice : o.price <= ep.askPrice,
+        ),
+      );
+    expect(
+      ep.volume,
+      `${where}: volume above the bids better than b*`,
+    ).to.be.gt(better(bids, true));
+    expect(
+      ep.volume,
+      `${where}: volume within the bids at or above b*`,
+    ).to.be.lte(upTo(bids, true));
+    expect(
+      ep.volume,
+      `${where}: volume above the asks better than a*`,
+    ).to.be.gt(better(asks, false));
+    expect(
+      ep.volume,
+      `${where}: volume within the asks at or below a*`,
+    ).to.be.lte(upTo(asks, false));
+    // Maximality: after the margins, the next bid level is below the next ask level (or a side is exhausted).
+    const bidsBelow = bids
+      .filter((o) => o.price < ep.bidPrice)
+      .map((o) => o.price);
+    const asksAbove = asks
+      .filter((o) => o.price > ep.askPrice)
+      .map((o) => o.price);
+    const bidLeft = upTo(bids, true) - ep.volume;
+    const askLeft = upTo(asks, false) - ep.volume;
+    if (
+      bidLeft === 0n &&
+      askLeft === 0n &&
+      bidsBelow.length > 0 &&
+      asksAbove.length > 0
+    ) {
+      expect(
+        bidsBelow.reduce((m, p) => (p > m ? p : m), 0n),
+        `${where}: walk stopped where sides part`,
+      ).to.be.lt(asksAbove.reduce((m, p) => (p < m ? p : m), MAX_UINT));
+    }
+  }
+
+  async function execute(
+    action: Extract<Action, { k: "execute" }>,
+    world: World,
+    ledger: ShadowLedger,
+    at: bigint,
+    where: string,
+  ) {
+    const t = sys.trading;
+    const head = world.queue.length > 0 ? world.queue[0] : 0n;
+    const known = [...ledger.epochs.keys()];
+    const epoch =
+      action.wrongEpoch && known.length > 0
+        ? known[action.caller % known.length]
+        : head;
+    const ep = ledger.epochs.get(epoch);
+    const caller = traders[action.caller];
+    const err = world.tradingPaused
+      ? { contract: t, name: "EnforcedPause", args: [] }
+      : action.orders === 0
+        ? { contract: t, name: "TradingZeroBatch", args: [] }
+        : ep?.phase !== "settling"
+          ? {
+              contract: t,
+              name: "TradingInvalidEpochStatus",
+              args: [epoch, statusOf(world, ledger, epoch, at)],
+            }
+          : null;
+    const receipt = await expectOutcome(
+      world,
+      () => t.connect(caller).executeTrades(epoch, action.orders),
+      err,
+    );
+    if (receipt === null) return;
+
+    const events = new Map<bigint, Record<string, unknown>>();
+    let settledEvent: Record<string, unknown> | null = null;
+    for (const log of receipt!.logs) {
+      const parsed = t.interface.parseLog(log);
+      if (parsed?.name === "OrderFilled")
+        events.set(parsed.args.orderId as bigint, parsed.args.toObject());
+      if (parsed?.name === "EpochSettled")
+        settledEvent = parsed.args.toObject();
+    }
+
+    const e = ep!;
+    const first = e.settled + 1;
+    const last = Math.min(e.settled + action.orders, e.orderIds.length);
+    for (let seq = first; seq <= last; seq++) {
+      const id = e.orderIds[seq - 1];
+      const order = ledger.orders.get(id)!;
+      if (order.status !== OPEN) {
+        expect(
+          events.has(id),
+          `${where}: no confirmation for cancelled ${id}`,
+        ).to.equal(false);
+        continue;
+      }
+      const ev = events.get(id);
+      expect(ev, `${where}: confirmation for ${id}`).to.not.equal(undefined);
+      const filled = ev!.filled as bigint;
+      checkFillWithinLimits(order, filled, e.clearingPrice, where);
+      expect(ev!.clearingPrice, `${where}: uniform price on ${id}`).to.equal(
+        e.clearingPrice,
+      );
+      if (e.volume === 0n)
+        expect(filled, `${where}: nothing trades without volume`).to.equal(0n);
+      // Fills strictly better than the margins are complete; beyond the margins, none.
+      if (e.volume !== 0n) {
+        const better =
+          order.side === BUY
+            ? order.price > e.bidPrice
+            : order.price < e.askPrice;
+        const beyond =
+          order.side === BUY
+            ? order.price < e.bidPrice
+            : order.price > e.askPrice;
+        if (better)
+          expect(
+            filled,
+            `${where}: ${id} better than the margin fills fully`,
+          ).to.equal(order.amount);
+        if (beyond)
+          expect(
+            filled,
+            `${where}: ${id} beyond the margin fills nothing`,
+          ).to.equal(0n);
+      }
+      order.filled = filled;
+      order.status = SETTLED;
+      if (order.side === BUY) {
+        const payment = buyerCost(filled, e.clearingPrice);
+        const refund = order.escrow - payment;
+        expect(
+          ev!.payment,
+          `${where}: buyer ${id} pays ceil(filled * p)`,
+        ).to.equal(payment);
+        expect(ev!.refund, `${where}: buyer ${id} refund`).to.equal(refund);
+        expect(ev!.fee, `${where}: buyers pay no fee`).to.equal(0n);
+        e.paidIn += payment;
+        e.filledBuy += filled;
+        ledger.payOut("grid", order.owner, filled, world.gridPaused);
+        ledger.payOut("payment", order.owner, refund, false);
+      } else {
+        const { payment, fee } = sellerReceipt(
+          filled,
+          e.clearingPrice,
+          e.feeBps,
+        );
+        expect(
+          ev!.payment,
+          `${where}: seller ${id} receives floor(filled * p) - fee`,
+        ).to.equal(payment);
+        expect(ev!.fee, `${where}: seller ${id} fee`).to.equal(fee);
+        expect(ev!.refund, `${where}: seller ${id} GRID refund`).to.equal(
+          order.amount - filled,
+        );
+        e.paidOut += payment;
+        e.filledSell += filled;
+        ledger.payOut(
+          "grid",
+          order.owner,
+          order.amount - filled,
+          world.gridPaused,
+        );
+        ledger.payOut("payment", order.owner, payment, false);
+      }
+    }
+    e.settled = last;
+    if (last === e.orderIds.length) {
+      expect(
+        settledEvent,
+        `${where}: EpochSettled when the last order settles`,
+      ).to.not.equal(null);
+      expect(e.filledBuy, `${where}: bought = volume`).to.equal(e.volume);
+      expect(e.filledSell, `${where}: sold = volume`).to.equal(e.volume);
+      const fees = e.paidIn - e.paidOut;
+      expect(settledEvent!.fees, `${where}: fees + rounding credited`).to.equal(
+        fees,
+      );
+      expect(
+        settledEvent!.recipient,
+        `${where}: to the fee recipient`,
+      ).to.equal(world.feeRecipient);
+      if (fees !== 0n) ledger.credit("payment", world.feeRecipient, fees);
+      e.phase = "settled";
+      world.queue.shift();
+      stats.epochsSettled++;
+    } else {
+      expect(
+        settledEvent,
+        `${where}: no EpochSettled before the last order`,
+      ).to.equal(null);
+    }
+  }
+});
