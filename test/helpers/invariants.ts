@@ -27,17 +27,11 @@ export const SETTLED = 3;
 const WAD = 10n ** 18n;
 const BPS = 10_000n;
 
-export const ceilDiv = (a: bigint, b: bigint): bigint =>
-  a === 0n ? 0n : (a - 1n) / b + 1n;
+export const ceilDiv = (a: bigint, b: bigint): bigint => (a === 0n ? 0n : (a - 1n) / b + 1n);
 /** Payment token a buyer escrows or pays for `amount` GRID at `price`: rounded up. */
-export const buyerCost = (amount: bigint, price: bigint): bigint =>
-  ceilDiv(amount * price, WAD);
+export const buyerCost = (amount: bigint, price: bigint): bigint => ceilDiv(amount * price, WAD);
 /** Payment token a seller receives for `amount` GRID at `price` with `feeBps`: proceeds rounded down, less the fee. */
-export const sellerReceipt = (
-  amount: bigint,
-  price: bigint,
-  feeBps: bigint,
-): { payment: bigint; fee: bigint } => {
+export const sellerReceipt = (amount: bigint, price: bigint, feeBps: bigint): { payment: bigint; fee: bigint } => {
   const proceeds = (amount * price) / WAD;
   const fee = (proceeds * feeBps) / BPS;
   return { payment: proceeds - fee, fee };
@@ -95,16 +89,9 @@ export class ShadowLedger {
     readonly trading: string,
   ) {
     this.holders = [...holders.map((h) => h.toLowerCase())];
-    if (!this.holders.includes(trading.toLowerCase()))
-      this.holders.push(trading.toLowerCase());
+    if (!this.holders.includes(trading.toLowerCase())) this.holders.push(trading.toLowerCase());
     for (const h of this.holders) {
-      for (const m of [
-        this.grid,
-        this.payment,
-        this.gridCredits,
-        this.paymentCredits,
-      ])
-        m.set(h, 0n);
+      for (const m of [this.grid, this.payment, this.gridCredits, this.paymentCredits]) m.set(h, 0n);
     }
   }
 
@@ -118,23 +105,16 @@ export class ShadowLedger {
   }
 
   balanceOf(token: "grid" | "payment", who: string): bigint {
-    return (
-      (token === "grid" ? this.grid : this.payment).get(who.toLowerCase()) ?? 0n
-    );
+    return (token === "grid" ? this.grid : this.payment).get(who.toLowerCase()) ?? 0n;
   }
 
   creditOf(token: "grid" | "payment", who: string): bigint {
-    return (
-      (token === "grid" ? this.gridCredits : this.paymentCredits).get(
-        who.toLowerCase(),
-      ) ?? 0n
-    );
+    return (token === "grid" ? this.gridCredits : this.paymentCredits).get(who.toLowerCase()) ?? 0n;
   }
 
   mintGrid(to: string, amount: bigint, readingKey?: string): void {
     if (readingKey !== undefined) {
-      if (this.mintedReadings.has(readingKey))
-        throw new Error(`reading ${readingKey} minted twice`);
+      if (this.mintedReadings.has(readingKey)) throw new Error(`reading ${readingKey} minted twice`);
       this.mintedReadings.add(readingKey);
     }
     this.add(this.grid, to, amount);
@@ -151,49 +131,26 @@ export class ShadowLedger {
     this.paymentSupply += amount;
   }
 
-  move(
-    token: "grid" | "payment",
-    from: string,
-    to: string,
-    amount: bigint,
-  ): void {
+  move(token: "grid" | "payment", from: string, to: string, amount: bigint): void {
     const map = token === "grid" ? this.grid : this.payment;
     this.add(map, from, -amount);
     this.add(map, to, amount);
   }
 
   /** Trading pays `amount` to `to`, or credits it when `fails` (the transfer to `to` would not go through). */
-  payOut(
-    token: "grid" | "payment",
-    to: string,
-    amount: bigint,
-    fails: boolean,
-  ): void {
+  payOut(token: "grid" | "payment", to: string, amount: bigint, fails: boolean): void {
     if (amount === 0n) return;
-    if (fails)
-      this.add(
-        token === "grid" ? this.gridCredits : this.paymentCredits,
-        to,
-        amount,
-      );
+    if (fails) this.add(token === "grid" ? this.gridCredits : this.paymentCredits, to, amount);
     else this.move(token, this.trading, to, amount);
   }
 
   credit(token: "grid" | "payment", to: string, amount: bigint): void {
-    this.add(
-      token === "grid" ? this.gridCredits : this.paymentCredits,
-      to,
-      amount,
-    );
+    this.add(token === "grid" ? this.gridCredits : this.paymentCredits, to, amount);
   }
 
   withdrawCredit(token: "grid" | "payment", who: string): bigint {
     const amount = this.creditOf(token, who);
-    this.add(
-      token === "grid" ? this.gridCredits : this.paymentCredits,
-      who,
-      -amount,
-    );
+    this.add(token === "grid" ? this.gridCredits : this.paymentCredits, who, -amount);
     this.move(token, this.trading, who, amount);
     return amount;
   }
@@ -242,24 +199,14 @@ export async function readSnapshot(
   trading: string,
   holders: string[],
 ): Promise<Snapshot> {
-  const data = lens.interface.encodeFunctionData("snapshot", [
-    grid,
-    payment,
-    trading,
-    holders,
-  ]);
-  const raw = (await ethers.provider.send("eth_call", [
-    { to: await lens.getAddress(), data },
-    "latest",
-  ])) as string;
+  const data = lens.interface.encodeFunctionData("snapshot", [grid, payment, trading, holders]);
+  const raw = (await ethers.provider.send("eth_call", [{ to: await lens.getAddress(), data }, "latest"])) as string;
   // ABI: offset word, length word, then the items.
-  const word = (i: number): bigint =>
-    BigInt("0x" + raw.slice(2 + 64 * i, 2 + 64 * (i + 1)));
+  const word = (i: number): bigint => BigInt("0x" + raw.slice(2 + 64 * i, 2 + 64 * (i + 1)));
   const length = Number(word(1));
   expect(length, "lens snapshot length").to.equal(2 + 4 * holders.length);
   const item = (i: number): bigint => word(2 + i);
-  const pick = (k: number): bigint[] =>
-    holders.map((_, i) => item(2 + 4 * i + k));
+  const pick = (k: number): bigint[] => holders.map((_, i) => item(2 + 4 * i + k));
   return {
     gridSupply: item(0),
     paymentSupply: item(1),
@@ -274,97 +221,46 @@ export async function readSnapshot(
  * Checks the conservation laws on the chain's numbers alone, then that the chain agrees with the shadow for
  * every holder. `where` names the step, for the failure message.
  */
-export function checkLedger(
-  snapshot: Snapshot,
-  shadow: ShadowLedger,
-  where: string,
-): void {
+export function checkLedger(snapshot: Snapshot, shadow: ShadowLedger, where: string): void {
   const holders = shadow.holders;
   const idx = holders.indexOf(shadow.trading.toLowerCase());
 
   // 1. Conservation on the chain's numbers alone.
   const sum = (xs: readonly bigint[]): bigint => xs.reduce((a, b) => a + b, 0n);
-  expect(
-    sum(snapshot.gridBalances),
-    `${where}: GRID supply = sum of balances`,
-  ).to.equal(snapshot.gridSupply);
-  expect(
-    sum(snapshot.paymentBalances),
-    `${where}: payment supply = sum of balances`,
-  ).to.equal(snapshot.paymentSupply);
+  expect(sum(snapshot.gridBalances), `${where}: GRID supply = sum of balances`).to.equal(snapshot.gridSupply);
+  expect(sum(snapshot.paymentBalances), `${where}: payment supply = sum of balances`).to.equal(snapshot.paymentSupply);
   const gridCredits = sum(snapshot.gridCredits);
   const paymentCredits = sum(snapshot.paymentCredits);
-  expect(
-    snapshot.gridBalances[idx],
-    `${where}: Trading GRID covers its GRID credits`,
-  ).to.be.gte(gridCredits);
-  expect(
-    snapshot.paymentBalances[idx],
-    `${where}: Trading payment covers its credits`,
-  ).to.be.gte(paymentCredits);
+  expect(snapshot.gridBalances[idx], `${where}: Trading GRID covers its GRID credits`).to.be.gte(gridCredits);
+  expect(snapshot.paymentBalances[idx], `${where}: Trading payment covers its credits`).to.be.gte(paymentCredits);
 
   // 2. Escrow: Trading holds exactly the open escrow plus credits (plus an in-progress epoch's net).
   const escrow = shadow.expectedEscrow();
-  expect(
-    snapshot.gridBalances[idx],
-    `${where}: Trading GRID = open sell escrow + GRID credits`,
-  ).to.equal(escrow.grid);
-  expect(
-    snapshot.paymentBalances[idx],
-    `${where}: Trading payment = open buy escrow + credits + unsettled`,
-  ).to.equal(escrow.payment);
+  expect(snapshot.gridBalances[idx], `${where}: Trading GRID = open sell escrow + GRID credits`).to.equal(escrow.grid);
+  expect(snapshot.paymentBalances[idx], `${where}: Trading payment = open buy escrow + credits + unsettled`).to.equal(
+    escrow.payment,
+  );
 
   // 3. Holder by holder.
-  expect(snapshot.gridSupply, `${where}: GRID supply`).to.equal(
-    shadow.gridSupply,
-  );
-  expect(snapshot.paymentSupply, `${where}: payment supply`).to.equal(
-    shadow.paymentSupply,
-  );
+  expect(snapshot.gridSupply, `${where}: GRID supply`).to.equal(shadow.gridSupply);
+  expect(snapshot.paymentSupply, `${where}: payment supply`).to.equal(shadow.paymentSupply);
   holders.forEach((h, i) => {
-    expect(snapshot.gridBalances[i], `${where}: GRID balance of ${h}`).to.equal(
-      shadow.balanceOf("grid", h),
-    );
-    expect(
-      snapshot.paymentBalances[i],
-      `${where}: payment balance of ${h}`,
-    ).to.equal(shadow.balanceOf("payment", h));
-    expect(snapshot.gridCredits[i], `${where}: GRID credit of ${h}`).to.equal(
-      shadow.creditOf("grid", h),
-    );
-    expect(
-      snapshot.paymentCredits[i],
-      `${where}: payment credit of ${h}`,
-    ).to.equal(shadow.creditOf("payment", h));
+    expect(snapshot.gridBalances[i], `${where}: GRID balance of ${h}`).to.equal(shadow.balanceOf("grid", h));
+    expect(snapshot.paymentBalances[i], `${where}: payment balance of ${h}`).to.equal(shadow.balanceOf("payment", h));
+    expect(snapshot.gridCredits[i], `${where}: GRID credit of ${h}`).to.equal(shadow.creditOf("grid", h));
+    expect(snapshot.paymentCredits[i], `${where}: payment credit of ${h}`).to.equal(shadow.creditOf("payment", h));
   });
 }
 
 /** A settled order's fill respects its amount and its limit at the epoch's uniform price. */
-export function checkFillWithinLimits(
-  order: ShadowOrder,
-  filled: bigint,
-  clearingPrice: bigint,
-  where: string,
-): void {
-  expect(
-    filled,
-    `${where}: order ${order.id} fills within its amount`,
-  ).to.be.lte(order.amount);
-  expect(
-    filled % 10n ** 15n,
-    `${where}: order ${order.id} fills whole Wh`,
-  ).to.equal(0n);
+export function checkFillWithinLimits(order: ShadowOrder, filled: bigint, clearingPrice: bigint, where: string): void {
+  expect(filled, `${where}: order ${order.id} fills within its amount`).to.be.lte(order.amount);
+  expect(filled % 10n ** 15n, `${where}: order ${order.id} fills whole Wh`).to.equal(0n);
   if (filled === 0n) return;
   if (order.side === BUY) {
-    expect(
-      order.price,
-      `${where}: bid ${order.id} limit >= clearing price`,
-    ).to.be.gte(clearingPrice);
+    expect(order.price, `${where}: bid ${order.id} limit >= clearing price`).to.be.gte(clearingPrice);
   } else {
-    expect(
-      order.price,
-      `${where}: ask ${order.id} limit <= clearing price`,
-    ).to.be.lte(clearingPrice);
+    expect(order.price, `${where}: ask ${order.id} limit <= clearing price`).to.be.lte(clearingPrice);
   }
 }
 
@@ -381,18 +277,14 @@ export async function checkOrders(
   ids.forEach((id, i) => {
     const s = shadow.orders.get(id)!;
     const c = onChain[i];
-    expect(c.owner.toLowerCase(), `${where}: owner of ${id}`).to.equal(
-      s.owner.toLowerCase(),
-    );
+    expect(c.owner.toLowerCase(), `${where}: owner of ${id}`).to.equal(s.owner.toLowerCase());
     expect(Number(c.side), `${where}: side of ${id}`).to.equal(s.side);
     expect(Number(c.status), `${where}: status of ${id}`).to.equal(s.status);
     expect(c.epoch, `${where}: epoch of ${id}`).to.equal(s.epoch);
     expect(c.amount, `${where}: amount of ${id}`).to.equal(s.amount);
     expect(c.price, `${where}: price of ${id}`).to.equal(s.price);
     expect(c.filled, `${where}: filled of ${id}`).to.equal(s.filled);
-    expect(c.filled, `${where}: ${id} fills within its amount`).to.be.lte(
-      c.amount,
-    );
+    expect(c.filled, `${where}: ${id} fills within its amount`).to.be.lte(c.amount);
   });
   return ids.length;
 }

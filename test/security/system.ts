@@ -6,12 +6,7 @@
 import { ethers } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
-import type {
-  GridToken,
-  InvariantLens,
-  Registry,
-  Trading,
-} from "../../typechain-types";
+import type { GridToken, InvariantLens, Registry, Trading } from "../../typechain-types";
 
 /** The documented defaults (SPEC 9.1) used by the suite unless a test overrides them. */
 export const EPOCH_LENGTH = 900n;
@@ -77,21 +72,12 @@ export async function getActors(): Promise<Actors> {
 }
 
 /** Deploys and wires the system; registers the prosumers and consumers; makes the market maker. */
-export async function deploySystem(
-  options: SystemOptions = {},
-): Promise<System> {
+export async function deploySystem(options: SystemOptions = {}): Promise<System> {
   const actors = await getActors();
   const { admin, regulator, operator, treasury, marketMaker } = actors;
 
-  const registry = await ethers.deployContract("Registry", [
-    admin.address,
-    ADMIN_DELAY,
-  ]);
-  const gridToken = await ethers.deployContract("GridToken", [
-    await registry.getAddress(),
-    admin.address,
-    ADMIN_DELAY,
-  ]);
+  const registry = await ethers.deployContract("Registry", [admin.address, ADMIN_DELAY]);
+  const gridToken = await ethers.deployContract("GridToken", [await registry.getAddress(), admin.address, ADMIN_DELAY]);
   const paymentAddress =
     options.paymentToken !== undefined
       ? await options.paymentToken()
@@ -116,30 +102,16 @@ export async function deploySystem(
   ]);
   const lens = await ethers.deployContract("InvariantLens");
 
-  await (
-    await gridToken.connect(admin).lockEscrowAccount(await trading.getAddress())
-  ).wait();
-  await (
-    await registry.connect(admin).addRecRegulator(regulator.address)
-  ).wait();
+  await (await gridToken.connect(admin).lockEscrowAccount(await trading.getAddress())).wait();
+  await (await registry.connect(admin).addRecRegulator(regulator.address)).wait();
   await (await gridToken.connect(regulator).addMinter(operator.address)).wait();
   await (await gridToken.connect(regulator).addBurner(operator.address)).wait();
-  await (
-    await trading.connect(regulator).addMarketMaker(marketMaker.address)
-  ).wait();
+  await (await trading.connect(regulator).addMarketMaker(marketMaker.address)).wait();
   for (const [i, p] of actors.prosumers.entries()) {
-    await (
-      await registry
-        .connect(regulator)
-        .registerUser(p.address, PROSUMER, `Dorm ${i + 1}`)
-    ).wait();
+    await (await registry.connect(regulator).registerUser(p.address, PROSUMER, `Dorm ${i + 1}`)).wait();
   }
   for (const [i, c] of actors.consumers.entries()) {
-    await (
-      await registry
-        .connect(regulator)
-        .registerUser(c.address, CONSUMER, `Lab ${i + 1}`)
-    ).wait();
+    await (await registry.connect(regulator).registerUser(c.address, CONSUMER, `Lab ${i + 1}`)).wait();
   }
 
   return {
