@@ -11,6 +11,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {IRegistry} from "./interfaces/IRegistry.sol";
 import {ITrading} from "./interfaces/ITrading.sol";
 import {Auction} from "./libraries/Auction.sol";
+import {TradingConfig} from "./base/TradingConfig.sol";
 import {Settlement} from "./libraries/Settlement.sol";
 
 /// @title Trading
@@ -21,32 +22,14 @@ import {Settlement} from "./libraries/Settlement.sol";
 /// cancelled orders keep counting towards the per-epoch order limit (no cancel/re-place spam).
 /// No function moves escrow except cancelling (to the owner), settling (by the clearing rule) and withdrawing
 /// one's own credit: the admin and regulators have no path to users' tokens.
-contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTransient {
+contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTransient, TradingConfig {
     using SafeERC20 for IERC20;
     using Auction for Auction.Book;
 
     // ────────────────────────────────────────── STORAGE ──────────────────────────────────────────
 
-    /// @inheritdoc ITrading
-    uint256 public constant MAX_PRICE_LEVELS = type(uint16).max;
-    uint256 private constant WH = Settlement.WH;
-    uint256 private constant MAX_FEE_BPS = 1_000;
-    uint256 private constant MAX_ORDERS_LIMIT = 1_000;
-
-    IRegistry private immutable REGISTRY;
     IERC20 private immutable GRID;
     IERC20 private immutable PAYMENT;
-    uint256 private immutable GENESIS;
-    uint256 private immutable EPOCH_LENGTH;
-
-    /// @dev Everything order placement reads, in memory.
-    struct Config {
-        uint256 tickSize;
-        uint256 maxPrice;
-        uint256 minOrderWh;
-        uint256 maxOrdersPerUser;
-        uint256 feeBps;
-    }
 
     /// @dev One slot per order. Amounts in Wh, price as a level of the epoch's tick.
     struct StoredOrder {
@@ -79,14 +62,6 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
         uint256 paidOut;
     }
 
-    // The market parameters are declared first so that they share one slot with Pausable's flag: order
-    // placement checks the pause and reads them with a single cold storage read.
-    uint64 private _tickSize;
-    uint64 private _maxPrice;
-    uint32 private _minOrderWh;
-    uint16 private _maxOrdersPerUser;
-    uint16 private _feeBps;
-    address private _feeRecipient;
     /// @dev Epochs that received orders, cleared strictly in this order: [_queueHead, _queueTail).
     uint64 private _queueHead;
     uint64 private _queueTail;
@@ -106,15 +81,18 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
     /// @dev Per account, every order id it placed, in time order, four 64-bit ids per word. Ids grow with
     /// time, so an epoch's ids are found by binary search.
     mapping(address account => mapping(uint256 word => uint256 ids)) private _userOrderIds;
-    mapping(address account => bool) private _marketMakers;
     mapping(address account => mapping(address token => uint256 amount)) private _credits;
 
     // ──────────────────────────────────────── CONSTRUCTOR ────────────────────────────────────────
 
-    /// @param registry_ the campus Registry. @param gridToken_ GRID. @param paymentToken_ the money.
-    /// @param genesis_ start of epoch 0 (0 = now, rounded down to the epoch length); not in the future.
-    /// @param epochLength_ seconds per epoch (60 to 86,400). @param params the initial market parameters.
-    /// @param admin the admin (pause, two-step admin transfer). @param adminDelay its transfer delay.
+    /// @param registry_ the campus Registry.
+    /// @param gridToken_ GRID, the escrowed energy.
+    /// @param paymentToken_ the money (a stablecoin or campus credit).
+    /// @param genesis_ start of epoch 0 (0 = now, rounded down to the epoch length).
+    /// @param epochLength_ seconds per epoch (60 to 86,400).
+    /// @param params the initial market parameters.
+    /// @param admin the admin (pause, two-step admin transfer).
+    /// @param adminDelay the delay of a two-step admin transfer, in seconds.
     constructor(
         IRegistry registry_,
         IERC20 gridToken_,
@@ -124,68 +102,12 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
         MarketParameters memory params,
         address admin,
         uint48 adminDelay
-    ) AccessControlDefaultAdminRules(adminDelay, admin) {
-        require(
-            address(registry_) != address(0) && address(gridToken_) != address(0) && address(paymentToken_) != address(0),
-            TradingZeroAddress()
-        );
-        require(epochLength_ >= 60 && epochLength_ <= 1 days, TradingInvalidEpochConfig(genesis_, epochLength_));
-        if (genesis_ == 0) genesis_ = block.timestamp - (block.timestamp % epochLength_);
-        require(genesis_ <= block.timestamp, TradingInvalidEpochConfig(genesis_, epochLength_));
-        (REGISTRY, GRID, PAYMENT, GENESIS, EPOCH_LENGTH) = (registry_, gridToken_, paymentToken_, genesis_, epochLength_);
-        _setPriceRules(params.tickSize, params.maxPrice);
-        _setMinOrderAmount(params.minOrderAmount);
-        _setMaxOrdersPerUser(params.maxOrdersPerUser);
-        _setFee(params.feeBps, params.feeRecipient);
-    }
-
-    // ───────────────────────────────────────── MODIFIERS ─────────────────────────────────────────
-
-    modifier onlyRecRegulator() {
-        require(REGISTRY.isRecRegulator(msg.sender), TradingNotRecRegulator(msg.sender));
-        _;
+    ) AccessControlDefaultAdminRules(adminDelay, admin) TradingConfig(registry_, genesis_, epochLength_, params) {
+        require(address(gridToken_) != address(0) && address(paymentToken_) != address(0), TradingZeroAddress());
+        (GRID, PAYMENT) = (gridToken_, paymentToken_);
     }
 
     // ─────────────────────────────────────────── ADMIN ───────────────────────────────────────────
-
-    /// @inheritdoc ITrading
-    function addMarketMaker(address account) external onlyRecRegulator {
-        require(account != address(0), TradingZeroAddress());
-        require(!_marketMakers[account], TradingMarketMakerExists(account));
-        _marketMakers[account] = true;
-        emit MarketMakerAdded(account, msg.sender);
-    }
-
-    /// @inheritdoc ITrading
-    function removeMarketMaker(address account) external onlyRecRegulator {
-        require(_marketMakers[account], TradingUnknownMarketMaker(account));
-        _marketMakers[account] = false;
-        emit MarketMakerRemoved(account, msg.sender);
-    }
-
-    /// @inheritdoc ITrading
-    function setPriceRules(uint256 tickSize_, uint256 maxPrice_) external onlyRecRegulator {
-        require(tickSize_ != _tickSize || maxPrice_ != _maxPrice, TradingUnchanged());
-        _setPriceRules(tickSize_, maxPrice_);
-    }
-
-    /// @inheritdoc ITrading
-    function setMinOrderAmount(uint256 minOrderAmount_) external onlyRecRegulator {
-        require(minOrderAmount_ != _minOrderWh * WH, TradingUnchanged());
-        _setMinOrderAmount(minOrderAmount_);
-    }
-
-    /// @inheritdoc ITrading
-    function setMaxOrdersPerUser(uint256 maxOrdersPerUser_) external onlyRecRegulator {
-        require(maxOrdersPerUser_ != _maxOrdersPerUser, TradingUnchanged());
-        _setMaxOrdersPerUser(maxOrdersPerUser_);
-    }
-
-    /// @inheritdoc ITrading
-    function setFee(uint256 feeBps_, address feeRecipient_) external onlyRecRegulator {
-        require(feeBps_ != _feeBps || feeRecipient_ != _feeRecipient, TradingUnchanged());
-        _setFee(feeBps_, feeRecipient_);
-    }
 
     /// @inheritdoc ITrading
     function pause() external onlyRole(DEFAULT_ADMIN_ROLE) {
@@ -268,7 +190,7 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
         IERC20(token).safeTransfer(msg.sender, amount);
     }
 
-    // ─────────────────────────────────────────── CLEARING ───────────────────────────────────────────
+    // ───────────────────────────────────────── AUTOMATION ────────────────────────────────────────
 
     /// @inheritdoc ITrading
     function matchOrders(uint256 epoch, uint256 maxSteps) external nonReentrant whenNotPaused returns (bool done) {
@@ -314,7 +236,7 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
     // ───────────────────────────────────────── INTERNAL ──────────────────────────────────────────
 
     function _createOrder(Side side, uint256 amount, uint256 price) private whenNotPaused returns (uint256 orderId) {
-        Config memory config = Config(_tickSize, _maxPrice, _minOrderWh, _maxOrdersPerUser, _feeBps);
+        Config memory config = _config();
         bool eligible = side == Side.Sell ? REGISTRY.isProsumer(msg.sender) : REGISTRY.isUserVerified(msg.sender);
         require(eligible || _marketMakers[msg.sender], TradingNotEligible(msg.sender, side));
         uint256 wh = amount / WH;
@@ -473,7 +395,7 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
         book.phase = Auction.Phase.Settled;
         // Cannot underflow: buyers pay ceil(f * p) and sellers receive at most floor(f * p) over equal volumes.
         uint256 fees = uint256(book.paidIn) - book.paidOut;
-        address recipient = _feeRecipient;
+        address recipient = feeRecipient();
         // Cannot overflow: one queue entry per epoch.
         unchecked {
             ++_queueHead;
@@ -506,41 +428,6 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
         try IERC20Permit(address(token)).permit(msg.sender, address(this), value, deadline, v, r, s) {} catch {}
     }
 
-    function _setPriceRules(uint256 tickSize_, uint256 maxPrice_) private {
-        require(
-            tickSize_ != 0 &&
-                maxPrice_ != 0 &&
-                maxPrice_ <= type(uint64).max &&
-                maxPrice_ % tickSize_ == 0 &&
-                maxPrice_ / tickSize_ <= MAX_PRICE_LEVELS,
-            TradingInvalidPriceRules(tickSize_, maxPrice_)
-        );
-        (_tickSize, _maxPrice) = (uint64(tickSize_), uint64(maxPrice_));
-        emit PriceRulesUpdated(tickSize_, maxPrice_);
-    }
-
-    function _setMinOrderAmount(uint256 amount) private {
-        require(
-            amount != 0 && amount % WH == 0 && amount / WH <= type(uint32).max,
-            TradingInvalidMinOrderAmount(amount)
-        );
-        _minOrderWh = uint32(amount / WH);
-        emit MinOrderAmountUpdated(amount);
-    }
-
-    function _setMaxOrdersPerUser(uint256 limit) private {
-        require(limit != 0 && limit <= MAX_ORDERS_LIMIT, TradingInvalidMaxOrdersPerUser(limit));
-        _maxOrdersPerUser = uint16(limit);
-        emit MaxOrdersPerUserUpdated(limit);
-    }
-
-    function _setFee(uint256 feeBps_, address recipient) private {
-        require(feeBps_ <= MAX_FEE_BPS, TradingInvalidFee(feeBps_));
-        require(recipient != address(0), TradingZeroAddress());
-        (_feeBps, _feeRecipient) = (uint16(feeBps_), recipient);
-        emit FeeUpdated(feeBps_, recipient);
-    }
-
     function _nextEpochToClear() private view returns (uint256) {
         return _queueHead == _queueTail ? 0 : _queue[_queueHead];
     }
@@ -554,21 +441,6 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
     }
 
     // ─────────────────────────────────────────── VIEWS ───────────────────────────────────────────
-
-    /// @inheritdoc ITrading
-    function currentEpoch() public view returns (uint256) {
-        return (block.timestamp - GENESIS) / EPOCH_LENGTH;
-    }
-
-    /// @inheritdoc ITrading
-    function epochStart(uint256 epoch) public view returns (uint256) {
-        return GENESIS + epoch * EPOCH_LENGTH;
-    }
-
-    /// @inheritdoc ITrading
-    function epochEnd(uint256 epoch) public view returns (uint256) {
-        return GENESIS + (epoch + 1) * EPOCH_LENGTH;
-    }
 
     /// @inheritdoc ITrading
     function pendingEpochWork() external view returns (Work work, uint256 epoch) {
@@ -637,18 +509,8 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
     }
 
     /// @inheritdoc ITrading
-    function isMarketMaker(address account) external view returns (bool) {
-        return _marketMakers[account];
-    }
-
-    /// @inheritdoc ITrading
     function credits(address account, address token) external view returns (uint256) {
         return _credits[account][token];
-    }
-
-    /// @notice The campus Registry.
-    function registry() external view returns (IRegistry) {
-        return REGISTRY;
     }
 
     /// @notice GRID, the escrowed energy.
@@ -659,45 +521,5 @@ contract Trading is ITrading, AccessControlDefaultAdminRules, Pausable, Reentran
     /// @notice The payment token.
     function paymentToken() external view returns (IERC20) {
         return PAYMENT;
-    }
-
-    /// @inheritdoc ITrading
-    function genesis() external view returns (uint256) {
-        return GENESIS;
-    }
-
-    /// @inheritdoc ITrading
-    function epochLength() external view returns (uint256) {
-        return EPOCH_LENGTH;
-    }
-
-    /// @inheritdoc ITrading
-    function tickSize() external view returns (uint256) {
-        return _tickSize;
-    }
-
-    /// @inheritdoc ITrading
-    function maxPrice() external view returns (uint256) {
-        return _maxPrice;
-    }
-
-    /// @inheritdoc ITrading
-    function minOrderAmount() external view returns (uint256) {
-        return uint256(_minOrderWh) * WH;
-    }
-
-    /// @inheritdoc ITrading
-    function maxOrdersPerUser() external view returns (uint256) {
-        return _maxOrdersPerUser;
-    }
-
-    /// @inheritdoc ITrading
-    function feeBps() external view returns (uint256) {
-        return _feeBps;
-    }
-
-    /// @inheritdoc ITrading
-    function feeRecipient() external view returns (address) {
-        return _feeRecipient;
     }
 }

@@ -75,7 +75,7 @@ library Auction {
 
     /// @notice Walks at most `maxSteps` price levels of the clearing rule, from the stored cursor.
     /// @return done whether the walk has ended (the sides no longer cross, or one side ran out).
-    /// @return steps the number of levels stepped past.
+    /// @return steps the number of levels stepped past, at most `maxSteps`.
     function walk(Book storage self, uint256 maxSteps) internal returns (bool done, uint256 steps) {
         uint256 bid = self.bidLevel;
         uint256 ask = self.askLevel;
@@ -106,7 +106,8 @@ library Auction {
                 bidLeft = self.depth[key(0, bid)];
                 ++steps;
             }
-            if (askLeft == 0) {
+            // An exhausted ask level left for the next call (step budget spent) is stepped past then.
+            if (askLeft == 0 && steps < maxSteps) {
                 ask = self.asks.lowestAtOrAbove(ask + 1);
                 askLeft = self.depth[key(1, ask)];
                 ++steps;

@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
+import {IOracleClient} from "./interfaces/IOracleClient.sol";
+import {IReceiver} from "./interfaces/IReceiver.sol";
+import {IRegistry} from "./interfaces/IRegistry.sol";
+import {ITrading} from "./interfaces/ITrading.sol";
+
+/// @title OracleAutomation
+/// @notice The automation half of the OracleClient: the Chainlink Automation-compatible clearing trigger
+/// ({checkUpkeep} / {performUpkeep}) and the CRE receiver ({onReport}).
+/// @dev Deliberately not checked: `performData` (an untrusted hint, ignored: the work is read again from
+/// `Trading.pendingEpochWork()`), and who calls `Trading` directly (its clearing is permissionless by design).
+/// The reading side lives in {OracleClient}, reached through {_processBatch}.
+abstract contract OracleAutomation is
+    IOracleClient,
+    AccessControlDefaultAdminRules,
+    Pausable,
+    ReentrancyGuardTransient
+{
+    // ────────────────────────────────────────── STORAGE ──────────────────────────────────────────
+
+    /// @notice CRE report kind: `abi.encode(MeterReading[])`, processed like {submitReadings}.
+    uint8 public constant REPORT_READINGS = 1;
+    /// @notice CRE report kind: a clearing trigger (empty payload), processed like {performUpkeep}.
+    uint8 public constant REPORT_CLEARING = 2;
+
+    /// @notice Upper bound of {matchStepsPerUpkeep}: 250 levels at ≤ 15,000 gas + 40,000 fixed stay < 4.5M gas.
+    uint256 public constant MAX_MATCH_STEPS = 250;
+    /// @notice Upper bound of {settleOrdersPerUpkeep}: 120 orders at ≤ 35,000 gas per full fill stay < 4.5M gas.
+    uint256 public constant MAX_SETTLE_ORDERS = 120;
+    /// @notice The gas one upkeep aims to stay under (Chainlink registries allow up to 5,000,000).
+    uint256 public constant UPKEEP_GAS_BUDGET = 4_500_000;
+    /// @notice Worst-case settlement gas per order, used to size a settlement that follows matching in one call.
+    uint256 public constant SETTLE_GAS_PER_ORDER = 50_000;
+    /// @notice Gas kept aside for the bookkeeping around a settlement that follows matching.
+    uint256 public constant SETTLE_GAS_RESERVE = 100_000;
+
+    IRegistry internal immutable REGISTRY;
+    ITrading internal immutable TRADING;
+
+    address private _forwarder;
+    address private _creForwarder;
+    address private _creWorkflowOwner;
+    bytes32 private _creWorkflowId;
+
+    // One slot: everything an upkeep reads or writes about itself.
+    uint64 private _lastMarketCheck;
+    uint32 private _matchSteps;
+    uint32 private _settleOrders;
+    bool private _autoMarketClearing;
+
+    // ──────────────────────────────────────── CONSTRUCTOR ────────────────────────────────────────
+
+    /// @param registry_ the campus Registry.
+    /// @param trading_ the market to clear.
+    /// @param admin the admin (wiring, pause, funds); two-step transfer after `adminDelay` seconds.
+    constructor(
+        IRegistry registry_,
+        ITrading trading_,
+        address admin,
+        uint48 adminDelay
+    ) AccessControlDefaultAdminRules(adminDelay, admin) {
+        require(address(registry_) != address(0) && address(trading_) != address(0), OracleClientZeroAddress());
+        REGISTRY = registry_;
+        TRADING = trading_;
+        _matchSteps = 200;
+        _settleOrders = 100;
+        _autoMarketClearing = true;
+    }
+
+    // ───────────────────────────────────────── MODIFIERS ─────────────────────────────────────────
+
+    modifier onlyRecRegulator() {
+        require(REGISTRY.isRecRegulator(msg.sender), OracleClientNotRecRegulator(msg.sender));
+        _;
+    }
+
+    // ─────────────────────────────────────────── ADMIN ───────────────────────────────────────────
+
+    /// @inheritdoc IOracleClient
+    function setAutoMarketClearing(bool enabled) external onlyRecRegulator {
+        require(enabled != _autoMarketClearing, OracleClientUnchanged());
+        _autoMarketClearing = enabled;
+        emit AutoMarketClearingUpdated(enabled, msg.sender);
+    }
+
+    /// @inheritdoc IOracleClient
+    function setUpkeepBatchSizes(uint256 matchSteps, uint256 settleOrders) external onlyRecRegulator {
+        require(
+            matchSteps != 0 && matchSteps <= MAX_MATCH_STEPS && settleOrders != 0 && settleOrders <= MAX_SETTLE_ORDERS,
+            OracleClientInvalidBatchSizes(matchSteps, settleOrders)
+        );
+        require(matchSteps != _matchSteps || settleOrders != _settleOrders, OracleClientUnchanged());
+        // Both bounded by the MAX_ constants above, far below 2**32.
+        _matchSteps = uint32(matchSteps);
+        _settleOrders = uint32(settleOrders);
+        emit UpkeepBatchSizesUpdated(matchSteps, settleOrders);
+    }
+
+    /// @inheritdoc IOracleClient
+    function setForwarder(address forwarder_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        address previous = _forwarder;
+        require(forwarder_ != previous, OracleClientUnchanged());
+        _forwarder = forwarder_;
+        emit ForwarderUpdated(previous, forwarder_);
+    }
+
+    /// @inheritdoc IOracleClient
+    function setCreForwarder(address forwarder_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        address previous = _creForwarder;
+        require(forwarder_ != previous, OracleClientUnchanged());
+        _creForwarder = forwarder_;
+        emit CreForwarderUpdated(previous, forwarder_);
+    }
+
+    /// @inheritdoc IOracleClient
+    function setCreWorkflow(bytes32 workflowId, address workflowOwner) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        require(workflowId != _creWorkflowId || workflowOwner != _creWorkflowOwner, OracleClientUnchanged());
+        _creWorkflowId = workflowId;
+        _creWorkflowOwner = workflowOwner;
+        emit CreWorkflowUpdated(workflowId, workflowOwner);
+    }
+
+    // ──────────────────────────────────────── AUTOMATION ─────────────────────────────────────────
+
+    /// @notice Whether clearing work is due: automatic clearing on, not paused, and `Trading.pendingEpochWork()`
+    /// reports work. A plain `view`, callable by ethers and any keeper.
+    /// @return upkeepNeeded whether {performUpkeep} would do work.
+    /// @return performData `abi.encode(ITrading.Work work, uint256 epoch)`, a hint only.
+    function checkUpkeep(bytes calldata) external view override returns (bool upkeepNeeded, bytes memory performData) {
+        if (!_autoMarketClearing || paused()) return (false, "");
+        (ITrading.Work work, uint256 epoch) = TRADING.pendingEpochWork();
+        if (work == ITrading.Work.None) return (false, "");
+        return (true, abi.encode(work, epoch));
+    }
+
+    /// @inheritdoc IOracleClient
+    function performUpkeep(bytes calldata) external override(IOracleClient) whenNotPaused nonReentrant {
+        require(msg.sender == _forwarder || _isOracleOperator(msg.sender), OracleClientNotUpkeepCaller(msg.sender));
+        _performUpkeep();
+    }
+
+    /// @notice Handles a CRE report: `abi.encode(uint8 kind, bytes payload)` with kind {REPORT_READINGS}
+    /// (`payload = abi.encode(MeterReading[])`) or {REPORT_CLEARING} (payload ignored).
+    /// Requirements: not paused; the caller is the CRE forwarder; the metadata names the allowed workflow (when
+    /// one is set); the kind is known; the same requirements as {submitReadings} or {performUpkeep}.
+    /// Emits the events of the work done, then a {ReportProcessed} event.
+    function onReport(bytes calldata metadata, bytes calldata report) external override whenNotPaused nonReentrant {
+        require(msg.sender == _creForwarder, OracleClientNotCreForwarder(msg.sender));
+        // metadata = abi.encodePacked(bytes32 workflowId, bytes10 workflowName, address workflowOwner, bytes2 name)
+        require(metadata.length >= 62, OracleClientInvalidMetadata(metadata.length));
+        bytes32 workflowId = bytes32(metadata[0:32]);
+        address workflowOwner = address(bytes20(metadata[42:62]));
+        require(
+            (_creWorkflowId == bytes32(0) || workflowId == _creWorkflowId) &&
+                (_creWorkflowOwner == address(0) || workflowOwner == _creWorkflowOwner),
+            OracleClientUnauthorizedWorkflow(workflowId, workflowOwner)
+        );
+
+        (uint8 kind, bytes memory payload) = abi.decode(report, (uint8, bytes));
+        if (kind == REPORT_READINGS) {
+            _processBatch(abi.decode(payload, (MeterReading[])), address(0));
+        } else if (kind == REPORT_CLEARING) {
+            _performUpkeep();
+        } else {
+            revert OracleClientUnknownReportKind(kind);
+        }
+        emit ReportProcessed(kind, workflowId, workflowOwner);
+    }
+
+    // ───────────────────────────────────────── INTERNAL ──────────────────────────────────────────
+
+    /// @dev Processes a batch of readings for `rewardee` (zero: no reward). Implemented by {OracleClient}.
+    function _processBatch(MeterReading[] memory readings, address rewardee) internal virtual;
+
+    /// @dev Whether `account` is an oracle operator. Implemented by {OracleClient}.
+    function _isOracleOperator(address account) internal view virtual returns (bool);
+
+    /// @dev One bounded slice of clearing, shared by {performUpkeep} and CRE clearing reports.
+    function _performUpkeep() private {
+        uint256 startGas = gasleft();
+        require(_autoMarketClearing, OracleClientAutoClearingDisabled());
+        (ITrading.Work work, uint256 epoch) = TRADING.pendingEpochWork();
+        require(work != ITrading.Work.None, OracleClientNoUpkeepNeeded());
+        _lastMarketCheck = uint64(block.timestamp);
+
+        if (work == ITrading.Work.Settle) {
+            bool settled = TRADING.executeTrades(epoch, _settleOrders);
+            emit UpkeepPerformed(ITrading.Work.Settle, epoch, settled, msg.sender);
+            return;
+        }
+
+        bool matched = TRADING.matchOrders(epoch, _matchSteps);
+        emit UpkeepPerformed(ITrading.Work.Match, epoch, matched, msg.sender);
+        if (!matched) return;
+
+        // Matching finished: settle as many orders as the rest of the gas budget surely allows.
+        uint256 used = startGas - gasleft();
+        if (used + SETTLE_GAS_RESERVE + SETTLE_GAS_PER_ORDER > UPKEEP_GAS_BUDGET) return;
+        uint256 orders;
+        // Cannot underflow: the line above returned unless used + reserve < budget.
+        unchecked {
+            orders = (UPKEEP_GAS_BUDGET - used - SETTLE_GAS_RESERVE) / SETTLE_GAS_PER_ORDER;
+        }
+        if (orders > _settleOrders) orders = _settleOrders;
+        (ITrading.Work next, uint256 nextEpoch) = TRADING.pendingEpochWork();
+        if (next != ITrading.Work.Settle || nextEpoch != epoch) return;
+        bool done = TRADING.executeTrades(epoch, orders);
+        emit UpkeepPerformed(ITrading.Work.Settle, epoch, done, msg.sender);
+    }
+
+    // ─────────────────────────────────────────── VIEWS ───────────────────────────────────────────
+
+    /// @notice ERC-165: the CRE {IReceiver}, {IERC165} and the access-control interfaces.
+    function supportsInterface(
+        bytes4 interfaceId
+    ) public view virtual override(AccessControlDefaultAdminRules, IERC165) returns (bool) {
+        return interfaceId == type(IReceiver).interfaceId || super.supportsInterface(interfaceId);
+    }
+
+    /// @inheritdoc IOracleClient
+    function registry() external view returns (IRegistry) {
+        return REGISTRY;
+    }
+
+    /// @inheritdoc IOracleClient
+    function trading() external view returns (ITrading) {
+        return TRADING;
+    }
+
+    /// @inheritdoc IOracleClient
+    function autoMarketClearing() external view returns (bool) {
+        return _autoMarketClearing;
+    }
+
+    /// @inheritdoc IOracleClient
+    function lastMarketCheck() external view returns (uint256) {
+        return _lastMarketCheck;
+    }
+
+    /// @inheritdoc IOracleClient
+    function matchStepsPerUpkeep() external view returns (uint256) {
+        return _matchSteps;
+    }
+
+    /// @inheritdoc IOracleClient
+    function settleOrdersPerUpkeep() external view returns (uint256) {
+        return _settleOrders;
+    }
+
+    /// @inheritdoc IOracleClient
+    function forwarder() external view returns (address) {
+        return _forwarder;
+    }
+
+    /// @inheritdoc IOracleClient
+    function creForwarder() external view returns (address) {
+        return _creForwarder;
+    }
+
+    /// @inheritdoc IOracleClient
+    function creWorkflow() external view returns (bytes32 workflowId, address workflowOwner) {
+        return (_creWorkflowId, _creWorkflowOwner);
+    }
+}
