@@ -1,5 +1,5 @@
 /**
- * The access-control matrix: every external state-changing function of the suite's contracts, with the roles
+ * The access-control matrix: every external state-changing function of the four contracts, with the roles
  * allowed to call it. Each function is called by every role of SPEC 4 that is not allowed (admin, regulator,
  * oracle operator, Automation forwarder, prosumer, consumer, market maker) and by an outsider, and must revert
  * with that contract's exact custom error; each allowed role's call goes through (as a static call from the
@@ -12,9 +12,9 @@ import { expect } from "chai";
 import type { BaseContract } from "ethers";
 import { ethers } from "hardhat";
 
-import { GridToken__factory, Registry__factory, Trading__factory } from "../../typechain-types";
-import type { GridToken, MockUSDC, Registry, Trading } from "../../typechain-types";
-import { ADMIN_DELAY, type System, deploySystem } from "./system";
+import { GridToken__factory, OracleClient__factory, Registry__factory, Trading__factory } from "../../typechain-types";
+import type { GridToken, MockUSDC, OracleClient, Registry, Trading } from "../../typechain-types";
+import { ADMIN_DELAY, type System, deploySystem, mintByReadings } from "./system";
 
 const ROLES = [
   "admin",
@@ -36,6 +36,9 @@ const NO_PERMIT = [ethers.MaxUint256, 27, ethers.ZeroHash, ethers.ZeroHash] as c
 
 interface Ctx extends System {
   usdc: MockUSDC;
+  /** A reading of the prosumer's meter that any path would accept. */
+  freshReading: { meterId: string; exportWh: bigint; importWh: bigint; readAt: bigint };
+  pendingRequestId: bigint;
   signer: Record<Role, HardhatEthersSigner>;
   minter: HardhatEthersSigner;
   newcomer: HardhatEthersSigner;
@@ -103,7 +106,7 @@ function adminRulesRows(roleForGrant: (ctx: Ctx) => string): Row[] {
       denied: (caller) => ["AccessControlInvalidDefaultAdmin", [caller]],
       extra: (c) => c.successor,
       setup: async (c) => {
-        for (const contract of [c.registry, c.gridToken, c.trading]) {
+        for (const contract of [c.registry, c.gridToken, c.trading, c.oracle]) {
           await contract.connect(c.signer.admin).beginDefaultAdminTransfer(c.successor.address);
         }
         await time.increase(ADMIN_DELAY + 1n);
@@ -335,13 +338,133 @@ const TRADING_ROWS: Row[] = [
   ...adminRulesRows(() => SOME_ROLE),
 ];
 
+const oracleRegulator = err("OracleClientNotRecRegulator");
+const OPERATORS: Role[] = ["admin", "operator"];
+const READING_TUPLE = "tuple(bytes32 meterId,uint64 exportWh,uint64 importWh,uint64 readAt)[]";
+const CRE_METADATA = ethers.solidityPacked(
+  ["bytes32", "bytes10", "address", "bytes2"],
+  [ethers.id("workflow"), ethers.zeroPadBytes("0x01", 10), ethers.ZeroAddress, "0x0001"],
+);
+
+const ORACLE_ROWS: Row[] = [
+  {
+    sig: "addOracleOperator(address)",
+    allowed: REGULATORS,
+    args: (c) => [c.newcomer.address],
+    denied: oracleRegulator,
+  },
+  {
+    sig: "removeOracleOperator(address)",
+    allowed: REGULATORS,
+    args: (c) => [c.signer.operator.address],
+    denied: oracleRegulator,
+  },
+  { sig: "setRewardPerReading(uint256)", allowed: REGULATORS, args: () => [1n], denied: oracleRegulator },
+  { sig: "setRequestTtl(uint256)", allowed: REGULATORS, args: () => [7_200n], denied: oracleRegulator },
+  { sig: "setDefaultRatedPower(uint256)", allowed: REGULATORS, args: () => [50_000n], denied: oracleRegulator },
+  {
+    sig: "setMeterRatedPower(bytes32,uint256)",
+    allowed: REGULATORS,
+    args: (c) => [c.meters[0], 5_000n],
+    denied: oracleRegulator,
+  },
+  { sig: "resetMeterBaseline(bytes32)", allowed: REGULATORS, args: (c) => [c.meters[0]], denied: oracleRegulator },
+  { sig: "setAutoMarketClearing(bool)", allowed: REGULATORS, args: () => [false], denied: oracleRegulator },
+  { sig: "setUpkeepBatchSizes(uint256,uint256)", allowed: REGULATORS, args: () => [10n, 10n], denied: oracleRegulator },
+  {
+    sig: "withdrawOracleFunds(address,uint256)",
+    allowed: ADMIN,
+    args: (c) => [c.newcomer.address, 1n],
+    denied: notAdmin,
+  },
+  { sig: "setForwarder(address)", allowed: ADMIN, args: (c) => [c.newcomer.address], denied: notAdmin },
+  { sig: "setCreForwarder(address)", allowed: ADMIN, args: (c) => [c.newcomer.address], denied: notAdmin },
+  {
+    sig: "setCreWorkflow(bytes32,address)",
+    allowed: ADMIN,
+    args: (c) => [ethers.id("workflow"), c.newcomer.address],
+    denied: notAdmin,
+  },
+  { sig: "pause()", allowed: ADMIN, args: () => [], denied: notAdmin },
+  {
+    sig: "unpause()",
+    allowed: ADMIN,
+    args: () => [],
+    denied: notAdmin,
+    setup: async (c) => void (await c.oracle.connect(c.signer.admin).pause()),
+  },
+  {
+    sig: "requestEnergyData(bytes32)",
+    // The meter's owner, oracle operators (the admin is one) and regulators.
+    allowed: ["admin", "regulator", "operator", "prosumer"],
+    args: (c) => [c.meters[0]],
+    denied: (caller, c) => ["OracleClientNotAuthorizedRequester", [caller, c.meters[0]]],
+  },
+  {
+    sig: "fulfillEnergyData(uint256,(bytes32,uint64,uint64,uint64))",
+    allowed: OPERATORS,
+    args: (c) => [c.pendingRequestId, c.freshReading],
+    denied: err("OracleClientNotOracleOperator"),
+  },
+  {
+    sig: "submitReadings((bytes32,uint64,uint64,uint64)[])",
+    allowed: OPERATORS,
+    args: (c) => [[c.freshReading]],
+    denied: err("OracleClientNotOracleOperator"),
+  },
+  {
+    sig: "performUpkeep(bytes)",
+    allowed: ["admin", "operator", "forwarder"],
+    args: () => [ethers.AbiCoder.defaultAbiCoder().encode(["uint8", "uint256"], [2, 12_345])],
+    denied: err("OracleClientNotUpkeepCaller"),
+    // The fixture's order book has ended, so there is clearing work for the allowed callers.
+    setup: async (c) => void (await time.increaseTo(c.openEpochEnd)),
+  },
+  {
+    sig: "onReport(bytes,bytes)",
+    allowed: [],
+    args: (c) => [
+      CRE_METADATA,
+      ethers.AbiCoder.defaultAbiCoder().encode(
+        ["uint8", "bytes"],
+        [1, ethers.AbiCoder.defaultAbiCoder().encode([READING_TUPLE], [[c.freshReading]])],
+      ),
+    ],
+    denied: err("OracleClientNotCreForwarder"),
+    extra: (c) => c.actors.creForwarder,
+  },
+  {
+    sig: "submitSignedReadings((bytes32,uint64,uint64,uint64)[],bytes[])",
+    allowed: {
+      anyone: "each reading is authorised by its meter's signing key, not by the relayer",
+      outcome: () => null,
+    },
+    args: (c) => [[c.freshReading], ["0x"]],
+  },
+  {
+    sig: "fundOracle()",
+    allowed: { anyone: "adds the caller's own money to the reward pool", outcome: () => null },
+    args: () => [{ value: 1n }],
+  },
+  {
+    sig: "withdrawRewards()",
+    allowed: {
+      anyone: "pays only the caller's own accrued rewards",
+      outcome: (caller) => ["OracleClientNothingToWithdraw", [caller]],
+    },
+    args: () => [],
+  },
+  ...adminRulesRows(() => SOME_ROLE),
+];
+
 // ─────────────────────────────────────────── FIXTURE ───────────────────────────────────────────
 
 async function matrixFixture(): Promise<Ctx> {
   const sys = await deploySystem();
   const a = sys.actors;
   const s = await ethers.getSigners();
-  const [minter, successor] = [s[14], s[15]];
+  const successor = s[15];
+  const minter = await ethers.getImpersonatedSigner(await sys.oracle.getAddress());
   const usdc = await ethers.getContractAt("MockUSDC", sys.paymentAddress);
   const trading = await sys.trading.getAddress();
   const signer: Record<Role, HardhatEthersSigner> = {
@@ -354,14 +477,10 @@ async function matrixFixture(): Promise<Ctx> {
     marketMaker: a.marketMaker,
     outsider: a.outsider,
   };
-  // GRID's minter and burner is its own account here, so that no role of the matrix holds it by accident.
-  await sys.gridToken.connect(a.regulator).removeMinter(a.operator.address);
-  await sys.gridToken.connect(a.regulator).removeBurner(a.operator.address);
-  await sys.gridToken.connect(a.regulator).addMinter(minter.address);
-  await sys.gridToken.connect(a.regulator).addBurner(minter.address);
+  // GRID's minter and burner is the OracleClient (impersonated for the static calls of the matrix).
   await sys.registry.connect(a.regulator).assignMeter(METER_TAKEN, a.consumers[0].address);
   // Everyone can pay: GRID for the prosumer and the market maker, USDC for all, allowances to Trading.
-  await sys.gridToken.connect(minter).mint(a.prosumers[0].address, 10n ** 18n, METER_TAKEN);
+  const lastReadAt = await mintByReadings(sys, 0, 1_000n);
   await sys.gridToken.connect(a.prosumers[0]).transfer(a.marketMaker.address, 10n ** 17n);
   for (const who of Object.values(signer)) {
     await usdc.mint(who.address, 10n ** 9n);
@@ -370,9 +489,25 @@ async function matrixFixture(): Promise<Ctx> {
   }
   const openOrderId = await sys.trading.connect(a.prosumers[0]).createSellOrder.staticCall(10n ** 16n, 1_000n);
   await sys.trading.connect(a.prosumers[0]).createSellOrder(10n ** 16n, 1_000n);
+  await sys.oracle.fundOracle({ value: 10n ** 18n });
+  const pendingRequestId = await sys.oracle.connect(a.prosumers[0]).requestEnergyData.staticCall(sys.meters[0]);
+  await sys.oracle.connect(a.prosumers[0]).requestEnergyData(sys.meters[0]);
+  const freshReading = { meterId: sys.meters[0], exportWh: 1_010n, importWh: 0n, readAt: lastReadAt + 1n };
   const openEpoch = openOrderId >> 32n;
   const openEpochEnd = await sys.trading.epochEnd(openEpoch);
-  return { ...sys, usdc, signer, minter, newcomer: a.newcomers[0], successor, openOrderId, openEpoch, openEpochEnd };
+  return {
+    ...sys,
+    usdc,
+    signer,
+    minter,
+    newcomer: a.newcomers[0],
+    successor,
+    openOrderId,
+    openEpoch,
+    openEpochEnd,
+    freshReading,
+    pendingRequestId,
+  };
 }
 
 // ─────────────────────────────────────────── THE TEST ──────────────────────────────────────────
@@ -397,6 +532,12 @@ const TABLES: Table[] = [
   { name: "Registry", abi: Registry__factory.abi, rows: REGISTRY_ROWS, contract: (c) => c.registry as Registry },
   { name: "GridToken", abi: GridToken__factory.abi, rows: GRID_TOKEN_ROWS, contract: (c) => c.gridToken as GridToken },
   { name: "Trading", abi: Trading__factory.abi, rows: TRADING_ROWS, contract: (c) => c.trading as Trading },
+  {
+    name: "OracleClient",
+    abi: OracleClient__factory.abi,
+    rows: ORACLE_ROWS,
+    contract: (c) => c.oracle as OracleClient,
+  },
 ];
 
 describe("Security: access-control matrix", function () {

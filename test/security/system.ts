@@ -1,12 +1,14 @@
 /**
- * The system under test of the security suite: Registry, GridToken and Trading wired as the deployment wires
- * them (Trading is GridToken's locked escrow account, the admin is the first REC regulator), with a payment
- * token of the test's choosing — the honest MockUSDC or one of the hostile tokens in contracts/test/.
+ * The system under test of the security suite: Registry, GridToken, OracleClient and Trading wired as the
+ * deployment wires them (Trading is GridToken's locked escrow account; the OracleClient holds GRID's minter and
+ * burner roles; the admin is the first REC regulator and an oracle operator), with a payment token of the test's
+ * choosing — the honest MockUSDC or one of the hostile tokens in contracts/test/ — so Trading is deployed
+ * directly with ethers rather than through the Ignition module.
  */
 import { ethers } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
-import type { GridToken, InvariantLens, Registry, Trading } from "../../typechain-types";
+import type { GridToken, InvariantLens, OracleClient, Registry, Trading } from "../../typechain-types";
 
 /** The documented defaults (SPEC 9.1) used by the suite unless a test overrides them. */
 export const EPOCH_LENGTH = 900n;
@@ -25,10 +27,12 @@ export const CONSUMER = 2;
 export interface Actors {
   admin: HardhatEthersSigner;
   regulator: HardhatEthersSigner;
-  /** Oracle operator; until readings come from the OracleClient it also holds GRID's minter and burner roles. */
+  /** An oracle operator of the OracleClient (not the admin). */
   operator: HardhatEthersSigner;
   /** The Chainlink Automation forwarder (or any keeper network) allowed to call performUpkeep. */
   forwarder: HardhatEthersSigner;
+  /** The CRE KeystoneForwarder allowed to call onReport. */
+  creForwarder: HardhatEthersSigner;
   treasury: HardhatEthersSigner;
   marketMaker: HardhatEthersSigner;
   outsider: HardhatEthersSigner;
@@ -49,11 +53,17 @@ export interface System {
   actors: Actors;
   registry: Registry;
   gridToken: GridToken;
+  oracle: OracleClient;
   trading: Trading;
   paymentAddress: string;
   lens: InvariantLens;
   genesis: bigint;
+  /** Meter i of `prosumers` then `consumers`, in that order (one each). */
+  meters: string[];
 }
+
+/** The meter ids the suite assigns: one per prosumer, then one per consumer. */
+export const METERS = ["MTR-P-1", "MTR-P-2", "MTR-P-3", "MTR-C-1", "MTR-C-2"].map((m) => ethers.encodeBytes32String(m));
 
 export async function getActors(): Promise<Actors> {
   const s = await ethers.getSigners();
@@ -68,10 +78,29 @@ export async function getActors(): Promise<Actors> {
     prosumers: [s[7], s[8], s[9]],
     consumers: [s[10], s[11]],
     newcomers: [s[12], s[13]],
+    creForwarder: s[16],
   };
 }
 
 /** Deploys and wires the system; registers the prosumers and consumers; makes the market maker. */
+/**
+ * Gives `owner` `wh` watt-hours of GRID the way production does: the operator submits a baseline reading of the
+ * owner's meter and, `wh * 3.6 / 100` seconds of rated power later, one with the export register `wh` higher.
+ * Returns the meter's last reading time. Needs the meter to have no baseline yet.
+ */
+export async function mintByReadings(sys: System, meterIndex: number, wh: bigint): Promise<bigint> {
+  const latest = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+  const elapsed = (wh * 3_600n) / 100_000n + 1n;
+  const meterId = sys.meters[meterIndex];
+  await (
+    await sys.oracle.connect(sys.actors.operator).submitReadings([
+      { meterId, exportWh: 0n, importWh: 0n, readAt: latest - elapsed },
+      { meterId, exportWh: wh, importWh: 0n, readAt: latest },
+    ])
+  ).wait();
+  return latest;
+}
+
 export async function deploySystem(options: SystemOptions = {}): Promise<System> {
   const actors = await getActors();
   const { admin, regulator, operator, treasury, marketMaker } = actors;
@@ -100,12 +129,22 @@ export async function deploySystem(options: SystemOptions = {}): Promise<System>
     admin.address,
     ADMIN_DELAY,
   ]);
+  const oracle = await ethers.deployContract("OracleClient", [
+    await registry.getAddress(),
+    await gridToken.getAddress(),
+    await trading.getAddress(),
+    admin.address,
+    ADMIN_DELAY,
+  ]);
   const lens = await ethers.deployContract("InvariantLens");
 
   await (await gridToken.connect(admin).lockEscrowAccount(await trading.getAddress())).wait();
   await (await registry.connect(admin).addRecRegulator(regulator.address)).wait();
-  await (await gridToken.connect(regulator).addMinter(operator.address)).wait();
-  await (await gridToken.connect(regulator).addBurner(operator.address)).wait();
+  await (await gridToken.connect(regulator).addMinter(await oracle.getAddress())).wait();
+  await (await gridToken.connect(regulator).addBurner(await oracle.getAddress())).wait();
+  await (await oracle.connect(regulator).addOracleOperator(operator.address)).wait();
+  await (await oracle.connect(admin).setForwarder(actors.forwarder.address)).wait();
+  await (await oracle.connect(admin).setCreForwarder(actors.creForwarder.address)).wait();
   await (await trading.connect(regulator).addMarketMaker(marketMaker.address)).wait();
   for (const [i, p] of actors.prosumers.entries()) {
     await (await registry.connect(regulator).registerUser(p.address, PROSUMER, `Dorm ${i + 1}`)).wait();
@@ -113,14 +152,19 @@ export async function deploySystem(options: SystemOptions = {}): Promise<System>
   for (const [i, c] of actors.consumers.entries()) {
     await (await registry.connect(regulator).registerUser(c.address, CONSUMER, `Lab ${i + 1}`)).wait();
   }
+  for (const [i, owner] of [...actors.prosumers, ...actors.consumers].entries()) {
+    await (await registry.connect(regulator).assignMeter(METERS[i], owner.address)).wait();
+  }
 
   return {
     actors,
     registry: registry as unknown as Registry,
     gridToken: gridToken as unknown as GridToken,
+    oracle: oracle as unknown as OracleClient,
     trading: trading as unknown as Trading,
     paymentAddress,
     lens: lens as unknown as InvariantLens,
     genesis: await trading.genesis(),
+    meters: METERS,
   };
 }
