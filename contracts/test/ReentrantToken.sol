@@ -33,6 +33,11 @@ contract ReentrantToken is ERC20 {
         (target, data, bubble, armed) = (target_, data_, bubble_, true);
     }
 
+    /// @notice Cancels a pending re-entry.
+    function disarm() external {
+        armed = false;
+    }
+
     function _update(address from, address to, uint256 value) internal override {
         if (armed && from != address(0) && to != address(0)) {
             armed = false;
