@@ -10,7 +10,7 @@ import {IGridToken} from "./interfaces/IGridToken.sol";
 import {IRegistry} from "./interfaces/IRegistry.sol";
 import {ITrading} from "./interfaces/ITrading.sol";
 import {ReadingValidation} from "./libraries/ReadingValidation.sol";
-import {OracleAutomation} from "./OracleAutomation.sol";
+import {OracleAutomation} from "./base/OracleAutomation.sol";
 
 /// @title OracleClient
 /// @notice The bridge from the campus AMI head-end to the chain: meter readings in, GRID minted and burned;

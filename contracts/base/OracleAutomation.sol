@@ -6,10 +6,10 @@ import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
-import {IOracleClient} from "./interfaces/IOracleClient.sol";
-import {IReceiver} from "./interfaces/IReceiver.sol";
-import {IRegistry} from "./interfaces/IRegistry.sol";
-import {ITrading} from "./interfaces/ITrading.sol";
+import {IOracleClient} from "../interfaces/IOracleClient.sol";
+import {IReceiver} from "../interfaces/IReceiver.sol";
+import {IRegistry} from "../interfaces/IRegistry.sol";
+import {ITrading} from "../interfaces/ITrading.sol";
 
 /// @title OracleAutomation
 /// @notice The automation half of the OracleClient: the Chainlink Automation-compatible clearing trigger
