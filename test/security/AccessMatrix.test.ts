@@ -9,7 +9,7 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { loadFixture, time } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import { expect } from "chai";
-import type { BaseContract } from "ethers";
+import type { BaseContract, InterfaceAbi } from "ethers";
 import { ethers } from "hardhat";
 
 import { GridToken__factory, OracleClient__factory, Registry__factory, Trading__factory } from "../../typechain-types";
@@ -513,7 +513,7 @@ async function matrixFixture(): Promise<Ctx> {
 // ─────────────────────────────────────────── THE TEST ──────────────────────────────────────────
 
 function stateChangingSignatures(abi: readonly unknown[]): string[] {
-  const iface = new ethers.Interface(abi as ethers.InterfaceAbi);
+  const iface = new ethers.Interface(abi as InterfaceAbi);
   const out: string[] = [];
   iface.forEachFunction((f) => {
     if (f.stateMutability !== "view" && f.stateMutability !== "pure") out.push(f.format("sighash"));

@@ -14,7 +14,13 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import type { BaseContract, ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
+import type {
+  BaseContract,
+  ContractTransactionReceipt,
+  ContractTransactionResponse,
+  HDNodeWallet,
+  TypedDataDomain,
+} from "ethers";
 import { ethers, network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
@@ -35,7 +41,17 @@ import {
   readSnapshot,
   sellerReceipt,
 } from "../helpers/invariants";
-import { CONSUMER, EPOCH_LENGTH, MAX_PRICE, PROSUMER, type System, TICK_SIZE, WH, deploySystem } from "./system";
+import {
+  CONSUMER,
+  EPOCH_LENGTH,
+  MAX_PRICE,
+  PROSUMER,
+  type System,
+  TICK_SIZE,
+  WH,
+  deploySystem,
+  mintByReadings,
+} from "./system";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
 const DEPTH = Number(process.env.PROPERTY_DEPTH ?? 30);
@@ -48,7 +64,18 @@ const INITIAL_GRID = 100n * 10n ** 18n;
 // ─────────────────────────────────────────── ACTIONS ───────────────────────────────────────────
 
 type Action =
-  | { k: "energy"; user: number; wh: number }
+  | {
+      k: "reading";
+      meter: number;
+      path: number;
+      exportWh: number;
+      importWh: number;
+      /** 0 now; 1 replay of the meter's last reading; 2 in the future; 3 registers rolled back. */
+      twist: number;
+      forged: boolean;
+      relayer: number;
+    }
+  | { k: "upkeep"; via: number; hint: string }
   | { k: "register"; user: number; prosumer: boolean }
   | { k: "status"; user: number; active: boolean }
   | {
@@ -81,18 +108,43 @@ const anyUser = fc.oneof(
 const user = anyUser;
 /** Sellers are mostly prosumers and the market maker. */
 const seller = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(0, 1, 2, 7) }, { weight: 1, arbitrary: anyUser });
-const prosumer = fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 0, max: 2 }) }, { weight: 1, arbitrary: anyUser });
 const newcomer = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(5, 6, 8) }, { weight: 1, arbitrary: anyUser });
 
 const toggle = fc.oneof({ weight: 5, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) });
 
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
   {
+    weight: 4,
+    arbitrary: fc.record({
+      k: fc.constant("reading" as const),
+      // Meters 0–2 belong to the prosumers, 3–4 to the consumers, 5 to nobody.
+      meter: fc.oneof(
+        { weight: 10, arbitrary: fc.integer({ min: 0, max: 4 }) },
+        { weight: 1, arbitrary: fc.constant(5) },
+      ),
+      // 0 operator batch, 1 signed batch relayed by anyone, 2 request + fulfil, 3 CRE report.
+      path: fc.integer({ min: 0, max: 3 }),
+      exportWh: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 30_000 })),
+      importWh: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 5_000 })),
+      twist: fc.oneof(
+        { weight: 12, arbitrary: fc.constant(0) },
+        { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }) },
+      ),
+      forged: fc.oneof({ weight: 12, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+      relayer: anyUser,
+    }),
+  },
+  {
     weight: 3,
     arbitrary: fc.record({
-      k: fc.constant("energy" as const),
-      user: prosumer,
-      wh: fc.integer({ min: 1, max: 20_000 }),
+      k: fc.constant("upkeep" as const),
+      // 0 the Automation forwarder, 1 an oracle operator, 2 a trader (refused), 3 a CRE clearing report.
+      via: fc.oneof(
+        { weight: 3, arbitrary: fc.integer({ min: 0, max: 1 }) },
+        { weight: 1, arbitrary: fc.integer({ min: 2, max: 3 }) },
+      ),
+      // performData is an untrusted hint: random bytes.
+      hint: fc.uint8Array({ maxLength: 64 }).map((b) => ethers.hexlify(b)),
     }),
   },
   {
@@ -265,8 +317,45 @@ interface World {
   /** Every order id, in creation order (cancel picks from it). */
   orderIds: bigint[];
   levelsUsed: Map<bigint, { bids: Set<bigint>; asks: Set<bigint> }>;
-  readings: number;
+  /** What the OracleClient remembers of each meter (by index). */
+  meters: Map<number, MeterShadow>;
+  lastRequestId: bigint;
 }
+
+interface MeterShadow {
+  lastReadAt: bigint;
+  exportWh: bigint;
+  importWh: bigint;
+  hasBaseline: boolean;
+}
+
+/** IOracleClient.RejectReason */
+const REJECT = {
+  MeterNotAssigned: 1,
+  OwnerNotVerified: 2,
+  StaleReading: 3,
+  FutureReading: 4,
+  RegisterRollback: 6,
+  ImplausibleDelta: 7,
+  MissingSigner: 8,
+  InvalidSignature: 9,
+} as const;
+const RATED_POWER_W = 100_000n;
+const READING_TYPES = {
+  MeterReading: [
+    { name: "meterId", type: "bytes32" },
+    { name: "exportWh", type: "uint64" },
+    { name: "importWh", type: "uint64" },
+    { name: "readAt", type: "uint64" },
+  ],
+};
+const READING_TUPLE = "tuple(bytes32 meterId,uint64 exportWh,uint64 importWh,uint64 readAt)[]";
+const SPARE_METER = ethers.encodeBytes32String("MTR-SPARE");
+const coder = ethers.AbiCoder.defaultAbiCoder();
+const CRE_METADATA = ethers.solidityPacked(
+  ["bytes32", "bytes10", "address", "bytes2"],
+  [ethers.id("gridmarket-ami"), ethers.zeroPadBytes("0x01", 10), ethers.ZeroAddress, "0x0001"],
+);
 
 /** A predicted revert: the contract whose ABI declares the error, its name and arguments. */
 interface Expected {
@@ -283,6 +372,9 @@ interface Stats {
   ordersPlaced: number;
   epochsSettled: number;
   ordersChecked: number;
+  readingsAccepted: number;
+  readingsRejected: number;
+  upkeeps: number;
 }
 
 // ─────────────────────────────────────────── THE TEST ──────────────────────────────────────────
@@ -308,7 +400,15 @@ describe("Security: ledger invariants under random action sequences", function (
     ordersPlaced: 0,
     epochsSettled: 0,
     ordersChecked: 0,
+    readingsAccepted: 0,
+    readingsRejected: 0,
+    upkeeps: 0,
   };
+
+  const initialMeters = new Map<number, MeterShadow>();
+  const meterKeys: HDNodeWallet[] = [];
+  let readingDomain: TypedDataDomain;
+  let matchStepsPerUpkeep: bigint;
 
   before(async function () {
     sys = await deploySystem();
@@ -319,9 +419,24 @@ describe("Security: ledger invariants under random action sequences", function (
     gridAddress = await sys.gridToken.getAddress();
     // Every account that can ever hold a token here. Anything leaving this set would break "supply = sum".
     holders = [...traders.map((t) => t.address), a.admin.address, tradingAddress];
-    for (const p of a.prosumers) {
-      await (await sys.gridToken.connect(a.operator).mint(p.address, INITIAL_GRID, ethers.ZeroHash)).wait();
+    // GRID comes from meter readings, as in production: 100 kWh for each prosumer.
+    for (let i = 0; i < a.prosumers.length; i++) {
+      const readAt = await mintByReadings(sys, i, INITIAL_GRID / WH);
+      initialMeters.set(i, { lastReadAt: readAt, exportWh: INITIAL_GRID / WH, importWh: 0n, hasBaseline: true });
     }
+    // Each meter signs its own readings (EIP-712); the spare meter is assigned to nobody and has no key.
+    for (let i = 0; i < sys.meters.length; i++) {
+      meterKeys.push(ethers.Wallet.createRandom());
+      await (await sys.registry.connect(a.regulator).setMeterSigner(sys.meters[i], meterKeys[i].address)).wait();
+    }
+    const { chainId } = await ethers.provider.getNetwork();
+    readingDomain = {
+      name: "GridMarket OracleClient",
+      version: "1",
+      chainId,
+      verifyingContract: await sys.oracle.getAddress(),
+    };
+    matchStepsPerUpkeep = await sys.oracle.matchStepsPerUpkeep();
     for (const t of traders) {
       await (await usdc.mint(t.address, INITIAL_USDC)).wait();
       await (await usdc.connect(t).approve(tradingAddress, MAX_UINT)).wait();
@@ -336,7 +451,8 @@ describe("Security: ledger invariants under random action sequences", function (
     console.log(
       `      property runs: ${stats.runs} × ≥${DEPTH} actions (seed ${SEED}); ${stats.actions} actions, ` +
         `${stats.succeeded} applied, ${stats.reverted} predicted reverts; ${stats.ordersPlaced} orders; ` +
-        `${stats.epochsSettled} epochs settled; ${stats.ordersChecked} order states checked`,
+        `${stats.epochsSettled} epochs settled; ${stats.ordersChecked} order states checked; ` +
+        `${stats.readingsAccepted} readings accepted, ${stats.readingsRejected} rejected; ${stats.upkeeps} upkeeps`,
     );
   });
 
@@ -374,7 +490,8 @@ describe("Security: ledger invariants under random action sequences", function (
         queue: [],
         orderIds: [],
         levelsUsed: new Map(),
-        readings: 0,
+        meters: new Map([...initialMeters].map(([i, m]) => [i, { ...m }])),
+        lastRequestId: 0n,
       },
     };
   }
@@ -454,7 +571,7 @@ describe("Security: ledger invariants under random action sequences", function (
     return world.users.get(who)?.active === true;
   }
 
-  function epochOf(world: World, t: bigint): bigint {
+  function epochOf(t: bigint): bigint {
     return (t - sys.genesis) / EPOCH_LENGTH;
   }
 
@@ -462,7 +579,7 @@ describe("Security: ledger invariants under random action sequences", function (
     return sys.genesis + (e + 1n) * EPOCH_LENGTH;
   }
 
-  function statusOf(world: World, ledger: ShadowLedger, e: bigint, at: bigint): number {
+  function statusOf(ledger: ShadowLedger, e: bigint, at: bigint): number {
     const ep = ledger.epochs.get(e);
     if (ep === undefined) return 0;
     if (ep.phase === "open") return at < epochEnd(e) ? 1 : 2;
@@ -477,23 +594,10 @@ describe("Security: ledger invariants under random action sequences", function (
         world.now += BigInt(action.seconds);
         return;
       }
-      case "energy": {
-        const to = traders[action.user];
-        const amount = BigInt(action.wh) * WH;
-        const meterId = ethers.encodeBytes32String(`M-${action.user}`);
-        const err = !verified(world, to.address)
-          ? {
-              contract: gridToken,
-              name: "GridTokenAccountNotVerified",
-              args: [to.address],
-            }
-          : world.gridPaused
-            ? { contract: gridToken, name: "EnforcedPause", args: [] }
-            : null;
-        await expectOutcome(world, () => gridToken.connect(actors.operator).mint(to.address, amount, meterId), err);
-        if (err === null) ledger.mintGrid(to.address, amount, `${meterId}:${world.readings++}`);
-        return;
-      }
+      case "reading":
+        return reading(action, world, ledger, at, where);
+      case "upkeep":
+        return upkeep(action, world, ledger, at, where);
       case "register": {
         const who = traders[action.user];
         const type = action.prosumer ? PROSUMER : CONSUMER;
@@ -610,6 +714,164 @@ describe("Security: ledger invariants under random action sequences", function (
     }
   }
 
+  /**
+   * One meter reading through one of the four ways in (SPEC 7.2). The shadow predicts the verdict of SPEC 7.1 —
+   * accepted with its exact mint and burn, or rejected with its reason — and a reading is never applied twice.
+   */
+  async function reading(
+    action: Extract<Action, { k: "reading" }>,
+    world: World,
+    ledger: ShadowLedger,
+    at: bigint,
+    where: string,
+  ) {
+    const { oracle, gridToken, actors } = sys;
+    const meterId = action.meter < sys.meters.length ? sys.meters[action.meter] : SPARE_METER;
+    const state = world.meters.get(action.meter) ?? { lastReadAt: 0n, exportWh: 0n, importWh: 0n, hasBaseline: false };
+    const r = {
+      meterId,
+      exportWh: state.exportWh + BigInt(action.exportWh),
+      importWh: state.importWh + BigInt(action.importWh),
+      readAt: at,
+    };
+    if (action.twist === 1) [r.exportWh, r.importWh, r.readAt] = [state.exportWh, state.importWh, state.lastReadAt];
+    if (action.twist === 2) r.readAt = at + 60n;
+    if (action.twist === 3 && state.exportWh > 0n) r.exportWh = state.exportWh - 1n;
+
+    // The verdict, in the order the contract checks.
+    const owner =
+      action.meter < sys.meters.length ? [...sys.actors.prosumers, ...sys.actors.consumers][action.meter] : null;
+    const signed = action.path === 1;
+    let reason = 0;
+    if (signed && owner === null) reason = REJECT.MissingSigner;
+    else if (signed && action.forged) reason = REJECT.InvalidSignature;
+    else if (owner === null) reason = REJECT.MeterNotAssigned;
+    else if (!verified(world, owner.address)) reason = REJECT.OwnerNotVerified;
+    else if (r.readAt <= state.lastReadAt) reason = REJECT.StaleReading;
+    else if (r.readAt > at) reason = REJECT.FutureReading;
+    else if (state.hasBaseline && (r.exportWh < state.exportWh || r.importWh < state.importWh))
+      reason = REJECT.RegisterRollback;
+    else if (
+      state.hasBaseline &&
+      (r.exportWh - state.exportWh + r.importWh - state.importWh) * 3_600n >
+        RATED_POWER_W * (r.readAt - state.lastReadAt)
+    )
+      reason = REJECT.ImplausibleDelta;
+    let minted = 0n;
+    let burned = 0n;
+    if (reason === 0 && state.hasBaseline) {
+      minted = (r.exportWh - state.exportWh) * WH;
+      const due = (r.importWh - state.importWh) * WH;
+      const available = ledger.balanceOf("grid", owner!.address) + minted;
+      burned = due < available ? due : available;
+    }
+    const err =
+      reason === 0 && (minted > 0n || burned > 0n) && world.gridPaused
+        ? { contract: gridToken, name: "EnforcedPause", args: [] }
+        : null;
+
+    let receipt: ContractTransactionReceipt | null;
+    if (action.path === 0) {
+      receipt = await expectOutcome(world, () => oracle.connect(actors.operator).submitReadings([r]), err);
+    } else if (action.path === 1) {
+      const key = action.forged || owner === null ? ethers.Wallet.createRandom() : meterKeys[action.meter];
+      const signature = await key.signTypedData(readingDomain, READING_TYPES, r);
+      const relayer = traders[action.relayer];
+      receipt = await expectOutcome(world, () => oracle.connect(relayer).submitSignedReadings([r], [signature]), err);
+    } else if (action.path === 2) {
+      const requested = await expectOutcome(
+        world,
+        () => oracle.connect(actors.operator).requestEnergyData(meterId),
+        owner === null ? { contract: oracle, name: "OracleClientMeterNotAssigned", args: [meterId] } : null,
+      );
+      if (requested === null) return;
+      const requestId = ++world.lastRequestId;
+      // The fulfilment is the next transaction, one second later: `readAt` stays valid (not in the future).
+      receipt = await expectOutcome(world, () => oracle.connect(actors.operator).fulfillEnergyData(requestId, r), err);
+      if (receipt !== null) {
+        const fulfilled = receipt.logs
+          .filter((l) => l.address === readingDomain.verifyingContract)
+          .map((l) => oracle.interface.parseLog(l))
+          .find((e) => e?.name === "EnergyDataFulfilled");
+        expect(fulfilled?.args.requestId, `${where}: request fulfilled`).to.equal(requestId);
+        expect(fulfilled?.args.accepted, `${where}: fulfilment verdict`).to.equal(reason === 0);
+      }
+    } else {
+      const report = coder.encode(["uint8", "bytes"], [1, coder.encode([READING_TUPLE], [[r]])]);
+      receipt = await expectOutcome(
+        world,
+        () => oracle.connect(actors.creForwarder).onReport(CRE_METADATA, report),
+        err,
+      );
+    }
+    if (receipt === null) return;
+
+    const events = receipt.logs
+      .filter((l) => l.address === readingDomain.verifyingContract)
+      .map((l) => oracle.interface.parseLog(l))
+      .filter((e) => e?.name === "ReadingAccepted" || e?.name === "ReadingRejected");
+    expect(events.length, `${where}: one verdict per reading`).to.equal(1);
+    const verdict = events[0]!;
+    if (reason !== 0) {
+      expect(verdict.name, `${where}: rejected`).to.equal("ReadingRejected");
+      expect(verdict.args.reason, `${where}: rejection reason`).to.equal(BigInt(reason));
+      stats.readingsRejected++;
+      return;
+    }
+    expect(verdict.name, `${where}: accepted`).to.equal("ReadingAccepted");
+    expect(verdict.args.minted, `${where}: minted = export delta`).to.equal(minted);
+    expect(verdict.args.burned, `${where}: burned = import delta, capped by the balance`).to.equal(burned);
+    stats.readingsAccepted++;
+    world.meters.set(action.meter, {
+      lastReadAt: r.readAt,
+      exportWh: r.exportWh,
+      importWh: r.importWh,
+      hasBaseline: true,
+    });
+    if (minted > 0n) ledger.mintGrid(owner!.address, minted, `${meterId}@${r.readAt}`);
+    if (burned > 0n) ledger.burnGrid(owner!.address, burned);
+  }
+
+  /**
+   * One slice of clearing through the OracleClient (Automation performUpkeep or a CRE clearing report) with a
+   * random, untrusted hint. The oracle must do exactly the work Trading reports, whatever the hint says.
+   */
+  async function upkeep(
+    action: Extract<Action, { k: "upkeep" }>,
+    world: World,
+    ledger: ShadowLedger,
+    at: bigint,
+    where: string,
+  ) {
+    const { oracle, actors, trading } = sys;
+    const caller = [actors.forwarder, actors.operator, traders[0], actors.creForwarder][action.via];
+    const head = world.queue.length > 0 ? world.queue[0] : null;
+    const ep = head === null ? undefined : ledger.epochs.get(head);
+    const work =
+      world.tradingPaused || ep === undefined || at < epochEnd(ep.epoch) ? 0 : ep.phase === "settling" ? 2 : 1;
+    const err =
+      action.via === 2
+        ? { contract: oracle, name: "OracleClientNotUpkeepCaller", args: [caller.address] }
+        : work === 0
+          ? { contract: oracle, name: "OracleClientNoUpkeepNeeded", args: [] }
+          : null;
+    const send = () =>
+      action.via === 3
+        ? oracle.connect(caller).onReport(CRE_METADATA, coder.encode(["uint8", "bytes"], [2, action.hint]))
+        : oracle.connect(caller).performUpkeep(action.hint);
+    const receipt = await expectOutcome(world, send, err);
+    if (receipt === null) return;
+    stats.upkeeps++;
+    const e = ep!;
+    if (work === 1) applyMatch(e, receipt, matchStepsPerUpkeep, ledger, where);
+    if (e.phase === "settling") {
+      const settled = Number((await trading.getEpochResult(e.epoch)).settledCount);
+      expect(settled, `${where}: the upkeep settles forwards`).to.be.gte(e.settled);
+      if (settled > e.settled) applySettlement(e, settled, receipt, world, ledger, where);
+      else if (work === 2) expect.fail(`${where}: a settlement upkeep settled nothing`);
+    }
+  }
+
   async function setParam(action: Extract<Action, { k: "param" }>, world: World): Promise<void> {
     const t = sys.trading.connect(sys.actors.regulator);
     const unchanged = {
@@ -684,7 +946,7 @@ describe("Security: ledger invariants under random action sequences", function (
     const { trading, gridToken } = sys;
     const who = traders[action.user];
     const side = action.side;
-    const epoch = epochOf(world, at);
+    const epoch = epochOf(at);
     const existing = ledger.epochs.get(epoch);
     const tick = existing?.tick ?? world.tick;
     let amount = BigInt(action.wh) * WH;
@@ -815,7 +1077,7 @@ describe("Security: ledger invariants under random action sequences", function (
   async function cancel(action: Extract<Action, { k: "cancel" }>, world: World, ledger: ShadowLedger, at: bigint) {
     const t = sys.trading;
     if (world.orderIds.length === 0) {
-      const ghost = (epochOf(world, at) << 32n) | 77n;
+      const ghost = (epochOf(at) << 32n) | 77n;
       const caller = traders[action.pick % TRADERS];
       await expectOutcome(world, () => t.connect(caller).cancelOrder(ghost), {
         contract: t,
@@ -886,18 +1148,31 @@ describe("Security: ledger invariants under random action sequences", function (
               ? {
                   contract: t,
                   name: "TradingInvalidEpochStatus",
-                  args: [epoch, statusOf(world, ledger, epoch, at)],
+                  args: [epoch, statusOf(ledger, epoch, at)],
                 }
               : null;
     const receipt = await expectOutcome(world, () => t.connect(caller).matchOrders(epoch, action.steps), err);
     if (receipt === null) return;
-    const ep = ledger.epochs.get(epoch)!;
+    applyMatch(ledger.epochs.get(epoch)!, receipt, BigInt(action.steps), ledger, where);
+  }
+
+  /** Follows the matching events of `receipt` for `ep`: progress, and the announced result once done. */
+  function applyMatch(
+    ep: ShadowEpoch,
+    receipt: ContractTransactionReceipt,
+    maxSteps: bigint,
+    ledger: ShadowLedger,
+    where: string,
+  ) {
+    const t = sys.trading;
     ep.phase = "matching";
     let doneSeen = false;
-    for (const log of receipt!.logs) {
+    for (const log of receipt.logs) {
+      if (log.address !== tradingAddress) continue;
       const parsed = t.interface.parseLog(log);
       if (parsed?.name === "MatchProgressed") {
-        expect(parsed.args.levels, `${where}: levels walked within maxSteps`).to.be.lte(BigInt(action.steps));
+        expect(parsed.args.epoch, `${where}: matched the head epoch`).to.equal(ep.epoch);
+        expect(parsed.args.levels, `${where}: levels walked within maxSteps`).to.be.lte(maxSteps);
         doneSeen = parsed.args.done as boolean;
       }
       if (parsed?.name === "EpochMatched") {
@@ -973,23 +1248,38 @@ describe("Security: ledger invariants under random action sequences", function (
           ? {
               contract: t,
               name: "TradingInvalidEpochStatus",
-              args: [epoch, statusOf(world, ledger, epoch, at)],
+              args: [epoch, statusOf(ledger, epoch, at)],
             }
           : null;
     const receipt = await expectOutcome(world, () => t.connect(caller).executeTrades(epoch, action.orders), err);
     if (receipt === null) return;
 
+    applySettlement(ep!, Math.min(ep!.settled + action.orders, ep!.orderIds.length), receipt, world, ledger, where);
+  }
+
+  /**
+   * Follows the settlement events of `receipt` for `e`, whose orders up to sequence `last` are now settled: every
+   * open order in the range got its confirmation, with a fill inside the rule and exact payments; payouts land in
+   * wallets, or as credits when GRID is paused; the last batch credits the fees.
+   */
+  function applySettlement(
+    e: ShadowEpoch,
+    last: number,
+    receipt: ContractTransactionReceipt,
+    world: World,
+    ledger: ShadowLedger,
+    where: string,
+  ) {
+    const t = sys.trading;
     const events = new Map<bigint, Record<string, unknown>>();
     let settledEvent: Record<string, unknown> | null = null;
-    for (const log of receipt!.logs) {
+    for (const log of receipt.logs) {
+      if (log.address !== tradingAddress) continue;
       const parsed = t.interface.parseLog(log);
       if (parsed?.name === "OrderFilled") events.set(parsed.args.orderId as bigint, parsed.args.toObject());
       if (parsed?.name === "EpochSettled") settledEvent = parsed.args.toObject();
     }
-
-    const e = ep!;
     const first = e.settled + 1;
-    const last = Math.min(e.settled + action.orders, e.orderIds.length);
     for (let seq = first; seq <= last; seq++) {
       const id = e.orderIds[seq - 1];
       const order = ledger.orders.get(id)!;

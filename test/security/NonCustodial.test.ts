@@ -81,7 +81,7 @@ async function holdings(f: Fixture) {
 describe("Security: non-custodial", function () {
   it("the admin and regulators using every privileged function move no escrow and no credit", async function () {
     const f = await loadFixture(marketFixture);
-    const { trading, gridToken, registry, oracle, actors, usdc } = f;
+    const { trading, gridToken, registry, oracle, actors } = f;
     const { admin, regulator, outsider } = actors;
     const before = await holdings(f);
     expect(before["trading:grid"]).to.equal(2n * KWH + 3n * KWH + 1n * KWH + KWH); // 3 sells + 1 kWh credited
