@@ -26,7 +26,9 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
   }
   const compilerPath = path.join(path.dirname(require.resolve("solc/package.json")), "soljson.js");
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const longVersion: string = require("solc").version().replace(/\.Emscripten.*$/, "");
+  const longVersion: string = require("solc")
+    .version()
+    .replace(/\.Emscripten.*$/, "");
   return { compilerPath, isSolcJs: true, version: installed, longVersion };
 });
 
@@ -47,7 +49,10 @@ subtask(TASK_COMPILE_SOLIDITY_CHECK_ERRORS, async (args: { output: { errors?: So
     (e) => e.severity === "warning" && e.sourceLocation?.file.startsWith("contracts/") === true,
   );
   if (warnings.length > 0) {
-    throw new HardhatPluginError("gridmarket", `Compiler warnings are errors:\n${warnings.map((w) => w.formattedMessage).join("\n")}`);
+    throw new HardhatPluginError(
+      "gridmarket",
+      `Compiler warnings are errors:\n${warnings.map((w) => w.formattedMessage).join("\n")}`,
+    );
   }
 });
 

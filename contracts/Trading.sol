@@ -172,9 +172,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         Auction.Book storage book = _books[epoch];
         book.depth[Auction.key(uint256(order.side), order.level)] -= order.amountWh;
         bool buy = order.side == Side.Buy;
-        uint256 refund = buy
-            ? Settlement.buyerCost(order.amountWh, order.level * book.tickSize)
-            : order.amountWh * WH;
+        uint256 refund = buy ? Settlement.buyerCost(order.amountWh, order.level * book.tickSize) : order.amountWh * WH;
         emit OrderCancelled(orderId, epoch, msg.sender, refund);
         (buy ? PAYMENT : GRID).safeTransfer(msg.sender, refund);
     }
@@ -223,10 +221,15 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         Auction.Book storage book = _books[epoch];
         require(book.phase == Auction.Phase.Settling, TradingInvalidEpochStatus(epoch, _status(book, epoch)));
 
-        uint256 first = book.settled + 1;
-        uint256 last = first + maxOrders - 1;
+        uint256 settled = book.settled;
         uint256 count = book.orderCount;
-        if (last >= count) (last, done) = (count, true);
+        uint256 last = count;
+        // Cannot underflow: settled <= count. Any batch size, up to the largest uint256, means "at most".
+        unchecked {
+            if (maxOrders < count - settled) last = settled + maxOrders;
+            else done = true;
+        }
+        uint256 first = settled + 1;
         Payout[] memory payouts = new Payout[](last + 1 - first);
         _settleRange(book, epoch, first, last, payouts);
         if (done) _closeEpoch(book, epoch);
@@ -339,7 +342,11 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
             if (stored.status == OrderStatus.Open) _settleOrder(stored, orderId, st, payouts[seq - first]);
         }
         // Margins fit 64 bits (see Auction.start); payments fit 128 bits (2^96 per order, 2^32 orders).
-        (book.settled, book.bidMarginLeft, book.askMarginLeft) = (uint32(last), uint64(st.bidMargin), uint64(st.askMargin));
+        (book.settled, book.bidMarginLeft, book.askMarginLeft) = (
+            uint32(last),
+            uint64(st.bidMargin),
+            uint64(st.askMargin)
+        );
         (book.paidIn, book.paidOut) = (uint128(st.paidIn), uint128(st.paidOut));
     }
 
@@ -435,7 +442,8 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
     function _status(Auction.Book storage book, uint256 epoch) private view returns (EpochStatus) {
         Auction.Phase phase = book.phase;
         if (phase == Auction.Phase.None) return EpochStatus.Empty;
-        if (phase == Auction.Phase.Open) return block.timestamp < epochEnd(epoch) ? EpochStatus.Open : EpochStatus.Closed;
+        if (phase == Auction.Phase.Open)
+            return block.timestamp < epochEnd(epoch) ? EpochStatus.Open : EpochStatus.Closed;
         // Matching, Settling and Settled map one to one (Phase 2..4 → EpochStatus 3..5).
         return EpochStatus(uint8(phase) + 1);
     }

@@ -1,0 +1,85 @@
+// Shared access-control behaviours (in the manner of OpenZeppelin's `*.behavior.js`): apply them inside a
+// contract's test file to every privileged function, so that each one is tested with an unauthorised caller.
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { loadFixture } from "@nomicfoundation/hardhat-toolbox/network-helpers";
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import type { BaseContract, ContractTransactionResponse } from "ethers";
+
+import type { Registry } from "../../typechain-types";
+
+/** One privileged function: a label and how to call it from `caller` with otherwise valid arguments. */
+export interface PrivilegedCall<C extends BaseContract> {
+  name: string;
+  send: (contract: C, caller: HardhatEthersSigner) => Promise<ContractTransactionResponse>;
+}
+
+/**
+ * What the behaviours need from the test's fixture. Pass the fixture function itself (a stable, named function):
+ * the behaviours load it with `loadFixture`, so each test starts from the same snapshot.
+ */
+export interface AccessContext<C extends BaseContract> {
+  contract: C;
+  registry: Registry;
+  admin: HardhatEthersSigner;
+  regulator: HardhatEthersSigner;
+  outsider: HardhatEthersSigner;
+}
+
+/**
+ * Every call in `calls` is for REC regulators only (as the Registry says): an outsider is rejected with
+ * `errorName(caller)`, and a regulator removed from the Registry loses the right at once.
+ * `errorName` is the contract's own error, e.g. "GridTokenNotRecRegulator".
+ */
+export function shouldBeRegulatorOnly<C extends BaseContract>(
+  fixture: () => Promise<AccessContext<C>>,
+  errorName: string,
+  calls: PrivilegedCall<C>[],
+): void {
+  describe(`regulator-only functions (${errorName})`, function () {
+    for (const call of calls) {
+      describe(`#${call.name}`, function () {
+        it("reverts for a caller that is not a REC regulator", async function () {
+          const { contract, outsider } = await loadFixture(fixture);
+          await expect(call.send(contract, outsider))
+            .to.be.revertedWithCustomError(contract, errorName)
+            .withArgs(outsider.address);
+        });
+
+        it("reverts for a regulator once the Registry has removed it", async function () {
+          const { contract, registry, admin, regulator } = await loadFixture(fixture);
+          await registry.connect(admin).removeRecRegulator(regulator.address);
+          await expect(call.send(contract, regulator))
+            .to.be.revertedWithCustomError(contract, errorName)
+            .withArgs(regulator.address);
+        });
+      });
+    }
+  });
+}
+
+/**
+ * Every call in `calls` is for the contract's admin (`DEFAULT_ADMIN_ROLE` of OpenZeppelin's
+ * AccessControlDefaultAdminRules): an outsider and a REC regulator are both rejected with
+ * `AccessControlUnauthorizedAccount(caller, DEFAULT_ADMIN_ROLE)`.
+ */
+export function shouldBeAdminOnly<C extends BaseContract>(
+  fixture: () => Promise<AccessContext<C>>,
+  calls: PrivilegedCall<C>[],
+): void {
+  describe("admin-only functions (AccessControlUnauthorizedAccount)", function () {
+    for (const call of calls) {
+      describe(`#${call.name}`, function () {
+        for (const who of ["outsider", "regulator"] as const) {
+          it(`reverts for ${who === "outsider" ? "an outsider" : "a REC regulator that is not the admin"}`, async function () {
+            const ctx = await loadFixture(fixture);
+            const caller = ctx[who];
+            await expect(call.send(ctx.contract, caller))
+              .to.be.revertedWithCustomError(ctx.contract, "AccessControlUnauthorizedAccount")
+              .withArgs(caller.address, ethers.ZeroHash);
+          });
+        }
+      });
+    }
+  });
+}
