@@ -511,6 +511,7 @@ describe("Security: ledger invariants under random action sequences", function (
           await step(action, world, ledger, where);
           await liftPauses(action, world);
           timing.set(action.k, (timing.get(action.k) ?? 0) + performance.now() - t0);
+          timing.set(`#${action.k}`, (timing.get(`#${action.k}`) ?? 0) + 1);
           stats.actions++;
           // A step whose transactions all reverted (or a pure time jump) left the state as it was: checked already.
           if (stats.succeeded === applied) continue;
