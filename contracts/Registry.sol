@@ -72,6 +72,24 @@ contract Registry is IRegistry, AccessControlDefaultAdminRules, Pausable {
         emit RecRegulatorRemoved(account, msg.sender);
     }
 
+    /// @dev Refuses the REC regulator role: use {addRecRegulator}.
+    function grantRole(bytes32 role, address account) public override {
+        require(role != REC_REGULATOR_ROLE, RegistryUseRegulatorFunctions(role));
+        super.grantRole(role, account);
+    }
+
+    /// @dev Refuses the REC regulator role: use {removeRecRegulator}.
+    function revokeRole(bytes32 role, address account) public override {
+        require(role != REC_REGULATOR_ROLE, RegistryUseRegulatorFunctions(role));
+        super.revokeRole(role, account);
+    }
+
+    /// @dev Refuses the REC regulator role: a regulator steps down with {removeRecRegulator}.
+    function renounceRole(bytes32 role, address account) public override {
+        require(role != REC_REGULATOR_ROLE, RegistryUseRegulatorFunctions(role));
+        super.renounceRole(role, account);
+    }
+
     /// @inheritdoc IRegistry
     function setMaxMetersPerUser(uint32 value) external onlyRecRegulator {
         uint32 previous = _maxMetersPerUser;

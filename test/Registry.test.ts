@@ -155,6 +155,47 @@ describe("Registry", function () {
     });
   });
 
+  describe("AccessControl's generic role functions", function () {
+    it("refuse to grant the REC regulator role with RegistryUseRegulatorFunctions", async function () {
+      const { registry, admin, outsider } = await loadFixture(registryFixture);
+      await expect(registry.connect(admin).grantRole(REC_REGULATOR_ROLE, outsider.address))
+        .to.be.revertedWithCustomError(registry, "RegistryUseRegulatorFunctions")
+        .withArgs(REC_REGULATOR_ROLE);
+      expect(await registry.isRecRegulator(outsider.address)).to.equal(false);
+    });
+
+    it("refuse to revoke the REC regulator role with RegistryUseRegulatorFunctions", async function () {
+      const { registry, admin, regulator } = await loadFixture(populatedFixture);
+      await expect(registry.connect(admin).revokeRole(REC_REGULATOR_ROLE, regulator.address))
+        .to.be.revertedWithCustomError(registry, "RegistryUseRegulatorFunctions")
+        .withArgs(REC_REGULATOR_ROLE);
+      expect(await registry.isRecRegulator(regulator.address)).to.equal(true);
+    });
+
+    it("refuse to let a regulator renounce the role with RegistryUseRegulatorFunctions", async function () {
+      const { registry, regulator } = await loadFixture(populatedFixture);
+      await expect(registry.connect(regulator).renounceRole(REC_REGULATOR_ROLE, regulator.address))
+        .to.be.revertedWithCustomError(registry, "RegistryUseRegulatorFunctions")
+        .withArgs(REC_REGULATOR_ROLE);
+      expect(await registry.isRecRegulator(regulator.address)).to.equal(true);
+    });
+
+    it("still manage other roles: the admin may grant, revoke and renounce an unrelated role", async function () {
+      const { registry, admin, outsider } = await loadFixture(registryFixture);
+      const OTHER_ROLE = ethers.id("OTHER_ROLE");
+      await expect(registry.connect(admin).grantRole(OTHER_ROLE, outsider.address))
+        .to.emit(registry, "RoleGranted")
+        .withArgs(OTHER_ROLE, outsider.address, admin.address);
+      await expect(registry.connect(outsider).renounceRole(OTHER_ROLE, outsider.address))
+        .to.emit(registry, "RoleRevoked")
+        .withArgs(OTHER_ROLE, outsider.address, outsider.address);
+      await registry.connect(admin).grantRole(OTHER_ROLE, outsider.address);
+      await expect(registry.connect(admin).revokeRole(OTHER_ROLE, outsider.address))
+        .to.emit(registry, "RoleRevoked")
+        .withArgs(OTHER_ROLE, outsider.address, admin.address);
+    });
+  });
+
   describe("#registerUser", function () {
     it("registers an active prosumer and emits UserRegistered", async function () {
       const { registry, admin, prosumers } = await loadFixture(registryFixture);

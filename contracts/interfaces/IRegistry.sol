@@ -110,6 +110,10 @@ interface IRegistry {
     /// @notice `account` is not a REC regulator.
     error RegistryUnknownRecRegulator(address account);
 
+    /// @notice The REC regulator role is managed only through {addRecRegulator} and {removeRecRegulator}, so that
+    /// every change is checked and announced; AccessControl's generic role functions refuse it.
+    error RegistryUseRegulatorFunctions(bytes32 role);
+
     /// @notice The meter limit must be at least 1 and differ from the current one.
     error RegistryInvalidMaxMeters(uint32 value);
 
