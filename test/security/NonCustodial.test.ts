@@ -222,4 +222,32 @@ describe("Security: non-custodial", function () {
       .withArgs(f.epochB, 4n * KWH, p, 0n, admin.address);
     expect((await trading.getOrder(f.ids.mmSell)).filled).to.equal(2n * KWH);
   });
+
+  it("a pause can delay the settlement of an ended epoch, never take it: the escrow is released in full on unpause", async function () {
+    const f = await loadFixture(marketFixture);
+    const { trading, gridToken, usdc, actors } = f;
+    await time.increaseTo(await trading.epochEnd(f.epochB));
+    await trading.connect(actors.admin).pause();
+    const closedAt = await trading.epochEnd(f.epochB);
+    // Gate closure has passed: the orders are locked until settled, and settling waits for the unpause.
+    await expect(trading.connect(actors.consumers[1]).cancelOrder(f.ids.buy2))
+      .to.be.revertedWithCustomError(trading, "TradingGateClosed")
+      .withArgs(f.ids.buy2, closedAt);
+    await expect(trading.connect(actors.outsider).matchOrders(f.epochB, 100)).to.be.revertedWithCustomError(
+      trading,
+      "EnforcedPause",
+    );
+    const heldGrid = await gridToken.balanceOf(f.tradingAddress);
+    const heldUsdc = await usdc.balanceOf(f.tradingAddress);
+    await time.increase(30n * 86_400n);
+    expect(await gridToken.balanceOf(f.tradingAddress)).to.equal(heldGrid);
+    expect(await usdc.balanceOf(f.tradingAddress)).to.equal(heldUsdc);
+    await trading.connect(actors.admin).unpause();
+    await trading.connect(actors.outsider).matchOrders(f.epochB, 100);
+    await expect(trading.connect(actors.outsider).executeTrades(f.epochB, 100)).to.changeTokenBalances(
+      usdc,
+      [actors.consumers[1]],
+      [ceil(KWH * 80_000n, KWH)],
+    );
+  });
 });
