@@ -48,6 +48,8 @@ export interface ShadowOrder {
   escrow: bigint;
   status: number;
   filled: bigint;
+  /** The fill the clearing rule gives it, once its epoch is matched. */
+  expectedFill?: bigint;
 }
 
 export type Phase = "open" | "matching" | "settling" | "settled";
@@ -250,6 +252,62 @@ export function checkLedger(snapshot: Snapshot, shadow: ShadowLedger, where: str
     expect(snapshot.gridCredits[i], `${where}: GRID credit of ${h}`).to.equal(shadow.creditOf("grid", h));
     expect(snapshot.paymentCredits[i], `${where}: payment credit of ${h}`).to.equal(shadow.creditOf("payment", h));
   });
+}
+
+/** The outcome of the clearing rule (SPEC 8.3) on one epoch's active orders. */
+export interface Clearing {
+  volume: bigint;
+  clearingPrice: bigint;
+  bidPrice: bigint;
+  askPrice: bigint;
+  /** Fill of every active order, by id. */
+  fills: Map<bigint, bigint>;
+}
+
+/**
+ * The clearing rule computed the plain way, for the property test: aggregate the active orders by price, walk
+ * bids from the highest and asks from the lowest while they cross, then fill everything better than the margins
+ * and the margins by time priority (lower id first).
+ */
+export function clearBook(orders: ShadowOrder[]): Clearing {
+  const active = orders.filter((o) => o.status === OPEN);
+  const levels = (side: number) => {
+    const byPrice = new Map<bigint, bigint>();
+    for (const o of active) if (o.side === side) byPrice.set(o.price, (byPrice.get(o.price) ?? 0n) + o.amount);
+    return [...byPrice.entries()].sort((x, y) => (side === BUY ? (x[0] > y[0] ? -1 : 1) : x[0] < y[0] ? -1 : 1));
+  };
+  const bids = levels(BUY);
+  const asks = levels(SELL);
+  let [i, j, volume, bidPrice, askPrice] = [0, 0, 0n, 0n, 0n];
+  let bidLeft = bids.length > 0 ? bids[0][1] : 0n;
+  let askLeft = asks.length > 0 ? asks[0][1] : 0n;
+  while (i < bids.length && j < asks.length && bids[i][0] >= asks[j][0]) {
+    const q = bidLeft < askLeft ? bidLeft : askLeft;
+    [volume, bidPrice, askPrice] = [volume + q, bids[i][0], asks[j][0]];
+    bidLeft -= q;
+    askLeft -= q;
+    if (bidLeft === 0n && ++i < bids.length) bidLeft = bids[i][1];
+    if (askLeft === 0n && ++j < asks.length) askLeft = asks[j][1];
+  }
+  const fills = new Map<bigint, bigint>();
+  for (const side of [BUY, SELL]) {
+    const margin = side === BUY ? bidPrice : askPrice;
+    const better = (o: ShadowOrder) => (side === BUY ? o.price > margin : o.price < margin);
+    const mine = active.filter((o) => o.side === side).sort((x, y) => (x.id < y.id ? -1 : 1));
+    let atMargin = volume;
+    for (const o of mine) if (volume > 0n && better(o)) atMargin -= o.amount;
+    for (const o of mine) {
+      let fill = 0n;
+      if (volume > 0n && better(o)) fill = o.amount;
+      else if (volume > 0n && o.price === margin) {
+        fill = o.amount < atMargin ? o.amount : atMargin;
+        atMargin -= fill;
+      }
+      fills.set(o.id, fill);
+    }
+  }
+  const clearingPrice = volume === 0n ? 0n : (bidPrice + askPrice) / 2n;
+  return { volume, clearingPrice, bidPrice, askPrice, fills };
 }
 
 /** A settled order's fill respects its amount and its limit at the epoch's uniform price. */

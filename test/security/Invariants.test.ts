@@ -36,6 +36,7 @@ import {
   type ShadowOrder,
   buyerCost,
   checkFillWithinLimits,
+  clearBook,
   checkLedger,
   checkOrders,
   readSnapshot,
@@ -375,6 +376,7 @@ interface Stats {
   readingsAccepted: number;
   readingsRejected: number;
   upkeeps: number;
+  booksChecked: number;
 }
 
 // ─────────────────────────────────────────── THE TEST ──────────────────────────────────────────
@@ -403,6 +405,7 @@ describe("Security: ledger invariants under random action sequences", function (
     readingsAccepted: 0,
     readingsRejected: 0,
     upkeeps: 0,
+    booksChecked: 0,
   };
 
   const initialMeters = new Map<number, MeterShadow>();
@@ -451,7 +454,8 @@ describe("Security: ledger invariants under random action sequences", function (
     console.log(
       `      property runs: ${stats.runs} × ≥${DEPTH} actions (seed ${SEED}); ${stats.actions} actions, ` +
         `${stats.succeeded} applied, ${stats.reverted} predicted reverts; ${stats.ordersPlaced} orders; ` +
-        `${stats.epochsSettled} epochs settled; ${stats.ordersChecked} order states checked; ` +
+        `${stats.epochsSettled} epochs settled, ${stats.booksChecked} books checked against the clearing rule; ` +
+        `${stats.ordersChecked} order states checked; ` +
         `${stats.readingsAccepted} readings accepted, ${stats.readingsRejected} rejected; ${stats.upkeeps} upkeeps`,
     );
   });
@@ -1190,7 +1194,16 @@ describe("Security: ledger invariants under random action sequences", function (
 
   /** What the chain announced at the end of matching obeys the clearing rule's shape. */
   function checkMatchedEpoch(ep: ShadowEpoch, ledger: ShadowLedger, where: string) {
-    const active = ep.orderIds.map((id) => ledger.orders.get(id)!).filter((o) => o.status === OPEN);
+    const all = ep.orderIds.map((id) => ledger.orders.get(id)!);
+    // The exact outcome, computed independently from the shadow's orders.
+    const expected = clearBook(all);
+    expect(ep.volume, `${where}: volume`).to.equal(expected.volume);
+    expect(ep.bidPrice, `${where}: b*`).to.equal(expected.bidPrice);
+    expect(ep.askPrice, `${where}: a*`).to.equal(expected.askPrice);
+    expect(ep.clearingPrice, `${where}: clearing price`).to.equal(expected.clearingPrice);
+    for (const o of all) if (o.status === OPEN) o.expectedFill = expected.fills.get(o.id)!;
+    stats.booksChecked++;
+    const active = all.filter((o) => o.status === OPEN);
     const bids = active.filter((o) => o.side === BUY);
     const asks = active.filter((o) => o.side === SELL);
     const sum = (os: ShadowOrder[]) => os.reduce((s, o) => s + o.amount, 0n);
@@ -1292,6 +1305,9 @@ describe("Security: ledger invariants under random action sequences", function (
       expect(ev, `${where}: confirmation for ${id}`).to.not.equal(undefined);
       const filled = ev!.filled as bigint;
       checkFillWithinLimits(order, filled, e.clearingPrice, where);
+      expect(filled, `${where}: ${id} fills as the clearing rule says (time priority at the margin)`).to.equal(
+        order.expectedFill,
+      );
       expect(ev!.clearingPrice, `${where}: uniform price on ${id}`).to.equal(e.clearingPrice);
       if (e.volume === 0n) expect(filled, `${where}: nothing trades without volume`).to.equal(0n);
       // Fills strictly better than the margins are complete; beyond the margins, none.
