@@ -503,7 +503,7 @@ describe("Security: ledger invariants under random action sequences", function (
   it(`keeps both tokens conserved and every fill within its order over ${RUNS} runs`, async function () {
     const started = Date.now();
     await fc.assert(
-      fc.asyncProperty(fc.array(actionArb, { minLength: DEPTH, maxLength: DEPTH + 20 }), async (actions) => {
+      fc.asyncProperty(fc.array(actionArb, { minLength: DEPTH, maxLength: DEPTH + 10 }), async (actions) => {
         await network.provider.send("evm_revert", [snapshotId]);
         snapshotId = (await network.provider.send("evm_snapshot", [])) as string;
         const { world, ledger } = freshWorld();
