@@ -426,6 +426,36 @@ describe("Security: hostile environment", function () {
     });
   });
 
+  describe("malformed CRE metadata", function () {
+    it("is refused below the 62 bytes that hold workflow id and owner, and read exactly at 62", async function () {
+      const { oracle, actors } = await loadFixture(usdcFixture);
+      const forwarder = actors.creForwarder;
+      const workflowOwner = actors.outsider.address;
+      await oracle.connect(actors.admin).setCreWorkflow(ethers.ZeroHash, workflowOwner);
+      // id (32) | name (10) | owner (20): the shortest metadata that carries the owner.
+      const metadata = ethers.solidityPacked(
+        ["bytes32", "bytes10", "address"],
+        [ethers.id("wf"), ethers.zeroPadBytes("0x01", 10), workflowOwner],
+      );
+      const report = ethers.AbiCoder.defaultAbiCoder().encode(["uint8", "bytes"], [2, "0x"]);
+      await expect(oracle.connect(forwarder).onReport(ethers.dataSlice(metadata, 0, 61), report))
+        .to.be.revertedWithCustomError(oracle, "OracleClientInvalidMetadata")
+        .withArgs(61);
+      // 62 bytes pass the length check and name the allowed owner; there is just no clearing work to do.
+      await expect(oracle.connect(forwarder).onReport(metadata, report)).to.be.revertedWithCustomError(
+        oracle,
+        "OracleClientNoUpkeepNeeded",
+      );
+      const stranger = ethers.solidityPacked(
+        ["bytes32", "bytes10", "address"],
+        [ethers.id("wf"), ethers.zeroPadBytes("0x01", 10), forwarder.address],
+      );
+      await expect(oracle.connect(forwarder).onReport(stranger, report))
+        .to.be.revertedWithCustomError(oracle, "OracleClientUnauthorizedWorkflow")
+        .withArgs(ethers.id("wf"), forwarder.address);
+    });
+  });
+
   describe("expired and replayed signatures", function () {
     async function permit(
       owner: HardhatEthersSigner,
