@@ -114,6 +114,28 @@ async function usdcFixture() {
   return { ...sys, token: usdc };
 }
 
+/** A griefer's book: 300 orders of the minimum size, each on its own price level, 150 of them crossing; ended. */
+async function griefingBookFixture() {
+  const sys = await usdcFixture();
+  const { trading, actors } = sys;
+  const traders = [...actors.prosumers, actors.marketMaker];
+  const epoch = await freshEpoch(trading);
+  // 75 orders per trader, each on its own level: asks and bids spread over the same 300 levels.
+  let n = 0;
+  for (let i = 0; i < 75; i++) {
+    for (const [t, who] of traders.entries()) {
+      const level = BigInt(1 + i * 4 + t);
+      const price = (t % 2 === 0 ? level : 301n - level) * 100n;
+      if (t % 2 === 0) await trading.connect(who).createSellOrder(10n ** 16n, price);
+      else await trading.connect(who).createBuyOrder(10n ** 16n, price);
+      n++;
+    }
+  }
+  expect(n).to.equal(300);
+  await time.increaseTo(await trading.epochEnd(epoch));
+  return { ...sys, epoch };
+}
+
 // ─────────────────────────────────────────── TESTS ─────────────────────────────────────────────
 
 describe("Security: hostile environment", function () {
@@ -357,23 +379,7 @@ describe("Security: hostile environment", function () {
     });
 
     it("keeps every clearing call bounded on a book of 300 minimum-size orders on 300 price levels", async function () {
-      const { trading, actors } = await loadFixture(usdcFixture);
-      const traders = [...actors.prosumers, actors.marketMaker];
-      const epoch = await freshEpoch(trading);
-      // 75 orders per trader, each on its own level: asks 100..7,500 ticks, bids spread over the same range.
-      let n = 0;
-      for (let i = 0; i < 75; i++) {
-        for (const [t, who] of traders.entries()) {
-          const level = BigInt(1 + i * 4 + t);
-          const sell = t % 2 === 0;
-          const price = (sell ? level : 301n - level) * 100n;
-          if (sell && who !== actors.marketMaker) await trading.connect(who).createSellOrder(10n ** 16n, price);
-          else await trading.connect(who).createBuyOrder(10n ** 16n, price);
-          n++;
-        }
-      }
-      expect(n).to.equal(300);
-      await time.increaseTo(await trading.epochEnd(epoch));
+      const { trading, epoch } = await loadFixture(griefingBookFixture);
       const gas: bigint[] = [];
       let done = false;
       while (!done) {
@@ -391,6 +397,28 @@ describe("Security: hostile environment", function () {
         expect(receipt!.gasUsed).to.be.lessThanOrEqual(50n * 50_000n);
       }
       expect((await trading.getEpochResult(epoch)).status).to.equal(5n);
+    });
+  });
+
+  describe("the largest upkeep regulators can configure", function () {
+    it("stays under Chainlink's 5,000,000 maxPerformGas per performUpkeep on the griefing book", async function () {
+      const { trading, oracle, actors, epoch } = await loadFixture(griefingBookFixture);
+      const [maxSteps, maxOrders] = [await oracle.MAX_MATCH_STEPS(), await oracle.MAX_SETTLE_ORDERS()];
+      await expect(oracle.connect(actors.regulator).setUpkeepBatchSizes(maxSteps + 1n, maxOrders))
+        .to.be.revertedWithCustomError(oracle, "OracleClientInvalidBatchSizes")
+        .withArgs(maxSteps + 1n, maxOrders);
+      await expect(oracle.connect(actors.regulator).setUpkeepBatchSizes(maxSteps, maxOrders + 1n))
+        .to.be.revertedWithCustomError(oracle, "OracleClientInvalidBatchSizes")
+        .withArgs(maxSteps, maxOrders + 1n);
+      await expect(oracle.connect(actors.regulator).setUpkeepBatchSizes(maxSteps, maxOrders))
+        .to.emit(oracle, "UpkeepBatchSizesUpdated")
+        .withArgs(maxSteps, maxOrders);
+      let calls = 0;
+      while ((await trading.getEpochResult(epoch)).status !== 5n) {
+        const receipt = await (await oracle.connect(actors.forwarder).performUpkeep("0x")).wait();
+        expect(receipt!.gasUsed).to.be.lessThanOrEqual(5_000_000n);
+        expect(++calls).to.be.lessThanOrEqual(10);
+      }
     });
   });
 
