@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+
+/// @title ReentrantToken
+/// @notice A hostile 6-decimals payment token: while armed, every transfer first calls `target` with `data`
+/// (e.g. Trading's `cancelOrder` or `withdraw`). Tests only.
+/// @dev With `bubble` set, a failed re-entry reverts the transfer with the target's revert data, so the outer call
+/// shows why the re-entry failed (`ReentrancyGuardReentrantCall`). Without it the failure is recorded in
+/// {lastReentryError} and the transfer goes through. The hook fires once per arming, so it cannot loop.
+contract ReentrantToken is ERC20 {
+    address public target;
+    bytes public data;
+    bool public bubble;
+    bool public armed;
+    bytes public lastReentryError;
+    uint256 public reentryAttempts;
+
+    constructor() ERC20("Reentrant USD", "rUSD") {}
+
+    function decimals() public pure override returns (uint8) {
+        return 6;
+    }
+
+    /// @notice Mints `amount` to `to`; open to anyone on purpose.
+    function mint(address to, uint256 amount) external {
+        _mint(to, amount);
+    }
+
+    /// @notice Makes the next transfer call `target_` with `data_` first.
+    function arm(address target_, bytes calldata data_, bool bubble_) external {
+        (target, data, bubble, armed) = (target_, data_, bubble_, true);
+    }
+
+    /// @notice Cancels a pending re-entry.
+    function disarm() external {
+        armed = false;
+    }
+
+    function _update(address from, address to, uint256 value) internal override {
+        if (armed && from != address(0) && to != address(0)) {
+            armed = false;
+            ++reentryAttempts;
+            // A raw call on purpose: the hook must reach any function of the target and see why it failed.
+            // solhint-disable-next-line avoid-low-level-calls
+            (bool ok, bytes memory returned) = target.call(data);
+            if (!ok) {
+                if (bubble) {
+                    // Re-throws the target's revert data unchanged, so tests can match its custom error.
+                    // solhint-disable-next-line no-inline-assembly
+                    assembly ("memory-safe") {
+                        revert(add(returned, 0x20), mload(returned))
+                    }
+                }
+                lastReentryError = returned;
+            }
+        }
+        super._update(from, to, value);
+    }
+}

@@ -1,0 +1,1359 @@
+/**
+ * Seeded property tests: random sequences of actions against the deployed system, with the ledger invariants of
+ * test/helpers/invariants.ts checked after every step.
+ *
+ * Each run starts from the same deployed state (evm_snapshot / evm_revert), draws ≥ 30 actions — energy minted
+ * to users, registrations and suspensions, orders on both sides (plain, with a valid permit, with an expired
+ * permit, and malformed), cancels by owners and by others, time jumps, matching and settlement slices of random
+ * size (sometimes on the wrong epoch), pauses of Trading and of GRID, withdrawals, parameter changes — and
+ * predicts for each action either its exact effect or its exact custom error.
+ *
+ * Reproduce a failure with the seed fast-check prints: `PROPERTY_SEED=<seed> npx hardhat test <this file>`;
+ * the shrunk action list is printed with it. `PROPERTY_RUNS` (default 200) and `PROPERTY_DEPTH` (default 30,
+ * the minimum number of actions per run) scale the search.
+ */
+import { expect } from "chai";
+import fc from "fast-check";
+import type {
+  BaseContract,
+  ContractTransactionReceipt,
+  ContractTransactionResponse,
+  HDNodeWallet,
+  TypedDataDomain,
+} from "ethers";
+import { ethers, network } from "hardhat";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+
+import type { MockUSDC } from "../../typechain-types";
+import {
+  BUY,
+  CANCELLED,
+  OPEN,
+  SELL,
+  SETTLED,
+  ShadowLedger,
+  type ShadowEpoch,
+  type ShadowOrder,
+  buyerCost,
+  checkFillWithinLimits,
+  clearBook,
+  checkLedger,
+  checkOrders,
+  readSnapshot,
+  sellerReceipt,
+} from "../helpers/invariants";
+import {
+  CONSUMER,
+  EPOCH_LENGTH,
+  MAX_PRICE,
+  PROSUMER,
+  type System,
+  TICK_SIZE,
+  WH,
+  deploySystem,
+  mintByReadings,
+} from "./system";
+
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
+const DEPTH = Number(process.env.PROPERTY_DEPTH ?? 30);
+const SEED = process.env.PROPERTY_SEED !== undefined ? Number(process.env.PROPERTY_SEED) : 0x5ec0de;
+
+const MAX_UINT = ethers.MaxUint256;
+const INITIAL_USDC = 1_000n * 10n ** 6n;
+const INITIAL_GRID = 100n * 10n ** 18n;
+
+// ─────────────────────────────────────────── ACTIONS ───────────────────────────────────────────
+
+type Action =
+  | {
+      k: "reading";
+      meter: number;
+      path: number;
+      exportWh: number;
+      importWh: number;
+      /** 0 now; 1 replay of the meter's last reading; 2 in the future; 3 registers rolled back. */
+      twist: number;
+      forged: boolean;
+      relayer: number;
+    }
+  | { k: "upkeep"; via: number; hint: string }
+  | { k: "register"; user: number; prosumer: boolean }
+  | { k: "status"; user: number; active: boolean }
+  | {
+      k: "order";
+      user: number;
+      side: number;
+      wh: number;
+      level: number;
+      twist: number;
+      permit: number;
+    }
+  | { k: "cancel"; pick: number; byOwner: boolean }
+  | { k: "warp"; seconds: number }
+  | { k: "match"; steps: number; wrongEpoch: boolean; caller: number }
+  | { k: "execute"; orders: number; wrongEpoch: boolean; caller: number }
+  | { k: "pause"; toggle: boolean; hold: number }
+  | { k: "gridPause"; toggle: boolean; hold: number }
+  | { k: "withdraw"; user: number; grid: boolean }
+  | { k: "param"; which: number; value: number }
+  | { k: "approve"; user: number }
+  | { k: "fund"; user: number; amount: number };
+
+/** Traders: 0–2 prosumers, 3–4 consumers, 5–6 newcomers (unregistered), 7 market maker, 8 treasury (fee recipient). */
+const TRADERS = 9;
+const anyUser = fc.oneof(
+  { weight: 6, arbitrary: fc.integer({ min: 0, max: 4 }) },
+  { weight: 1, arbitrary: fc.constantFrom(5, 6, 7, 8) },
+  { weight: 1, arbitrary: fc.constant(7) },
+);
+const user = anyUser;
+/** Sellers are mostly prosumers and the market maker. */
+const seller = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(0, 1, 2, 7) }, { weight: 1, arbitrary: anyUser });
+const newcomer = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(5, 6, 8) }, { weight: 1, arbitrary: anyUser });
+
+const toggle = fc.oneof({ weight: 5, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) });
+
+const actionArb: fc.Arbitrary<Action> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      k: fc.constant("reading" as const),
+      // Meters 0–2 belong to the prosumers, 3–4 to the consumers, 5 to nobody.
+      meter: fc.oneof(
+        { weight: 10, arbitrary: fc.integer({ min: 0, max: 4 }) },
+        { weight: 1, arbitrary: fc.constant(5) },
+      ),
+      // 0 operator batch, 1 signed batch relayed by anyone, 2 request + fulfil, 3 CRE report.
+      path: fc.integer({ min: 0, max: 3 }),
+      exportWh: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 30_000 })),
+      importWh: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 5_000 })),
+      twist: fc.oneof(
+        { weight: 12, arbitrary: fc.constant(0) },
+        { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }) },
+      ),
+      forged: fc.oneof({ weight: 12, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+      relayer: anyUser,
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      k: fc.constant("upkeep" as const),
+      // 0 the Automation forwarder, 1 an oracle operator, 2 a trader (refused), 3 a CRE clearing report.
+      via: fc.oneof(
+        { weight: 3, arbitrary: fc.integer({ min: 0, max: 1 }) },
+        { weight: 1, arbitrary: fc.integer({ min: 2, max: 3 }) },
+      ),
+      // performData is an untrusted hint: random bytes.
+      hint: fc.uint8Array({ maxLength: 64 }).map((b) => ethers.hexlify(b)),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant("register" as const),
+      user: newcomer,
+      prosumer: fc.boolean(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant("status" as const),
+      user,
+      active: fc.boolean(),
+    }),
+  },
+  {
+    weight: 12,
+    arbitrary: fc.integer({ min: 0, max: 1 }).chain((side) =>
+      fc.record({
+        k: fc.constant("order" as const),
+        user: side === 1 ? seller : anyUser,
+        side: fc.constant(side),
+        wh: fc.integer({ min: 10, max: 6_000 }),
+        level: fc.integer({ min: 90, max: 110 }),
+        // 0 well-formed (most); 6 off-tick price; 7 dust amount; 8 above the cap; 9 below the minimum.
+        twist: fc.oneof(
+          { weight: 16, arbitrary: fc.constant(0) },
+          { weight: 1, arbitrary: fc.integer({ min: 6, max: 9 }) },
+        ),
+        // 0 plain (most), 1 valid permit, 2 expired permit.
+        permit: fc.oneof(
+          { weight: 6, arbitrary: fc.constant(0) },
+          { weight: 2, arbitrary: fc.constant(1) },
+          { weight: 1, arbitrary: fc.constant(2) },
+        ),
+      }),
+    ),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      k: fc.constant("cancel" as const),
+      pick: fc.nat(1_000),
+      byOwner: fc.boolean(),
+    }),
+  },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      k: fc.constant("warp" as const),
+      seconds: fc.oneof(
+        { weight: 1, arbitrary: fc.integer({ min: 1, max: 120 }) },
+        { weight: 2, arbitrary: fc.integer({ min: 600, max: 2_000 }) },
+      ),
+    }),
+  },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      k: fc.constant("match" as const),
+      steps: fc.oneof(
+        { weight: 1, arbitrary: fc.constant(0) },
+        { weight: 12, arbitrary: fc.integer({ min: 1, max: 30 }) },
+      ),
+      wrongEpoch: fc.oneof({ weight: 6, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+      caller: user,
+    }),
+  },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      k: fc.constant("execute" as const),
+      orders: fc.oneof(
+        { weight: 1, arbitrary: fc.constant(0) },
+        { weight: 12, arbitrary: fc.integer({ min: 1, max: 12 }) },
+      ),
+      wrongEpoch: fc.oneof({ weight: 6, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+      caller: user,
+    }),
+  },
+  // `toggle`: pause when running, unpause when paused; otherwise repeat the current state (a no-op that reverts).
+  // A pause is lifted automatically after `hold` further actions.
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant("pause" as const),
+      toggle,
+      hold: fc.integer({ min: 1, max: 6 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant("gridPause" as const),
+      toggle,
+      hold: fc.integer({ min: 1, max: 6 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant("withdraw" as const),
+      user,
+      grid: fc.boolean(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant("param" as const),
+      which: fc.integer({ min: 0, max: 3 }),
+      value: fc.integer({ min: 0, max: 2 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ k: fc.constant("approve" as const), user }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant("fund" as const),
+      user,
+      amount: fc.integer({ min: 1, max: 500 }),
+    }),
+  },
+);
+
+// ─────────────────────────────────────────── THE MODEL ─────────────────────────────────────────
+
+const FEE_CHOICES = [0n, 25n, 1_000n];
+const MIN_ORDER_CHOICES = [10n ** 16n, 5n * 10n ** 16n, 10n ** 15n];
+const MAX_ORDERS_CHOICES = [100n, 3n, 1n];
+const PRICE_RULE_CHOICES: [bigint, bigint][] = [
+  [TICK_SIZE, MAX_PRICE],
+  [200n, MAX_PRICE],
+  [TICK_SIZE, 10_500n],
+];
+
+interface Registration {
+  type: number;
+  active: boolean;
+}
+
+/** Everything outside the ledger that predicts an action's outcome. */
+interface World {
+  now: bigint;
+  tradingPaused: boolean;
+  gridPaused: boolean;
+  /** Actions left before the pause is lifted. */
+  tradingPauseLeft: number;
+  gridPauseLeft: number;
+  users: Map<string, Registration>;
+  marketMakers: Set<string>;
+  tick: bigint;
+  maxPrice: bigint;
+  minOrder: bigint;
+  maxOrders: bigint;
+  feeBps: bigint;
+  feeRecipient: string;
+  /** key `${owner}:${token}` */
+  allowance: Map<string, bigint>;
+  /** key `${owner}:${epoch}` */
+  placed: Map<string, bigint>;
+  /** Epochs with orders, not yet settled, in order. */
+  queue: bigint[];
+  /** Every order id, in creation order (cancel picks from it). */
+  orderIds: bigint[];
+  levelsUsed: Map<bigint, { bids: Set<bigint>; asks: Set<bigint> }>;
+  /** What the OracleClient remembers of each meter (by index). */
+  meters: Map<number, MeterShadow>;
+  lastRequestId: bigint;
+}
+
+interface MeterShadow {
+  lastReadAt: bigint;
+  exportWh: bigint;
+  importWh: bigint;
+  hasBaseline: boolean;
+}
+
+/** IOracleClient.RejectReason */
+const REJECT = {
+  MeterNotAssigned: 1,
+  OwnerNotVerified: 2,
+  StaleReading: 3,
+  FutureReading: 4,
+  RegisterRollback: 6,
+  ImplausibleDelta: 7,
+  MissingSigner: 8,
+  InvalidSignature: 9,
+} as const;
+const RATED_POWER_W = 100_000n;
+const READING_TYPES = {
+  MeterReading: [
+    { name: "meterId", type: "bytes32" },
+    { name: "exportWh", type: "uint64" },
+    { name: "importWh", type: "uint64" },
+    { name: "readAt", type: "uint64" },
+  ],
+};
+const READING_TUPLE = "tuple(bytes32 meterId,uint64 exportWh,uint64 importWh,uint64 readAt)[]";
+const SPARE_METER = ethers.encodeBytes32String("MTR-SPARE");
+const coder = ethers.AbiCoder.defaultAbiCoder();
+const CRE_METADATA = ethers.solidityPacked(
+  ["bytes32", "bytes10", "address", "bytes2"],
+  [ethers.id("gridmarket-ami"), ethers.zeroPadBytes("0x01", 10), ethers.ZeroAddress, "0x0001"],
+);
+
+/** A predicted revert: the contract whose ABI declares the error, its name and arguments. */
+interface Expected {
+  contract: BaseContract;
+  name: string;
+  args: unknown[];
+}
+
+interface Stats {
+  runs: number;
+  actions: number;
+  succeeded: number;
+  reverted: number;
+  ordersPlaced: number;
+  epochsSettled: number;
+  ordersChecked: number;
+  readingsAccepted: number;
+  readingsRejected: number;
+  upkeeps: number;
+  booksChecked: number;
+}
+
+// ─────────────────────────────────────────── THE TEST ──────────────────────────────────────────
+
+describe("Security: ledger invariants under random action sequences", function () {
+  this.timeout(0);
+
+  let sys: System;
+  let usdc: MockUSDC;
+  let traders: HardhatEthersSigner[];
+  let holders: string[];
+  let tradingAddress: string;
+  let gridAddress: string;
+  let snapshotId: string;
+  let startTime: bigint;
+  const timing = new Map<string, number>();
+  const reverts = new Map<string, number>();
+  const stats: Stats = {
+    runs: 0,
+    actions: 0,
+    succeeded: 0,
+    reverted: 0,
+    ordersPlaced: 0,
+    epochsSettled: 0,
+    ordersChecked: 0,
+    readingsAccepted: 0,
+    readingsRejected: 0,
+    upkeeps: 0,
+    booksChecked: 0,
+  };
+
+  const initialMeters = new Map<number, MeterShadow>();
+  const meterKeys: HDNodeWallet[] = [];
+  let readingDomain: TypedDataDomain;
+  let matchStepsPerUpkeep: bigint;
+
+  before(async function () {
+    sys = await deploySystem();
+    usdc = await ethers.getContractAt("MockUSDC", sys.paymentAddress);
+    const a = sys.actors;
+    traders = [...a.prosumers, ...a.consumers, ...a.newcomers, a.marketMaker, a.treasury];
+    tradingAddress = await sys.trading.getAddress();
+    gridAddress = await sys.gridToken.getAddress();
+    // Every account that can ever hold a token here. Anything leaving this set would break "supply = sum".
+    holders = [...traders.map((t) => t.address), a.admin.address, tradingAddress];
+    // GRID comes from meter readings, as in production: 100 kWh for each prosumer.
+    for (let i = 0; i < a.prosumers.length; i++) {
+      const readAt = await mintByReadings(sys, i, INITIAL_GRID / WH);
+      initialMeters.set(i, { lastReadAt: readAt, exportWh: INITIAL_GRID / WH, importWh: 0n, hasBaseline: true });
+    }
+    // Each meter signs its own readings (EIP-712); the spare meter is assigned to nobody and has no key.
+    for (let i = 0; i < sys.meters.length; i++) {
+      meterKeys.push(ethers.Wallet.createRandom());
+      await (await sys.registry.connect(a.regulator).setMeterSigner(sys.meters[i], meterKeys[i].address)).wait();
+    }
+    const { chainId } = await ethers.provider.getNetwork();
+    readingDomain = {
+      name: "GridMarket OracleClient",
+      version: "1",
+      chainId,
+      verifyingContract: await sys.oracle.getAddress(),
+    };
+    matchStepsPerUpkeep = await sys.oracle.matchStepsPerUpkeep();
+    for (const t of traders) {
+      await (await usdc.mint(t.address, INITIAL_USDC)).wait();
+      await (await usdc.connect(t).approve(tradingAddress, MAX_UINT)).wait();
+      await (await sys.gridToken.connect(t).approve(tradingAddress, MAX_UINT)).wait();
+    }
+    const block = await ethers.provider.getBlock("latest");
+    startTime = BigInt(block!.timestamp);
+    snapshotId = (await network.provider.send("evm_snapshot", [])) as string;
+  });
+
+  after(function () {
+    console.log(
+      `      property runs: ${stats.runs} × ≥${DEPTH} actions (seed ${SEED}); ${stats.actions} actions, ` +
+        `${stats.succeeded} applied, ${stats.reverted} predicted reverts; ${stats.ordersPlaced} orders; ` +
+        `${stats.epochsSettled} epochs settled, ${stats.booksChecked} books checked against the clearing rule; ` +
+        `${stats.ordersChecked} order states checked; ` +
+        `${stats.readingsAccepted} readings accepted, ${stats.readingsRejected} rejected; ${stats.upkeeps} upkeeps`,
+    );
+  });
+
+  function freshWorld(): { world: World; ledger: ShadowLedger } {
+    const a = sys.actors;
+    const users = new Map<string, Registration>();
+    for (const p of a.prosumers) users.set(p.address, { type: PROSUMER, active: true });
+    for (const c of a.consumers) users.set(c.address, { type: CONSUMER, active: true });
+    const allowance = new Map<string, bigint>();
+    for (const t of traders) {
+      allowance.set(`${t.address}:grid`, MAX_UINT);
+      allowance.set(`${t.address}:payment`, MAX_UINT);
+    }
+    const ledger = new ShadowLedger(holders, tradingAddress);
+    for (const t of traders) ledger.mintPayment(t.address, INITIAL_USDC);
+    for (const p of a.prosumers) ledger.mintGrid(p.address, INITIAL_GRID);
+    return {
+      ledger,
+      world: {
+        now: startTime,
+        tradingPaused: false,
+        gridPaused: false,
+        tradingPauseLeft: 0,
+        gridPauseLeft: 0,
+        users,
+        marketMakers: new Set([a.marketMaker.address]),
+        tick: TICK_SIZE,
+        maxPrice: MAX_PRICE,
+        minOrder: 10n ** 16n,
+        maxOrders: 100n,
+        feeBps: 0n,
+        feeRecipient: a.treasury.address,
+        allowance,
+        placed: new Map(),
+        queue: [],
+        orderIds: [],
+        levelsUsed: new Map(),
+        meters: new Map([...initialMeters].map(([i, m]) => [i, { ...m }])),
+        lastRequestId: 0n,
+      },
+    };
+  }
+
+  it(`keeps both tokens conserved and every fill within its order over ${RUNS} runs`, async function () {
+    const started = Date.now();
+    await fc.assert(
+      fc.asyncProperty(fc.array(actionArb, { minLength: DEPTH, maxLength: DEPTH + 10 }), async (actions) => {
+        await network.provider.send("evm_revert", [snapshotId]);
+        snapshotId = (await network.provider.send("evm_snapshot", [])) as string;
+        const { world, ledger } = freshWorld();
+        stats.runs++;
+        for (const [i, action] of actions.entries()) {
+          const where = `step ${i} ${JSON.stringify(action)}`;
+          const t0 = performance.now();
+          const applied = stats.succeeded;
+          await step(action, world, ledger, where);
+          await liftPauses(action, world);
+          timing.set(action.k, (timing.get(action.k) ?? 0) + performance.now() - t0);
+          timing.set(`#${action.k}`, (timing.get(`#${action.k}`) ?? 0) + 1);
+          stats.actions++;
+          // A step whose transactions all reverted (or a pure time jump) left the state as it was: checked already.
+          if (stats.succeeded === applied) continue;
+          const t1 = performance.now();
+          const snap = await readSnapshot(sys.lens, gridAddress, sys.paymentAddress, tradingAddress, holders);
+          const t2 = performance.now();
+          checkLedger(snap, ledger, where);
+          timing.set("~read", (timing.get("~read") ?? 0) + t2 - t1);
+          timing.set("~check", (timing.get("~check") ?? 0) + performance.now() - t2);
+        }
+        stats.ordersChecked += await checkOrders(sys.lens, tradingAddress, ledger, "end of run");
+      }),
+      // PROPERTY_SHRINK=0 stops at the first failure without shrinking (mutation testing only needs the verdict).
+      { numRuns: RUNS, seed: SEED, verbose: 1, endOnFailure: process.env.PROPERTY_SHRINK === "0" },
+    );
+    console.log(`      property runtime: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (process.env.PROPERTY_TIMING !== undefined) console.log(timing, reverts);
+    expect(stats.epochsSettled, "the runs settle epochs").to.be.greaterThan(RUNS / 4);
+  });
+
+  // ───────────────────────────────────────── STEPS ─────────────────────────────────────────
+
+  /** Sends `send()` at the world's clock (+1 s) and checks the predicted outcome: success or the exact error. */
+  async function expectOutcome(
+    world: World,
+    send: () => Promise<ContractTransactionResponse>,
+    error: Expected | null,
+  ): Promise<ContractTransactionReceipt | null> {
+    world.now += 1n;
+    await network.provider.send("evm_setNextBlockTimestamp", [Number(world.now)]);
+    if (error === null) {
+      stats.succeeded++;
+      const receipt = await (await send()).wait();
+      return receipt;
+    }
+    stats.reverted++;
+    reverts.set(error.name, (reverts.get(error.name) ?? 0) + 1);
+    // A reverted transaction mines no block, so the clock is only a floor for the next one.
+    await expect(send())
+      .to.be.revertedWithCustomError(error.contract, error.name)
+      .withArgs(...error.args);
+    return null;
+  }
+
+  /** Counts down the pauses and lifts them when their hold is over. */
+  async function liftPauses(action: Action, world: World): Promise<void> {
+    if (world.tradingPaused && action.k !== "pause" && --world.tradingPauseLeft === 0) {
+      await expectOutcome(world, () => sys.trading.connect(sys.actors.admin).unpause(), null);
+      world.tradingPaused = false;
+    }
+    if (world.gridPaused && action.k !== "gridPause" && --world.gridPauseLeft === 0) {
+      await expectOutcome(world, () => sys.gridToken.connect(sys.actors.admin).unpause(), null);
+      world.gridPaused = false;
+    }
+  }
+
+  function verified(world: World, who: string): boolean {
+    return world.users.get(who)?.active === true;
+  }
+
+  function epochOf(t: bigint): bigint {
+    return (t - sys.genesis) / EPOCH_LENGTH;
+  }
+
+  function epochEnd(e: bigint): bigint {
+    return sys.genesis + (e + 1n) * EPOCH_LENGTH;
+  }
+
+  function statusOf(ledger: ShadowLedger, e: bigint, at: bigint): number {
+    const ep = ledger.epochs.get(e);
+    if (ep === undefined) return 0;
+    if (ep.phase === "open") return at < epochEnd(e) ? 1 : 2;
+    return { matching: 3, settling: 4, settled: 5 }[ep.phase];
+  }
+
+  async function step(action: Action, world: World, ledger: ShadowLedger, where: string): Promise<void> {
+    const { trading, gridToken, registry, actors } = sys;
+    const at = world.now + 1n; // the timestamp the next transaction gets
+    switch (action.k) {
+      case "warp": {
+        world.now += BigInt(action.seconds);
+        return;
+      }
+      case "reading":
+        return reading(action, world, ledger, at, where);
+      case "upkeep":
+        return upkeep(action, world, ledger, at, where);
+      case "register": {
+        const who = traders[action.user];
+        const type = action.prosumer ? PROSUMER : CONSUMER;
+        const err = world.users.has(who.address)
+          ? {
+              contract: registry,
+              name: "RegistryUserAlreadyRegistered",
+              args: [who.address],
+            }
+          : null;
+        await expectOutcome(
+          world,
+          () => registry.connect(actors.regulator).registerUser(who.address, type, "Campus"),
+          err,
+        );
+        if (err === null) world.users.set(who.address, { type, active: true });
+        return;
+      }
+      case "status": {
+        const who = traders[action.user];
+        const reg = world.users.get(who.address);
+        const status = action.active ? 1 : 2;
+        const err =
+          reg === undefined
+            ? {
+                contract: registry,
+                name: "RegistryUserNotRegistered",
+                args: [who.address],
+              }
+            : reg.active === action.active
+              ? {
+                  contract: registry,
+                  name: "RegistryInvalidStatus",
+                  args: [who.address, status],
+                }
+              : null;
+        await expectOutcome(world, () => registry.connect(actors.regulator).updateUserStatus(who.address, status), err);
+        if (err === null) reg!.active = action.active;
+        return;
+      }
+      case "order":
+        return placeOrder(action, world, ledger, at);
+      case "cancel":
+        return cancel(action, world, ledger, at);
+      case "match":
+        return match(action, world, ledger, at, where);
+      case "execute":
+        return execute(action, world, ledger, at, where);
+      case "pause": {
+        const on = action.toggle !== world.tradingPaused;
+        const err =
+          on === world.tradingPaused
+            ? {
+                contract: trading,
+                name: on ? "EnforcedPause" : "ExpectedPause",
+                args: [],
+              }
+            : null;
+        const admin = trading.connect(actors.admin);
+        await expectOutcome(world, () => (on ? admin.pause() : admin.unpause()), err);
+        if (err === null) [world.tradingPaused, world.tradingPauseLeft] = [on, on ? action.hold : 0];
+        return;
+      }
+      case "gridPause": {
+        const on = action.toggle !== world.gridPaused;
+        const err =
+          on === world.gridPaused
+            ? {
+                contract: gridToken,
+                name: on ? "EnforcedPause" : "ExpectedPause",
+                args: [],
+              }
+            : null;
+        const admin = gridToken.connect(actors.admin);
+        await expectOutcome(world, () => (on ? admin.pause() : admin.unpause()), err);
+        if (err === null) [world.gridPaused, world.gridPauseLeft] = [on, on ? action.hold : 0];
+        return;
+      }
+      case "withdraw": {
+        const who = traders[action.user];
+        const token = action.grid ? gridAddress : sys.paymentAddress;
+        const kind = action.grid ? "grid" : "payment";
+        const err =
+          ledger.creditOf(kind, who.address) === 0n
+            ? {
+                contract: trading,
+                name: "TradingNothingToWithdraw",
+                args: [who.address, token],
+              }
+            : action.grid && world.gridPaused
+              ? { contract: gridToken, name: "EnforcedPause", args: [] }
+              : null;
+        await expectOutcome(world, () => trading.connect(who).withdraw(token), err);
+        if (err === null) ledger.withdrawCredit(kind, who.address);
+        return;
+      }
+      case "param":
+        return setParam(action, world);
+      case "approve": {
+        const who = traders[action.user];
+        await expectOutcome(world, () => gridToken.connect(who).approve(tradingAddress, MAX_UINT), null);
+        await expectOutcome(world, () => usdc.connect(who).approve(tradingAddress, MAX_UINT), null);
+        world.allowance.set(`${who.address}:grid`, MAX_UINT);
+        world.allowance.set(`${who.address}:payment`, MAX_UINT);
+        return;
+      }
+      case "fund": {
+        const who = traders[action.user];
+        const amount = BigInt(action.amount) * 10n ** 6n;
+        await expectOutcome(world, () => usdc.mint(who.address, amount), null);
+        ledger.mintPayment(who.address, amount);
+        return;
+      }
+    }
+  }
+
+  /**
+   * One meter reading through one of the four ways in (SPEC 7.2). The shadow predicts the verdict of SPEC 7.1 —
+   * accepted with its exact mint and burn, or rejected with its reason — and a reading is never applied twice.
+   */
+  async function reading(
+    action: Extract<Action, { k: "reading" }>,
+    world: World,
+    ledger: ShadowLedger,
+    at: bigint,
+    where: string,
+  ) {
+    const { oracle, gridToken, actors } = sys;
+    const meterId = action.meter < sys.meters.length ? sys.meters[action.meter] : SPARE_METER;
+    const state = world.meters.get(action.meter) ?? { lastReadAt: 0n, exportWh: 0n, importWh: 0n, hasBaseline: false };
+    const r = {
+      meterId,
+      exportWh: state.exportWh + BigInt(action.exportWh),
+      importWh: state.importWh + BigInt(action.importWh),
+      readAt: at,
+    };
+    if (action.twist === 1) [r.exportWh, r.importWh, r.readAt] = [state.exportWh, state.importWh, state.lastReadAt];
+    if (action.twist === 2) r.readAt = at + 60n;
+    if (action.twist === 3 && state.exportWh > 0n) r.exportWh = state.exportWh - 1n;
+
+    // The verdict, in the order the contract checks.
+    const owner =
+      action.meter < sys.meters.length ? [...sys.actors.prosumers, ...sys.actors.consumers][action.meter] : null;
+    const signed = action.path === 1;
+    let reason = 0;
+    if (signed && owner === null) reason = REJECT.MissingSigner;
+    else if (signed && action.forged) reason = REJECT.InvalidSignature;
+    else if (owner === null) reason = REJECT.MeterNotAssigned;
+    else if (!verified(world, owner.address)) reason = REJECT.OwnerNotVerified;
+    else if (r.readAt <= state.lastReadAt) reason = REJECT.StaleReading;
+    else if (r.readAt > at) reason = REJECT.FutureReading;
+    else if (state.hasBaseline && (r.exportWh < state.exportWh || r.importWh < state.importWh))
+      reason = REJECT.RegisterRollback;
+    else if (
+      state.hasBaseline &&
+      (r.exportWh - state.exportWh + r.importWh - state.importWh) * 3_600n >
+        RATED_POWER_W * (r.readAt - state.lastReadAt)
+    )
+      reason = REJECT.ImplausibleDelta;
+    let minted = 0n;
+    let burned = 0n;
+    if (reason === 0 && state.hasBaseline) {
+      minted = (r.exportWh - state.exportWh) * WH;
+      const due = (r.importWh - state.importWh) * WH;
+      const available = ledger.balanceOf("grid", owner!.address) + minted;
+      burned = due < available ? due : available;
+    }
+    const err =
+      reason === 0 && (minted > 0n || burned > 0n) && world.gridPaused
+        ? { contract: gridToken, name: "EnforcedPause", args: [] }
+        : null;
+
+    let receipt: ContractTransactionReceipt | null;
+    if (action.path === 0) {
+      receipt = await expectOutcome(world, () => oracle.connect(actors.operator).submitReadings([r]), err);
+    } else if (action.path === 1) {
+      const key = action.forged || owner === null ? ethers.Wallet.createRandom() : meterKeys[action.meter];
+      const signature = await key.signTypedData(readingDomain, READING_TYPES, r);
+      const relayer = traders[action.relayer];
+      receipt = await expectOutcome(world, () => oracle.connect(relayer).submitSignedReadings([r], [signature]), err);
+    } else if (action.path === 2) {
+      const requested = await expectOutcome(
+        world,
+        () => oracle.connect(actors.operator).requestEnergyData(meterId),
+        owner === null ? { contract: oracle, name: "OracleClientMeterNotAssigned", args: [meterId] } : null,
+      );
+      if (requested === null) return;
+      const requestId = ++world.lastRequestId;
+      // The fulfilment is the next transaction, one second later: `readAt` stays valid (not in the future).
+      receipt = await expectOutcome(world, () => oracle.connect(actors.operator).fulfillEnergyData(requestId, r), err);
+      if (receipt !== null) {
+        const fulfilled = receipt.logs
+          .filter((l) => l.address === readingDomain.verifyingContract)
+          .map((l) => oracle.interface.parseLog(l))
+          .find((e) => e?.name === "EnergyDataFulfilled");
+        expect(fulfilled?.args.requestId, `${where}: request fulfilled`).to.equal(requestId);
+        expect(fulfilled?.args.accepted, `${where}: fulfilment verdict`).to.equal(reason === 0);
+      }
+    } else {
+      const report = coder.encode(["uint8", "bytes"], [1, coder.encode([READING_TUPLE], [[r]])]);
+      receipt = await expectOutcome(
+        world,
+        () => oracle.connect(actors.creForwarder).onReport(CRE_METADATA, report),
+        err,
+      );
+    }
+    if (receipt === null) return;
+
+    const events = receipt.logs
+      .filter((l) => l.address === readingDomain.verifyingContract)
+      .map((l) => oracle.interface.parseLog(l))
+      .filter((e) => e?.name === "ReadingAccepted" || e?.name === "ReadingRejected");
+    expect(events.length, `${where}: one verdict per reading`).to.equal(1);
+    const verdict = events[0]!;
+    if (reason !== 0) {
+      expect(verdict.name, `${where}: rejected`).to.equal("ReadingRejected");
+      expect(verdict.args.reason, `${where}: rejection reason`).to.equal(BigInt(reason));
+      stats.readingsRejected++;
+      return;
+    }
+    expect(verdict.name, `${where}: accepted`).to.equal("ReadingAccepted");
+    expect(verdict.args.minted, `${where}: minted = export delta`).to.equal(minted);
+    expect(verdict.args.burned, `${where}: burned = import delta, capped by the balance`).to.equal(burned);
+    stats.readingsAccepted++;
+    world.meters.set(action.meter, {
+      lastReadAt: r.readAt,
+      exportWh: r.exportWh,
+      importWh: r.importWh,
+      hasBaseline: true,
+    });
+    if (minted > 0n) ledger.mintGrid(owner!.address, minted, `${meterId}@${r.readAt}`);
+    if (burned > 0n) ledger.burnGrid(owner!.address, burned);
+  }
+
+  /**
+   * One slice of clearing through the OracleClient (Automation performUpkeep or a CRE clearing report) with a
+   * random, untrusted hint. The oracle must do exactly the work Trading reports, whatever the hint says.
+   */
+  async function upkeep(
+    action: Extract<Action, { k: "upkeep" }>,
+    world: World,
+    ledger: ShadowLedger,
+    at: bigint,
+    where: string,
+  ) {
+    const { oracle, actors, trading } = sys;
+    const caller = [actors.forwarder, actors.operator, traders[0], actors.creForwarder][action.via];
+    const head = world.queue.length > 0 ? world.queue[0] : null;
+    const ep = head === null ? undefined : ledger.epochs.get(head);
+    const work =
+      world.tradingPaused || ep === undefined || at < epochEnd(ep.epoch) ? 0 : ep.phase === "settling" ? 2 : 1;
+    const err =
+      action.via === 2
+        ? { contract: oracle, name: "OracleClientNotUpkeepCaller", args: [caller.address] }
+        : work === 0
+          ? { contract: oracle, name: "OracleClientNoUpkeepNeeded", args: [] }
+          : null;
+    const send = () =>
+      action.via === 3
+        ? oracle.connect(caller).onReport(CRE_METADATA, coder.encode(["uint8", "bytes"], [2, action.hint]))
+        : oracle.connect(caller).performUpkeep(action.hint);
+    const receipt = await expectOutcome(world, send, err);
+    if (receipt === null) return;
+    stats.upkeeps++;
+    const e = ep!;
+    if (work === 1) applyMatch(e, receipt, matchStepsPerUpkeep, ledger, where);
+    if (e.phase === "settling") {
+      const settled = Number((await trading.getEpochResult(e.epoch)).settledCount);
+      expect(settled, `${where}: the upkeep settles forwards`).to.be.gte(e.settled);
+      if (settled > e.settled) applySettlement(e, settled, receipt, world, ledger, where);
+      else if (work === 2) expect.fail(`${where}: a settlement upkeep settled nothing`);
+    }
+  }
+
+  async function setParam(action: Extract<Action, { k: "param" }>, world: World): Promise<void> {
+    const t = sys.trading.connect(sys.actors.regulator);
+    const unchanged = {
+      contract: sys.trading,
+      name: "TradingUnchanged",
+      args: [],
+    };
+    switch (action.which) {
+      case 0: {
+        const fee = FEE_CHOICES[action.value];
+        const recipient = action.value === 2 ? sys.actors.admin.address : sys.actors.treasury.address;
+        const same = fee === world.feeBps && recipient === world.feeRecipient;
+        await expectOutcome(world, () => t.setFee(fee, recipient), same ? unchanged : null);
+        if (!same) [world.feeBps, world.feeRecipient] = [fee, recipient];
+        return;
+      }
+      case 1: {
+        const min = MIN_ORDER_CHOICES[action.value];
+        const same = min === world.minOrder;
+        await expectOutcome(world, () => t.setMinOrderAmount(min), same ? unchanged : null);
+        if (!same) world.minOrder = min;
+        return;
+      }
+      case 2: {
+        const max = MAX_ORDERS_CHOICES[action.value];
+        const same = max === world.maxOrders;
+        await expectOutcome(world, () => t.setMaxOrdersPerUser(max), same ? unchanged : null);
+        if (!same) world.maxOrders = max;
+        return;
+      }
+      default: {
+        const [tick, cap] = PRICE_RULE_CHOICES[action.value];
+        const same = tick === world.tick && cap === world.maxPrice;
+        await expectOutcome(world, () => t.setPriceRules(tick, cap), same ? unchanged : null);
+        if (!same) [world.tick, world.maxPrice] = [tick, cap];
+        return;
+      }
+    }
+  }
+
+  async function signPermit(
+    owner: HardhatEthersSigner,
+    token: "grid" | "payment",
+    value: bigint,
+    deadline: bigint,
+  ): Promise<{ v: number; r: string; s: string }> {
+    const contract = token === "grid" ? sys.gridToken : usdc;
+    const [name, nonce] = await Promise.all([contract.name(), contract.nonces(owner.address)]);
+    const { chainId } = await ethers.provider.getNetwork();
+    const sig = await owner.signTypedData(
+      {
+        name,
+        version: "1",
+        chainId,
+        verifyingContract: await contract.getAddress(),
+      },
+      {
+        Permit: [
+          { name: "owner", type: "address" },
+          { name: "spender", type: "address" },
+          { name: "value", type: "uint256" },
+          { name: "nonce", type: "uint256" },
+          { name: "deadline", type: "uint256" },
+        ],
+      },
+      { owner: owner.address, spender: tradingAddress, value, nonce, deadline },
+    );
+    return ethers.Signature.from(sig);
+  }
+
+  async function placeOrder(action: Extract<Action, { k: "order" }>, world: World, ledger: ShadowLedger, at: bigint) {
+    const { trading, gridToken } = sys;
+    const who = traders[action.user];
+    const side = action.side;
+    const epoch = epochOf(at);
+    const existing = ledger.epochs.get(epoch);
+    const tick = existing?.tick ?? world.tick;
+    let amount = BigInt(action.wh) * WH;
+    let price = BigInt(action.level) * world.tick;
+    if (action.twist === 6) price += world.tick / 2n;
+    if (action.twist === 7) amount += 1n;
+    if (action.twist === 8) price = world.maxPrice + world.tick;
+    if (action.twist === 9) amount = world.minOrder - WH;
+    const wh = amount / WH;
+    const token = side === SELL ? "grid" : "payment";
+    const escrow = side === SELL ? amount : buyerCost(wh * WH, price);
+    const reg = world.users.get(who.address);
+    const eligible =
+      world.marketMakers.has(who.address) || (reg?.active === true && (side === BUY || reg.type === PROSUMER));
+    const placedKey = `${who.address}:${epoch}`;
+    const placed = world.placed.get(placedKey) ?? 0n;
+
+    // Permits: a valid one sets the allowance to the escrow before the transfer; an expired one is ignored.
+    const deadline = action.permit === 2 ? at - 1n : at + 3_600n;
+    const permitValue = side === SELL ? amount : buyerCost(wh * WH, price);
+    let allowance = world.allowance.get(`${who.address}:${token}`)!;
+    if (action.permit === 1) allowance = permitValue;
+    const tokenContract = side === SELL ? gridToken : usdc;
+    const balance = ledger.balanceOf(token, who.address);
+
+    const t = sys.trading;
+    const err = world.tradingPaused
+      ? { contract: t, name: "EnforcedPause", args: [] }
+      : !eligible
+        ? { contract: t, name: "TradingNotEligible", args: [who.address, side] }
+        : amount % WH !== 0n
+          ? { contract: t, name: "TradingInvalidAmount", args: [amount] }
+          : amount < world.minOrder
+            ? {
+                contract: t,
+                name: "TradingAmountBelowMinimum",
+                args: [amount, world.minOrder],
+              }
+            : price > world.maxPrice
+              ? {
+                  contract: t,
+                  name: "TradingPriceAboveCap",
+                  args: [price, world.maxPrice],
+                }
+              : price % tick !== 0n || price / tick > 65_535n
+                ? {
+                    contract: t,
+                    name: "TradingInvalidPrice",
+                    args: [price, tick],
+                  }
+                : placed >= world.maxOrders
+                  ? {
+                      contract: t,
+                      name: "TradingOrderLimitReached",
+                      args: [who.address, epoch, world.maxOrders],
+                    }
+                  : allowance < escrow
+                    ? {
+                        contract: tokenContract,
+                        name: "ERC20InsufficientAllowance",
+                        args: [tradingAddress, allowance, escrow],
+                      }
+                    : side === SELL && world.gridPaused
+                      ? { contract: gridToken, name: "EnforcedPause", args: [] }
+                      : balance < escrow
+                        ? {
+                            contract: tokenContract,
+                            name: "ERC20InsufficientBalance",
+                            args: [who.address, balance, escrow],
+                          }
+                        : null;
+
+    const permit = action.permit === 0 ? null : await signPermit(who, token, permitValue, deadline);
+    await expectOutcome(
+      world,
+      () => {
+        const c = trading.connect(who);
+        if (permit === null) return side === SELL ? c.createSellOrder(amount, price) : c.createBuyOrder(amount, price);
+        return side === SELL
+          ? c.createSellOrderWithPermit(amount, price, deadline, permit.v, permit.r, permit.s)
+          : c.createBuyOrderWithPermit(amount, price, deadline, permit.v, permit.r, permit.s);
+      },
+      err,
+    );
+    if (err !== null) return;
+
+    stats.ordersPlaced++;
+    let ep = existing;
+    if (ep === undefined) {
+      ep = {
+        epoch,
+        tick: world.tick,
+        feeBps: world.feeBps,
+        orderIds: [],
+        phase: "open",
+        clearingPrice: 0n,
+        volume: 0n,
+        bidPrice: 0n,
+        askPrice: 0n,
+        settled: 0,
+        paidIn: 0n,
+        paidOut: 0n,
+        filledBuy: 0n,
+        filledSell: 0n,
+      } satisfies ShadowEpoch;
+      ledger.epochs.set(epoch, ep);
+      world.queue.push(epoch);
+    }
+    const id = (epoch << 32n) | BigInt(ep.orderIds.length + 1);
+    ep.orderIds.push(id);
+    world.orderIds.push(id);
+    world.placed.set(placedKey, placed + 1n);
+    if (allowance !== MAX_UINT) world.allowance.set(`${who.address}:${token}`, allowance - escrow);
+    ledger.orders.set(id, {
+      id,
+      epoch,
+      owner: who.address,
+      side,
+      amount,
+      price,
+      escrow,
+      status: OPEN,
+      filled: 0n,
+    } satisfies ShadowOrder);
+    ledger.move(token, who.address, tradingAddress, escrow);
+  }
+
+  async function cancel(action: Extract<Action, { k: "cancel" }>, world: World, ledger: ShadowLedger, at: bigint) {
+    const t = sys.trading;
+    if (world.orderIds.length === 0) {
+      const ghost = (epochOf(at) << 32n) | 77n;
+      const caller = traders[action.pick % TRADERS];
+      await expectOutcome(world, () => t.connect(caller).cancelOrder(ghost), {
+        contract: t,
+        name: "TradingUnknownOrder",
+        args: [ghost],
+      });
+      return;
+    }
+    const id = world.orderIds[action.pick % world.orderIds.length];
+    const order = ledger.orders.get(id)!;
+    const ownerIdx = traders.findIndex((x) => x.address === order.owner);
+    const caller = action.byOwner
+      ? traders[ownerIdx]
+      : traders[(ownerIdx + 1 + (action.pick % (TRADERS - 1))) % TRADERS];
+    const closesAt = epochEnd(order.epoch);
+    const err =
+      caller.address !== order.owner
+        ? {
+            contract: t,
+            name: "TradingNotOrderOwner",
+            args: [id, caller.address],
+          }
+        : order.status !== OPEN
+          ? {
+              contract: t,
+              name: "TradingOrderNotOpen",
+              args: [id, order.status],
+            }
+          : at >= closesAt
+            ? { contract: t, name: "TradingGateClosed", args: [id, closesAt] }
+            : order.side === SELL && world.gridPaused
+              ? { contract: sys.gridToken, name: "EnforcedPause", args: [] }
+              : null;
+    await expectOutcome(world, () => t.connect(caller).cancelOrder(id), err);
+    if (err !== null) return;
+    order.status = CANCELLED;
+    ledger.move(order.side === SELL ? "grid" : "payment", tradingAddress, order.owner, order.escrow);
+  }
+
+  async function match(
+    action: Extract<Action, { k: "match" }>,
+    world: World,
+    ledger: ShadowLedger,
+    at: bigint,
+    where: string,
+  ) {
+    const t = sys.trading;
+    const expected = world.queue.length > 0 ? world.queue[0] : 0n;
+    const epoch = action.wrongEpoch || world.queue.length === 0 ? expected + 1n + BigInt(action.steps % 3) : expected;
+    const caller = traders[action.caller];
+    const err = world.tradingPaused
+      ? { contract: t, name: "EnforcedPause", args: [] }
+      : action.steps === 0
+        ? { contract: t, name: "TradingZeroBatch", args: [] }
+        : epoch !== expected || world.queue.length === 0
+          ? {
+              contract: t,
+              name: "TradingEpochNotNext",
+              args: [epoch, expected],
+            }
+          : at < epochEnd(epoch)
+            ? {
+                contract: t,
+                name: "TradingEpochNotEnded",
+                args: [epoch, epochEnd(epoch)],
+              }
+            : !["open", "matching"].includes(ledger.epochs.get(epoch)!.phase)
+              ? {
+                  contract: t,
+                  name: "TradingInvalidEpochStatus",
+                  args: [epoch, statusOf(ledger, epoch, at)],
+                }
+              : null;
+    const receipt = await expectOutcome(world, () => t.connect(caller).matchOrders(epoch, action.steps), err);
+    if (receipt === null) return;
+    applyMatch(ledger.epochs.get(epoch)!, receipt, BigInt(action.steps), ledger, where);
+  }
+
+  /** Follows the matching events of `receipt` for `ep`: progress, and the announced result once done. */
+  function applyMatch(
+    ep: ShadowEpoch,
+    receipt: ContractTransactionReceipt,
+    maxSteps: bigint,
+    ledger: ShadowLedger,
+    where: string,
+  ) {
+    const t = sys.trading;
+    ep.phase = "matching";
+    let doneSeen = false;
+    for (const log of receipt.logs) {
+      if (log.address !== tradingAddress) continue;
+      const parsed = t.interface.parseLog(log);
+      if (parsed?.name === "MatchProgressed") {
+        expect(parsed.args.epoch, `${where}: matched the head epoch`).to.equal(ep.epoch);
+        expect(parsed.args.levels, `${where}: levels walked within maxSteps`).to.be.lte(maxSteps);
+        doneSeen = parsed.args.done as boolean;
+      }
+      if (parsed?.name === "EpochMatched") {
+        ep.phase = "settling";
+        ep.clearingPrice = parsed.args.clearingPrice as bigint;
+        ep.volume = parsed.args.volume as bigint;
+        ep.bidPrice = parsed.args.bidPrice as bigint;
+        ep.askPrice = parsed.args.askPrice as bigint;
+        checkMatchedEpoch(ep, ledger, where);
+      }
+    }
+    expect(doneSeen, `${where}: EpochMatched iff done`).to.equal(ep.phase === "settling");
+  }
+
+  /** What the chain announced at the end of matching obeys the clearing rule's shape. */
+  function checkMatchedEpoch(ep: ShadowEpoch, ledger: ShadowLedger, where: string) {
+    const all = ep.orderIds.map((id) => ledger.orders.get(id)!);
+    // The exact outcome, computed independently from the shadow's orders.
+    const expected = clearBook(all);
+    expect(ep.volume, `${where}: volume`).to.equal(expected.volume);
+    expect(ep.bidPrice, `${where}: b*`).to.equal(expected.bidPrice);
+    expect(ep.askPrice, `${where}: a*`).to.equal(expected.askPrice);
+    expect(ep.clearingPrice, `${where}: clearing price`).to.equal(expected.clearingPrice);
+    for (const o of all) if (o.status === OPEN) o.expectedFill = expected.fills.get(o.id)!;
+    stats.booksChecked++;
+    const active = all.filter((o) => o.status === OPEN);
+    const bids = active.filter((o) => o.side === BUY);
+    const asks = active.filter((o) => o.side === SELL);
+    const sum = (os: ShadowOrder[]) => os.reduce((s, o) => s + o.amount, 0n);
+    if (ep.volume === 0n) {
+      expect(ep.clearingPrice, `${where}: no volume, no price`).to.equal(0n);
+      // Nothing crosses: the best bid is below the best ask (or a side is empty).
+      if (bids.length > 0 && asks.length > 0) {
+        const bestBid = bids.reduce((m, o) => (o.price > m ? o.price : m), 0n);
+        const bestAsk = asks.reduce((m, o) => (o.price < m ? o.price : m), MAX_UINT);
+        expect(bestBid, `${where}: nothing crossed`).to.be.lt(bestAsk);
+      }
+      return;
+    }
+    expect(ep.bidPrice, `${where}: b* >= a*`).to.be.gte(ep.askPrice);
+    expect(ep.clearingPrice, `${where}: p = floor((b* + a*) / 2)`).to.equal((ep.bidPrice + ep.askPrice) / 2n);
+    // Volume: everything strictly better than the margins, plus part of the margins, on both sides.
+    const better = (os: ShadowOrder[], buy: boolean) =>
+      sum(os.filter((o) => (buy ? o.price > ep.bidPrice : o.price < ep.askPrice)));
+    const upTo = (os: ShadowOrder[], buy: boolean) =>
+      sum(os.filter((o) => (buy ? o.price >= ep.bidPrice : o.price <= ep.askPrice)));
+    expect(ep.volume, `${where}: volume above the bids better than b*`).to.be.gt(better(bids, true));
+    expect(ep.volume, `${where}: volume within the bids at or above b*`).to.be.lte(upTo(bids, true));
+    expect(ep.volume, `${where}: volume above the asks better than a*`).to.be.gt(better(asks, false));
+    expect(ep.volume, `${where}: volume within the asks at or below a*`).to.be.lte(upTo(asks, false));
+    // Maximality: after the margins, the next bid level is below the next ask level (or a side is exhausted).
+    const bidsBelow = bids.filter((o) => o.price < ep.bidPrice).map((o) => o.price);
+    const asksAbove = asks.filter((o) => o.price > ep.askPrice).map((o) => o.price);
+    const bidLeft = upTo(bids, true) - ep.volume;
+    const askLeft = upTo(asks, false) - ep.volume;
+    if (bidLeft === 0n && askLeft === 0n && bidsBelow.length > 0 && asksAbove.length > 0) {
+      expect(
+        bidsBelow.reduce((m, p) => (p > m ? p : m), 0n),
+        `${where}: walk stopped where sides part`,
+      ).to.be.lt(asksAbove.reduce((m, p) => (p < m ? p : m), MAX_UINT));
+    }
+  }
+
+  async function execute(
+    action: Extract<Action, { k: "execute" }>,
+    world: World,
+    ledger: ShadowLedger,
+    at: bigint,
+    where: string,
+  ) {
+    const t = sys.trading;
+    const head = world.queue.length > 0 ? world.queue[0] : 0n;
+    const known = [...ledger.epochs.keys()];
+    const epoch = action.wrongEpoch && known.length > 0 ? known[action.caller % known.length] : head;
+    const ep = ledger.epochs.get(epoch);
+    const caller = traders[action.caller];
+    const err = world.tradingPaused
+      ? { contract: t, name: "EnforcedPause", args: [] }
+      : action.orders === 0
+        ? { contract: t, name: "TradingZeroBatch", args: [] }
+        : ep?.phase !== "settling"
+          ? {
+              contract: t,
+              name: "TradingInvalidEpochStatus",
+              args: [epoch, statusOf(ledger, epoch, at)],
+            }
+          : null;
+    const receipt = await expectOutcome(world, () => t.connect(caller).executeTrades(epoch, action.orders), err);
+    if (receipt === null) return;
+
+    applySettlement(ep!, Math.min(ep!.settled + action.orders, ep!.orderIds.length), receipt, world, ledger, where);
+  }
+
+  /**
+   * Follows the settlement events of `receipt` for `e`, whose orders up to sequence `last` are now settled: every
+   * open order in the range got its confirmation, with a fill inside the rule and exact payments; payouts land in
+   * wallets, or as credits when GRID is paused; the last batch credits the fees.
+   */
+  function applySettlement(
+    e: ShadowEpoch,
+    last: number,
+    receipt: ContractTransactionReceipt,
+    world: World,
+    ledger: ShadowLedger,
+    where: string,
+  ) {
+    const t = sys.trading;
+    const events = new Map<bigint, Record<string, unknown>>();
+    let settledEvent: Record<string, unknown> | null = null;
+    for (const log of receipt.logs) {
+      if (log.address !== tradingAddress) continue;
+      const parsed = t.interface.parseLog(log);
+      if (parsed?.name === "OrderFilled") events.set(parsed.args.orderId as bigint, parsed.args.toObject());
+      if (parsed?.name === "EpochSettled") settledEvent = parsed.args.toObject();
+    }
+    const first = e.settled + 1;
+    for (let seq = first; seq <= last; seq++) {
+      const id = e.orderIds[seq - 1];
+      const order = ledger.orders.get(id)!;
+      if (order.status !== OPEN) {
+        expect(events.has(id), `${where}: no confirmation for cancelled ${id}`).to.equal(false);
+        continue;
+      }
+      const ev = events.get(id);
+      expect(ev, `${where}: confirmation for ${id}`).to.not.equal(undefined);
+      const filled = ev!.filled as bigint;
+      checkFillWithinLimits(order, filled, e.clearingPrice, where);
+      expect(filled, `${where}: ${id} fills as the clearing rule says (time priority at the margin)`).to.equal(
+        order.expectedFill,
+      );
+      expect(ev!.clearingPrice, `${where}: uniform price on ${id}`).to.equal(e.clearingPrice);
+      if (e.volume === 0n) expect(filled, `${where}: nothing trades without volume`).to.equal(0n);
+      // Fills strictly better than the margins are complete; beyond the margins, none.
+      if (e.volume !== 0n) {
+        const better = order.side === BUY ? order.price > e.bidPrice : order.price < e.askPrice;
+        const beyond = order.side === BUY ? order.price < e.bidPrice : order.price > e.askPrice;
+        if (better) expect(filled, `${where}: ${id} better than the margin fills fully`).to.equal(order.amount);
+        if (beyond) expect(filled, `${where}: ${id} beyond the margin fills nothing`).to.equal(0n);
+      }
+      order.filled = filled;
+      order.status = SETTLED;
+      if (order.side === BUY) {
+        const payment = buyerCost(filled, e.clearingPrice);
+        const refund = order.escrow - payment;
+        expect(ev!.payment, `${where}: buyer ${id} pays ceil(filled * p)`).to.equal(payment);
+        expect(ev!.refund, `${where}: buyer ${id} refund`).to.equal(refund);
+        expect(ev!.fee, `${where}: buyers pay no fee`).to.equal(0n);
+        e.paidIn += payment;
+        e.filledBuy += filled;
+        ledger.payOut("grid", order.owner, filled, world.gridPaused);
+        ledger.payOut("payment", order.owner, refund, false);
+      } else {
+        const { payment, fee } = sellerReceipt(filled, e.clearingPrice, e.feeBps);
+        expect(ev!.payment, `${where}: seller ${id} receives floor(filled * p) - fee`).to.equal(payment);
+        expect(ev!.fee, `${where}: seller ${id} fee`).to.equal(fee);
+        expect(ev!.refund, `${where}: seller ${id} GRID refund`).to.equal(order.amount - filled);
+        e.paidOut += payment;
+        e.filledSell += filled;
+        ledger.payOut("grid", order.owner, order.amount - filled, world.gridPaused);
+        ledger.payOut("payment", order.owner, payment, false);
+      }
+    }
+    e.settled = last;
+    if (last === e.orderIds.length) {
+      expect(settledEvent, `${where}: EpochSettled when the last order settles`).to.not.equal(null);
+      expect(e.filledBuy, `${where}: bought = volume`).to.equal(e.volume);
+      expect(e.filledSell, `${where}: sold = volume`).to.equal(e.volume);
+      const fees = e.paidIn - e.paidOut;
+      expect(settledEvent!.fees, `${where}: fees + rounding credited`).to.equal(fees);
+      expect(settledEvent!.recipient, `${where}: to the fee recipient`).to.equal(world.feeRecipient);
+      if (fees !== 0n) ledger.credit("payment", world.feeRecipient, fees);
+      e.phase = "settled";
+      world.queue.shift();
+      stats.epochsSettled++;
+    } else {
+      expect(settledEvent, `${where}: no EpochSettled before the last order`).to.equal(null);
+    }
+  }
+});
