@@ -39,7 +39,10 @@ async function fund(sys: System, token: Mintable) {
   }
   for (const who of [...a.prosumers, ...a.consumers, a.marketMaker]) {
     await token.mint(who.address, 1_000n * USDC);
-    const erc20 = await ethers.getContractAt("IERC20", await token.getAddress());
+    const erc20 = await ethers.getContractAt(
+      "@openzeppelin/contracts/token/ERC20/IERC20.sol:IERC20",
+      await token.getAddress(),
+    );
     await erc20.connect(who).approve(trading, ethers.MaxUint256);
   }
 }
