@@ -58,8 +58,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         uint256 askStar;
         uint256 bidMargin;
         uint256 askMargin;
-        uint256 paidIn;
-        uint256 paidOut;
+        uint256 net;
     }
 
     /// @dev Epochs that received orders, cleared strictly in this order: [_queueHead, _queueTail).
@@ -68,18 +67,23 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
     mapping(uint256 index => uint256 epoch) private _queue;
 
     mapping(uint256 epoch => Auction.Book) private _books;
+    /// @dev The clearing state of the epoch at the head of the queue, reused by every epoch.
+    Auction.Cursor private _cursor;
     mapping(uint256 orderId => StoredOrder) private _orders;
-    /// @dev Per account, one reused slot: how many orders it ever placed, the epoch of its last order and how
-    /// many it placed in that epoch (the per-epoch limit).
+    /// @dev Per account, one reused slot: how many orders it ever placed, the epoch of its last order, how
+    /// many it placed in that epoch (the per-epoch limit), and its newest `length % 3` order ids. Every third
+    /// order moves them with itself into a word of `_userOrderIds`, so two orders in three add no storage.
     struct UserLog {
         uint32 length;
         uint32 epoch;
         uint16 inEpoch;
+        uint64 recent0;
+        uint64 recent1;
     }
 
     mapping(address account => UserLog) private _userLogs;
-    /// @dev Per account, every order id it placed, in time order, four 64-bit ids per word. Ids grow with
-    /// time, so an epoch's ids are found by binary search.
+    /// @dev Per account, its order ids in time order, three 64-bit ids per word (the newest ones wait in its
+    /// UserLog). Ids grow with time, so an epoch's ids are found by binary search.
     mapping(address account => mapping(uint256 word => uint256 ids)) private _userOrderIds;
     mapping(address account => mapping(address token => uint256 amount)) private _credits;
 
@@ -105,6 +109,8 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
     ) AccessControlDefaultAdminRules(adminDelay, admin) TradingConfig(registry_, genesis_, epochLength_, params) {
         require(address(gridToken_) != address(0) && address(paymentToken_) != address(0), TradingZeroAddress());
         (GRID, PAYMENT) = (gridToken_, paymentToken_);
+        // Both cursor slots start non-zero, so that no epoch's clearing pays for fresh storage.
+        (_cursor.epochTag, _cursor.net) = (type(uint32).max, Auction.NET_ZERO);
     }
 
     // ─────────────────────────────────────────── ADMIN ───────────────────────────────────────────
@@ -163,13 +169,16 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         StoredOrder memory order = stored;
         require(order.owner != address(0), TradingUnknownOrder(orderId));
         require(order.owner == msg.sender, TradingNotOrderOwner(orderId, msg.sender));
-        require(order.status == OrderStatus.Open, TradingOrderNotOpen(orderId, order.status));
         uint256 epoch = orderId >> 32;
+        Auction.Book storage book = _books[epoch];
+        OrderStatus status = order.status;
+        // An order settled with the fill its level implies keeps its stored status (see _settleOrder).
+        if (status == OrderStatus.Open && orderId & type(uint32).max <= book.settled) status = OrderStatus.Settled;
+        require(status == OrderStatus.Open, TradingOrderNotOpen(orderId, status));
         uint256 closesAt = epochEnd(epoch);
         require(block.timestamp < closesAt, TradingGateClosed(orderId, closesAt));
 
         stored.status = OrderStatus.Cancelled;
-        Auction.Book storage book = _books[epoch];
         book.depth[Auction.key(uint256(order.side), order.level)] -= order.amountWh;
         bool buy = order.side == Side.Buy;
         uint256 refund = buy ? Settlement.buyerCost(order.amountWh, order.level * book.tickSize) : order.amountWh * WH;
@@ -204,12 +213,12 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
             TradingInvalidEpochStatus(epoch, _status(book, epoch))
         );
 
-        if (phase == Auction.Phase.Open) book.start();
+        if (phase == Auction.Phase.Open) book.start(_cursor, epoch);
         uint256 steps;
-        (done, steps) = book.walk(maxSteps);
+        (done, steps) = book.walk(_cursor, maxSteps);
         emit MatchProgressed(epoch, steps, uint256(book.volume) * WH, done);
         if (done) {
-            uint256 price = book.finish();
+            uint256 price = book.finish(_cursor);
             uint256 tick = book.tickSize;
             emit EpochMatched(epoch, price, uint256(book.volume) * WH, book.bidStar * tick, book.askStar * tick);
         }
@@ -307,12 +316,19 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         uint256 inEpoch = log.epoch == epoch ? log.inEpoch : 0;
         require(inEpoch < limit, TradingOrderLimitReached(account, epoch, limit));
         uint256 length = log.length;
-        // Cannot overflow in practice: epochs stay below 2^32 for 8,000 years at the shortest epoch length;
-        // inEpoch < limit <= 1,000; 2^32 orders from one account would cost more gas than exists.
+        // Cannot overflow in practice: epochs stay below 2^32 for 8,000 years at the shortest epoch length, so
+        // ids fit 64 bits; inEpoch < limit <= 1,000; 2^32 orders from one account would cost more gas than exists.
         unchecked {
-            _userLogs[account] = UserLog(uint32(length + 1), uint32(epoch), uint16(inEpoch + 1));
-            _userOrderIds[account][length >> 2] |= orderId << ((length & 3) << 6);
+            uint256 waiting = length % 3;
+            if (waiting == 0) log.recent0 = uint64(orderId);
+            else if (waiting == 1) log.recent1 = uint64(orderId);
+            else {
+                _userOrderIds[account][length / 3] = log.recent0 | (uint256(log.recent1) << 64) | (orderId << 128);
+                (log.recent0, log.recent1) = (0, 0);
+            }
+            (log.length, log.epoch, log.inEpoch) = (uint32(length + 1), uint32(epoch), uint16(inEpoch + 1));
         }
+        _userLogs[account] = log;
     }
 
     /// @dev Applies the clearing rule to orders `first..last`: writes every order's fill and the epoch's
@@ -324,30 +340,26 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         uint256 last,
         Payout[] memory payouts
     ) private {
+        Auction.Cursor storage cursor = _cursor;
         SettleState memory st = SettleState({
             epoch: epoch,
-            price: book.clearingPrice,
+            price: book.clearingPrice(),
             tick: book.tickSize,
             feeBps: book.feeBps,
             bidStar: book.bidStar,
             askStar: book.askStar,
-            bidMargin: book.bidMarginLeft,
-            askMargin: book.askMarginLeft,
-            paidIn: book.paidIn,
-            paidOut: book.paidOut
+            bidMargin: cursor.bidLeft,
+            askMargin: cursor.askLeft,
+            net: cursor.net
         });
         for (uint256 seq = first; seq <= last; ++seq) {
             uint256 orderId = (epoch << 32) | seq;
             StoredOrder storage stored = _orders[orderId];
             if (stored.status == OrderStatus.Open) _settleOrder(stored, orderId, st, payouts[seq - first]);
         }
-        // Margins fit 64 bits (see Auction.start); payments fit 128 bits (2^96 per order, 2^32 orders).
-        (book.settled, book.bidMarginLeft, book.askMarginLeft) = (
-            uint32(last),
-            uint64(st.bidMargin),
-            uint64(st.askMargin)
-        );
-        (book.paidIn, book.paidOut) = (uint128(st.paidIn), uint128(st.paidOut));
+        // Margins fit 64 bits (see Auction.start); order counts 32 bits.
+        (cursor.bidLeft, cursor.askLeft, cursor.net) = (uint64(st.bidMargin), uint64(st.askMargin), st.net);
+        book.settled = uint32(last);
     }
 
     /// @dev Settles one open order under the clearing rule (SPEC 8.3, rules 4 and 5).
@@ -374,7 +386,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
             }
             payment = Settlement.buyerCost(filled, st.price);
             refund = Settlement.buyerCost(order.amountWh, order.level * st.tick) - payment;
-            st.paidIn += payment;
+            st.net += payment;
             (payout.grid, payout.payment) = (filled * WH, refund);
         } else {
             if (crossed) {
@@ -389,19 +401,25 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
             fee = Settlement.fee(proceeds, st.feeBps);
             payment = proceeds - fee;
             refund = (order.amountWh - filled) * WH;
-            st.paidOut += payment;
+            st.net -= payment;
             (payout.grid, payout.payment) = (refund, payment);
         }
         payout.owner = order.owner;
-        (stored.status, stored.filledWh) = (OrderStatus.Settled, uint32(filled));
+        // The order's slot is written only when its fill differs from what {_impliedFill} reads back: at the
+        // margins, past the time-priority cut. Every other order's outcome follows from the epoch's result.
+        if (filled != _impliedFill(order, st.price, st.bidStar, st.askStar)) {
+            (stored.status, stored.filledWh) = (OrderStatus.Settled, uint32(filled));
+        }
         emit OrderFilled(orderId, st.epoch, order.owner, order.side, filled * WH, st.price, payment, fee, refund);
     }
 
     /// @dev Last batch of an epoch: credit fees and rounding to the fee recipient, dequeue the epoch.
     function _closeEpoch(Auction.Book storage book, uint256 epoch) private {
         book.phase = Auction.Phase.Settled;
-        // Cannot underflow: buyers pay ceil(f * p) and sellers receive at most floor(f * p) over equal volumes.
-        uint256 fees = uint256(book.paidIn) - book.paidOut;
+        // Cannot underflow: buyers pay ceil(f * p) and sellers receive at most floor(f * p) over equal volumes,
+        // so the net paid in is never negative once every order is settled.
+        uint256 fees = _cursor.net - Auction.NET_ZERO;
+        _cursor.net = Auction.NET_ZERO;
         address recipient = feeRecipient();
         // Cannot overflow: one queue entry per epoch.
         unchecked {
@@ -411,7 +429,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
             _credits[recipient][address(PAYMENT)] += fees;
             emit Credited(recipient, address(PAYMENT), fees);
         }
-        emit EpochSettled(epoch, uint256(book.volume) * WH, book.clearingPrice, fees, recipient);
+        emit EpochSettled(epoch, uint256(book.volume) * WH, book.clearingPrice(), fees, recipient);
     }
 
     /// @dev Pays settled orders; a transfer that fails credits the owner instead of reverting the batch.
@@ -439,6 +457,19 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         return _queueHead == _queueTail ? 0 : _queue[_queueHead];
     }
 
+    /// @dev The fill an order's level implies once its epoch is matched: everything at or better than the
+    /// margin, nothing beyond it or when nothing crossed. Only time priority at the margin departs from it.
+    function _impliedFill(
+        StoredOrder memory order,
+        uint256 price,
+        uint256 bidStar,
+        uint256 askStar
+    ) private pure returns (uint256) {
+        if (price == 0) return 0;
+        bool fills = order.side == Side.Buy ? order.level >= bidStar : order.level <= askStar;
+        return fills ? order.amountWh : 0;
+    }
+
     function _status(Auction.Book storage book, uint256 epoch) private view returns (EpochStatus) {
         Auction.Phase phase = book.phase;
         if (phase == Auction.Phase.None) return EpochStatus.Empty;
@@ -463,7 +494,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         Auction.Book storage book = _books[epoch];
         uint256 tick = book.tickSize;
         result.status = _status(book, epoch);
-        result.clearingPrice = book.clearingPrice;
+        result.clearingPrice = book.clearingPrice();
         result.volume = uint256(book.volume) * WH;
         (result.bidPrice, result.askPrice) = (book.bidStar * tick, book.askStar * tick);
         (result.orderCount, result.settledCount) = (book.orderCount, book.settled);
@@ -475,38 +506,54 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         StoredOrder memory order = _orders[orderId];
         require(order.owner != address(0), TradingUnknownOrder(orderId));
         uint256 epoch = orderId >> 32;
+        Auction.Book storage book = _books[epoch];
+        OrderStatus status = order.status;
+        uint256 filled = order.filledWh;
+        // An open order within the settled range was settled with the fill its level implies (see _settleOrder).
+        if (status == OrderStatus.Open && orderId & type(uint32).max <= book.settled) {
+            status = OrderStatus.Settled;
+            filled = _impliedFill(order, book.clearingPrice(), book.bidStar, book.askStar);
+        }
         return
             Order({
                 owner: order.owner,
                 side: order.side,
-                status: order.status,
+                status: status,
                 epoch: epoch,
                 amount: uint256(order.amountWh) * WH,
-                price: uint256(order.level) * _books[epoch].tickSize,
-                filled: uint256(order.filledWh) * WH
+                price: uint256(order.level) * book.tickSize,
+                filled: filled * WH
             });
     }
 
     /// @inheritdoc ITrading
     function getUserOrders(address account, uint256 epoch) external view returns (uint256[] memory ids) {
+        UserLog memory log = _userLogs[account];
         mapping(uint256 => uint256) storage words = _userOrderIds[account];
-        uint256 length = _userLogs[account].length;
+        uint256 length = log.length;
         // Binary search for the first id of `epoch` or later: O(log n) reads, then at most the per-epoch limit.
         uint256 low;
         uint256 high = length;
         while (low < high) {
             uint256 mid = (low + high) >> 1;
-            if (_userOrderAt(words, mid) >> 32 < epoch) low = mid + 1;
+            if (_userOrderAt(log, words, mid) >> 32 < epoch) low = mid + 1;
             else high = mid;
         }
         uint256 end = low;
-        while (end < length && _userOrderAt(words, end) >> 32 == epoch) ++end;
+        while (end < length && _userOrderAt(log, words, end) >> 32 == epoch) ++end;
         ids = new uint256[](end - low);
-        for (uint256 i; i < ids.length; ++i) ids[i] = _userOrderAt(words, low + i);
+        for (uint256 i; i < ids.length; ++i) ids[i] = _userOrderAt(log, words, low + i);
     }
 
-    function _userOrderAt(mapping(uint256 => uint256) storage words, uint256 index) private view returns (uint256) {
-        return (words[index >> 2] >> ((index & 3) << 6)) & type(uint64).max;
+    /// @dev The account's `index`-th order id: from its words, or from its log for the newest ones.
+    function _userOrderAt(
+        UserLog memory log,
+        mapping(uint256 => uint256) storage words,
+        uint256 index
+    ) private view returns (uint256) {
+        uint256 stored = log.length - (log.length % 3);
+        if (index >= stored) return index == stored ? log.recent0 : log.recent1;
+        return (words[index / 3] >> (64 * (index % 3))) & type(uint64).max;
     }
 
     /// @inheritdoc ITrading

@@ -6,7 +6,9 @@ import {PriceBitmap} from "./PriceBitmap.sol";
 /// @title Auction
 /// @notice The storage of one epoch's book and the resumable price-discovery walk of the clearing rule.
 /// @dev Amounts are watt-hours, prices are level indexes (price = level * tick). Level 0 is never used, so
-/// 0 doubles as "no level".
+/// 0 doubles as "no level". Epochs clear strictly one after another, so the working state of clearing lives
+/// in one {Cursor} that every epoch reuses: its slots stay non-zero, and each epoch's clearing updates them
+/// instead of paying for fresh storage. What an epoch must remember for good fits the first slot of its book.
 library Auction {
     using PriceBitmap for PriceBitmap.Bitmap;
 
@@ -19,34 +21,39 @@ library Auction {
         Settled
     }
 
-    /// @notice Everything Trading keeps per epoch. Slots are grouped by the code path that reads them.
+    /// @notice Everything Trading keeps per epoch.
     struct Book {
-        // Slot 1, written by every order: sequence counter and the epoch's snapshot of tick and fee.
+        // One slot: the order counter, the epoch's snapshot of tick and fee, and the clearing outcome.
         uint32 orderCount;
         uint64 tickSize;
         uint16 feeBps;
         Phase phase;
-        // Slot 2, the walk: current levels and what is left at them, the last matched levels, the volume.
-        uint16 bidLevel;
-        uint16 askLevel;
         uint16 bidStar;
         uint16 askStar;
-        uint64 bidLeft;
-        uint64 askLeft;
         uint64 volume;
-        // Slot 3, settlement: progress, margin quantities still to allocate, the clearing price.
         uint32 settled;
-        uint64 bidMarginLeft;
-        uint64 askMarginLeft;
-        uint64 clearingPrice;
-        // Slot 4, settlement money flows: paid in by buyers, paid out to sellers.
-        uint128 paidIn;
-        uint128 paidOut;
         // Depth (Wh) per price level, keyed by side << 16 | level, and the bitmaps of used levels.
         mapping(uint256 key => uint256 wh) depth;
         PriceBitmap.Bitmap bids;
         PriceBitmap.Bitmap asks;
     }
+
+    /// @notice The working state of the epoch being cleared, shared by all epochs.
+    /// @dev `bidLeft`/`askLeft` hold what the walk left at its current levels while matching, then the
+    /// quantities still to allocate at the margins while settling. `net` is paid in by buyers minus paid out
+    /// to sellers so far, offset by {NET_ZERO} so that the slot never becomes zero.
+    struct Cursor {
+        /// @dev 1 + the epoch being (or last) cleared; type(uint32).max before the first.
+        uint32 epochTag;
+        uint16 bidLevel;
+        uint16 askLevel;
+        uint64 bidLeft;
+        uint64 askLeft;
+        uint256 net;
+    }
+
+    /// @notice The stored value of `Cursor.net` when nothing has been paid.
+    uint256 internal constant NET_ZERO = 1 << 255;
 
     /// @notice The depth key of `level` on `side` (0 buy, 1 sell).
     function key(uint256 side, uint256 level) internal pure returns (uint256) {
@@ -61,26 +68,35 @@ library Auction {
         self.depth[k] = before + wh;
     }
 
-    /// @notice Starts the walk: the highest bid level and the lowest ask level.
-    function start(Book storage self) internal {
-        uint256 bid = self.bids.highestAtOrBelow(type(uint16).max);
-        uint256 ask = self.asks.lowestAtOrAbove(1);
-        self.bidLevel = uint16(bid);
-        self.askLevel = uint16(ask);
-        // Depth per level is below 2^64: at most 2^32 orders of at most 2^32 Wh each.
-        self.bidLeft = uint64(self.depth[key(0, bid)]);
-        self.askLeft = uint64(self.depth[key(1, ask)]);
+    /// @notice The clearing price of a matched book: `floor((b* + a*) / 2)`, or 0 when nothing crossed.
+    function clearingPrice(Book storage self) internal view returns (uint256) {
+        if (self.phase < Phase.Settling || self.volume == 0) return 0;
+        return ((uint256(self.bidStar) + self.askStar) * self.tickSize) / 2;
+    }
+
+    /// @notice Starts the walk of `epoch`: the highest bid level and the lowest ask level.
+    function start(Book storage self, Cursor storage cursor, uint256 epoch) internal {
+        uint256 bid = self.bids.highest();
+        uint256 ask = self.asks.lowest();
+        // Epochs stay below 2^32 (see Trading); depth per level is below 2^64: at most 2^32 orders of at most
+        // 2^32 Wh each. The Cursor write keeps `net` untouched: it is NET_ZERO between epochs.
+        (cursor.epochTag, cursor.bidLevel, cursor.askLevel) = (uint32(epoch + 1), uint16(bid), uint16(ask));
+        (cursor.bidLeft, cursor.askLeft) = (uint64(_depthAt(self, 0, bid)), uint64(_depthAt(self, 1, ask)));
         self.phase = Phase.Matching;
     }
 
     /// @notice Walks at most `maxSteps` price levels of the clearing rule, from the stored cursor.
     /// @return done whether the walk has ended (the sides no longer cross, or one side ran out).
     /// @return steps the number of levels stepped past, at most `maxSteps`.
-    function walk(Book storage self, uint256 maxSteps) internal returns (bool done, uint256 steps) {
-        uint256 bid = self.bidLevel;
-        uint256 ask = self.askLevel;
-        uint256 bidLeft = self.bidLeft;
-        uint256 askLeft = self.askLeft;
+    function walk(
+        Book storage self,
+        Cursor storage cursor,
+        uint256 maxSteps
+    ) internal returns (bool done, uint256 steps) {
+        uint256 bid = cursor.bidLevel;
+        uint256 ask = cursor.askLevel;
+        uint256 bidLeft = cursor.bidLeft;
+        uint256 askLeft = cursor.askLeft;
         uint256 volume = self.volume;
         uint256 bidStar = self.bidStar;
         uint256 askStar = self.askStar;
@@ -103,44 +119,43 @@ library Auction {
             }
             if (bidLeft == 0) {
                 bid = self.bids.highestAtOrBelow(bid - 1);
-                bidLeft = self.depth[key(0, bid)];
+                bidLeft = _depthAt(self, 0, bid);
                 ++steps;
             }
             // An exhausted ask level left for the next call (step budget spent) is stepped past then.
             if (askLeft == 0 && steps < maxSteps) {
                 ask = self.asks.lowestAtOrAbove(ask + 1);
-                askLeft = self.depth[key(1, ask)];
+                askLeft = _depthAt(self, 1, ask);
                 ++steps;
             }
         }
-        // Levels fit 16 bits and quantities 64 bits (see {start}); the writes share one slot.
-        self.bidLevel = uint16(bid);
-        self.askLevel = uint16(ask);
+        // Levels fit 16 bits and quantities 64 bits (see {start}); each group of writes shares one slot.
+        cursor.bidLevel = uint16(bid);
+        cursor.askLevel = uint16(ask);
+        cursor.bidLeft = uint64(bidLeft);
+        cursor.askLeft = uint64(askLeft);
         self.bidStar = uint16(bidStar);
         self.askStar = uint16(askStar);
-        self.bidLeft = uint64(bidLeft);
-        self.askLeft = uint64(askLeft);
         self.volume = uint64(volume);
     }
 
-    /// @notice Ends price discovery: fixes the clearing price and the quantities matched at the margins.
+    /// @notice Ends price discovery: turns the cursor's leftovers into the quantities matched at the margins.
     /// @return price the clearing price (0 when nothing crossed).
-    function finish(Book storage self) internal returns (uint256 price) {
-        uint256 tick = self.tickSize;
+    function finish(Book storage self, Cursor storage cursor) internal returns (uint256 price) {
+        self.phase = Phase.Settling;
+        if (self.volume == 0) return 0;
         uint256 bidStar = self.bidStar;
         uint256 askStar = self.askStar;
-        if (self.volume != 0) {
-            price = ((bidStar + askStar) * tick) / 2;
-            // At b* the matched quantity is the level's depth minus what the walk left there (if it stopped
-            // there); likewise at a*. Everything better than the margins matched in full.
-            uint256 bidMargin = self.depth[key(0, bidStar)] - (self.bidLevel == bidStar ? self.bidLeft : 0);
-            uint256 askMargin = self.depth[key(1, askStar)] - (self.askLevel == askStar ? self.askLeft : 0);
-            (self.bidMarginLeft, self.askMarginLeft, self.clearingPrice) = (
-                uint64(bidMargin),
-                uint64(askMargin),
-                uint64(price)
-            );
-        }
-        self.phase = Phase.Settling;
+        // At b* the matched quantity is the level's depth minus what the walk left there (if it stopped
+        // there); likewise at a*. Everything better than the margins matched in full.
+        uint256 bidMargin = self.depth[key(0, bidStar)] - (cursor.bidLevel == bidStar ? cursor.bidLeft : 0);
+        uint256 askMargin = self.depth[key(1, askStar)] - (cursor.askLevel == askStar ? cursor.askLeft : 0);
+        (cursor.bidLeft, cursor.askLeft) = (uint64(bidMargin), uint64(askMargin));
+        return clearingPrice(self);
+    }
+
+    /// @dev The depth at `level`, without reading storage for "no level" (0).
+    function _depthAt(Book storage self, uint256 side, uint256 level) private view returns (uint256) {
+        return level == 0 ? 0 : self.depth[key(side, level)];
     }
 }

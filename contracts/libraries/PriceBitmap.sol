@@ -27,6 +27,22 @@ library PriceBitmap {
         }
     }
 
+    /// @notice The highest used level, or 0 when there is none: the summary word first, then one word.
+    function highest(Bitmap storage self) internal view returns (uint256) {
+        uint256 summary = self.summary;
+        if (summary == 0) return 0;
+        uint256 word = Math.log2(summary);
+        return (word << 8) | Math.log2(self.words[word]);
+    }
+
+    /// @notice The lowest used level, or 0 when there is none: the summary word first, then one word.
+    function lowest(Bitmap storage self) internal view returns (uint256) {
+        uint256 summary = self.summary;
+        if (summary == 0) return 0;
+        uint256 word = _lowestBit(summary);
+        return (word << 8) | _lowestBit(self.words[word]);
+    }
+
     /// @notice The highest used level at or below `level`, or 0 when there is none (level 0 is never used).
     function highestAtOrBelow(Bitmap storage self, uint256 level) internal view returns (uint256) {
         uint256 word = level >> 8;

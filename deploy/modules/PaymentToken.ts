@@ -23,7 +23,11 @@ export function buildPaymentTokenModule(source?: PaymentTokenSource) {
       return { paymentToken };
     }
     const address = source?.address ?? m.getParameter<string>("paymentToken");
-    const paymentToken = m.contractAt("IERC20Metadata", address, { id: "ExistingPaymentToken" });
+    const paymentToken = m.contractAt(
+      "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol:IERC20Metadata",
+      address,
+      { id: "ExistingPaymentToken" },
+    );
     m.staticCall(paymentToken, "decimals", [], 0, { id: "CheckPaymentTokenDecimals" });
     return { paymentToken };
   });

@@ -1,0 +1,39 @@
+import hre from "hardhat";
+
+import { measure } from "./lib/measure";
+import { breakdown, formatBreakdown } from "./lib/trace";
+
+/**
+ * Where the gas of measured transactions goes, opcode by opcode (`debug_traceTransaction`): run the benchmark, then
+ * trace the transactions behind the metrics named in BENCH_BREAKDOWN (comma-separated; default: the operations SPEC
+ * 10 budgets).
+ */
+const DEFAULT = [
+  "trading.createBuyOrder.steady",
+  "trading.createBuyOrder.userFirst",
+  "trading.createSellOrder.steady",
+  "trading.cancelOrder.buy",
+  "trading.matchOrders.dense1",
+  "trading.executeTrades[fullFillBuy#1]",
+  "trading.executeTrades[fullFillBuy#10]",
+  "oracle.submitReadings.batch1",
+];
+
+async function main(): Promise<void> {
+  const wanted = process.env.BENCH_BREAKDOWN?.split(",").map((k) => k.trim()) ?? DEFAULT;
+  const m = await measure(hre, (line) => console.error(line));
+  for (const key of wanted) {
+    const hash = m.transactions[key];
+    if (hash === undefined) {
+      console.log(`${key}: no single transaction behind this metric; known: ${Object.keys(m.transactions).join(", ")}`);
+      continue;
+    }
+    console.log(formatBreakdown(key, await breakdown(m.chain, hash, m.labels), 40));
+    console.log();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,294 @@
+import { AbiCoder, Signature } from "ethers";
+
+import type { Actor } from "./actors";
+import type { Chain, Mined, TxRequest } from "./chain";
+import { MARKET, type Suite } from "./deploy";
+
+/** ITrading.Side */
+export enum Side {
+  Buy,
+  Sell,
+}
+
+/** GRID base units per watt-hour. */
+export const WH = 10n ** 15n;
+/** A permit deadline far beyond any benchmark block (fixed, so calldata is reproducible). */
+const PERMIT_DEADLINE = 4_000_000_000n;
+
+/** One order to place: `wh` watt-hours at price level `level` (price = level × tick). */
+export interface OrderSpec {
+  actor: Actor;
+  side: Side;
+  wh: bigint;
+  level: number;
+}
+
+/** What the keeper path did for one epoch. */
+export interface UpkeepRun {
+  calls: { gasUsed: number; work: string; hash: string }[];
+  totalGas: number;
+}
+
+/**
+ * Market actions as transactions: orders (wallet escrow or EIP-2612 permit), cancellations, direct clearing calls
+ * and the OracleClient keeper path, plus the epoch clock.
+ */
+export class Market {
+  /** Orders each account placed so far (every order transaction the benchmark builds is sent). */
+  private readonly placed = new Map<string, number>();
+
+  constructor(
+    private readonly chain: Chain,
+    private readonly suite: Suite,
+    readonly keeper: string,
+  ) {}
+
+  // ───────────────────────────────────────── EPOCHS ─────────────────────────────────────────
+
+  epochOf(timestamp: number): number {
+    return Math.floor((timestamp - this.suite.genesis) / MARKET.epochLength);
+  }
+
+  epochStart(epoch: number): number {
+    return this.suite.genesis + epoch * MARKET.epochLength;
+  }
+
+  epochEnd(epoch: number): number {
+    return this.epochStart(epoch + 1);
+  }
+
+  /** Moves the clock to one second into the next epoch and returns that epoch. */
+  enterNextEpoch(): number {
+    const epoch = this.epochOf(this.chain.now()) + 1;
+    this.chain.jumpTo(this.epochStart(epoch) + 1);
+    return epoch;
+  }
+
+  /** Mines an empty block at the gate closure of `epoch`, so it can be cleared. */
+  async closeEpoch(epoch: number): Promise<void> {
+    const end = this.epochEnd(epoch);
+    if (this.chain.now() >= end) throw new Error(`epoch ${epoch} ran out of time: raise the clock budget`);
+    this.chain.jumpTo(end);
+    await this.chain.mine();
+  }
+
+  // ───────────────────────────────────────── ORDERS ─────────────────────────────────────────
+
+  orderTx(spec: OrderSpec): TxRequest {
+    this.count(spec.actor);
+    const args: [bigint, bigint] = [spec.wh * WH, BigInt(spec.level) * MARKET.tickSize];
+    const { interface: trading } = this.suite.trading;
+    return {
+      from: spec.actor.address,
+      to: this.suite.addresses.trading,
+      data:
+        spec.side === Side.Buy
+          ? trading.encodeFunctionData("createBuyOrder", args)
+          : trading.encodeFunctionData("createSellOrder", args),
+      gas: 500_000,
+    };
+  }
+
+  /** An order with an EIP-2612 permit of exactly the escrow, signed by the user's key. */
+  async permitOrderTx(spec: OrderSpec): Promise<TxRequest> {
+    this.count(spec.actor);
+    const { gridToken, paymentToken, addresses, trading } = this.suite;
+    const price = BigInt(spec.level) * MARKET.tickSize;
+    const buy = spec.side === Side.Buy;
+    const token = buy ? paymentToken : gridToken;
+    const value = buy ? escrowOf(spec.wh, price) : spec.wh * WH;
+    const domain = await token.eip712Domain();
+    const signature = Signature.from(
+      await spec.actor.wallet.signTypedData(
+        {
+          name: domain.name,
+          version: domain.version,
+          chainId: domain.chainId,
+          verifyingContract: domain.verifyingContract,
+        },
+        {
+          Permit: [
+            { name: "owner", type: "address" },
+            { name: "spender", type: "address" },
+            { name: "value", type: "uint256" },
+            { name: "nonce", type: "uint256" },
+            { name: "deadline", type: "uint256" },
+          ],
+        },
+        {
+          owner: spec.actor.address,
+          spender: addresses.trading,
+          value,
+          nonce: await token.nonces(spec.actor.address),
+          deadline: PERMIT_DEADLINE,
+        },
+      ),
+    );
+    const args: [bigint, bigint, bigint, number, string, string] = [
+      spec.wh * WH,
+      price,
+      PERMIT_DEADLINE,
+      signature.v,
+      signature.r,
+      signature.s,
+    ];
+    return {
+      from: spec.actor.address,
+      to: addresses.trading,
+      data: buy
+        ? trading.interface.encodeFunctionData("createBuyOrderWithPermit", args)
+        : trading.interface.encodeFunctionData("createSellOrderWithPermit", args),
+      gas: 500_000,
+    };
+  }
+
+  ordersPlaced(actor: Actor): number {
+    return this.placed.get(actor.address) ?? 0;
+  }
+
+  private count(actor: Actor): void {
+    this.placed.set(actor.address, (this.placed.get(actor.address) ?? 0) + 1);
+  }
+
+  /**
+   * `count` users from `pool` whose numbers of past orders are spread evenly modulo 12 (round robin over the
+   * residues, in pool order within each). Per-user storage that packs 1, 2, 3, 4 or 6 entries per word then opens
+   * new words at its long-run rate in the sample, instead of at a rate set by the accidents of the users' history.
+   */
+  pickBalanced(pool: Actor[], count: number): Actor[] {
+    const buckets: Actor[][] = Array.from({ length: 12 }, () => []);
+    for (const actor of pool) buckets[this.ordersPlaced(actor) % 12].push(actor);
+    const picked: Actor[] = [];
+    for (let round = 0; picked.length < count; ++round) {
+      let took = false;
+      for (const bucket of buckets) {
+        if (round < bucket.length && picked.length < count) {
+          picked.push(bucket[round]);
+          took = true;
+        }
+      }
+      if (!took) throw new Error(`the pool has fewer than ${count} users`);
+    }
+    return picked;
+  }
+
+  /** Places one order alone in a block and returns its receipt and order id. */
+  async place(spec: OrderSpec): Promise<{ mined: Mined; orderId: bigint }> {
+    const mined = await this.chain.exec(this.orderTx(spec));
+    return { mined, orderId: this.orderIdOf(mined) };
+  }
+
+  /** Places many orders through the mempool, in as few blocks as they fit. */
+  async placeMany(specs: OrderSpec[]): Promise<Mined[]> {
+    return this.chain.execMany(specs.map((s) => this.orderTx(s)));
+  }
+
+  cancelTx(actor: Actor, orderId: bigint): TxRequest {
+    return {
+      from: actor.address,
+      to: this.suite.addresses.trading,
+      data: this.suite.trading.interface.encodeFunctionData("cancelOrder", [orderId]),
+      gas: 300_000,
+    };
+  }
+
+  orderIdOf(mined: Mined): bigint {
+    for (const log of mined.logs) {
+      const parsed = this.suite.trading.interface.parseLog(log);
+      if (parsed?.name === "OrderCreated") return parsed.args.orderId as bigint;
+    }
+    throw new Error(`no OrderCreated in ${mined.hash}`);
+  }
+
+  // ──────────────────────────────────────── CLEARING ────────────────────────────────────────
+
+  /** `matchOrders` by a keeper account (permissionless). Returns the receipt and the levels it walked. */
+  /** The calldata of a `matchOrders(epoch, maxSteps)` call. */
+  matchOrdersCalldata(epoch: number, maxSteps: number): string {
+    return this.suite.trading.interface.encodeFunctionData("matchOrders", [epoch, maxSteps]);
+  }
+
+  async matchOrders(epoch: number, maxSteps: number): Promise<{ mined: Mined; levels: number; done: boolean }> {
+    const mined = await this.chain.exec({
+      from: this.keeper,
+      to: this.suite.addresses.trading,
+      data: this.matchOrdersCalldata(epoch, maxSteps),
+      gas: 16_000_000,
+    });
+    for (const log of mined.logs) {
+      const parsed = this.suite.trading.interface.parseLog(log);
+      if (parsed?.name === "MatchProgressed") {
+        return { mined, levels: Number(parsed.args.levels), done: parsed.args.done as boolean };
+      }
+    }
+    throw new Error(`no MatchProgressed in ${mined.hash}`);
+  }
+
+  /** `executeTrades` by a keeper account. */
+  async executeTrades(epoch: number, maxOrders: number): Promise<Mined> {
+    return this.chain.exec({
+      from: this.keeper,
+      to: this.suite.addresses.trading,
+      data: this.suite.trading.interface.encodeFunctionData("executeTrades", [epoch, maxOrders]),
+      gas: 16_000_000,
+    });
+  }
+
+  /**
+   * The keeper path: `checkUpkeep` (a view) then `performUpkeep(performData)` by an oracle operator, until no work
+   * is due. Each call gets a 5,000,000 gas limit, the `maxPerformGas` of Chainlink's registries.
+   */
+  async runUpkeeps(): Promise<UpkeepRun> {
+    const { oracleClient, addresses, admin } = this.suite;
+    const run: UpkeepRun = { calls: [], totalGas: 0 };
+    for (;;) {
+      const [needed, performData] = oracleClient.interface.decodeFunctionResult(
+        "checkUpkeep",
+        await this.chain.call(addresses.oracleClient, oracleClient.interface.encodeFunctionData("checkUpkeep", ["0x"])),
+      ) as unknown as [boolean, string];
+      if (!needed) break;
+      const mined = await this.chain.exec({
+        from: admin,
+        to: addresses.oracleClient,
+        data: oracleClient.interface.encodeFunctionData("performUpkeep", [performData]),
+        gas: 5_000_000,
+      });
+      const work = mined.logs
+        .map((log) => oracleClient.interface.parseLog(log))
+        .filter((p) => p?.name === "UpkeepPerformed")
+        .map((p) => (Number(p!.args.work) === 1 ? "match" : "settle"))
+        .join("+");
+      run.calls.push({ gasUsed: mined.gasUsed, work, hash: mined.hash });
+      run.totalGas += mined.gasUsed;
+      if (run.calls.length > 100) throw new Error("upkeep does not converge");
+    }
+    return run;
+  }
+
+  async epochStatus(epoch: number): Promise<number> {
+    const { trading, addresses } = this.suite;
+    const raw = await this.chain.call(
+      addresses.trading,
+      trading.interface.encodeFunctionData("getEpochResult", [epoch]),
+    );
+    const [result] = trading.interface.decodeFunctionResult("getEpochResult", raw);
+    return Number(result.status);
+  }
+
+  async credit(account: string, token: string): Promise<bigint> {
+    const { trading, addresses } = this.suite;
+    const raw = await this.chain.call(
+      addresses.trading,
+      trading.interface.encodeFunctionData("credits", [account, token]),
+    );
+    return AbiCoder.defaultAbiCoder().decode(["uint256"], raw)[0] as bigint;
+  }
+}
+
+/** ITrading.EpochStatus.Settled */
+export const EPOCH_SETTLED = 5;
+
+/** What a buyer escrows: ceil(wh × price / 1000) payment-token base units. */
+export function escrowOf(wh: bigint, price: bigint): bigint {
+  return (wh * price + 999n) / 1000n;
+}

@@ -1,0 +1,74 @@
+// `npm run demo -- [--prosumers 12] [--consumers 24] [--epochs 96] [--seed 7] [--out reports/] ...`
+// A simulated campus day on the in-process Hardhat network, with no set-up: deploys GridMarket through its
+// Ignition module, runs the mock AMI head-end, the AMI bridge, the trading agents and the keeper, prints the
+// day's figures and writes a self-contained HTML report (and the raw data as JSON).
+// Also runs as `npx hardhat run scripts/demo/run.ts` (options then come from GRIDMARKET_DEMO_ARGS).
+
+import fs from "node:fs";
+import path from "node:path";
+
+import { renderHtml } from "./html";
+import { HELP, parseDemoOptions } from "./options";
+import { progressPrinter } from "./progress";
+import { renderText, summarize } from "./report";
+import type { DemoResult } from "./types";
+
+function cliArgs(): string[] {
+  const script = process.argv[1] ?? "";
+  if (/run\.[tj]s$/.test(script)) return process.argv.slice(2);
+  return (process.env.GRIDMARKET_DEMO_ARGS ?? "").split(/\s+/).filter((a) => a.length > 0);
+}
+
+/** JSON with bigints as decimal strings. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2);
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const options = parseDemoOptions(cliArgs());
+  if (options.help) {
+    console.log(HELP);
+    return;
+  }
+  if (options.network !== undefined) process.env.HARDHAT_NETWORK = options.network;
+  // Loaded here, after HARDHAT_NETWORK is set: the runtime environment picks the network when it loads.
+  const hre = (await import("hardhat")).default;
+  await hre.run("compile", { quiet: true });
+  const { runDemo } = await import("./simulation");
+
+  let start: number | undefined;
+  let decimals = 6;
+  const demo = { ...options };
+  delete (demo as { network?: string }).network;
+  delete (demo as { help?: boolean }).help;
+  console.error(
+    `GridMarket demo on "${hre.network.name}": ${options.prosumers} prosumers, ${options.consumers} consumers, ` +
+      `${options.epochs} epochs, seed ${options.seed}`,
+  );
+  const progress = options.quiet
+    ? () => undefined
+    : progressPrinter(
+        () => start,
+        () => decimals,
+      );
+  const result: DemoResult = await runDemo(hre, demo, (p) => {
+    start ??= p.dayStart;
+    progress(p);
+  });
+  decimals = result.paymentDecimals;
+  const seconds = (Date.now() - started) / 1000;
+  const summary = summarize(result);
+  console.log("\n" + renderText(result, summary, seconds));
+
+  fs.mkdirSync(options.out, { recursive: true });
+  const base = path.join(options.out, `campus-day-seed${options.seed}`);
+  fs.writeFileSync(`${base}.html`, renderHtml(result, summary, seconds));
+  fs.writeFileSync(`${base}.json`, toJson({ result, summary }) + "\n");
+  console.log(`\nReport: ${base}.html (data: ${base}.json)`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+  process.exit(1);
+});

@@ -1,0 +1,219 @@
+// The keeper: plays Chainlink Automation's part on any network. Loops checkUpkeep → performUpkeep on the
+// OracleClient (or, with --direct, Trading's permissionless matchOrders / executeTrades), with bounded retries and
+// exponential backoff, and stops cleanly on Ctrl-C.
+import { task } from "hardhat/config";
+
+import { type CommonArgs, type Context, setup, withCommonParams } from "./lib/common";
+import { CliError, ensure } from "./lib/errors";
+import { say } from "./lib/output";
+import { eventsOf, send } from "./lib/tx";
+import { parseInteger } from "./lib/units";
+import { WORK } from "./market";
+
+/** Keeper settings (task options in milliseconds and counts). */
+export interface KeeperOptions {
+  intervalMs: number;
+  once: boolean;
+  maxIterations?: number;
+  maxRetries: number;
+  backoffMs: number;
+  maxBackoffMs: number;
+  maxPerformsPerIteration: number;
+  direct: boolean;
+  matchSteps: bigint;
+  settleOrders: bigint;
+}
+
+/** What a keeper run did. */
+export interface KeeperStats {
+  iterations: number;
+  performs: number;
+  failures: number;
+  stoppedBy: "once" | "max-iterations" | "signal";
+}
+
+/** A stop request that also cuts the current wait short. */
+export class StopSignal {
+  requested = false;
+  private wake: () => void = () => undefined;
+
+  request(): void {
+    this.requested = true;
+    this.wake();
+  }
+
+  /** Waits `ms`, or less if a stop is requested meanwhile. */
+  sleep(ms: number): Promise<void> {
+    if (this.requested) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
+
+const stamp = () => new Date().toISOString();
+
+/** One unit of work: an upkeep through the OracleClient, or a direct Trading call. Returns false when idle. */
+async function step(ctx: Context, options: KeeperOptions): Promise<boolean> {
+  const { d } = ctx;
+  if (options.direct) {
+    const [work, epoch] = await d.trading.pendingEpochWork();
+    const kind = WORK[Number(work)];
+    if (kind === "None") return false;
+    const receipt = await send(
+      `${kind === "Match" ? "matchOrders" : "executeTrades"} epoch ${epoch}`,
+      () =>
+        kind === "Match"
+          ? d.trading.matchOrders(epoch, options.matchSteps)
+          : d.trading.executeTrades(epoch, options.settleOrders),
+      ctx.decoders,
+    );
+    const settled = eventsOf(receipt, d.trading, "EpochSettled").length > 0;
+    say(`[${stamp()}] ${kind} epoch ${epoch}${settled ? ": epoch settled" : ""}`);
+    return true;
+  }
+
+  const [needed, performData] = await d.oracleClient.checkUpkeep("0x");
+  if (!needed) return false;
+  try {
+    const receipt = await send("performUpkeep", () => d.oracleClient.performUpkeep(performData), ctx.decoders);
+    for (const { args } of eventsOf(receipt, d.oracleClient, "UpkeepPerformed")) {
+      say(`[${stamp()}] ${WORK[Number(args.work)]} epoch ${args.epoch}${args.done ? ": stage done" : ""}`);
+    }
+  } catch (error) {
+    // Another keeper (or the Automation network) did the work between our check and our call: not a failure.
+    if (error instanceof CliError && error.message.includes("OracleClientNoUpkeepNeeded(")) {
+      say(`[${stamp()}] the work was already done by someone else`);
+      return false;
+    }
+    throw error;
+  }
+  return true;
+}
+
+/** Runs the keeper loop until `--once`, `--max-iterations` or `stop`. */
+export async function runKeeper(ctx: Context, options: KeeperOptions, stop: StopSignal): Promise<KeeperStats> {
+  const stats: KeeperStats = { iterations: 0, performs: 0, failures: 0, stoppedBy: "signal" };
+  let consecutiveFailures = 0;
+  while (!stop.requested) {
+    try {
+      let performs = 0;
+      while (!stop.requested && performs < options.maxPerformsPerIteration && (await step(ctx, options))) performs++;
+      stats.performs += performs;
+      stats.iterations++;
+      consecutiveFailures = 0;
+      if (performs === 0) say(`[${stamp()}] nothing to do`);
+    } catch (error) {
+      stats.failures++;
+      consecutiveFailures++;
+      const message = error instanceof Error ? error.message : String(error);
+      if (consecutiveFailures > options.maxRetries) {
+        throw new CliError(`keeper: giving up after ${consecutiveFailures} consecutive failures; last: ${message}`);
+      }
+      const delay = Math.min(options.backoffMs * 2 ** (consecutiveFailures - 1), options.maxBackoffMs);
+      say(`[${stamp()}] failure ${consecutiveFailures}/${options.maxRetries}: ${message}; retrying in ${delay} ms`);
+      await stop.sleep(delay);
+      continue;
+    }
+    if (options.once) {
+      stats.stoppedBy = "once";
+      break;
+    }
+    if (options.maxIterations !== undefined && stats.iterations >= options.maxIterations) {
+      stats.stoppedBy = "max-iterations";
+      break;
+    }
+    await stop.sleep(options.intervalMs);
+  }
+  say(
+    `keeper stopped (${stats.stoppedBy}): ${stats.iterations} iteration(s), ${stats.performs} upkeep(s), ${stats.failures} failure(s)`,
+  );
+  return stats;
+}
+
+function parseSeconds(option: string, value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !Number.isFinite(n) || n <= 0) {
+    throw new CliError(`${option}: "${value}" is not a positive number of seconds`);
+  }
+  return Math.round(n * 1000);
+}
+
+interface KeeperArgs extends CommonArgs {
+  interval: string;
+  once: boolean;
+  maxIterations?: string;
+  maxRetries: string;
+  backoff: string;
+  maxBackoff: string;
+  maxPerforms: string;
+  direct: boolean;
+  matchSteps: string;
+  settleOrders: string;
+}
+
+withCommonParams(
+  task("gridmarket:keeper", "Keeps the market clearing: checkUpkeep → performUpkeep in a loop (Ctrl-C stops it)")
+    .addOptionalParam("interval", "Seconds between checks", "15")
+    .addFlag("once", "Do one round (all work due now) and exit")
+    .addOptionalParam("maxIterations", "Stop after this many rounds")
+    .addOptionalParam("maxRetries", "Consecutive failures tolerated before giving up", "5")
+    .addOptionalParam("backoff", "First retry delay in seconds, doubled on each consecutive failure", "1")
+    .addOptionalParam("maxBackoff", "Longest retry delay in seconds", "60")
+    .addOptionalParam("maxPerforms", "Upkeeps per round at most", "50")
+    .addFlag("direct", "Call Trading.matchOrders / executeTrades directly (any account; no oracle operator role)")
+    .addOptionalParam("matchSteps", "With --direct: price levels per matchOrders call", "200")
+    .addOptionalParam("settleOrders", "With --direct: orders per executeTrades call", "100"),
+).setAction(async (args: KeeperArgs, hre): Promise<KeeperStats> => {
+  const options: KeeperOptions = {
+    intervalMs: parseSeconds("--interval", args.interval),
+    once: args.once,
+    maxIterations:
+      args.maxIterations === undefined ? undefined : Number(parseInteger("--max-iterations", args.maxIterations, 1n)),
+    maxRetries: Number(parseInteger("--max-retries", args.maxRetries, 0n, 100n)),
+    backoffMs: parseSeconds("--backoff", args.backoff),
+    maxBackoffMs: parseSeconds("--max-backoff", args.maxBackoff),
+    maxPerformsPerIteration: Number(parseInteger("--max-performs", args.maxPerforms, 1n, 10_000n)),
+    direct: args.direct,
+    matchSteps: parseInteger("--match-steps", args.matchSteps, 1n),
+    settleOrders: parseInteger("--settle-orders", args.settleOrders, 1n),
+  };
+  const ctx = await setup(hre, args);
+  const { d, signer } = ctx;
+  if (!options.direct) {
+    const [operator, forwarder, auto] = await Promise.all([
+      d.oracleClient.isOracleOperator(signer.address),
+      d.oracleClient.forwarder(),
+      d.oracleClient.autoMarketClearing(),
+    ]);
+    ensure(
+      operator || forwarder.toLowerCase() === signer.address.toLowerCase(),
+      `${signer.address} is not an oracle operator, so performUpkeep would refuse it. A regulator can run ` +
+        `gridmarket:add-oracle-operator --account ${signer.address}, or run the keeper with --direct.`,
+    );
+    if (!auto) say("note: automatic market clearing is off, so checkUpkeep never asks for work (see --direct)");
+  }
+  if (await d.trading.paused()) say("note: Trading is paused; no clearing can happen until it is unpaused");
+  say(
+    `keeper: ${options.direct ? "direct Trading calls" : "OracleClient upkeeps"}, ` +
+      (options.once ? "one round" : `every ${options.intervalMs / 1000} s`) +
+      (options.maxIterations ? `, at most ${options.maxIterations} rounds` : ""),
+  );
+
+  const stop = new StopSignal();
+  const onSigint = () => {
+    if (stop.requested) process.exit(130);
+    say("keeper: stopping after the current step (Ctrl-C again to exit at once)");
+    stop.request();
+  };
+  process.on("SIGINT", onSigint);
+  try {
+    return await runKeeper(ctx, options, stop);
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+});
