@@ -4,13 +4,13 @@ pragma solidity 0.8.30;
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 
 /// @title ReentrantToken
-/// @notice A hostile 6-decimals payment token: while armed, every transfer first calls `target` with `data`
+/// @notice A hostile 6-decimals payment token: while armed, every transfer first calls `reentryTarget` with `data`
 /// (e.g. Trading's `cancelOrder` or `withdraw`). Tests only.
 /// @dev With `bubble` set, a failed re-entry reverts the transfer with the target's revert data, so the outer call
 /// shows why the re-entry failed (`ReentrancyGuardReentrantCall`). Without it the failure is recorded in
 /// {lastReentryError} and the transfer goes through. The hook fires once per arming, so it cannot loop.
 contract ReentrantToken is ERC20 {
-    address public target;
+    address public reentryTarget;
     bytes public data;
     bool public bubble;
     bool public armed;
@@ -30,7 +30,7 @@ contract ReentrantToken is ERC20 {
 
     /// @notice Makes the next transfer call `target_` with `data_` first.
     function arm(address target_, bytes calldata data_, bool bubble_) external {
-        (target, data, bubble, armed) = (target_, data_, bubble_, true);
+        (reentryTarget, data, bubble, armed) = (target_, data_, bubble_, true);
     }
 
     /// @notice Cancels a pending re-entry.
@@ -44,7 +44,7 @@ contract ReentrantToken is ERC20 {
             ++reentryAttempts;
             // A raw call on purpose: the hook must reach any function of the target and see why it failed.
             // solhint-disable-next-line avoid-low-level-calls
-            (bool ok, bytes memory returned) = target.call(data);
+            (bool ok, bytes memory returned) = reentryTarget.call(data);
             if (!ok) {
                 if (bubble) {
                     // Re-throws the target's revert data unchanged, so tests can match its custom error.

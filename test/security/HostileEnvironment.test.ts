@@ -15,6 +15,7 @@ import type {
   ReentrantToken,
   Trading,
 } from "../../typechain-types";
+import { IERC20__factory } from "../../typechain-types/factories/@openzeppelin/contracts/token/ERC20/IERC20__factory";
 import { type System, WH, deploySystem, mintByReadings } from "./system";
 
 const KWH = 10n ** 18n;
@@ -39,10 +40,7 @@ async function fund(sys: System, token: Mintable) {
   }
   for (const who of [...a.prosumers, ...a.consumers, a.marketMaker]) {
     await token.mint(who.address, 1_000n * USDC);
-    const erc20 = await ethers.getContractAt(
-      "@openzeppelin/contracts/token/ERC20/IERC20.sol:IERC20",
-      await token.getAddress(),
-    );
+    const erc20 = IERC20__factory.connect(await token.getAddress(), who);
     await erc20.connect(who).approve(trading, ethers.MaxUint256);
   }
 }
