@@ -15,6 +15,8 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 
 import type { InvariantLens } from "../../typechain-types";
+import { clear } from "./clearingModel";
+import { Side } from "./enums";
 
 /** ITrading.Side */
 export const BUY = 0;
@@ -265,48 +267,14 @@ export interface Clearing {
 }
 
 /**
- * The clearing rule computed the plain way, for the property test: aggregate the active orders by price, walk
- * bids from the highest and asks from the lowest while they cross, then fill everything better than the margins
- * and the margins by time priority (lower id first).
+ * The clearing rule (SPEC 8.3) on the shadow book's active orders, by the independent TypeScript reference model
+ * (test/helpers/clearingModel.ts) that the differential test also uses.
  */
 export function clearBook(orders: ShadowOrder[]): Clearing {
   const active = orders.filter((o) => o.status === OPEN);
-  const levels = (side: number) => {
-    const byPrice = new Map<bigint, bigint>();
-    for (const o of active) if (o.side === side) byPrice.set(o.price, (byPrice.get(o.price) ?? 0n) + o.amount);
-    return [...byPrice.entries()].sort((x, y) => (side === BUY ? (x[0] > y[0] ? -1 : 1) : x[0] < y[0] ? -1 : 1));
-  };
-  const bids = levels(BUY);
-  const asks = levels(SELL);
-  let [i, j, volume, bidPrice, askPrice] = [0, 0, 0n, 0n, 0n];
-  let bidLeft = bids.length > 0 ? bids[0][1] : 0n;
-  let askLeft = asks.length > 0 ? asks[0][1] : 0n;
-  while (i < bids.length && j < asks.length && bids[i][0] >= asks[j][0]) {
-    const q = bidLeft < askLeft ? bidLeft : askLeft;
-    [volume, bidPrice, askPrice] = [volume + q, bids[i][0], asks[j][0]];
-    bidLeft -= q;
-    askLeft -= q;
-    if (bidLeft === 0n && ++i < bids.length) bidLeft = bids[i][1];
-    if (askLeft === 0n && ++j < asks.length) askLeft = asks[j][1];
-  }
-  const fills = new Map<bigint, bigint>();
-  for (const side of [BUY, SELL]) {
-    const margin = side === BUY ? bidPrice : askPrice;
-    const better = (o: ShadowOrder) => (side === BUY ? o.price > margin : o.price < margin);
-    const mine = active.filter((o) => o.side === side).sort((x, y) => (x.id < y.id ? -1 : 1));
-    let atMargin = volume;
-    for (const o of mine) if (volume > 0n && better(o)) atMargin -= o.amount;
-    for (const o of mine) {
-      let fill = 0n;
-      if (volume > 0n && better(o)) fill = o.amount;
-      else if (volume > 0n && o.price === margin) {
-        fill = o.amount < atMargin ? o.amount : atMargin;
-        atMargin -= fill;
-      }
-      fills.set(o.id, fill);
-    }
-  }
-  const clearingPrice = volume === 0n ? 0n : (bidPrice + askPrice) / 2n;
+  const { volume, clearingPrice, bidPrice, askPrice, fills } = clear(
+    active.map((o) => ({ id: o.id, side: o.side === BUY ? Side.Buy : Side.Sell, amount: o.amount, price: o.price })),
+  );
   return { volume, clearingPrice, bidPrice, askPrice, fills };
 }
 
