@@ -5,6 +5,7 @@ import { HardhatPluginError } from "hardhat/plugins";
 import {
   TASK_COMPILE_SOLIDITY_CHECK_ERRORS,
   TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD,
+  TASK_TEST_GET_TEST_FILES,
 } from "hardhat/builtin-tasks/task-names";
 import type { HardhatUserConfig, NetworkUserConfig } from "hardhat/types";
 import path from "node:path";
@@ -56,6 +57,18 @@ subtask(TASK_COMPILE_SOLIDITY_CHECK_ERRORS, async (args: { output: { errors?: So
   }
 });
 
+// The two long randomized suites start first, so that `npm test` (mocha --parallel, two workers) spreads the
+// short files over both workers behind them instead of ending on a long tail.
+const LONG_SUITES = ["test/security/Invariants.test.ts", "test/integration/differential.test.ts"];
+subtask(TASK_TEST_GET_TEST_FILES, async (args, _hre, runSuper) => {
+  const files: string[] = await runSuper(args);
+  const rank = (file: string) => {
+    const i = LONG_SUITES.findIndex((suite) => file.endsWith(suite));
+    return i === -1 ? LONG_SUITES.length : i;
+  };
+  return [...files].sort((a, b) => rank(a) - rank(b));
+});
+
 function remote(urlVar: string, chainId: number): NetworkUserConfig {
   const key = process.env.DEPLOYER_PRIVATE_KEY;
   return {
@@ -102,6 +115,7 @@ const config: HardhatUserConfig = {
   },
   mocha: {
     timeout: 120_000,
+    jobs: 3,
   },
 };
 
