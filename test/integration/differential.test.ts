@@ -593,13 +593,13 @@ describe("Differential: Trading against the clearing model", function () {
 
   for (let from = 0; from < BOOKS; from += BOOKS_PER_TEST) {
     const to = Math.min(BOOKS, from + BOOKS_PER_TEST);
-    it(`agrees with the model on random books ${from + 1}–${to}`, async function () {
+    it(`agrees with the model on random books ${from + 1}–${to} @skip-on-coverage`, async function () {
       const makers = Array.from({ length: to - from }, (_, i) => (epoch: bigint) => makeCase(from + i, epoch));
       await judge(this, makers);
     });
   }
 
-  it("covered the interesting books", function () {
+  it("covered the interesting books @skip-on-coverage", function () {
     console.log(`      ${JSON.stringify(stats)}`);
     expect(stats.books).to.equal(BOOKS + EDGE_BOOKS.length);
     // Measured on the default seed; the thresholds leave room for other seeds and smaller runs.

@@ -42,7 +42,7 @@ interface Outcome {
   levelsWalked: bigint;
 }
 
-describe("Resumability: sliced clearing ends in the same state", function () {
+describe("Resumability: sliced clearing ends in the same state @skip-on-coverage", function () {
   if (COVERAGE) this.timeout(30 * 60_000);
   let market: BookMarket;
   let keepers: string[];

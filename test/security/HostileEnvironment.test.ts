@@ -379,7 +379,7 @@ describe("Security: hostile environment", function () {
       await expect(trading.connect(buyer).createBuyOrder(10n ** 16n, BUY_PRICE)).to.emit(trading, "OrderCreated");
     });
 
-    it("keeps every clearing call bounded on a book of 300 minimum-size orders on 300 price levels", async function () {
+    it("keeps every clearing call bounded on a book of 300 minimum-size orders on 300 price levels @skip-on-coverage", async function () {
       const { trading, epoch } = await loadFixture(griefingBookFixture);
       const gas: bigint[] = [];
       let done = false;
