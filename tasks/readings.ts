@@ -7,21 +7,8 @@ import { describeMeterId, meterIdFromSerial } from "./lib/meters";
 import { say, sayFields, sayTable } from "./lib/output";
 import { type ReadingRow, readReadingsFile } from "./lib/readings";
 import { eventsOf, send } from "./lib/tx";
+import { REJECT_REASONS } from "./lib/readings";
 import { formatKwh, parseInteger } from "./lib/units";
-
-/** `IOracleClient.RejectReason`. */
-export const REJECT_REASONS = [
-  "None",
-  "MeterNotAssigned",
-  "OwnerNotVerified",
-  "StaleReading",
-  "FutureReading",
-  "SentinelValue",
-  "RegisterRollback",
-  "ImplausibleDelta",
-  "MissingSigner",
-  "InvalidSignature",
-] as const;
 
 /** The outcome of one reading, from its ReadingAccepted / ReadingRejected event. */
 export interface ReadingOutcome {

@@ -13,21 +13,8 @@ import { ContractTransactionResponse, Log, Signer, TypedDataDomain, Wallet } fro
 import type { IOracleClient, OracleClient, Registry } from "../../typechain-types";
 import { AmiClient, MeterInfo, MeterReadingRecord } from "./ami-client";
 import { DEFAULT_RETRY, PermanentError, RetryOptions, withRetry } from "./retry";
+import { REJECT_REASONS } from "../../tasks/lib/readings";
 import { BridgeState, emptyState, loadState, saveState } from "./state";
-
-/** Rejection reasons, in the order of `IOracleClient.RejectReason`. */
-export const REJECT_REASONS = [
-  "None",
-  "MeterNotAssigned",
-  "OwnerNotVerified",
-  "StaleReading",
-  "FutureReading",
-  "SentinelValue",
-  "RegisterRollback",
-  "ImplausibleDelta",
-  "MissingSigner",
-  "InvalidSignature",
-] as const;
 
 export interface BridgeOptions {
   oracle: OracleClient;
