@@ -60,53 +60,28 @@ async function freshEpoch(trading: Trading): Promise<bigint> {
 
 // ─────────────────────────────────────────── FIXTURES ──────────────────────────────────────────
 
-async function reentrantFixture() {
-  let token: ReentrantToken | undefined;
-  const sys = await deploySystem({
-    paymentToken: async () => {
-      token = await ethers.deployContract("ReentrantToken");
-      return token.getAddress();
-    },
-  });
-  await fund(sys, token!);
-  return { ...sys, token: token! };
+/** A fixture for the whole system paying in the test token `name` (deployed first), with everyone funded. */
+function tokenFixture<T extends ReentrantToken | FeeOnTransferToken | FalseReturningToken | BlocklistToken>(
+  name: string,
+) {
+  return async function hostileTokenFixture() {
+    let token: T | undefined;
+    const sys = await deploySystem({
+      paymentToken: async () => {
+        token = (await ethers.deployContract(name)) as unknown as T;
+        return token.getAddress();
+      },
+    });
+    await fund(sys, token!);
+    return { ...sys, token: token! };
+  };
 }
 
-async function feeFixture() {
-  let token: FeeOnTransferToken | undefined;
-  const sys = await deploySystem({
-    paymentToken: async () => {
-      token = await ethers.deployContract("FeeOnTransferToken");
-      return token.getAddress();
-    },
-  });
-  await fund(sys, token!);
-  return { ...sys, token: token! };
-}
-
-async function falseFixture() {
-  let token: FalseReturningToken | undefined;
-  const sys = await deploySystem({
-    paymentToken: async () => {
-      token = await ethers.deployContract("FalseReturningToken");
-      return token.getAddress();
-    },
-  });
-  await fund(sys, token!);
-  return { ...sys, token: token! };
-}
-
-async function blocklistFixture() {
-  let token: BlocklistToken | undefined;
-  const sys = await deploySystem({
-    paymentToken: async () => {
-      token = await ethers.deployContract("BlocklistToken");
-      return token.getAddress();
-    },
-  });
-  await fund(sys, token!);
-  return { ...sys, token: token! };
-}
+// loadFixture needs one function per fixture, kept for the whole file.
+const reentrantFixture = tokenFixture<ReentrantToken>("ReentrantToken");
+const feeFixture = tokenFixture<FeeOnTransferToken>("FeeOnTransferToken");
+const falseFixture = tokenFixture<FalseReturningToken>("FalseReturningToken");
+const blocklistFixture = tokenFixture<BlocklistToken>("BlocklistToken");
 
 async function usdcFixture() {
   const sys = await deploySystem();
