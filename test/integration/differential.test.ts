@@ -31,7 +31,7 @@ import { EpochStatus, OrderStatus, Side } from "../helpers/enums";
 // 20,000 and a coverage run 250; DIFF_SEED and DIFF_BOOKS choose another run. A failing book is shrunk to a
 // minimal reproduction.
 const HEAVY = process.env.HEAVY === "1";
-const BOOKS = Number(process.env.DIFF_BOOKS ?? (HEAVY ? 20_000 : COVERAGE ? 250 : 2_000));
+const BOOKS = Number(process.env.DIFF_BOOKS ?? (HEAVY ? 20_000 : 2_000));
 const BASE_SEED = Number(process.env.DIFF_SEED ?? 0x6d0de1);
 const BOOKS_PER_TEST = 250;
 /** Storage (epoch results and orders) is read for this many books at once. */

@@ -6,7 +6,6 @@ import { Prng, randomBook } from "../helpers/books";
 import {
   applyTransfers,
   clearingEvents,
-  COVERAGE,
   deployBookMarket,
   holding,
   Ledger,
@@ -29,7 +28,7 @@ import { EpochStatus, OrderStatus, Side, Work } from "../helpers/enums";
 // executeTrades call, about 15.3M gas: it fits the 2^24 transaction cap) and again in random slices of 1–7
 // levels / orders by two alternating keepers.
 // Under solidity-coverage (instrumented, slow) the epoch has 300 orders: enough for every branch.
-const ORDERS = COVERAGE ? 300 : 1_000;
+const ORDERS = 1_000;
 const LEVELS = 100n;
 const TRADERS = 4;
 const TICK = 100n;
@@ -43,7 +42,6 @@ interface Outcome {
 }
 
 describe("Resumability: sliced clearing ends in the same state @skip-on-coverage", function () {
-  if (COVERAGE) this.timeout(30 * 60_000);
   let market: BookMarket;
   let keepers: string[];
   let epoch: bigint;

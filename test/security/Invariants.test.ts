@@ -53,10 +53,8 @@ import {
   deploySystem,
   mintByReadings,
 } from "./system";
-import { COVERAGE } from "../helpers/bookMarket";
 
-// Under solidity-coverage (instrumented, several times slower) a shorter run still reaches every branch it can.
-const RUNS = Number(process.env.PROPERTY_RUNS ?? (COVERAGE ? 30 : 200));
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
 const DEPTH = Number(process.env.PROPERTY_DEPTH ?? 30);
 const SEED = process.env.PROPERTY_SEED !== undefined ? Number(process.env.PROPERTY_SEED) : 0x5ec0de;
 
