@@ -3,7 +3,6 @@ pragma solidity 0.8.30;
 
 import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
@@ -11,46 +10,42 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {IRegistry} from "./interfaces/IRegistry.sol";
 import {ITrading} from "./interfaces/ITrading.sol";
 import {Auction} from "./libraries/Auction.sol";
-import {TradingConfig} from "./base/TradingConfig.sol";
+import {OrderSlots} from "./libraries/OrderSlots.sol";
 import {Settlement} from "./libraries/Settlement.sol";
+import {TradingAccounts} from "./base/TradingAccounts.sol";
+import {TradingConfig} from "./base/TradingConfig.sol";
 
 /// @title Trading
-/// @notice The campus periodic double auction: two-sided escrow, one uniform price per epoch, bounded-gas
-/// resumable clearing. See {ITrading} for the exact clearing rule.
-/// @dev Deliberately not checked: the payment token's behaviour beyond exact-amount deposits (a token that
-/// charges fees on transfer is refused at deposit; one that blocks an address gets that address credited);
-/// cancelled orders keep counting towards the per-epoch order limit (no cancel/re-place spam).
-/// No function moves escrow except cancelling (to the owner), settling (by the clearing rule) and withdrawing
-/// one's own credit: the admin and regulators have no path to users' tokens.
-contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTransient, TradingConfig {
+/// @notice The campus periodic double auction: market accounts, one uniform price per epoch, bounded-gas
+/// resumable clearing. See {ITrading} for the exact clearing rule and the accounts.
+/// @dev Deliberately not checked: the payment token's behaviour beyond exact-amount transfers in (a token that
+/// charges fees on transfer is refused); cancelled orders keep counting towards the per-epoch order limit (no
+/// cancel/re-place spam). No function moves a user's tokens except placing and cancelling its own orders,
+/// settling by the clearing rule, and the owner's own deposits and withdrawals: no role has a path to them.
+contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTransient, TradingConfig, TradingAccounts {
     using SafeERC20 for IERC20;
     using Auction for Auction.Book;
 
     // ────────────────────────────────────────── STORAGE ──────────────────────────────────────────
 
-    IERC20 private immutable GRID;
-    IERC20 private immutable PAYMENT;
-
-    /// @dev One slot per order. Amounts in Wh, price as a level of the epoch's tick.
-    struct StoredOrder {
-        address owner;
-        Side side;
-        OrderStatus status;
-        uint16 level;
-        uint32 amountWh;
-        uint32 filledWh;
-    }
-
-    /// @dev A payout computed while settling, paid once all settlement state is written.
-    struct Payout {
-        address owner;
-        uint256 grid;
-        uint256 payment;
+    /// @dev The working state of one call that places orders, written back once at its end.
+    struct Placement {
+        Config config;
+        uint256 epoch;
+        uint256 tick;
+        uint256 bank;
+        uint256 seq;
+        Account account;
+        uint8 canSell; // 0 not asked yet, 1 yes, 2 no
+        uint8 canBuy;
+        uint256 pullWh;
+        uint256 pullPayment;
     }
 
     /// @dev The running state of one settlement batch, kept in memory and written back once.
     struct SettleState {
         uint256 epoch;
+        uint256 bank;
         uint256 price;
         uint256 tick;
         uint256 feeBps;
@@ -59,6 +54,16 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         uint256 bidMargin;
         uint256 askMargin;
         uint256 net;
+        uint256 bidCutSeq;
+        uint256 bidCutWh;
+        uint256 askCutSeq;
+        uint256 askCutWh;
+    }
+
+    /// @dev A delivery of bought GRID to a buyer's wallet, made once all settlement state is written.
+    struct Delivery {
+        address owner;
+        uint256 wh;
     }
 
     /// @dev Epochs that received orders, cleared strictly in this order: [_queueHead, _queueTail).
@@ -69,28 +74,15 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
     mapping(uint256 epoch => Auction.Book) private _books;
     /// @dev The clearing state of the epoch at the head of the queue, reused by every epoch.
     Auction.Cursor private _cursor;
-    mapping(uint256 orderId => StoredOrder) private _orders;
-    /// @dev Per account, one reused slot: how many orders it ever placed, the epoch of its last order, how
-    /// many it placed in that epoch (the per-epoch limit), and its newest `length % 3` order ids. Every third
-    /// order moves them with itself into a word of `_userOrderIds`, so two orders in three add no storage.
-    struct UserLog {
-        uint32 length;
-        uint32 epoch;
-        uint16 inEpoch;
-        uint64 recent0;
-        uint64 recent1;
-    }
-
-    mapping(address account => UserLog) private _userLogs;
-    /// @dev Per account, its order ids in time order, three 64-bit ids per word (the newest ones wait in its
-    /// UserLog). Ids grow with time, so an epoch's ids are found by binary search.
-    mapping(address account => mapping(uint256 word => uint256 ids)) private _userOrderIds;
-    mapping(address account => mapping(address token => uint256 amount)) private _credits;
+    /// @dev Orders by {OrderSlots.key}; bank slots are reused across epochs.
+    mapping(uint256 slotKey => OrderSlots.Order) private _orders;
+    /// @dev Per bank, 1 + the epoch whose orders it holds (0: never used).
+    mapping(uint256 bank => uint256 epochPlusOne) private _bankEpochs;
 
     // ──────────────────────────────────────── CONSTRUCTOR ────────────────────────────────────────
 
     /// @param registry_ the campus Registry.
-    /// @param gridToken_ GRID, the escrowed energy.
+    /// @param gridToken_ GRID, the energy traded.
     /// @param paymentToken_ the money (a stablecoin or campus credit).
     /// @param genesis_ start of epoch 0 (0 = now, rounded down to the epoch length).
     /// @param epochLength_ seconds per epoch (60 to 86,400).
@@ -106,9 +98,11 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         MarketParameters memory params,
         address admin,
         uint48 adminDelay
-    ) AccessControlDefaultAdminRules(adminDelay, admin) TradingConfig(registry_, genesis_, epochLength_, params) {
-        require(address(gridToken_) != address(0) && address(paymentToken_) != address(0), TradingZeroAddress());
-        (GRID, PAYMENT) = (gridToken_, paymentToken_);
+    )
+        AccessControlDefaultAdminRules(adminDelay, admin)
+        TradingConfig(registry_, genesis_, epochLength_, params)
+        TradingAccounts(gridToken_, paymentToken_)
+    {
         // Both cursor slots start non-zero, so that no epoch's clearing pays for fresh storage.
         (_cursor.epochTag, _cursor.net) = (type(uint32).max, Auction.NET_ZERO);
     }
@@ -128,13 +122,13 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
     // ─────────────────────────────────────── USER ACTIONS ────────────────────────────────────────
 
     /// @inheritdoc ITrading
-    function createSellOrder(uint256 amount, uint256 price) external nonReentrant returns (uint256) {
-        return _createOrder(Side.Sell, amount, price);
+    function createSellOrder(uint256 amount, uint256 price) external nonReentrant returns (uint256 orderId) {
+        return _createOne(Side.Sell, amount, price);
     }
 
     /// @inheritdoc ITrading
-    function createBuyOrder(uint256 amount, uint256 price) external nonReentrant returns (uint256) {
-        return _createOrder(Side.Buy, amount, price);
+    function createBuyOrder(uint256 amount, uint256 price) external nonReentrant returns (uint256 orderId) {
+        return _createOne(Side.Buy, amount, price);
     }
 
     /// @inheritdoc ITrading
@@ -145,9 +139,9 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         uint8 v,
         bytes32 r,
         bytes32 s
-    ) external nonReentrant returns (uint256) {
+    ) external nonReentrant returns (uint256 orderId) {
         _tryPermit(GRID, amount, deadline, v, r, s);
-        return _createOrder(Side.Sell, amount, price);
+        return _createOne(Side.Sell, amount, price);
     }
 
     /// @inheritdoc ITrading
@@ -158,43 +152,35 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         uint8 v,
         bytes32 r,
         bytes32 s
-    ) external nonReentrant returns (uint256) {
+    ) external nonReentrant returns (uint256 orderId) {
         _tryPermit(PAYMENT, Settlement.buyerCost(amount / WH, price), deadline, v, r, s);
-        return _createOrder(Side.Buy, amount, price);
+        return _createOne(Side.Buy, amount, price);
+    }
+
+    /// @inheritdoc ITrading
+    function createOrders(OrderRequest[] calldata requests) external nonReentrant returns (uint256[] memory ids) {
+        require(requests.length != 0, TradingEmptyBatch());
+        Placement memory p = _beginPlacement();
+        ids = new uint256[](requests.length);
+        for (uint256 i; i < requests.length; ++i) {
+            ids[i] = _place(p, requests[i].side, requests[i].amount, requests[i].price);
+        }
+        _endPlacement(p);
     }
 
     /// @inheritdoc ITrading
     function cancelOrder(uint256 orderId) external nonReentrant {
-        StoredOrder storage stored = _orders[orderId];
-        StoredOrder memory order = stored;
-        require(order.owner != address(0), TradingUnknownOrder(orderId));
-        require(order.owner == msg.sender, TradingNotOrderOwner(orderId, msg.sender));
-        uint256 epoch = orderId >> 32;
-        Auction.Book storage book = _books[epoch];
-        OrderStatus status = order.status;
-        // An order settled with the fill its level implies keeps its stored status (see _settleOrder).
-        if (status == OrderStatus.Open && orderId & type(uint32).max <= book.settled) status = OrderStatus.Settled;
-        require(status == OrderStatus.Open, TradingOrderNotOpen(orderId, status));
-        uint256 closesAt = epochEnd(epoch);
-        require(block.timestamp < closesAt, TradingGateClosed(orderId, closesAt));
-
-        stored.status = OrderStatus.Cancelled;
-        book.depth[Auction.key(uint256(order.side), order.level)] -= order.amountWh;
-        bool buy = order.side == Side.Buy;
-        uint256 refund = buy ? Settlement.buyerCost(order.amountWh, order.level * book.tickSize) : order.amountWh * WH;
-        emit OrderCancelled(orderId, epoch, msg.sender, refund);
-        (buy ? PAYMENT : GRID).safeTransfer(msg.sender, refund);
+        Account memory account = _accounts[msg.sender];
+        _cancel(orderId, account);
+        _accounts[msg.sender] = account;
     }
 
     /// @inheritdoc ITrading
-    function withdraw(address token) external nonReentrant {
-        require(token == address(GRID) || token == address(PAYMENT), TradingUnsupportedToken(token));
-        uint256 amount = _credits[msg.sender][token];
-        require(amount != 0, TradingNothingToWithdraw(msg.sender, token));
-
-        _credits[msg.sender][token] = 0;
-        emit Withdrawn(msg.sender, token, amount);
-        IERC20(token).safeTransfer(msg.sender, amount);
+    function cancelOrders(uint256[] calldata orderIds) external nonReentrant {
+        require(orderIds.length != 0, TradingEmptyBatch());
+        Account memory account = _accounts[msg.sender];
+        for (uint256 i; i < orderIds.length; ++i) _cancel(orderIds[i], account);
+        _accounts[msg.sender] = account;
     }
 
     // ───────────────────────────────────────── AUTOMATION ────────────────────────────────────────
@@ -238,111 +224,177 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
             if (maxOrders < count - settled) last = settled + maxOrders;
             else done = true;
         }
-        uint256 first = settled + 1;
-        Payout[] memory payouts = new Payout[](last + 1 - first);
-        _settleRange(book, epoch, first, last, payouts);
+        Delivery[] memory deliveries = new Delivery[](last - settled);
+        _settleRange(book, epoch, settled + 1, last, deliveries);
         if (done) _closeEpoch(book, epoch);
-        _pay(payouts);
+        _deliver(deliveries);
     }
 
     // ───────────────────────────────────────── INTERNAL ──────────────────────────────────────────
 
-    function _createOrder(Side side, uint256 amount, uint256 price) private whenNotPaused returns (uint256 orderId) {
-        Config memory config = _config();
-        bool eligible = side == Side.Sell ? REGISTRY.isProsumer(msg.sender) : REGISTRY.isUserVerified(msg.sender);
-        require(eligible || _marketMakers[msg.sender], TradingNotEligible(msg.sender, side));
+    /// @dev One order in one call.
+    function _createOne(Side side, uint256 amount, uint256 price) private returns (uint256 orderId) {
+        Placement memory p = _beginPlacement();
+        orderId = _place(p, side, amount, price);
+        _endPlacement(p);
+    }
+
+    /// @dev Reads what placing orders needs, once per call: the parameters, the epoch's book and the account.
+    function _beginPlacement() private whenNotPaused returns (Placement memory p) {
+        p.config = _config();
+        p.epoch = currentEpoch();
+        Auction.Book storage book = _books[p.epoch];
+        (p.tick, p.bank, p.seq) = (book.tickSize, book.bank, book.orderCount);
+        if (p.tick == 0) (p.tick, p.bank) = _openEpoch(book, p.epoch, p.config);
+        p.account = _accounts[msg.sender];
+        if (p.account.epoch != p.epoch) (p.account.epoch, p.account.inEpoch, p.account.lastSeq) = (uint32(p.epoch), 0, 0);
+    }
+
+    /// @dev Validates and stores one order, reserving its escrow from the account (or noting the shortfall).
+    function _place(Placement memory p, Side side, uint256 amount, uint256 price) private returns (uint256 orderId) {
+        require(_eligible(p, side), TradingNotEligible(msg.sender, side));
         uint256 wh = amount / WH;
         require(amount % WH == 0 && wh <= type(uint32).max, TradingInvalidAmount(amount));
-        require(wh >= config.minOrderWh, TradingAmountBelowMinimum(amount, uint256(config.minOrderWh) * WH));
-        require(price <= config.maxPrice, TradingPriceAboveCap(price, config.maxPrice));
+        require(wh >= p.config.minOrderWh, TradingAmountBelowMinimum(amount, p.config.minOrderWh * WH));
+        require(price <= p.config.maxPrice, TradingPriceAboveCap(price, p.config.maxPrice));
+        uint256 level = price / p.tick;
+        require(price != 0 && price % p.tick == 0 && level <= MAX_PRICE_LEVELS, TradingInvalidPrice(price, p.tick));
+        uint256 limit = p.config.maxOrdersPerUser;
+        require(p.account.inEpoch < limit, TradingOrderLimitReached(msg.sender, p.epoch, limit));
 
-        uint256 epoch;
-        (orderId, epoch) = _bookOrder(side, wh, price, config);
-        if (side == Side.Sell) {
-            emit OrderCreated(orderId, epoch, msg.sender, side, amount, price, amount);
-            GRID.safeTransferFrom(msg.sender, address(this), amount);
-        } else {
-            uint256 escrow = Settlement.buyerCost(wh, price);
-            emit OrderCreated(orderId, epoch, msg.sender, side, amount, price, escrow);
-            uint256 balanceBefore = PAYMENT.balanceOf(address(this));
-            PAYMENT.safeTransferFrom(msg.sender, address(this), escrow);
-            uint256 received = PAYMENT.balanceOf(address(this)) - balanceBefore;
-            require(received == escrow, TradingTransferAmountMismatch(escrow, received));
-        }
-    }
-
-    /// @dev Stores a validated order in the current epoch's book and returns its id.
-    function _bookOrder(
-        Side side,
-        uint256 wh,
-        uint256 price,
-        Config memory config
-    ) private returns (uint256 orderId, uint256 epoch) {
-        epoch = currentEpoch();
-        Auction.Book storage book = _books[epoch];
-        uint256 tick = book.tickSize;
-        if (tick == 0) tick = _openEpoch(book, epoch, config);
-        uint256 level = price / tick;
-        require(price != 0 && price % tick == 0 && level <= MAX_PRICE_LEVELS, TradingInvalidPrice(price, tick));
-
-        // Cannot overflow: at most 1,000 orders per account and epoch; 2^32 orders would need 2^22 accounts
-        // placing the maximum within one epoch.
+        // Cannot overflow: at most 1,000 orders per account and epoch; 2^32 orders in one epoch would need 2^22
+        // accounts placing the maximum.
         uint256 seq;
         unchecked {
-            seq = uint256(book.orderCount) + 1;
+            seq = ++p.seq;
+            ++p.account.inEpoch;
         }
-        book.orderCount = uint32(seq);
-        orderId = (epoch << 32) | seq;
-        _recordUserOrder(msg.sender, epoch, orderId, config.maxOrdersPerUser);
-        _orders[orderId] = StoredOrder(msg.sender, side, OrderStatus.Open, uint16(level), uint32(wh), 0);
-        book.addDepth(uint256(side), level, wh);
+        orderId = (p.epoch << 32) | seq;
+        _orders[OrderSlots.key(p.epoch, p.bank, seq)] = OrderSlots.Order(
+            msg.sender,
+            side,
+            false,
+            uint16(level),
+            uint32(wh),
+            p.account.lastSeq
+        );
+        p.account.lastSeq = uint32(seq);
+        _books[p.epoch].addDepth(uint256(side), level, wh);
+
+        uint256 escrow = side == Side.Sell ? amount : Settlement.buyerCost(wh, price);
+        _reserve(p, side, side == Side.Sell ? wh : escrow);
+        emit OrderCreated(orderId, p.epoch, msg.sender, side, amount, price, escrow);
     }
 
-    /// @dev First order of an epoch: snapshot tick and fee, queue the epoch for clearing.
-    function _openEpoch(Auction.Book storage book, uint256 epoch, Config memory config) private returns (uint256) {
+    /// @dev Takes `need` (Wh of GRID, or payment base units) from the account, noting what it lacks.
+    function _reserve(Placement memory p, Side side, uint256 need) private pure {
+        uint256 free = side == Side.Sell ? p.account.gridWh : p.account.payment;
+        uint256 taken = need < free ? need : free;
+        // Cannot underflow: taken <= free and taken <= need.
+        unchecked {
+            if (side == Side.Sell) {
+                p.account.gridWh = uint64(free - taken);
+                p.pullWh += need - taken;
+            } else {
+                p.account.payment = uint112(free - taken);
+                p.pullPayment += need - taken;
+            }
+        }
+    }
+
+    /// @dev Writes back the book's order count and the account, then pulls the shortfalls from the wallet.
+    function _endPlacement(Placement memory p) private {
+        _books[p.epoch].orderCount = uint32(p.seq);
+        _accounts[msg.sender] = p.account;
+        if (p.pullWh != 0) _pull(GRID, p.pullWh * WH);
+        if (p.pullPayment != 0) _pull(PAYMENT, p.pullPayment);
+    }
+
+    /// @dev Whether the caller may place a `side` order, asking the Registry at most once per side and call.
+    function _eligible(Placement memory p, Side side) private view returns (bool) {
+        bool sell = side == Side.Sell;
+        uint8 known = sell ? p.canSell : p.canBuy;
+        if (known == 0) {
+            bool ok = _marketMakers[msg.sender] ||
+                (sell ? REGISTRY.isProsumer(msg.sender) : REGISTRY.isUserVerified(msg.sender));
+            known = ok ? 1 : 2;
+            if (sell) p.canSell = known;
+            else p.canBuy = known;
+        }
+        return known == 1;
+    }
+
+    /// @dev First order of an epoch: snapshot tick and fee, take a free bank of order slots, queue the epoch.
+    function _openEpoch(
+        Auction.Book storage book,
+        uint256 epoch,
+        Config memory config
+    ) private returns (uint256 tick, uint256 bank) {
+        bank = OrderSlots.bankOf(epoch);
+        uint256 holder = _bankEpochs[bank];
+        if (holder == 0 || _books[holder - 1].phase == Auction.Phase.Settled) _bankEpochs[bank] = epoch + 1;
+        else bank = 0;
+        tick = config.tickSize;
         // The parameters were validated to fit these widths when set.
-        (book.tickSize, book.feeBps, book.phase) = (uint64(config.tickSize), uint16(config.feeBps), Auction.Phase.Open);
+        (book.tickSize, book.feeBps, book.phase, book.bank) = (
+            uint64(tick),
+            uint16(config.feeBps),
+            Auction.Phase.Open,
+            uint8(bank)
+        );
         uint64 tail = _queueTail;
         _queue[tail] = epoch;
         // Cannot overflow: one entry per epoch.
         unchecked {
             _queueTail = tail + 1;
         }
-        return config.tickSize;
     }
 
-    function _recordUserOrder(address account, uint256 epoch, uint256 orderId, uint256 limit) private {
-        UserLog memory log = _userLogs[account];
-        uint256 inEpoch = log.epoch == epoch ? log.inEpoch : 0;
-        require(inEpoch < limit, TradingOrderLimitReached(account, epoch, limit));
-        uint256 length = log.length;
-        // Cannot overflow in practice: epochs stay below 2^32 for 8,000 years at the shortest epoch length, so
-        // ids fit 64 bits; inEpoch < limit <= 1,000; 2^32 orders from one account would cost more gas than exists.
-        unchecked {
-            uint256 waiting = length % 3;
-            if (waiting == 0) log.recent0 = uint64(orderId);
-            else if (waiting == 1) log.recent1 = uint64(orderId);
-            else {
-                _userOrderIds[account][length / 3] = log.recent0 | (uint256(log.recent1) << 64) | (orderId << 128);
-                (log.recent0, log.recent1) = (0, 0);
-            }
-            (log.length, log.epoch, log.inEpoch) = (uint32(length + 1), uint32(epoch), uint16(inEpoch + 1));
+    /// @dev Cancels one of the caller's orders into `account` (written back by the caller).
+    function _cancel(uint256 orderId, Account memory account) private {
+        uint256 epoch = orderId >> 32;
+        uint256 seq = orderId & type(uint32).max;
+        Auction.Book storage book = _books[epoch];
+        (uint256 count, uint256 bank) = (book.orderCount, book.bank);
+        require(seq != 0 && seq <= count && epoch <= type(uint32).max, TradingUnknownOrder(orderId));
+        uint256 closesAt = epochEnd(epoch);
+        // Before gate closure the epoch's bank is its own; after it, a later epoch may have taken it.
+        if (block.timestamp >= closesAt) require(_slotsLive(epoch, bank), TradingOrderPruned(orderId));
+        OrderSlots.Order storage stored = _orders[OrderSlots.key(epoch, bank, seq)];
+        OrderSlots.Order memory order = stored;
+        require(order.owner == msg.sender, TradingNotOrderOwner(orderId, msg.sender));
+        OrderStatus status = order.cancelled
+            ? OrderStatus.Cancelled
+            : (seq <= book.settled ? OrderStatus.Settled : OrderStatus.Open);
+        require(status == OrderStatus.Open, TradingOrderNotOpen(orderId, status));
+        require(block.timestamp < closesAt, TradingGateClosed(orderId, closesAt));
+
+        stored.cancelled = true;
+        book.depth[Auction.key(uint256(order.side), order.level)] -= order.amountWh;
+        uint256 refund;
+        if (order.side == Side.Buy) {
+            refund = Settlement.buyerCost(order.amountWh, order.level * book.tickSize);
+            account.payment += uint112(refund);
+        } else {
+            refund = uint256(order.amountWh) * WH;
+            account.gridWh += order.amountWh;
         }
-        _userLogs[account] = log;
+        emit OrderCancelled(orderId, epoch, msg.sender, refund);
     }
 
-    /// @dev Applies the clearing rule to orders `first..last`: writes every order's fill and the epoch's
-    /// progress, emits the confirmations, and fills `payouts` to be paid afterwards.
+    /// @dev Applies the clearing rule to orders `first..last`: credits the accounts, writes the epoch's progress,
+    /// emits the confirmations, and lists the GRID deliveries to make afterwards.
     function _settleRange(
         Auction.Book storage book,
         uint256 epoch,
         uint256 first,
         uint256 last,
-        Payout[] memory payouts
+        Delivery[] memory deliveries
     ) private {
         Auction.Cursor storage cursor = _cursor;
         SettleState memory st = SettleState({
             epoch: epoch,
+            bank: book.bank,
             price: book.clearingPrice(),
             tick: book.tickSize,
             feeBps: book.feeBps,
@@ -350,67 +402,68 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
             askStar: book.askStar,
             bidMargin: cursor.bidLeft,
             askMargin: cursor.askLeft,
-            net: cursor.net
+            net: cursor.net,
+            bidCutSeq: book.bidCutSeq,
+            bidCutWh: book.bidCutWh,
+            askCutSeq: book.askCutSeq,
+            askCutWh: book.askCutWh
         });
         for (uint256 seq = first; seq <= last; ++seq) {
-            uint256 orderId = (epoch << 32) | seq;
-            StoredOrder storage stored = _orders[orderId];
-            if (stored.status == OrderStatus.Open) _settleOrder(stored, orderId, st, payouts[seq - first]);
+            OrderSlots.Order memory order = _orders[OrderSlots.key(epoch, st.bank, seq)];
+            if (!order.cancelled) _settleOrder(order, seq, st, deliveries[seq - first]);
         }
-        // Margins fit 64 bits (see Auction.start); order counts 32 bits.
+        // Margins fit 64 bits (see Auction.start); order counts and amounts 32 bits.
         (cursor.bidLeft, cursor.askLeft, cursor.net) = (uint64(st.bidMargin), uint64(st.askMargin), st.net);
+        if (st.bidCutSeq != book.bidCutSeq || st.askCutSeq != book.askCutSeq) {
+            (book.bidCutSeq, book.bidCutWh) = (uint32(st.bidCutSeq), uint32(st.bidCutWh));
+            (book.askCutSeq, book.askCutWh) = (uint32(st.askCutSeq), uint32(st.askCutWh));
+        }
         book.settled = uint32(last);
     }
 
     /// @dev Settles one open order under the clearing rule (SPEC 8.3, rules 4 and 5).
     function _settleOrder(
-        StoredOrder storage stored,
-        uint256 orderId,
+        OrderSlots.Order memory order,
+        uint256 seq,
         SettleState memory st,
-        Payout memory payout
+        Delivery memory delivery
     ) private {
-        StoredOrder memory order = stored;
-        bool crossed = st.price != 0;
+        bool buy = order.side == Side.Buy;
         uint256 filled;
+        if (st.price != 0) {
+            uint256 star = buy ? st.bidStar : st.askStar;
+            bool better = buy ? order.level > star : order.level < star;
+            uint256 margin = buy ? st.bidMargin : st.askMargin;
+            (filled, margin) = Settlement.allocate(better, order.level == star, order.amountWh, margin);
+            if (order.level == star && filled < order.amountWh) _recordCut(st, buy, seq, filled);
+            if (buy) st.bidMargin = margin;
+            else st.askMargin = margin;
+        }
         uint256 payment;
         uint256 fee;
         uint256 refund;
-        if (order.side == Side.Buy) {
-            if (crossed) {
-                (filled, st.bidMargin) = Settlement.allocate(
-                    order.level > st.bidStar,
-                    order.level == st.bidStar,
-                    order.amountWh,
-                    st.bidMargin
-                );
-            }
+        if (buy) {
             payment = Settlement.buyerCost(filled, st.price);
             refund = Settlement.buyerCost(order.amountWh, order.level * st.tick) - payment;
             st.net += payment;
-            (payout.grid, payout.payment) = (filled * WH, refund);
+            if (refund != 0) _credit(order.owner, refund, 0);
+            (delivery.owner, delivery.wh) = (order.owner, filled);
         } else {
-            if (crossed) {
-                (filled, st.askMargin) = Settlement.allocate(
-                    order.level < st.askStar,
-                    order.level == st.askStar,
-                    order.amountWh,
-                    st.askMargin
-                );
-            }
             uint256 proceeds = Settlement.sellerProceeds(filled, st.price);
             fee = Settlement.fee(proceeds, st.feeBps);
             payment = proceeds - fee;
-            refund = (order.amountWh - filled) * WH;
+            refund = order.amountWh - filled;
             st.net -= payment;
-            (payout.grid, payout.payment) = (refund, payment);
+            _credit(order.owner, payment, refund);
+            refund *= WH;
         }
-        payout.owner = order.owner;
-        // The order's slot is written only when its fill differs from what {_impliedFill} reads back: at the
-        // margins, past the time-priority cut. Every other order's outcome follows from the epoch's result.
-        if (filled != _impliedFill(order, st.price, st.bidStar, st.askStar)) {
-            (stored.status, stored.filledWh) = (OrderStatus.Settled, uint32(filled));
-        }
-        emit OrderFilled(orderId, st.epoch, order.owner, order.side, filled * WH, st.price, payment, fee, refund);
+        emit OrderFilled(_orderId(st.epoch, seq), st.epoch, order.owner, order.side, filled * WH, st.price, payment, fee, refund);
+    }
+
+    /// @dev Notes the first order at a margin that did not fill completely (time priority stops there).
+    function _recordCut(SettleState memory st, bool buy, uint256 seq, uint256 filled) private pure {
+        if (buy && st.bidCutSeq == 0) (st.bidCutSeq, st.bidCutWh) = (seq, filled);
+        else if (!buy && st.askCutSeq == 0) (st.askCutSeq, st.askCutWh) = (seq, filled);
     }
 
     /// @dev Last batch of an epoch: credit fees and rounding to the fee recipient, dequeue the epoch.
@@ -426,48 +479,29 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
             ++_queueHead;
         }
         if (fees != 0) {
-            _credits[recipient][address(PAYMENT)] += fees;
+            _credit(recipient, fees, 0);
             emit Credited(recipient, address(PAYMENT), fees);
         }
         emit EpochSettled(epoch, uint256(book.volume) * WH, book.clearingPrice(), fees, recipient);
     }
 
-    /// @dev Pays settled orders; a transfer that fails credits the owner instead of reverting the batch.
-    function _pay(Payout[] memory payouts) private {
-        for (uint256 i; i < payouts.length; ++i) {
-            Payout memory payout = payouts[i];
-            if (payout.owner == address(0)) continue;
-            _payOrCredit(GRID, payout.owner, payout.grid);
-            _payOrCredit(PAYMENT, payout.owner, payout.payment);
+    /// @dev Delivers bought GRID to the buyers' wallets; a delivery that fails is credited to the account.
+    function _deliver(Delivery[] memory deliveries) private {
+        for (uint256 i; i < deliveries.length; ++i) {
+            Delivery memory d = deliveries[i];
+            if (d.wh == 0 || GRID.trySafeTransfer(d.owner, d.wh * WH)) continue;
+            _credit(d.owner, 0, d.wh);
+            emit Credited(d.owner, address(GRID), d.wh * WH);
         }
-    }
-
-    function _payOrCredit(IERC20 token, address to, uint256 amount) private {
-        if (amount == 0 || token.trySafeTransfer(to, amount)) return;
-        _credits[to][address(token)] += amount;
-        emit Credited(to, address(token), amount);
-    }
-
-    function _tryPermit(IERC20 token, uint256 value, uint256 deadline, uint8 v, bytes32 r, bytes32 s) private {
-        // A front-run permit makes this call fail; the allowance it granted still serves the order.
-        try IERC20Permit(address(token)).permit(msg.sender, address(this), value, deadline, v, r, s) {} catch {}
     }
 
     function _nextEpochToClear() private view returns (uint256) {
         return _queueHead == _queueTail ? 0 : _queue[_queueHead];
     }
 
-    /// @dev The fill an order's level implies once its epoch is matched: everything at or better than the
-    /// margin, nothing beyond it or when nothing crossed. Only time priority at the margin departs from it.
-    function _impliedFill(
-        StoredOrder memory order,
-        uint256 price,
-        uint256 bidStar,
-        uint256 askStar
-    ) private pure returns (uint256) {
-        if (price == 0) return 0;
-        bool fills = order.side == Side.Buy ? order.level >= bidStar : order.level <= askStar;
-        return fills ? order.amountWh : 0;
+    /// @dev Whether the order slots of `epoch` (in `bank`) still hold its orders.
+    function _slotsLive(uint256 epoch, uint256 bank) private view returns (bool) {
+        return bank == 0 || _bankEpochs[bank] == epoch + 1;
     }
 
     function _status(Auction.Book storage book, uint256 epoch) private view returns (EpochStatus) {
@@ -477,6 +511,10 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
             return block.timestamp < epochEnd(epoch) ? EpochStatus.Open : EpochStatus.Closed;
         // Matching, Settling and Settled map one to one (Phase 2..4 → EpochStatus 3..5).
         return EpochStatus(uint8(phase) + 1);
+    }
+
+    function _orderId(uint256 epoch, uint256 seq) private pure returns (uint256) {
+        return (epoch << 32) | seq;
     }
 
     // ─────────────────────────────────────────── VIEWS ───────────────────────────────────────────
@@ -502,17 +540,20 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
     }
 
     /// @inheritdoc ITrading
-    function getOrder(uint256 orderId) external view returns (Order memory) {
-        StoredOrder memory order = _orders[orderId];
-        require(order.owner != address(0), TradingUnknownOrder(orderId));
-        uint256 epoch = orderId >> 32;
+    function getOrder(uint256 id) external view returns (Order memory) {
+        (uint256 epoch, uint256 seq) = (id >> 32, id & type(uint32).max);
         Auction.Book storage book = _books[epoch];
-        OrderStatus status = order.status;
-        uint256 filled = order.filledWh;
-        // An open order within the settled range was settled with the fill its level implies (see _settleOrder).
-        if (status == OrderStatus.Open && orderId & type(uint32).max <= book.settled) {
+        require(seq != 0 && seq <= book.orderCount && epoch <= type(uint32).max, TradingUnknownOrder(id));
+        uint256 bank = book.bank;
+        require(_slotsLive(epoch, bank), TradingOrderPruned(id));
+        OrderSlots.Order memory order = _orders[OrderSlots.key(epoch, bank, seq)];
+        OrderStatus status = order.cancelled ? OrderStatus.Cancelled : OrderStatus.Open;
+        uint256 filled;
+        if (!order.cancelled && seq <= book.settled) {
             status = OrderStatus.Settled;
-            filled = _impliedFill(order, book.clearingPrice(), book.bidStar, book.askStar);
+            filled = order.side == Side.Buy
+                ? OrderSlots.fill(order, seq, book.clearingPrice(), book.bidStar, book.bidCutSeq, book.bidCutWh)
+                : OrderSlots.fill(order, seq, book.clearingPrice(), book.askStar, book.askCutSeq, book.askCutWh);
         }
         return
             Order({
@@ -528,32 +569,16 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
 
     /// @inheritdoc ITrading
     function getUserOrders(address account, uint256 epoch) external view returns (uint256[] memory ids) {
-        UserLog memory log = _userLogs[account];
-        mapping(uint256 => uint256) storage words = _userOrderIds[account];
-        uint256 length = log.length;
-        // Binary search for the first id of `epoch` or later: O(log n) reads, then at most the per-epoch limit.
-        uint256 low;
-        uint256 high = length;
-        while (low < high) {
-            uint256 mid = (low + high) >> 1;
-            if (_userOrderAt(log, words, mid) >> 32 < epoch) low = mid + 1;
-            else high = mid;
+        Account memory acct = _accounts[account];
+        if (acct.inEpoch == 0 || epoch > acct.epoch) return ids;
+        uint256 bank = _books[epoch].bank;
+        require(epoch == acct.epoch && _slotsLive(epoch, bank), TradingHistoryPruned(account, epoch, acct.epoch));
+        ids = new uint256[](acct.inEpoch);
+        uint256 seq = acct.lastSeq;
+        for (uint256 i = ids.length; i != 0; --i) {
+            ids[i - 1] = _orderId(epoch, seq);
+            seq = _orders[OrderSlots.key(epoch, bank, seq)].prevSeq;
         }
-        uint256 end = low;
-        while (end < length && _userOrderAt(log, words, end) >> 32 == epoch) ++end;
-        ids = new uint256[](end - low);
-        for (uint256 i; i < ids.length; ++i) ids[i] = _userOrderAt(log, words, low + i);
-    }
-
-    /// @dev The account's `index`-th order id: from its words, or from its log for the newest ones.
-    function _userOrderAt(
-        UserLog memory log,
-        mapping(uint256 => uint256) storage words,
-        uint256 index
-    ) private view returns (uint256) {
-        uint256 stored = log.length - (log.length % 3);
-        if (index >= stored) return index == stored ? log.recent0 : log.recent1;
-        return (words[index / 3] >> (64 * (index % 3))) & type(uint64).max;
     }
 
     /// @inheritdoc ITrading
@@ -561,20 +586,5 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         uint256 tick = _books[epoch].tickSize;
         if (tick == 0 || price % tick != 0 || price / tick > MAX_PRICE_LEVELS) return 0;
         return _books[epoch].depth[Auction.key(uint256(side), price / tick)] * WH;
-    }
-
-    /// @inheritdoc ITrading
-    function credits(address account, address token) external view returns (uint256) {
-        return _credits[account][token];
-    }
-
-    /// @notice GRID, the escrowed energy.
-    function gridToken() external view returns (IERC20) {
-        return GRID;
-    }
-
-    /// @notice The payment token.
-    function paymentToken() external view returns (IERC20) {
-        return PAYMENT;
     }
 }

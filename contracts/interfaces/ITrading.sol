@@ -3,8 +3,15 @@ pragma solidity 0.8.30;
 
 /// @title ITrading
 /// @notice A periodic double auction for campus energy. Orders collect during an epoch (15 minutes by
-/// default); after the epoch's end (gate closure) the epoch clears at one uniform price and settles by
-/// token transfers. Sellers escrow GRID, buyers escrow the payment token, both when they place an order.
+/// default); after the epoch's end (gate closure) the epoch clears at one uniform price and settles.
+/// Sellers reserve GRID, buyers reserve the payment token, both when they place an order.
+///
+/// Market accounts: every participant has an account in this contract holding GRID (in whole watt-hours) and
+/// payment token. Orders reserve from the account; when it is short, the order pulls exactly the shortfall
+/// from the wallet in the same call (so approve-and-order and the permit variants work without a deposit).
+/// Settlement credits the account: payment proceeds, refunds, unfilled GRID, cancels and the fee recipient's
+/// fees land there and stay until {withdraw}. One exception: GRID a buyer bought is delivered to its wallet,
+/// where metered consumption burns it (a failed delivery is credited to the account instead).
 ///
 /// Clearing rule (exact) for an epoch, over its active orders:
 /// 1. Walk bid price levels from the highest down and ask levels from the lowest up. While the bid price is
@@ -16,11 +23,15 @@ pragma solidity 0.8.30;
 ///    allocated by time priority (lower order id first, at most one partial fill). Orders beyond fill nothing.
 /// 5. A buyer pays `ceil(filled * p / 1e18)` and gets the rest of its escrow back; a seller receives
 ///    `floor(filled * p / 1e18)` minus `feeBps` and gets its unfilled GRID back. Rounding and fees go to the
-///    fee recipient as a withdrawable credit.
+///    fee recipient's account.
 ///
 /// Units: `amount` is GRID base units (18 decimals) and a whole number of watt-hours (a multiple of 1e15);
 /// `price` is payment-token base units per 1e18 GRID (per kWh). Order ids are `epoch << 32 | sequence`, with
 /// the sequence counting from 1 within the epoch, so ids grow with time and index the epoch's order array.
+///
+/// Storage lives as long as it is needed: an order's slot is reused by a later epoch once its own epoch is
+/// settled (four banks, see {getOrder}), and a user's order list covers its latest epoch with orders only.
+/// The full history is in the events ({OrderCreated}, {OrderCancelled}, {OrderFilled}).
 ///
 /// @dev Warning: clearing is a resumable state machine. {matchOrders} and {executeTrades} are permissionless
 /// once the epoch has ended and do bounded work per call; epochs that received orders clear strictly in order.
@@ -116,9 +127,19 @@ interface ITrading {
         address feeRecipient;
     }
 
+    /// @notice One order of a {createOrders} batch.
+    /// @param side buy or sell.
+    /// @param amount GRID base units, whole watt-hours.
+    /// @param price limit price (payment-token base units per 1e18 GRID).
+    struct OrderRequest {
+        Side side;
+        uint256 amount;
+        uint256 price;
+    }
+
     // ─────────────────────────────────────────── EVENTS ──────────────────────────────────────────
 
-    /// @notice Emitted when an order is placed and its `escrow` (GRID for sells, payment token for buys) taken.
+    /// @notice Emitted when an order is placed and its `escrow` (GRID for sells, payment token for buys) reserved.
     event OrderCreated(
         uint256 indexed orderId,
         uint256 indexed epoch,
@@ -129,7 +150,7 @@ interface ITrading {
         uint256 escrow
     );
 
-    /// @notice Emitted when an order is cancelled and its escrow `refund` returned.
+    /// @notice Emitted when an order is cancelled and its escrow `refund` returned to the owner's account.
     event OrderCancelled(uint256 indexed orderId, uint256 indexed epoch, address indexed owner, uint256 refund);
 
     /// @notice Emitted by each {matchOrders} call that walked `levels` price levels; `done` when discovery ended.
@@ -149,7 +170,7 @@ interface ITrading {
     /// @param clearingPrice the epoch's uniform price.
     /// @param payment buys: payment token paid; sells: payment token received (after the fee).
     /// @param fee sells: the fee taken from the proceeds; buys: 0.
-    /// @param refund buys: payment token returned from the escrow; sells: GRID returned.
+    /// @param refund buys: payment token returned from the escrow; sells: GRID returned (both to the account).
     event OrderFilled(
         uint256 indexed orderId,
         uint256 indexed epoch,
@@ -162,13 +183,19 @@ interface ITrading {
         uint256 refund
     );
 
-    /// @notice Emitted when every order of `epoch` is settled; `fees` (fees plus rounding) credited to `recipient`.
+    /// @notice Emitted when every order of `epoch` is settled; `fees` (fees plus rounding) credited to the account
+    /// of `recipient`.
     event EpochSettled(uint256 indexed epoch, uint256 volume, uint256 clearingPrice, uint256 fees, address recipient);
 
-    /// @notice Emitted when a transfer to `account` failed and `amount` of `token` was credited instead.
+    /// @notice Emitted when `amount` of `token` was credited to the account of `account` outside an order's own
+    /// settlement: a GRID delivery to the wallet that failed, or an epoch's fees for the fee recipient.
     event Credited(address indexed account, address indexed token, uint256 amount);
 
-    /// @notice Emitted when `account` withdraws its credited `amount` of `token`.
+    /// @notice Emitted when `amount` of `token` enters the account of `account` from its wallet: a deposit, or
+    /// the shortfall an order pulled.
+    event Deposited(address indexed account, address indexed token, uint256 amount);
+
+    /// @notice Emitted when `account` withdraws `amount` of `token` from its account to its wallet.
     event Withdrawn(address indexed account, address indexed token, uint256 amount);
 
     /// @notice Emitted when `account` becomes a market maker.
@@ -267,8 +294,21 @@ interface ITrading {
     /// @notice `token` is neither GRID nor the payment token.
     error TradingUnsupportedToken(address token);
 
-    /// @notice `account` has no credit in `token`.
-    error TradingNothingToWithdraw(address account, address token);
+    /// @notice A deposit or withdrawal of zero.
+    error TradingZeroAmount();
+
+    /// @notice The account of `account` holds `available` of `token`, less than the `requested` withdrawal.
+    error TradingInsufficientBalance(address account, address token, uint256 available, uint256 requested);
+
+    /// @notice An empty batch of orders or cancellations.
+    error TradingEmptyBatch();
+
+    /// @notice The storage of order `orderId` was reused by a later epoch; its history is in the events.
+    error TradingOrderPruned(uint256 orderId);
+
+    /// @notice The order list of `account` covers only its latest epoch with orders, `latestEpoch`; earlier
+    /// epochs (here `epoch`) are in the events.
+    error TradingHistoryPruned(address account, uint256 epoch, uint256 latestEpoch);
 
     /// @notice The escrow transfer delivered `received` instead of `expected` (fee-on-transfer tokens are not supported).
     error TradingTransferAmountMismatch(uint256 expected, uint256 received);
@@ -292,17 +332,18 @@ interface ITrading {
 
     // ─────────────────────────────────────────── ORDERS ──────────────────────────────────────────
 
-    /// @notice Offers `amount` GRID at `price` or more in the current epoch, escrowing the GRID.
+    /// @notice Offers `amount` GRID at `price` or more in the current epoch, reserving the GRID from the
+    /// caller's account and pulling any shortfall from its wallet.
     /// Requirements: not paused; the caller is a verified prosumer or a market maker; `amount` is whole Wh and at
     /// least {minOrderAmount}; `price` is a positive multiple of {tickSize} and at most {maxPrice}; fewer than
-    /// {maxOrdersPerUser} orders this epoch; GRID allowance of at least `amount`.
-    /// Emits an {OrderCreated} event.
+    /// {maxOrdersPerUser} orders this epoch; a GRID allowance of at least the shortfall.
+    /// Emits an {OrderCreated} event, and a {Deposited} event when a shortfall was pulled.
     function createSellOrder(uint256 amount, uint256 price) external returns (uint256 orderId);
 
-    /// @notice Bids for `amount` GRID at `price` or less in the current epoch, escrowing
-    /// `ceil(amount * price / 1e18)` payment token.
+    /// @notice Bids for `amount` GRID at `price` or less in the current epoch, reserving
+    /// `ceil(amount * price / 1e18)` payment token from the caller's account (any shortfall from its wallet).
     /// Requirements: as {createSellOrder}, but the caller is a verified user or a market maker.
-    /// Emits an {OrderCreated} event.
+    /// Emits an {OrderCreated} event, and a {Deposited} event when a shortfall was pulled.
     function createBuyOrder(uint256 amount, uint256 price) external returns (uint256 orderId);
 
     /// @notice {createSellOrder} with an EIP-2612 permit of `amount` GRID. A permit that fails (e.g. already
@@ -326,15 +367,29 @@ interface ITrading {
         bytes32 s
     ) external returns (uint256 orderId);
 
-    /// @notice Cancels an open order and returns its escrow at once. Works while paused.
+    /// @notice Places several orders, of either side, in one call: each as {createBuyOrder}/{createSellOrder},
+    /// with the shortfalls of all of them pulled once per token at the end.
+    /// Requirements: a non-empty batch; each order as for a single one (the per-epoch limit counts each).
+    /// Emits an {OrderCreated} event per order and a {Deposited} event per token pulled.
+    /// @return orderIds the ids, in the order of `requests`.
+    function createOrders(OrderRequest[] calldata requests) external returns (uint256[] memory orderIds);
+
+    /// @notice Cancels an open order and returns its escrow to the caller's account at once. Works while paused.
     /// Requirements: the caller owns the order; it is open; its epoch has not ended.
     /// Emits an {OrderCancelled} event.
     function cancelOrder(uint256 orderId) external;
 
-    /// @notice The order `orderId`. Requirements: it exists.
+    /// @notice {cancelOrder} for each of `orderIds`. Requirements: a non-empty list; each as for one.
+    function cancelOrders(uint256[] calldata orderIds) external;
+
+    /// @notice The order `orderId`.
+    /// Requirements: it exists, and its storage has not been reused: an order's slot serves a later epoch once
+    /// its own epoch is settled and three more epochs have received orders.
     function getOrder(uint256 orderId) external view returns (Order memory);
 
     /// @notice The ids of the orders `account` placed in `epoch`, in time order (at most {maxOrdersPerUser}).
+    /// Empty for an epoch after the account's latest epoch with orders.
+    /// Requirements: `epoch` is the account's latest epoch with orders (or later), and its storage was not reused.
     function getUserOrders(address account, uint256 epoch) external view returns (uint256[] memory);
 
     /// @notice The quantity (GRID base units) still resting at `price` on `side` in `epoch`.
@@ -350,8 +405,9 @@ interface ITrading {
     /// @return done whether price discovery is complete.
     function matchOrders(uint256 epoch, uint256 maxSteps) external returns (bool done);
 
-    /// @notice Settles the next `maxOrders` orders of `epoch` in id order, applying the clearing rule.
-    /// A transfer that fails for one user credits a withdrawable balance instead of reverting the batch.
+    /// @notice Settles the next `maxOrders` orders of `epoch` in id order, applying the clearing rule: credits
+    /// each owner's account, and delivers bought GRID to the buyer's wallet (a failed delivery is credited to the
+    /// account instead of reverting the batch).
     /// Requirements: not paused; `maxOrders` > 0; `epoch` is `Settling`.
     /// Emits an {OrderFilled} event per settled order, and an {EpochSettled} event when done.
     /// @return done whether every order of the epoch is settled.
@@ -363,15 +419,33 @@ interface ITrading {
     /// @notice What clearing work is due now, without loops: `Match` or `Settle` on `epoch`, or `None`.
     function pendingEpochWork() external view returns (Work work, uint256 epoch);
 
-    // ─────────────────────────────────────────── CREDITS ─────────────────────────────────────────
+    // ────────────────────────────────────────── ACCOUNTS ─────────────────────────────────────────
 
-    /// @notice What `account` can withdraw of `token` (failed payouts, and fees for the fee recipient).
-    function credits(address account, address token) external view returns (uint256);
+    /// @notice Moves `amount` of `token` (GRID or the payment token) from the caller's wallet to its account.
+    /// Requirements: not paused; `token` supported; `amount` not zero (whole Wh for GRID); an allowance.
+    /// Emits a {Deposited} event.
+    function deposit(address token, uint256 amount) external;
 
-    /// @notice Withdraws the caller's whole credit in `token` (GRID or the payment token).
-    /// Requirements: `token` is supported; the credit is not zero. Works while paused.
+    /// @notice {deposit} with an EIP-2612 permit of `amount`. A permit that fails (e.g. already used by a
+    /// front-runner) is ignored when the allowance suffices anyway.
+    function depositWithPermit(
+        address token,
+        uint256 amount,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external;
+
+    /// @notice Moves `amount` of `token` from the caller's account to its wallet. Works while paused: no role
+    /// can hold a user's free balance.
+    /// Requirements: `token` supported; `amount` not zero (whole Wh for GRID) and at most {accountBalance}.
     /// Emits a {Withdrawn} event.
-    function withdraw(address token) external;
+    function withdraw(address token, uint256 amount) external;
+
+    /// @notice The free balance of `token` in the account of `account`: not reserved by open orders, and what
+    /// {withdraw} may take. Requirements: `token` supported.
+    function accountBalance(address account, address token) external view returns (uint256);
 
     // ─────────────────────────────────────── MARKET MAKERS ───────────────────────────────────────
 

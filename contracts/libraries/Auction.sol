@@ -32,6 +32,14 @@ library Auction {
         uint16 askStar;
         uint64 volume;
         uint32 settled;
+        // Where the epoch's orders live: 1..4, a bank of order slots reused across epochs; 0, fresh slots.
+        uint8 bank;
+        // The time-priority cut at each margin, written when settlement reaches it: the first order at the
+        // marginal level that did not fill completely (0: none so far) and its fill in Wh.
+        uint32 bidCutSeq;
+        uint32 bidCutWh;
+        uint32 askCutSeq;
+        uint32 askCutWh;
         // Depth (Wh) per price level, keyed by side << 16 | level, and the bitmaps of used levels.
         mapping(uint256 key => uint256 wh) depth;
         PriceBitmap.Bitmap bids;
