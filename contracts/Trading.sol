@@ -3,15 +3,17 @@ pragma solidity 0.8.30;
 
 import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IRegistry} from "./interfaces/IRegistry.sol";
 import {ITrading} from "./interfaces/ITrading.sol";
 import {Auction} from "./libraries/Auction.sol";
+import {Clearing} from "./libraries/Clearing.sol";
+import {MarketAccounts} from "./libraries/MarketAccounts.sol";
 import {OrderSlots} from "./libraries/OrderSlots.sol";
 import {Settlement} from "./libraries/Settlement.sol";
+import {TradingViews} from "./libraries/TradingViews.sol";
 import {TradingAccounts} from "./base/TradingAccounts.sol";
 import {TradingConfig} from "./base/TradingConfig.sol";
 
@@ -23,8 +25,8 @@ import {TradingConfig} from "./base/TradingConfig.sol";
 /// cancel/re-place spam). No function moves a user's tokens except placing and cancelling its own orders,
 /// settling by the clearing rule, and the owner's own deposits and withdrawals: no role has a path to them.
 contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTransient, TradingConfig, TradingAccounts {
-    using SafeERC20 for IERC20;
     using Auction for Auction.Book;
+    using MarketAccounts for MarketAccounts.Account;
 
     // ────────────────────────────────────────── STORAGE ──────────────────────────────────────────
 
@@ -35,35 +37,11 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         uint256 tick;
         uint256 bank;
         uint256 seq;
-        Account account;
+        MarketAccounts.Account account;
         uint8 canSell; // 0 not asked yet, 1 yes, 2 no
         uint8 canBuy;
         uint256 pullWh;
         uint256 pullPayment;
-    }
-
-    /// @dev The running state of one settlement batch, kept in memory and written back once.
-    struct SettleState {
-        uint256 epoch;
-        uint256 bank;
-        uint256 price;
-        uint256 tick;
-        uint256 feeBps;
-        uint256 bidStar;
-        uint256 askStar;
-        uint256 bidMargin;
-        uint256 askMargin;
-        uint256 net;
-        uint256 bidCutSeq;
-        uint256 bidCutWh;
-        uint256 askCutSeq;
-        uint256 askCutWh;
-    }
-
-    /// @dev A delivery of bought GRID to a buyer's wallet, made once all settlement state is written.
-    struct Delivery {
-        address owner;
-        uint256 wh;
     }
 
     /// @dev Epochs that received orders, cleared strictly in this order: [_queueHead, _queueTail).
@@ -170,17 +148,13 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
 
     /// @inheritdoc ITrading
     function cancelOrder(uint256 orderId) external nonReentrant {
-        Account memory account = _accounts[msg.sender];
-        _cancel(orderId, account);
-        _accounts[msg.sender] = account;
+        _cancel(orderId);
     }
 
     /// @inheritdoc ITrading
     function cancelOrders(uint256[] calldata orderIds) external nonReentrant {
         require(orderIds.length != 0, TradingEmptyBatch());
-        Account memory account = _accounts[msg.sender];
-        for (uint256 i; i < orderIds.length; ++i) _cancel(orderIds[i], account);
-        _accounts[msg.sender] = account;
+        for (uint256 i; i < orderIds.length; ++i) _cancel(orderIds[i]);
     }
 
     // ───────────────────────────────────────── AUTOMATION ────────────────────────────────────────
@@ -224,10 +198,19 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
             if (maxOrders < count - settled) last = settled + maxOrders;
             else done = true;
         }
-        Delivery[] memory deliveries = new Delivery[](last - settled);
-        _settleRange(book, epoch, settled + 1, last, deliveries);
-        if (done) _closeEpoch(book, epoch);
-        _deliver(deliveries);
+        if (done) {
+            // Cannot overflow: one queue entry per epoch.
+            unchecked {
+                ++_queueHead;
+            }
+        }
+        Clearing.settle(
+            book,
+            _cursor,
+            _orders,
+            _accounts,
+            Clearing.Batch(epoch, settled + 1, last, done, GRID, address(PAYMENT), done ? feeRecipient() : address(0))
+        );
     }
 
     // ───────────────────────────────────────── INTERNAL ──────────────────────────────────────────
@@ -247,7 +230,8 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         (p.tick, p.bank, p.seq) = (book.tickSize, book.bank, book.orderCount);
         if (p.tick == 0) (p.tick, p.bank) = _openEpoch(book, p.epoch, p.config);
         p.account = _accounts[msg.sender];
-        if (p.account.epoch != p.epoch) (p.account.epoch, p.account.inEpoch, p.account.lastSeq) = (uint32(p.epoch), 0, 0);
+        if (p.account.epoch != p.epoch)
+            (p.account.epoch, p.account.inEpoch, p.account.lastSeq) = (uint32(p.epoch), 0, 0);
     }
 
     /// @dev Validates and stores one order, reserving its escrow from the account (or noting the shortfall).
@@ -293,7 +277,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         // Cannot underflow: taken <= free and taken <= need.
         unchecked {
             if (side == Side.Sell) {
-                p.account.gridWh = uint64(free - taken);
+                p.account.gridWh = uint56(free - taken);
                 p.pullWh += need - taken;
             } else {
                 p.account.payment = uint112(free - taken);
@@ -315,8 +299,10 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         bool sell = side == Side.Sell;
         uint8 known = sell ? p.canSell : p.canBuy;
         if (known == 0) {
-            bool ok = _marketMakers[msg.sender] ||
-                (sell ? REGISTRY.isProsumer(msg.sender) : REGISTRY.isUserVerified(msg.sender));
+            // The Registry first: market makers are few, and their flag would cost everyone a cold read.
+            bool ok =
+                (sell ? REGISTRY.isProsumer(msg.sender) : REGISTRY.isUserVerified(msg.sender)) ||
+                    _marketMakers[msg.sender];
             known = ok ? 1 : 2;
             if (sell) p.canSell = known;
             else p.canBuy = known;
@@ -350,8 +336,8 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         }
     }
 
-    /// @dev Cancels one of the caller's orders into `account` (written back by the caller).
-    function _cancel(uint256 orderId, Account memory account) private {
+    /// @dev Cancels one of the caller's orders into its account.
+    function _cancel(uint256 orderId) private {
         uint256 epoch = orderId >> 32;
         uint256 seq = orderId & type(uint32).max;
         Auction.Book storage book = _books[epoch];
@@ -363,136 +349,18 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         OrderSlots.Order storage stored = _orders[OrderSlots.key(epoch, bank, seq)];
         OrderSlots.Order memory order = stored;
         require(order.owner == msg.sender, TradingNotOrderOwner(orderId, msg.sender));
-        OrderStatus status = order.cancelled
-            ? OrderStatus.Cancelled
-            : (seq <= book.settled ? OrderStatus.Settled : OrderStatus.Open);
+        OrderStatus status =
+            order.cancelled ? OrderStatus.Cancelled : (seq <= book.settled ? OrderStatus.Settled : OrderStatus.Open);
         require(status == OrderStatus.Open, TradingOrderNotOpen(orderId, status));
         require(block.timestamp < closesAt, TradingGateClosed(orderId, closesAt));
 
         stored.cancelled = true;
         book.depth[Auction.key(uint256(order.side), order.level)] -= order.amountWh;
-        uint256 refund;
-        if (order.side == Side.Buy) {
-            refund = Settlement.buyerCost(order.amountWh, order.level * book.tickSize);
-            account.payment += uint112(refund);
-        } else {
-            refund = uint256(order.amountWh) * WH;
-            account.gridWh += order.amountWh;
-        }
-        emit OrderCancelled(orderId, epoch, msg.sender, refund);
-    }
-
-    /// @dev Applies the clearing rule to orders `first..last`: credits the accounts, writes the epoch's progress,
-    /// emits the confirmations, and lists the GRID deliveries to make afterwards.
-    function _settleRange(
-        Auction.Book storage book,
-        uint256 epoch,
-        uint256 first,
-        uint256 last,
-        Delivery[] memory deliveries
-    ) private {
-        Auction.Cursor storage cursor = _cursor;
-        SettleState memory st = SettleState({
-            epoch: epoch,
-            bank: book.bank,
-            price: book.clearingPrice(),
-            tick: book.tickSize,
-            feeBps: book.feeBps,
-            bidStar: book.bidStar,
-            askStar: book.askStar,
-            bidMargin: cursor.bidLeft,
-            askMargin: cursor.askLeft,
-            net: cursor.net,
-            bidCutSeq: book.bidCutSeq,
-            bidCutWh: book.bidCutWh,
-            askCutSeq: book.askCutSeq,
-            askCutWh: book.askCutWh
-        });
-        for (uint256 seq = first; seq <= last; ++seq) {
-            OrderSlots.Order memory order = _orders[OrderSlots.key(epoch, st.bank, seq)];
-            if (!order.cancelled) _settleOrder(order, seq, st, deliveries[seq - first]);
-        }
-        // Margins fit 64 bits (see Auction.start); order counts and amounts 32 bits.
-        (cursor.bidLeft, cursor.askLeft, cursor.net) = (uint64(st.bidMargin), uint64(st.askMargin), st.net);
-        if (st.bidCutSeq != book.bidCutSeq || st.askCutSeq != book.askCutSeq) {
-            (book.bidCutSeq, book.bidCutWh) = (uint32(st.bidCutSeq), uint32(st.bidCutWh));
-            (book.askCutSeq, book.askCutWh) = (uint32(st.askCutSeq), uint32(st.askCutWh));
-        }
-        book.settled = uint32(last);
-    }
-
-    /// @dev Settles one open order under the clearing rule (SPEC 8.3, rules 4 and 5).
-    function _settleOrder(
-        OrderSlots.Order memory order,
-        uint256 seq,
-        SettleState memory st,
-        Delivery memory delivery
-    ) private {
         bool buy = order.side == Side.Buy;
-        uint256 filled;
-        if (st.price != 0) {
-            uint256 star = buy ? st.bidStar : st.askStar;
-            bool better = buy ? order.level > star : order.level < star;
-            uint256 margin = buy ? st.bidMargin : st.askMargin;
-            (filled, margin) = Settlement.allocate(better, order.level == star, order.amountWh, margin);
-            if (order.level == star && filled < order.amountWh) _recordCut(st, buy, seq, filled);
-            if (buy) st.bidMargin = margin;
-            else st.askMargin = margin;
-        }
-        uint256 payment;
-        uint256 fee;
-        uint256 refund;
-        if (buy) {
-            payment = Settlement.buyerCost(filled, st.price);
-            refund = Settlement.buyerCost(order.amountWh, order.level * st.tick) - payment;
-            st.net += payment;
-            if (refund != 0) _credit(order.owner, refund, 0);
-            (delivery.owner, delivery.wh) = (order.owner, filled);
-        } else {
-            uint256 proceeds = Settlement.sellerProceeds(filled, st.price);
-            fee = Settlement.fee(proceeds, st.feeBps);
-            payment = proceeds - fee;
-            refund = order.amountWh - filled;
-            st.net -= payment;
-            _credit(order.owner, payment, refund);
-            refund *= WH;
-        }
-        emit OrderFilled(_orderId(st.epoch, seq), st.epoch, order.owner, order.side, filled * WH, st.price, payment, fee, refund);
-    }
-
-    /// @dev Notes the first order at a margin that did not fill completely (time priority stops there).
-    function _recordCut(SettleState memory st, bool buy, uint256 seq, uint256 filled) private pure {
-        if (buy && st.bidCutSeq == 0) (st.bidCutSeq, st.bidCutWh) = (seq, filled);
-        else if (!buy && st.askCutSeq == 0) (st.askCutSeq, st.askCutWh) = (seq, filled);
-    }
-
-    /// @dev Last batch of an epoch: credit fees and rounding to the fee recipient, dequeue the epoch.
-    function _closeEpoch(Auction.Book storage book, uint256 epoch) private {
-        book.phase = Auction.Phase.Settled;
-        // Cannot underflow: buyers pay ceil(f * p) and sellers receive at most floor(f * p) over equal volumes,
-        // so the net paid in is never negative once every order is settled.
-        uint256 fees = _cursor.net - Auction.NET_ZERO;
-        _cursor.net = Auction.NET_ZERO;
-        address recipient = feeRecipient();
-        // Cannot overflow: one queue entry per epoch.
-        unchecked {
-            ++_queueHead;
-        }
-        if (fees != 0) {
-            _credit(recipient, fees, 0);
-            emit Credited(recipient, address(PAYMENT), fees);
-        }
-        emit EpochSettled(epoch, uint256(book.volume) * WH, book.clearingPrice(), fees, recipient);
-    }
-
-    /// @dev Delivers bought GRID to the buyers' wallets; a delivery that fails is credited to the account.
-    function _deliver(Delivery[] memory deliveries) private {
-        for (uint256 i; i < deliveries.length; ++i) {
-            Delivery memory d = deliveries[i];
-            if (d.wh == 0 || GRID.trySafeTransfer(d.owner, d.wh * WH)) continue;
-            _credit(d.owner, 0, d.wh);
-            emit Credited(d.owner, address(GRID), d.wh * WH);
-        }
+        uint256 refund = buy ? Settlement.buyerCost(order.amountWh, order.level * book.tickSize) : order.amountWh;
+        _accounts[msg.sender].credit(buy ? refund : 0, buy ? 0 : refund);
+        if (!buy) refund *= WH;
+        emit OrderCancelled(orderId, epoch, msg.sender, refund);
     }
 
     function _nextEpochToClear() private view returns (uint256) {
@@ -513,10 +381,6 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         return EpochStatus(uint8(phase) + 1);
     }
 
-    function _orderId(uint256 epoch, uint256 seq) private pure returns (uint256) {
-        return (epoch << 32) | seq;
-    }
-
     // ─────────────────────────────────────────── VIEWS ───────────────────────────────────────────
 
     /// @inheritdoc ITrading
@@ -528,57 +392,33 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
     }
 
     /// @inheritdoc ITrading
-    function getEpochResult(uint256 epoch) external view returns (EpochResult memory result) {
+    function getEpochResult(uint256 epoch) external view returns (EpochResult memory) {
         Auction.Book storage book = _books[epoch];
-        uint256 tick = book.tickSize;
-        result.status = _status(book, epoch);
-        result.clearingPrice = book.clearingPrice();
-        result.volume = uint256(book.volume) * WH;
-        (result.bidPrice, result.askPrice) = (book.bidStar * tick, book.askStar * tick);
-        (result.orderCount, result.settledCount) = (book.orderCount, book.settled);
-        (result.tickSize, result.feeBps) = (tick, book.feeBps);
+        return TradingViews.getEpochResult(book, _status(book, epoch));
     }
 
     /// @inheritdoc ITrading
-    function getOrder(uint256 id) external view returns (Order memory) {
-        (uint256 epoch, uint256 seq) = (id >> 32, id & type(uint32).max);
+    function getOrder(uint256 orderId) external view returns (Order memory) {
+        uint256 epoch = orderId >> 32;
         Auction.Book storage book = _books[epoch];
-        require(seq != 0 && seq <= book.orderCount && epoch <= type(uint32).max, TradingUnknownOrder(id));
-        uint256 bank = book.bank;
-        require(_slotsLive(epoch, bank), TradingOrderPruned(id));
-        OrderSlots.Order memory order = _orders[OrderSlots.key(epoch, bank, seq)];
-        OrderStatus status = order.cancelled ? OrderStatus.Cancelled : OrderStatus.Open;
-        uint256 filled;
-        if (!order.cancelled && seq <= book.settled) {
-            status = OrderStatus.Settled;
-            filled = order.side == Side.Buy
-                ? OrderSlots.fill(order, seq, book.clearingPrice(), book.bidStar, book.bidCutSeq, book.bidCutWh)
-                : OrderSlots.fill(order, seq, book.clearingPrice(), book.askStar, book.askCutSeq, book.askCutWh);
-        }
-        return
-            Order({
-                owner: order.owner,
-                side: order.side,
-                status: status,
-                epoch: epoch,
-                amount: uint256(order.amountWh) * WH,
-                price: uint256(order.level) * book.tickSize,
-                filled: filled * WH
-            });
+        return TradingViews.getOrder(book, _orders, orderId, _slotsLive(epoch, book.bank));
     }
 
     /// @inheritdoc ITrading
-    function getUserOrders(address account, uint256 epoch) external view returns (uint256[] memory ids) {
-        Account memory acct = _accounts[account];
-        if (acct.inEpoch == 0 || epoch > acct.epoch) return ids;
+    function getUserOrders(address account, uint256 epoch) external view returns (uint256[] memory) {
+        MarketAccounts.Account memory a = _accounts[account];
         uint256 bank = _books[epoch].bank;
-        require(epoch == acct.epoch && _slotsLive(epoch, bank), TradingHistoryPruned(account, epoch, acct.epoch));
-        ids = new uint256[](acct.inEpoch);
-        uint256 seq = acct.lastSeq;
-        for (uint256 i = ids.length; i != 0; --i) {
-            ids[i - 1] = _orderId(epoch, seq);
-            seq = _orders[OrderSlots.key(epoch, bank, seq)].prevSeq;
-        }
+        return
+            TradingViews.getUserOrders(
+                _orders,
+                bank,
+                account,
+                epoch,
+                a.epoch,
+                a.inEpoch,
+                a.lastSeq,
+                _slotsLive(epoch, bank)
+            );
     }
 
     /// @inheritdoc ITrading

@@ -9,15 +9,14 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {ITrading} from "../interfaces/ITrading.sol";
+import {MarketAccounts} from "../libraries/MarketAccounts.sol";
 import {TradingConfig} from "./TradingConfig.sol";
 
 /// @title TradingAccounts
 /// @notice The market accounts of {ITrading}: each participant's free GRID and payment token inside Trading,
 /// deposited, pulled by orders, credited by settlement, and withdrawn only by their owner.
-/// @dev One storage slot per account holds both balances and the account's order log for its latest epoch
-/// (the per-epoch order count and the newest order's sequence), so that placing an order reads and writes
-/// one account slot. GRID is kept in whole watt-hours. Deliberately not checked: balances beyond 2^112
-/// payment-token base units or 2^64 Wh (more than any payment token's supply and than GRID a campus mints).
+/// @dev Accounts are laid out by {MarketAccounts}: one slot each. Deliberately not checked: balances beyond
+/// 2^112 payment-token base units or 2^56 Wh (more than any payment token's supply and than GRID a campus mints).
 abstract contract TradingAccounts is Pausable, ReentrancyGuardTransient, TradingConfig {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
@@ -27,17 +26,7 @@ abstract contract TradingAccounts is Pausable, ReentrancyGuardTransient, Trading
     IERC20 internal immutable GRID;
     IERC20 internal immutable PAYMENT;
 
-    /// @dev An account: free balances, and its latest epoch with orders, how many it placed there (the
-    /// per-epoch limit) and the sequence of its newest one (the head of its order list, see {getUserOrders}).
-    struct Account {
-        uint112 payment;
-        uint64 gridWh;
-        uint32 epoch;
-        uint16 inEpoch;
-        uint32 lastSeq;
-    }
-
-    mapping(address account => Account) internal _accounts;
+    mapping(address account => MarketAccounts.Account) internal _accounts;
 
     // ──────────────────────────────────────── CONSTRUCTOR ────────────────────────────────────────
 
@@ -68,37 +57,25 @@ abstract contract TradingAccounts is Pausable, ReentrancyGuardTransient, Trading
 
     /// @inheritdoc ITrading
     function withdraw(address token, uint256 amount) external nonReentrant {
-        require(amount != 0, TradingZeroAmount());
-        Account storage account = _accounts[msg.sender];
-        if (token == address(GRID)) {
-            require(amount % WH == 0, TradingInvalidAmount(amount));
-            uint256 free = account.gridWh;
-            require(amount / WH <= free, TradingInsufficientBalance(msg.sender, token, free * WH, amount));
-            // Cannot underflow: checked just above.
-            unchecked {
-                account.gridWh = uint64(free - amount / WH);
-            }
-        } else {
-            require(token == address(PAYMENT), TradingUnsupportedToken(token));
-            uint256 free = account.payment;
-            require(amount <= free, TradingInsufficientBalance(msg.sender, token, free, amount));
-            // Cannot underflow: checked just above.
-            unchecked {
-                account.payment = uint112(free - amount);
-            }
-        }
-        emit Withdrawn(msg.sender, token, amount);
-        IERC20(token).safeTransfer(msg.sender, amount);
+        MarketAccounts.withdraw(_accounts[msg.sender], GRID, PAYMENT, token, amount);
+    }
+
+    /// @inheritdoc ITrading
+    function setKeepsBoughtGrid(bool keeps) external {
+        MarketAccounts.Account storage account = _accounts[msg.sender];
+        require(account.keepsBoughtGrid != keeps, TradingUnchanged());
+        account.keepsBoughtGrid = keeps;
+        emit BoughtGridDestinationSet(msg.sender, keeps);
     }
 
     // ───────────────────────────────────────── INTERNAL ──────────────────────────────────────────
 
     function _deposit(address token, uint256 amount) private {
         require(amount != 0, TradingZeroAmount());
-        Account storage account = _accounts[msg.sender];
+        MarketAccounts.Account storage account = _accounts[msg.sender];
         if (token == address(GRID)) {
             require(amount % WH == 0, TradingInvalidAmount(amount));
-            account.gridWh = (account.gridWh + amount / WH).toUint64();
+            account.gridWh = (account.gridWh + amount / WH).toUint56();
         } else {
             require(token == address(PAYMENT), TradingUnsupportedToken(token));
             account.payment = (account.payment + amount).toUint112();
@@ -117,14 +94,6 @@ abstract contract TradingAccounts is Pausable, ReentrancyGuardTransient, Trading
         require(received == amount, TradingTransferAmountMismatch(amount, received));
     }
 
-    /// @dev Adds to the account of `owner`: `payment` base units and `gridWh` watt-hours, in one write.
-    function _credit(address owner, uint256 payment, uint256 gridWh) internal {
-        Account storage account = _accounts[owner];
-        // Bounded by the supplies (see the contract header); a credit returns what an order reserved or pays
-        // what buyers paid in, so it never exceeds tokens Trading holds.
-        (account.payment, account.gridWh) = ((account.payment + payment).toUint112(), (account.gridWh + gridWh).toUint64());
-    }
-
     function _tryPermit(IERC20 token, uint256 value, uint256 deadline, uint8 v, bytes32 r, bytes32 s) internal {
         // A front-run permit makes this call fail; the allowance it granted still serves the call.
         try IERC20Permit(address(token)).permit(msg.sender, address(this), value, deadline, v, r, s) {} catch {}
@@ -137,6 +106,11 @@ abstract contract TradingAccounts is Pausable, ReentrancyGuardTransient, Trading
         if (token == address(GRID)) return uint256(_accounts[account].gridWh) * WH;
         require(token == address(PAYMENT), TradingUnsupportedToken(token));
         return _accounts[account].payment;
+    }
+
+    /// @inheritdoc ITrading
+    function keepsBoughtGrid(address account) external view returns (bool) {
+        return _accounts[account].keepsBoughtGrid;
     }
 
     /// @notice GRID, the energy traded.

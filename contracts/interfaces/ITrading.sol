@@ -11,7 +11,9 @@ pragma solidity 0.8.30;
 /// from the wallet in the same call (so approve-and-order and the permit variants work without a deposit).
 /// Settlement credits the account: payment proceeds, refunds, unfilled GRID, cancels and the fee recipient's
 /// fees land there and stay until {withdraw}. One exception: GRID a buyer bought is delivered to its wallet,
-/// where metered consumption burns it (a failed delivery is credited to the account instead).
+/// where metered consumption burns it exactly as before accounts existed (a failed delivery is credited to the
+/// account instead), unless the buyer chose to keep bought GRID in its account ({setKeepsBoughtGrid}), as a
+/// market maker or a trader reselling it would: that saves the delivery's gas.
 ///
 /// Clearing rule (exact) for an epoch, over its active orders:
 /// 1. Walk bid price levels from the highest down and ask levels from the lowest up. While the bid price is
@@ -197,6 +199,9 @@ interface ITrading {
 
     /// @notice Emitted when `account` withdraws `amount` of `token` from its account to its wallet.
     event Withdrawn(address indexed account, address indexed token, uint256 amount);
+
+    /// @notice Emitted when `account` chooses where the GRID it buys goes: its account (`keeps`) or its wallet.
+    event BoughtGridDestinationSet(address indexed account, bool keeps);
 
     /// @notice Emitted when `account` becomes a market maker.
     event MarketMakerAdded(address indexed account, address indexed by);
@@ -428,20 +433,21 @@ interface ITrading {
 
     /// @notice {deposit} with an EIP-2612 permit of `amount`. A permit that fails (e.g. already used by a
     /// front-runner) is ignored when the allowance suffices anyway.
-    function depositWithPermit(
-        address token,
-        uint256 amount,
-        uint256 deadline,
-        uint8 v,
-        bytes32 r,
-        bytes32 s
-    ) external;
+    function depositWithPermit(address token, uint256 amount, uint256 deadline, uint8 v, bytes32 r, bytes32 s) external;
 
     /// @notice Moves `amount` of `token` from the caller's account to its wallet. Works while paused: no role
     /// can hold a user's free balance.
     /// Requirements: `token` supported; `amount` not zero (whole Wh for GRID) and at most {accountBalance}.
     /// Emits a {Withdrawn} event.
     function withdraw(address token, uint256 amount) external;
+
+    /// @notice Chooses where the GRID the caller buys goes from now on: kept in its account (`true`), or
+    /// delivered to its wallet (`false`, the default), where metered consumption can burn it.
+    /// Requirements: a change. Emits a {BoughtGridDestinationSet} event.
+    function setKeepsBoughtGrid(bool keeps) external;
+
+    /// @notice Whether `account` keeps the GRID it buys in its account (see {setKeepsBoughtGrid}).
+    function keepsBoughtGrid(address account) external view returns (bool);
 
     /// @notice The free balance of `token` in the account of `account`: not reserved by open orders, and what
     /// {withdraw} may take. Requirements: `token` supported.

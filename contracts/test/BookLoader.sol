@@ -170,7 +170,7 @@ contract BookLoader {
         }
         for (uint256 t = 0; t < tokens.length; ++t) {
             for (uint256 a = 0; a < creditors.length; ++a) {
-                flat[k] = TRADING.credits(creditors[a], tokens[t]);
+                flat[k] = TRADING.accountBalance(creditors[a], tokens[t]);
                 ++k;
             }
         }

@@ -43,6 +43,6 @@ contract BookTrader {
 
     /// @notice Withdraws the trader's credit in `token`.
     function withdraw(address token) external onlyLoader {
-        TRADING.withdraw(token);
+        TRADING.withdraw(token, TRADING.accountBalance(address(this), token));
     }
 }

@@ -26,8 +26,8 @@ contract InvariantLens {
             uint256 j = 2 + 4 * i;
             out[j] = grid.balanceOf(h);
             out[j + 1] = payment.balanceOf(h);
-            out[j + 2] = trading.credits(h, address(grid));
-            out[j + 3] = trading.credits(h, address(payment));
+            out[j + 2] = trading.accountBalance(h, address(grid));
+            out[j + 3] = trading.accountBalance(h, address(payment));
         }
     }
 

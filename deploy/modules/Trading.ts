@@ -67,16 +67,15 @@ export function buildTradingModule(inputs?: TradingModuleInputs) {
       feeRecipient: inputs?.feeRecipient ?? m.getParameter("feeRecipient", m.getAccount(0)),
     };
 
-    const trading = m.contract("Trading", [
-      registry,
-      gridToken,
-      paymentToken,
-      genesis,
-      epochLength,
-      params,
-      admin,
-      adminDelay,
-    ]);
+    // Settlement and the order-book views are linked libraries, which keeps Trading under 24,576 bytes.
+    const clearing = m.library("Clearing");
+    const tradingViews = m.library("TradingViews");
+    const marketAccounts = m.library("MarketAccounts");
+    const trading = m.contract(
+      "Trading",
+      [registry, gridToken, paymentToken, genesis, epochLength, params, admin, adminDelay],
+      { libraries: { Clearing: clearing, MarketAccounts: marketAccounts, TradingViews: tradingViews } },
+    );
 
     return { registry, gridToken, paymentToken, trading };
   });

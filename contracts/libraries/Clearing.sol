@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+
+import {ITrading} from "../interfaces/ITrading.sol";
+import {Auction} from "./Auction.sol";
+import {MarketAccounts} from "./MarketAccounts.sol";
+import {OrderSlots} from "./OrderSlots.sol";
+import {Settlement} from "./Settlement.sol";
+
+/// @title Clearing
+/// @notice Settlement of a matched epoch under the clearing rule (SPEC 8.3, rules 4 and 5): credits each
+/// owner's market account, delivers bought GRID to buyers' wallets (or their accounts, if they keep it there),
+/// and credits fees to the fee recipient.
+/// @dev A linked library (external, called by delegatecall from Trading, so it runs on Trading's storage and
+/// tokens), which keeps Trading under the 24,576-byte limit; the call costs one delegatecall per batch, not
+/// per order. Settlement writes nothing per order but the owner's account: an order's fill follows from the
+/// epoch's margins and the time-priority cut (see {OrderSlots}).
+library Clearing {
+    using SafeERC20 for IERC20;
+    using Auction for Auction.Book;
+    using MarketAccounts for MarketAccounts.Account;
+
+    /// @notice What one settlement batch covers.
+    /// @param epoch the epoch being settled.
+    /// @param first the first order sequence of the batch; `last` the last (inclusive).
+    /// @param done whether the batch settles the epoch's last order.
+    /// @param grid GRID; `payment` the payment token; `feeRecipient` who is credited the fees (when done).
+    struct Batch {
+        uint256 epoch;
+        uint256 first;
+        uint256 last;
+        bool done;
+        IERC20 grid;
+        address payment;
+        address feeRecipient;
+    }
+
+    /// @dev The running state of one batch, kept in memory and written back once.
+    struct State {
+        uint256 bank;
+        uint256 price;
+        uint256 tick;
+        uint256 feeBps;
+        uint256 bidStar;
+        uint256 askStar;
+        uint256 bidMargin;
+        uint256 askMargin;
+        uint256 net;
+        uint256 bidCutSeq;
+        uint256 bidCutWh;
+        uint256 askCutSeq;
+        uint256 askCutWh;
+    }
+
+    /// @dev A delivery of bought GRID to a buyer's wallet, made once all settlement state is written.
+    struct Delivery {
+        address owner;
+        uint256 wh;
+    }
+
+    uint256 private constant WH = Settlement.WH;
+
+    /// @notice Settles orders `batch.first..batch.last` of `book`; closes the epoch when `batch.done`.
+    /// Emits an {ITrading-OrderFilled} event per order that was not cancelled, {ITrading-Credited} for fees and
+    /// failed deliveries, and {ITrading-EpochSettled} when done.
+    function settle(
+        Auction.Book storage book,
+        Auction.Cursor storage cursor,
+        mapping(uint256 => OrderSlots.Order) storage orders,
+        mapping(address => MarketAccounts.Account) storage accounts,
+        Batch memory batch
+    ) external {
+        State memory st = State({
+            bank: book.bank,
+            price: book.clearingPrice(),
+            tick: book.tickSize,
+            feeBps: book.feeBps,
+            bidStar: book.bidStar,
+            askStar: book.askStar,
+            bidMargin: cursor.bidLeft,
+            askMargin: cursor.askLeft,
+            net: cursor.net,
+            bidCutSeq: book.bidCutSeq,
+            bidCutWh: book.bidCutWh,
+            askCutSeq: book.askCutSeq,
+            askCutWh: book.askCutWh
+        });
+        Delivery[] memory deliveries = new Delivery[](batch.last + 1 - batch.first);
+        for (uint256 seq = batch.first; seq <= batch.last; ++seq) {
+            OrderSlots.Order memory order = orders[OrderSlots.key(batch.epoch, st.bank, seq)];
+            if (!order.cancelled) _settleOrder(accounts, order, batch.epoch, seq, st, deliveries[seq - batch.first]);
+        }
+        // Margins fit 64 bits (see Auction.start); order sequences and amounts 32 bits.
+        (cursor.bidLeft, cursor.askLeft, cursor.net) = (uint64(st.bidMargin), uint64(st.askMargin), st.net);
+        if (st.bidCutSeq != book.bidCutSeq || st.askCutSeq != book.askCutSeq) {
+            (book.bidCutSeq, book.bidCutWh) = (uint32(st.bidCutSeq), uint32(st.bidCutWh));
+            (book.askCutSeq, book.askCutWh) = (uint32(st.askCutSeq), uint32(st.askCutWh));
+        }
+        book.settled = uint32(batch.last);
+        if (batch.done) _close(book, cursor, accounts, batch);
+        _deliver(accounts, batch.grid, deliveries);
+    }
+
+    /// @dev Settles one open order: its fill, the account credit, the confirmation, the GRID to deliver.
+    function _settleOrder(
+        mapping(address => MarketAccounts.Account) storage accounts,
+        OrderSlots.Order memory order,
+        uint256 epoch,
+        uint256 seq,
+        State memory st,
+        Delivery memory delivery
+    ) private {
+        bool buy = order.side == ITrading.Side.Buy;
+        uint256 filled;
+        if (st.price != 0) {
+            uint256 star = buy ? st.bidStar : st.askStar;
+            uint256 margin = buy ? st.bidMargin : st.askMargin;
+            bool better = buy ? order.level > star : order.level < star;
+            (filled, margin) = Settlement.allocate(better, order.level == star, order.amountWh, margin);
+            if (buy) st.bidMargin = margin;
+            else st.askMargin = margin;
+            if (order.level == star && filled < order.amountWh) _recordCut(st, buy, seq, filled);
+        }
+        uint256 payment;
+        uint256 fee;
+        uint256 refund;
+        if (buy) {
+            payment = Settlement.buyerCost(filled, st.price);
+            refund = Settlement.buyerCost(order.amountWh, order.level * st.tick) - payment;
+            st.net += payment;
+            MarketAccounts.Account storage account = accounts[order.owner];
+            if (account.keepsBoughtGrid) account.credit(refund, filled);
+            else {
+                if (refund != 0) account.credit(refund, 0);
+                (delivery.owner, delivery.wh) = (order.owner, filled);
+            }
+        } else {
+            uint256 proceeds = Settlement.sellerProceeds(filled, st.price);
+            fee = Settlement.fee(proceeds, st.feeBps);
+            payment = proceeds - fee;
+            refund = order.amountWh - filled;
+            st.net -= payment;
+            accounts[order.owner].credit(payment, refund);
+            refund *= WH;
+        }
+        emit ITrading.OrderFilled(
+            (epoch << 32) | seq,
+            epoch,
+            order.owner,
+            order.side,
+            filled * WH,
+            st.price,
+            payment,
+            fee,
+            refund
+        );
+    }
+
+    /// @dev Notes the first order at a margin that did not fill completely: time priority stops there.
+    function _recordCut(State memory st, bool buy, uint256 seq, uint256 filled) private pure {
+        if (buy && st.bidCutSeq == 0) (st.bidCutSeq, st.bidCutWh) = (seq, filled);
+        else if (!buy && st.askCutSeq == 0) (st.askCutSeq, st.askCutWh) = (seq, filled);
+    }
+
+    /// @dev The epoch's last batch: credits fees and rounding to the fee recipient, marks the epoch settled.
+    function _close(
+        Auction.Book storage book,
+        Auction.Cursor storage cursor,
+        mapping(address => MarketAccounts.Account) storage accounts,
+        Batch memory batch
+    ) private {
+        book.phase = Auction.Phase.Settled;
+        // Cannot underflow: buyers pay ceil(f * p) and sellers receive at most floor(f * p) over equal volumes,
+        // so the net paid in is never negative once every order is settled.
+        uint256 fees = cursor.net - Auction.NET_ZERO;
+        cursor.net = Auction.NET_ZERO;
+        if (fees != 0) {
+            accounts[batch.feeRecipient].credit(fees, 0);
+            emit ITrading.Credited(batch.feeRecipient, batch.payment, fees);
+        }
+        emit ITrading.EpochSettled(
+            batch.epoch,
+            uint256(book.volume) * WH,
+            book.clearingPrice(),
+            fees,
+            batch.feeRecipient
+        );
+    }
+
+    /// @dev Delivers bought GRID to the buyers' wallets; a delivery that fails is credited to the account.
+    function _deliver(
+        mapping(address => MarketAccounts.Account) storage accounts,
+        IERC20 grid,
+        Delivery[] memory deliveries
+    ) private {
+        for (uint256 i; i < deliveries.length; ++i) {
+            Delivery memory d = deliveries[i];
+            if (d.wh == 0 || grid.trySafeTransfer(d.owner, d.wh * WH)) continue;
+            accounts[d.owner].credit(0, d.wh);
+            emit ITrading.Credited(d.owner, address(grid), d.wh * WH);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+
+import {ITrading} from "../interfaces/ITrading.sol";
+import {Settlement} from "./Settlement.sol";
+
+/// @title MarketAccounts
+/// @notice The layout of a market account and the one write that credits it.
+/// @dev One storage slot per account holds both free balances and the account's order log for its latest
+/// epoch (the per-epoch order count and the newest order's sequence), so that placing an order reads and
+/// writes one account slot and settling an order writes one. GRID is kept in whole watt-hours.
+/// {withdraw} is external: a linked library keeps its code out of Trading's 24,576 bytes.
+library MarketAccounts {
+    using SafeCast for uint256;
+    using SafeERC20 for IERC20;
+
+    uint256 private constant WH = Settlement.WH;
+
+    /// @notice An account: free balances; its latest epoch with orders, how many it placed there (the
+    /// per-epoch limit) and the sequence of its newest one (the head of its order list); and where the GRID
+    /// it buys goes (false: delivered to the wallet, the default; true: kept in the account).
+    struct Account {
+        uint112 payment;
+        uint56 gridWh;
+        uint32 epoch;
+        uint16 inEpoch;
+        uint32 lastSeq;
+        bool keepsBoughtGrid;
+    }
+
+    /// @notice Moves `amount` of `token` (GRID or `payment`) from the caller's `account` to its wallet; see
+    /// {ITrading-withdraw}. Emits an {ITrading-Withdrawn} event.
+    function withdraw(Account storage account, IERC20 grid, IERC20 payment, address token, uint256 amount) external {
+        require(amount != 0, ITrading.TradingZeroAmount());
+        if (token == address(grid)) {
+            require(amount % WH == 0, ITrading.TradingInvalidAmount(amount));
+            uint256 free = account.gridWh;
+            require(amount / WH <= free, ITrading.TradingInsufficientBalance(msg.sender, token, free * WH, amount));
+            // Cannot underflow: checked just above.
+            unchecked {
+                account.gridWh = uint56(free - amount / WH);
+            }
+        } else {
+            require(token == address(payment), ITrading.TradingUnsupportedToken(token));
+            uint256 free = account.payment;
+            require(amount <= free, ITrading.TradingInsufficientBalance(msg.sender, token, free, amount));
+            // Cannot underflow: checked just above.
+            unchecked {
+                account.payment = uint112(free - amount);
+            }
+        }
+        emit ITrading.Withdrawn(msg.sender, token, amount);
+        IERC20(token).safeTransfer(msg.sender, amount);
+    }
+
+    /// @notice Adds `payment` base units and `gridWh` watt-hours to `account`, in one write.
+    /// @dev Reverts only beyond 2^112 payment base units or 2^56 Wh (72 PWh) in one account: more than any payment
+    /// token's supply and than GRID a campus mints.
+    function credit(Account storage account, uint256 payment, uint256 gridWh) internal {
+        (account.payment, account.gridWh) = (
+            (account.payment + payment).toUint112(),
+            (account.gridWh + gridWh).toUint56()
+        );
+    }
+}
