@@ -1,14 +1,14 @@
 // Meter data: submit reading files (operator batches or meter-signed batches), request and fulfil single readings.
 import { task } from "hardhat/config";
 
-import { type CommonArgs, type Context, setup, withCommonParams } from "./lib/common";
-import { CliError, ensure } from "./lib/errors";
-import { describeMeterId, meterIdFromSerial } from "./lib/meters";
-import { say, sayFields, sayTable } from "./lib/output";
-import { type ReadingRow, readReadingsFile } from "./lib/readings";
-import { eventsOf, send } from "./lib/tx";
-import { REJECT_REASONS } from "./lib/readings";
-import { formatKwh, parseInteger } from "./lib/units";
+import { type CommonArgs, type Context, setup, withCommonParams } from "./common";
+import { CliError, ensure } from "../lib/errors";
+import { describeMeterId, meterIdFromSerial } from "../lib/meters";
+import { say, sayFields, sayTable } from "../lib/output";
+import { type ReadingRow, readReadingsFile } from "../lib/readings";
+import { eventsOf, send } from "../lib/tx";
+import { REJECT_REASONS } from "../lib/enums";
+import { formatKwh, parseInteger } from "../lib/units";
 
 /** The outcome of one reading, from its ReadingAccepted / ReadingRejected event. */
 export interface ReadingOutcome {

@@ -128,17 +128,3 @@ function timestamp(where: string, value: unknown): bigint {
   }
   throw new CliError(`${where}: "readAt" must be unix seconds or an ISO-8601 date with a time zone`);
 }
-
-/** Why the OracleClient rejected a reading: `IOracleClient.RejectReason`, in declaration order. */
-export const REJECT_REASONS = [
-  "None",
-  "MeterNotAssigned",
-  "OwnerNotVerified",
-  "StaleReading",
-  "FutureReading",
-  "SentinelValue",
-  "RegisterRollback",
-  "ImplausibleDelta",
-  "MissingSigner",
-  "InvalidSignature",
-] as const;
