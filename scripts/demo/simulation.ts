@@ -10,23 +10,27 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-import { getAddress, keccak256, MaxUint256, toUtf8Bytes, Wallet } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import GridMarketModule from "../../deploy/modules/GridMarket";
+import { AmiClient } from "../../lib/bridge/ami-client";
+import { AmiBridge } from "../../lib/bridge/bridge";
+import { contractPort, drainUpkeeps } from "../../lib/keeper";
+import { type RawReceipt, RpcDriver } from "../../lib/rpc";
+import { parseEvents } from "../../lib/tx";
+import { WH } from "../../lib/units";
 import {
   GridToken__factory,
   MockUSDC__factory,
   OracleClient__factory,
   Registry__factory,
+  type Trading,
   Trading__factory,
 } from "../../typechain-types";
 import { Campus } from "../ami/campus";
 import { AmiServer, startAmiServer } from "../ami/server";
-import { AmiClient } from "../bridge/ami-client";
-import { AmiBridge } from "../bridge/bridge";
-import { ConsumerAgent, FillOutcome, PlannedOrder, ProsumerAgent, Tariffs, UtilityAgent, WH } from "./agents";
-import { ChainDriver, parseLogs, RawReceipt } from "./chain";
+import { ConsumerAgent, FillOutcome, PlannedOrder, ProsumerAgent, Tariffs, UtilityAgent } from "./agents";
+import { registerCampus, toUnits } from "./setup";
 import { BalanceSheet, DemoOptions, DemoResult, EpochRecord, FillRecord, Participant } from "./types";
 
 export interface Progress {
@@ -42,16 +46,13 @@ export interface Progress {
 
 const ORDER_GAS = 400_000n;
 const UPKEEP_GAS = 12_000_000n;
-const SETUP_GAS = 300_000n;
-const USER_TYPE = { prosumer: 1, consumer: 2 } as const;
 
-/** A deterministic account address for a simulated participant (impersonated, never a real key). */
-function participantAddress(seed: number, label: string): string {
-  return getAddress("0x" + keccak256(toUtf8Bytes(`gridmarket-demo:${seed}:${label}`)).slice(26));
-}
-
-function toUnits(value: number, decimals: number): bigint {
-  return BigInt(Math.round(value * 10 ** decimals));
+/** The decoded events of `contract` in `receipts`. */
+function eventsIn(receipts: RawReceipt[], contract: Trading) {
+  return parseEvents(
+    receipts.flatMap((r) => r.logs),
+    contract,
+  );
 }
 
 export async function runDemo(
@@ -60,7 +61,7 @@ export async function runDemo(
   onProgress: (p: Progress) => void = () => undefined,
 ): Promise<DemoResult> {
   const t0 = Date.now();
-  const driver = new ChainDriver(hre.network.provider);
+  const driver = new RpcDriver(hre.network.provider);
   const [admin] = await hre.ethers.getSigners();
   const firstBlock = (await driver.blockNumber()) + 1;
 
@@ -114,106 +115,21 @@ export async function runDemo(
   let ami: AmiServer | undefined;
 
   try {
-    // ── Participants ──────────────────────────────────────────────────────────────────────────────
-    const participants: Participant[] = meters.map((m) => ({
-      address: participantAddress(options.seed, m.serial),
-      role: m.role,
-      label: m.location,
-      serial: m.serial,
-      meterId: m.meterId,
-      building: m.building,
-      pvKwp: m.pvKwp,
-    }));
-    const utility: Participant = {
-      address: participantAddress(options.seed, "utility"),
-      role: "utility",
-      label: "Campus utility (market maker)",
-    };
-    participants.push(utility);
-    for (const p of participants) await driver.impersonate(p.address, 10n ** 20n);
-
-    const fundsOf = (p: Participant) =>
-      toUnits(p.role === "utility" ? 5000 : p.role === "consumer" ? 100 : 0, decimals);
-    const meterKeys = new Map<string, Wallet>();
-    if (options.signed) {
-      for (const m of meters) {
-        meterKeys.set(
-          m.serial,
-          new Wallet(keccak256(toUtf8Bytes(`gridmarket-demo-meter:${options.seed}:${m.serial}`))),
-        );
-      }
-    }
-
-    // ── Register the campus (one batch of transactions, mined together) ───────────────────────────
-    const a = admin.address;
-    const setupTxs: { from: string; to: string; data: string; gas: bigint; label: string }[] = [];
-    for (const p of participants) {
-      if (p.role === "utility") {
-        setupTxs.push({
-          from: a,
-          to: addresses.trading,
-          data: trading.interface.encodeFunctionData("addMarketMaker", [p.address]),
-          gas: SETUP_GAS,
-          label: "addMarketMaker",
-        });
-      } else {
-        const m = meters.find((x) => x.serial === p.serial)!;
-        setupTxs.push(
-          {
-            from: a,
-            to: addresses.registry,
-            data: registry.interface.encodeFunctionData("registerUser", [p.address, USER_TYPE[p.role], p.label]),
-            gas: SETUP_GAS,
-            label: `registerUser ${p.serial}`,
-          },
-          {
-            from: a,
-            to: addresses.registry,
-            data: registry.interface.encodeFunctionData("assignMeter", [m.meterId, p.address]),
-            gas: SETUP_GAS,
-            label: `assignMeter ${p.serial}`,
-          },
-          {
-            from: a,
-            to: addresses.oracleClient,
-            data: oracle.interface.encodeFunctionData("setMeterRatedPower", [m.meterId, m.ratedPowerW]),
-            gas: SETUP_GAS,
-            label: `setMeterRatedPower ${p.serial}`,
-          },
-        );
-        const key = meterKeys.get(m.serial);
-        if (key !== undefined) {
-          setupTxs.push({
-            from: a,
-            to: addresses.registry,
-            data: registry.interface.encodeFunctionData("setMeterSigner", [m.meterId, key.address]),
-            gas: SETUP_GAS,
-            label: `setMeterSigner ${p.serial}`,
-          });
-        }
-      }
-      if (fundsOf(p) > 0n) {
-        setupTxs.push({
-          from: a,
-          to: addresses.paymentToken,
-          data: usdc.interface.encodeFunctionData("mint", [p.address, fundsOf(p)]),
-          gas: SETUP_GAS,
-          label: `mint USDC ${p.label}`,
-        });
-      }
-      for (const token of [addresses.gridToken, addresses.paymentToken]) {
-        setupTxs.push({
-          from: p.address,
-          to: token,
-          data: grid.interface.encodeFunctionData("approve", [addresses.trading, MaxUint256]),
-          gas: SETUP_GAS,
-          label: `approve ${p.label}`,
-        });
-      }
-    }
-    let transactions = setupTxs.length;
-    const setupReceipts = await driver.batch(setupTxs);
-    let setupGas = setupReceipts.reduce((s, r) => s + BigInt(r.gasUsed), 0n);
+    const {
+      participants,
+      utility,
+      meterKeys,
+      transactions: setupTransactions,
+      gasUsed,
+    } = await registerCampus(
+      driver,
+      { registry, grid, oracle, trading, usdc, addresses, admin: admin.address },
+      meters,
+      options,
+      decimals,
+    );
+    let transactions = setupTransactions;
+    let setupGas = gasUsed;
     const setupMs = Date.now() - t0 - deployMs;
 
     const balanceOf = async (token: string, account: string): Promise<bigint> =>
@@ -281,30 +197,27 @@ export async function runDemo(
       await ami.clock.set(tk + 1);
 
       // Keeper: clear and settle the epoch that just ended.
-      let keeperGas = 0n;
-      let upkeeps = 0;
-      const keeperReceipts: RawReceipt[] = [];
-      for (;;) {
-        const [needed, performData] = await oracle.checkUpkeep("0x");
-        if (!needed) break;
-        const receipts = await driver.batch([
-          {
-            from: a,
-            to: addresses.oracleClient,
-            data: oracle.interface.encodeFunctionData("performUpkeep", [performData]),
-            gas: UPKEEP_GAS,
-            label: `performUpkeep (step ${k})`,
-          },
-        ]);
-        keeperReceipts.push(...receipts);
-        keeperGas += BigInt(receipts[0].gasUsed);
-        upkeeps++;
-        transactions++;
-        if (upkeeps > 200) throw new Error("the keeper does not converge");
-      }
+      const keeperReceipts = await drainUpkeeps(
+        contractPort(oracle, async (performData) => {
+          const [receipt] = await driver.batch([
+            {
+              from: admin.address,
+              to: addresses.oracleClient,
+              data: oracle.interface.encodeFunctionData("performUpkeep", [performData]),
+              gas: UPKEEP_GAS,
+              label: `performUpkeep (step ${k})`,
+            },
+          ]);
+          return receipt;
+        }),
+        200,
+      );
+      const keeperGas = keeperReceipts.reduce((sum, r) => sum + BigInt(r.gasUsed), 0n);
+      const upkeeps = keeperReceipts.length;
+      transactions += upkeeps;
       const prev = k > 0 ? epochs[k - 1] : undefined;
       outcome.clear();
-      for (const ev of parseLogs(trading.interface, addresses.trading, keeperReceipts)) {
+      for (const ev of eventsIn(keeperReceipts, trading)) {
         if (ev.name === "EpochMatched" && prev !== undefined && Number(ev.args.epoch) === prev.epoch) {
           prev.clearingPrice = ev.args.clearingPrice as bigint;
           prev.volume = ev.args.volume as bigint;
@@ -337,7 +250,7 @@ export async function runDemo(
       }
 
       // Bridge: the readings at tk (baseline at k = 0, interval k-1 afterwards).
-      const round = await bridge.runOnce();
+      const round = await bridge.step();
       transactions += round.transactions;
       for (const r of round.readings) {
         const owner = serialToAddress.get(r.meterId.toLowerCase())!;
@@ -456,7 +369,7 @@ export async function runDemo(
         })),
       );
       transactions += receipts.length;
-      for (const ev of parseLogs(trading.interface, addresses.trading, receipts)) {
+      for (const ev of eventsIn(receipts, trading)) {
         if (ev.name !== "OrderCreated") continue;
         const side = Number(ev.args.side) === 0 ? "buy" : "sell";
         orders.set((ev.args.orderId as bigint).toString(), {
