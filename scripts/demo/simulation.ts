@@ -16,22 +16,22 @@ import GridMarketModule from "../../deploy/modules/GridMarket";
 import { AmiClient } from "../../lib/bridge/ami-client";
 import { AmiBridge } from "../../lib/bridge/bridge";
 import { contractPort, drainUpkeeps } from "../../lib/keeper";
-import { type RawReceipt, RpcDriver } from "../../lib/rpc";
-import { parseEvents } from "../../lib/tx";
+import { RpcDriver } from "../../lib/rpc";
 import { WH } from "../../lib/units";
 import {
   GridToken__factory,
   MockUSDC__factory,
   OracleClient__factory,
   Registry__factory,
-  type Trading,
   Trading__factory,
 } from "../../typechain-types";
 import { Campus } from "../ami/campus";
 import { AmiServer, startAmiServer } from "../ami/server";
-import { ConsumerAgent, FillOutcome, PlannedOrder, ProsumerAgent, Tariffs, UtilityAgent } from "./agents";
+import type { FillOutcome, Tariffs } from "./agents";
+import { newEpochRecord, OrderLedger } from "./ledger";
 import { registerCampus, toUnits } from "./setup";
-import { BalanceSheet, DemoOptions, DemoResult, EpochRecord, FillRecord, Participant } from "./types";
+import { orderTx, Traders } from "./traders";
+import { BalanceSheet, DemoOptions, DemoResult, EpochRecord, Participant } from "./types";
 
 export interface Progress {
   step: number;
@@ -44,16 +44,7 @@ export interface Progress {
   lastVolume?: bigint;
 }
 
-const ORDER_GAS = 400_000n;
 const UPKEEP_GAS = 12_000_000n;
-
-/** The decoded events of `contract` in `receipts`. */
-function eventsIn(receipts: RawReceipt[], contract: Trading) {
-  return parseEvents(
-    receipts.flatMap((r) => r.logs),
-    contract,
-  );
-}
 
 export async function runDemo(
   hre: HardhatRuntimeEnvironment,
@@ -169,16 +160,10 @@ export async function runDemo(
     });
 
     // ── Agents ──────────────────────────────────────────────────────────────────────────────────────
-    const prosumerAgents = new Map<string, ProsumerAgent>();
-    const consumerAgents = new Map<string, ConsumerAgent>();
-    for (const p of participants) {
-      if (p.role === "prosumer") prosumerAgents.set(p.address, new ProsumerAgent(options.seed, p.serial!));
-      if (p.role === "consumer") consumerAgents.set(p.address, new ConsumerAgent(options.seed, p.serial!));
-    }
-    const utilityAgent = new UtilityAgent();
     const maxSurplus =
       BigInt(Math.ceil(campus.meters.reduce((s, m) => s + m.pvKwp, 0) * (epochLength / 3600) * 1000)) * WH;
-    const outcome = new Map<string, FillOutcome>();
+    const traders = new Traders(participants, options.seed, tariffs, maxSurplus);
+    let outcome = new Map<string, FillOutcome>();
     const metered: Record<string, { minted: bigint; burned: bigint }> = {};
     for (const p of participants) metered[p.address] = { minted: 0n, burned: 0n };
     const lastImportWh = new Map<string, number>();
@@ -188,8 +173,7 @@ export async function runDemo(
 
     // ── The day ─────────────────────────────────────────────────────────────────────────────────────
     const epochs: EpochRecord[] = [];
-    const fills: FillRecord[] = [];
-    const orders = new Map<string, { owner: string; side: "buy" | "sell"; amount: bigint; price: bigint }>();
+    const ledger = new OrderLedger(trading, utility.address);
     const simStart = Date.now();
     for (let k = 0; k <= options.epochs; k++) {
       const tk = start + k * epochLength;
@@ -216,33 +200,7 @@ export async function runDemo(
       const upkeeps = keeperReceipts.length;
       transactions += upkeeps;
       const prev = k > 0 ? epochs[k - 1] : undefined;
-      outcome.clear();
-      for (const ev of eventsIn(keeperReceipts, trading)) {
-        if (ev.name === "EpochMatched" && prev !== undefined && Number(ev.args.epoch) === prev.epoch) {
-          prev.clearingPrice = ev.args.clearingPrice as bigint;
-          prev.volume = ev.args.volume as bigint;
-        } else if (ev.name === "OrderFilled") {
-          const id = (ev.args.orderId as bigint).toString();
-          const o = orders.get(id)!;
-          const filled = ev.args.filled as bigint;
-          fills.push({
-            orderId: id,
-            epoch: Number(ev.args.epoch),
-            owner: ev.args.owner as string,
-            side: o.side,
-            amount: o.amount,
-            limitPrice: o.price,
-            filled,
-            clearingPrice: ev.args.clearingPrice as bigint,
-            payment: ev.args.payment as bigint,
-            fee: ev.args.fee as bigint,
-            refund: ev.args.refund as bigint,
-          });
-          if (o.owner !== utility.address) {
-            outcome.set(o.owner, filled === 0n ? "none" : filled === o.amount ? "full" : "partial");
-          }
-        }
-      }
+      outcome = ledger.settle(keeperReceipts, prev);
       if (prev !== undefined) {
         prev.gas.keeper = keeperGas;
         prev.upkeeps = upkeeps;
@@ -282,12 +240,6 @@ export async function runDemo(
 
       // Interval k's physical data (for the report; the agents only see last interval's import).
       const interval = campus.interval(slot0 + k);
-      let exportWh = 0;
-      let importWh = 0;
-      campus.meters.forEach((_m, i) => {
-        exportWh += Math.max(interval.generationWh[i] - interval.consumptionWh[i], 0);
-        importWh += Math.max(interval.consumptionWh[i] - interval.generationWh[i], 0);
-      });
       if (slot0 + k > 0) {
         const last = campus.interval(slot0 + k - 1);
         campus.meters.forEach((m, i) => {
@@ -297,98 +249,20 @@ export async function runDemo(
           );
         });
       }
-      const record: EpochRecord = {
-        index: k,
-        epoch: firstEpoch + k,
-        start: tk,
-        generationWh: interval.generationWh.reduce((s, x) => s + x, 0),
-        consumptionWh: interval.consumptionWh.reduce((s, x) => s + x, 0),
-        exportWh,
-        importWh,
-        minted: 0n,
-        burned: 0n,
-        readingsAccepted: 0,
-        readingsRejected: 0,
-        buyOrders: 0,
-        sellOrders: 0,
-        bidVolume: 0n,
-        askVolume: 0n,
-        clearingPrice: 0n,
-        volume: 0n,
-        status: 0,
-        gas: { orders: 0n, readings: 0n, keeper: 0n },
-        upkeeps: 0,
-      };
+      const record = newEpochRecord(k, firstEpoch + k, tk, interval);
       epochs.push(record);
 
       // Agents: decide on what they hold now, place all orders in one block.
-      const planned: { p: Participant; order: PlannedOrder }[] = [];
-      for (const p of participants) {
-        if (p.role === "prosumer") {
-          const order = prosumerAgents.get(p.address)!.decide(
-            {
-              gridBalance: await balanceOf(addresses.gridToken, p.address),
-              lastImportWh: lastImportWh.get(p.address) ?? 0,
-              lastOutcome: outcome.get(p.address) ?? "idle",
-            },
-            tariffs,
-          );
-          if (order) planned.push({ p, order });
-        } else if (p.role === "consumer") {
-          const order = consumerAgents.get(p.address)!.decide(
-            {
-              gridBalance: await balanceOf(addresses.gridToken, p.address),
-              paymentBalance: await balanceOf(addresses.paymentToken, p.address),
-              lastImportWh: lastImportWh.get(p.address) ?? 0,
-              lastOutcome: outcome.get(p.address) ?? "idle",
-              supplyLastEpoch: prev === undefined || prev.sellOrders > 0,
-            },
-            tariffs,
-          );
-          if (order) planned.push({ p, order });
-        } else {
-          const view = { ...(await sheet(p)), maxSurplus };
-          for (const order of utilityAgent.decide(
-            { gridBalance: view.grid, paymentBalance: view.payment, maxSurplus },
-            tariffs,
-          )) {
-            planned.push({ p, order });
-          }
-        }
-      }
-      const receipts = await driver.batch(
-        planned.map(({ p, order }) => ({
-          from: p.address,
-          to: addresses.trading,
-          data:
-            order.side === "buy"
-              ? trading.interface.encodeFunctionData("createBuyOrder", [order.amount, order.price])
-              : trading.interface.encodeFunctionData("createSellOrder", [order.amount, order.price]),
-          gas: ORDER_GAS,
-          label: `${order.side} ${p.label}`,
-        })),
-      );
+      const planned = await traders.plan({
+        gridBalance: (account) => balanceOf(addresses.gridToken, account),
+        paymentBalance: (account) => balanceOf(addresses.paymentToken, account),
+        lastImportWh,
+        outcome,
+        supplyLastEpoch: prev === undefined || prev.sellOrders > 0,
+      });
+      const receipts = await driver.batch(planned.map(({ p, order }) => orderTx(trading, addresses.trading, p, order)));
       transactions += receipts.length;
-      for (const ev of eventsIn(receipts, trading)) {
-        if (ev.name !== "OrderCreated") continue;
-        const side = Number(ev.args.side) === 0 ? "buy" : "sell";
-        orders.set((ev.args.orderId as bigint).toString(), {
-          owner: ev.args.owner as string,
-          side,
-          amount: ev.args.amount as bigint,
-          price: ev.args.price as bigint,
-        });
-        if (Number(ev.args.epoch) !== record.epoch)
-          throw new Error(`order landed in epoch ${ev.args.epoch}, not ${record.epoch}`);
-        if (side === "buy") {
-          record.buyOrders++;
-          record.bidVolume += ev.args.amount as bigint;
-        } else {
-          record.sellOrders++;
-          record.askVolume += ev.args.amount as bigint;
-        }
-      }
-      record.gas.orders = receipts.reduce((s, r) => s + BigInt(r.gasUsed), 0n);
+      ledger.place(receipts, record);
       onProgress({
         step: k,
         steps: options.epochs,
@@ -415,7 +289,7 @@ export async function runDemo(
       weather: campus.sky(0).weather,
       participants,
       epochs,
-      fills,
+      fills: ledger.fills,
       metered,
       initial,
       final,
