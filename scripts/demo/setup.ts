@@ -4,7 +4,20 @@ import { getAddress, keccak256, MaxUint256, toUtf8Bytes, Wallet } from "ethers";
 
 import { UserType } from "../../lib/enums";
 import type { RpcDriver, TxRequest } from "../../lib/rpc";
-import type { GridToken, MockUSDC, OracleClient, Registry, Trading } from "../../typechain-types";
+import type { ContractRunner } from "ethers";
+
+import {
+  type GridToken,
+  GridToken__factory,
+  type MockUSDC,
+  MockUSDC__factory,
+  type OracleClient,
+  OracleClient__factory,
+  type Registry,
+  Registry__factory,
+  type Trading,
+  Trading__factory,
+} from "../../typechain-types";
 import type { MeterInfo } from "../ami/campus";
 import type { DemoOptions, Participant } from "./types";
 
@@ -38,6 +51,20 @@ export interface RegisteredCampus {
   meterKeys: Map<string, Wallet>;
   transactions: number;
   gasUsed: bigint;
+}
+
+/** The demo's contracts at `addresses` (a {@link DemoResult}'s), connected to `runner`. */
+export function connectDemoContracts(
+  addresses: DemoContracts["addresses"],
+  runner: ContractRunner,
+): Omit<DemoContracts, "addresses" | "admin"> {
+  return {
+    registry: Registry__factory.connect(addresses.registry, runner),
+    grid: GridToken__factory.connect(addresses.gridToken, runner),
+    oracle: OracleClient__factory.connect(addresses.oracleClient, runner),
+    trading: Trading__factory.connect(addresses.trading, runner),
+    usdc: MockUSDC__factory.connect(addresses.paymentToken, runner),
+  };
 }
 
 /** Registers every meter's building, the utility as market maker, funds and approvals. */

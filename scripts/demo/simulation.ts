@@ -18,18 +18,11 @@ import { AmiBridge } from "../../lib/bridge/bridge";
 import { contractPort, drainUpkeeps } from "../../lib/keeper";
 import { RpcDriver } from "../../lib/rpc";
 import { WH } from "../../lib/units";
-import {
-  GridToken__factory,
-  MockUSDC__factory,
-  OracleClient__factory,
-  Registry__factory,
-  Trading__factory,
-} from "../../typechain-types";
 import { Campus } from "../ami/campus";
 import { AmiServer, startAmiServer } from "../ami/server";
 import type { FillOutcome, Tariffs } from "./agents";
 import { newEpochRecord, OrderLedger } from "./ledger";
-import { registerCampus, toUnits } from "./setup";
+import { connectDemoContracts, registerCampus, toUnits } from "./setup";
 import { orderTx, Traders } from "./traders";
 import { BalanceSheet, DemoOptions, DemoResult, EpochRecord, Participant } from "./types";
 
@@ -69,11 +62,7 @@ export async function runDemo(
     trading: await deployed.trading.getAddress(),
     paymentToken: await deployed.paymentToken.getAddress(),
   };
-  const registry = Registry__factory.connect(addresses.registry, admin);
-  const grid = GridToken__factory.connect(addresses.gridToken, admin);
-  const oracle = OracleClient__factory.connect(addresses.oracleClient, admin);
-  const trading = Trading__factory.connect(addresses.trading, admin);
-  const usdc = MockUSDC__factory.connect(addresses.paymentToken, admin);
+  const { registry, grid, oracle, trading, usdc } = connectDemoContracts(addresses, admin);
   const deployMs = Date.now() - t0;
 
   const decimals = Number(await usdc.decimals());
@@ -200,6 +189,15 @@ export async function runDemo(
       const upkeeps = keeperReceipts.length;
       transactions += upkeeps;
       const prev = k > 0 ? epochs[k - 1] : undefined;
+      const progress = () =>
+        onProgress({
+          step: k,
+          steps: options.epochs,
+          time: tk,
+          dayStart,
+          lastPrice: prev?.clearingPrice,
+          lastVolume: prev?.volume,
+        });
       outcome = ledger.settle(keeperReceipts, prev);
       if (prev !== undefined) {
         prev.gas.keeper = keeperGas;
@@ -227,14 +225,7 @@ export async function runDemo(
         setupGas += round.gasUsed;
       }
       if (k === options.epochs) {
-        onProgress({
-          step: k,
-          steps: options.epochs,
-          time: tk,
-          dayStart,
-          lastPrice: prev?.clearingPrice,
-          lastVolume: prev?.volume,
-        });
+        progress();
         break;
       }
 
@@ -263,14 +254,7 @@ export async function runDemo(
       const receipts = await driver.batch(planned.map(({ p, order }) => orderTx(trading, addresses.trading, p, order)));
       transactions += receipts.length;
       ledger.place(receipts, record);
-      onProgress({
-        step: k,
-        steps: options.epochs,
-        time: tk,
-        dayStart,
-        lastPrice: prev?.clearingPrice,
-        lastVolume: prev?.volume,
-      });
+      progress();
     }
 
     const final: Record<string, BalanceSheet> = {};
