@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 import hre from "hardhat";
 
 import { EpochStatus } from "../../lib/enums";
-import { KWH } from "../../lib/units";
+import { KWH, wh } from "../../lib/units";
 import { renderHtml } from "../../scripts/demo/html";
 import { parseDemoOptions } from "../../scripts/demo/options";
 import { renderText, summarize, Summary } from "../../scripts/demo/report";
@@ -139,8 +139,8 @@ describe("Campus-day demo", function () {
       );
     }
     for (const e of result.epochs) {
-      expect(e.minted, `epoch ${e.epoch}`).to.equal(BigInt(e.exportWh) * 10n ** 15n);
-      expect(e.burned <= BigInt(e.importWh) * 10n ** 15n).to.equal(true);
+      expect(e.minted, `epoch ${e.epoch}`).to.equal(wh(e.exportWh));
+      expect(e.burned <= wh(e.importWh)).to.equal(true);
       expect(e.readingsRejected).to.equal(0);
       expect(e.readingsAccepted).to.equal(options.prosumers + options.consumers);
     }
