@@ -14,8 +14,9 @@ import type { IOracleClient, OracleClient, Registry } from "../../typechain-type
 import { AmiClient, MeterInfo, MeterReadingRecord } from "./ami-client";
 import { DEFAULT_RETRY, PermanentError, RetryOptions, withRetry } from "./retry";
 import { domainOf, signReading } from "../eip712";
-import { REJECT_REASONS } from "../enums";
-import { decodeRevert, parseEvents } from "../tx";
+import { REJECT_REASONS, RequestStatus } from "../enums";
+import { readingOutcomes } from "../readings";
+import { decodeRevert } from "../tx";
 import { BridgeState, emptyState, loadState, saveState } from "./state";
 
 export interface BridgeOptions {
@@ -218,7 +219,7 @@ export class AmiBridge {
     for (const id of [...this.state.pendingRequests]) {
       const request = await this.oracle.getRequest(id);
       const now = await this.chainTime();
-      if (request.status !== 1n || Number(request.expiresAt) < now + 1) {
+      if (Number(request.status) !== RequestStatus.Pending || Number(request.expiresAt) < now + 1) {
         this.dropRequest(id);
         report.requestsDropped++;
         continue;
@@ -399,22 +400,16 @@ export class AmiBridge {
     saveState(this.statePath, this.state);
     const outcome = new Map<string, SubmittedReading>();
     const key = (meterId: string, readAt: bigint | number) => `${meterId.toLowerCase()}@${readAt}`;
-    for (const { name, args } of parseEvents(logs, this.oracle, "ReadingAccepted", "ReadingRejected")) {
-      const meterId = args.meterId as string;
-      const readAt = args.readAt as bigint;
-      if (name === "ReadingAccepted") {
-        const [minted, burned] = [args.minted as bigint, args.burned as bigint];
-        outcome.set(key(meterId, readAt), { meterId, readAt: Number(readAt), accepted: true, minted, burned });
-      } else {
-        outcome.set(key(meterId, readAt), {
-          meterId,
-          readAt: Number(readAt),
-          accepted: false,
-          reason: REJECT_REASONS[Number(args.reason)],
-          minted: 0n,
-          burned: 0n,
-        });
-      }
+    for (const o of readingOutcomes(logs, this.oracle)) {
+      const readAt = Number(o.readAt);
+      outcome.set(key(o.meterId, readAt), {
+        meterId: o.meterId,
+        readAt,
+        accepted: o.accepted,
+        ...(o.accepted ? {} : { reason: o.reason }),
+        minted: o.minted,
+        burned: o.burned,
+      });
     }
     for (const r of readings) {
       const o = outcome.get(key(r.meterId, r.readAt));
