@@ -10,6 +10,7 @@ import {IGridToken} from "./interfaces/IGridToken.sol";
 import {IRegistry} from "./interfaces/IRegistry.sol";
 import {ITrading} from "./interfaces/ITrading.sol";
 import {ReadingValidation} from "./libraries/ReadingValidation.sol";
+import {Units} from "./libraries/Units.sol";
 import {OracleAutomation} from "./base/OracleAutomation.sol";
 
 /// @title OracleClient
@@ -26,8 +27,8 @@ contract OracleClient is OracleAutomation, EIP712 {
     bytes32 public constant METER_READING_TYPEHASH = keccak256(
         "MeterReading(bytes32 meterId,uint64 exportWh,uint64 importWh,uint64 readAt)"
     );
-    /// @notice GRID base units per Wh (1 GRID = 1 kWh = 1e18 base units).
-    uint256 public constant GRID_PER_WH = 1e15;
+    /// @notice GRID base units per Wh (1 GRID = 1 kWh = 1e18 base units): {Units.WH}.
+    uint256 public constant GRID_PER_WH = Units.WH;
     /// @notice Most readings one call may carry.
     uint256 public constant MAX_BATCH_LENGTH = 300;
     /// @notice Highest rated power a meter may be given (1 GW).

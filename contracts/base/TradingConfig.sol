@@ -3,7 +3,7 @@ pragma solidity 0.8.30;
 
 import {IRegistry} from "../interfaces/IRegistry.sol";
 import {ITrading} from "../interfaces/ITrading.sol";
-import {Settlement} from "../libraries/Settlement.sol";
+import {Units} from "../libraries/Units.sol";
 
 /// @title TradingConfig
 /// @notice The market's schedule (genesis, epoch length), its parameters and its market makers, managed by
@@ -16,7 +16,8 @@ abstract contract TradingConfig is ITrading {
 
     /// @inheritdoc ITrading
     uint256 public constant MAX_PRICE_LEVELS = type(uint16).max;
-    uint256 internal constant WH = Settlement.WH;
+    /// @dev GRID base units per watt-hour, the unit of stored amounts ({Units.WH}).
+    uint256 internal constant WH = Units.WH;
     uint256 private constant MAX_FEE_BPS = 1_000;
     uint256 private constant MAX_ORDERS_LIMIT = 1_000;
 
