@@ -6,13 +6,14 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 
 import {IRegistry} from "./interfaces/IRegistry.sol";
+import {RegulatorGated} from "./base/RegulatorGated.sol";
 
 /// @title Registry
 /// @notice Users, meters, meter signing keys and REC regulators of the campus market.
 /// @dev Deliberately not checked: the location label's content (only its length); whether a meter id
 /// exists physically (the AMI head-end is the authority on serials); signer keys may be set before a meter
 /// is assigned, so a meter can be provisioned with its key ahead of installation.
-contract Registry is IRegistry, AccessControlDefaultAdminRules, Pausable {
+contract Registry is IRegistry, RegulatorGated, AccessControlDefaultAdminRules, Pausable {
     using EnumerableSet for EnumerableSet.Bytes32Set;
 
     // ────────────────────────────────────────── STORAGE ──────────────────────────────────────────
@@ -43,11 +44,6 @@ contract Registry is IRegistry, AccessControlDefaultAdminRules, Pausable {
     }
 
     // ───────────────────────────────────────── MODIFIERS ─────────────────────────────────────────
-
-    modifier onlyRecRegulator() {
-        require(hasRole(REC_REGULATOR_ROLE, msg.sender), RegistryNotRecRegulator(msg.sender));
-        _;
-    }
 
     modifier onlyAdminOrRegulator() {
         require(
@@ -189,6 +185,13 @@ contract Registry is IRegistry, AccessControlDefaultAdminRules, Pausable {
 
         meter.signer = signer;
         emit MeterSignerSet(meterId, previous, signer);
+    }
+
+    // ───────────────────────────────────────── INTERNAL ──────────────────────────────────────────
+
+    /// @dev The Registry answers the regulator check of {RegulatorGated} from its own role.
+    function _isRecRegulator(address account) internal view override returns (bool) {
+        return hasRole(REC_REGULATOR_ROLE, account);
     }
 
     // ─────────────────────────────────────────── VIEWS ───────────────────────────────────────────
