@@ -40,16 +40,16 @@ contract OracleClient is OracleReadings {
 
     ITrading private immutable TRADING;
 
+    // One slot: everything an upkeep reads or writes about itself, its caller check included.
     address private _forwarder;
+    uint40 private _lastMarketCheck;
+    uint16 private _matchSteps;
+    uint16 private _settleOrders;
+    bool private _autoMarketClearing;
+
     address private _creForwarder;
     address private _creWorkflowOwner;
     bytes32 private _creWorkflowId;
-
-    // One slot: everything an upkeep reads or writes about itself.
-    uint64 private _lastMarketCheck;
-    uint32 private _matchSteps;
-    uint32 private _settleOrders;
-    bool private _autoMarketClearing;
 
     // ──────────────────────────────────────── CONSTRUCTOR ────────────────────────────────────────
 
@@ -87,9 +87,9 @@ contract OracleClient is OracleReadings {
             OracleClientInvalidBatchSizes(matchSteps, settleOrders)
         );
         require(matchSteps != _matchSteps || settleOrders != _settleOrders, OracleClientUnchanged());
-        // Both bounded by the MAX_ constants above, far below 2**32.
-        _matchSteps = uint32(matchSteps);
-        _settleOrders = uint32(settleOrders);
+        // Both bounded by the MAX_ constants above, far below 2**16.
+        _matchSteps = uint16(matchSteps);
+        _settleOrders = uint16(settleOrders);
         emit UpkeepBatchSizesUpdated(matchSteps, settleOrders);
     }
 
@@ -172,7 +172,7 @@ contract OracleClient is OracleReadings {
         require(_autoMarketClearing, OracleClientAutoClearingDisabled());
         (ITrading.Work work, uint256 epoch) = TRADING.pendingEpochWork();
         require(work != ITrading.Work.None, OracleClientNoUpkeepNeeded());
-        _lastMarketCheck = uint64(block.timestamp);
+        _lastMarketCheck = uint40(block.timestamp); // fits 40 bits until the year 36,812
 
         if (work == ITrading.Work.Settle) {
             bool settled = TRADING.executeTrades(epoch, _settleOrders);
