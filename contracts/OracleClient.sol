@@ -53,6 +53,8 @@ contract OracleClient is OracleReadings {
 
     // ──────────────────────────────────────── CONSTRUCTOR ────────────────────────────────────────
 
+    /// @dev Emits the events of {OracleReadings}'s constructor, then {UpkeepBatchSizesUpdated} and
+    /// {AutoMarketClearingUpdated} for the initial values.
     /// @param registry_ the campus Registry (meters, owners, signers, regulators).
     /// @param gridToken_ GRID; this contract needs its minter and burner roles.
     /// @param trading_ the market the upkeep clears.
@@ -68,7 +70,9 @@ contract OracleClient is OracleReadings {
         require(address(trading_) != address(0), OracleClientZeroAddress());
         TRADING = trading_;
         (_matchSteps, _settleOrders) = (200, 100);
+        emit UpkeepBatchSizesUpdated(200, 100);
         _autoMarketClearing = true;
+        emit AutoMarketClearingUpdated(true, msg.sender);
     }
 
     // ─────────────────────────────────────────── ADMIN ───────────────────────────────────────────

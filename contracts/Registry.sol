@@ -32,15 +32,18 @@ contract Registry is IRegistry, RegulatorGated, AccessControlDefaultAdminRules, 
     mapping(address account => User) private _users;
     mapping(bytes32 meterId => Meter) private _meters;
     mapping(address owner => EnumerableSet.Bytes32Set) private _userMeters;
-    uint32 private _maxMetersPerUser = 10;
+    uint32 private _maxMetersPerUser;
 
     // ──────────────────────────────────────── CONSTRUCTOR ────────────────────────────────────────
 
+    /// @dev Emits {RecRegulatorAdded} for the admin and {MaxMetersPerUserUpdated} for the default limit.
     /// @param admin the admin (a multisig in production), also the first REC regulator.
     /// @param adminDelay the delay of a two-step admin transfer, in seconds.
     constructor(address admin, uint48 adminDelay) AccessControlDefaultAdminRules(adminDelay, admin) {
         _grantRole(REC_REGULATOR_ROLE, admin);
         emit RecRegulatorAdded(admin, msg.sender);
+        _maxMetersPerUser = 10;
+        emit MaxMetersPerUserUpdated(0, 10);
     }
 
     // ───────────────────────────────────────── MODIFIERS ─────────────────────────────────────────

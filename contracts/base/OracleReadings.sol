@@ -63,6 +63,7 @@ abstract contract OracleReadings is
 
     // ──────────────────────────────────────── CONSTRUCTOR ────────────────────────────────────────
 
+    /// @dev Emits {OracleOperatorAdded}, {DefaultRatedPowerUpdated} and {RequestTtlUpdated} for the initial values.
     /// @param registry_ the campus Registry (meters, owners, signers, regulators).
     /// @param gridToken_ GRID; this contract needs its minter and burner roles.
     /// @param admin the admin (wiring, pause, funds), also the first oracle operator.
@@ -82,7 +83,9 @@ abstract contract OracleReadings is
         _operators[admin] = true;
         emit OracleOperatorAdded(admin, msg.sender);
         _defaultRatedPower = 100_000;
+        emit DefaultRatedPowerUpdated(0, 100_000);
         _requestTtl = 1 hours;
+        emit RequestTtlUpdated(0, 1 hours);
     }
 
     // ───────────────────────────────────────── MODIFIERS ─────────────────────────────────────────

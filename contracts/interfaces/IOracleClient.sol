@@ -30,6 +30,8 @@ import {ITrading} from "./ITrading.sol";
 /// @dev Warning: when a meter changes hands, regulators should {resetMeterBaseline} so that the new owner is not
 /// credited with energy measured before the assignment. The oracle trusts the GridToken and Trading contracts it
 /// was deployed with: if GridToken refuses a mint or burn (e.g. it is paused) the whole batch reverts.
+/// Deployment emits {OracleOperatorAdded} for the admin and the setters' events for every initial value
+/// ({DefaultRatedPowerUpdated}, {RequestTtlUpdated}, {UpkeepBatchSizesUpdated}, {AutoMarketClearingUpdated}).
 interface IOracleClient is AutomationCompatibleInterface, IReceiver, IRegulatorGated {
     // ─────────────────────────────────────────── TYPES ───────────────────────────────────────────
 

@@ -8,7 +8,8 @@ import {IRegulatorGated} from "./IRegulatorGated.sol";
 /// smart meters and the keys that sign their readings.
 /// @dev The Registry is the single source of truth for regulator checks: `GridToken`, `OracleClient` and
 /// `Trading` call {isRecRegulator} instead of keeping their own regulator lists; all four refuse other callers
-/// with {IRegulatorGated-NotRecRegulator}.
+/// with {IRegulatorGated-NotRecRegulator}. Deployment emits {RecRegulatorAdded} for the admin and
+/// {MaxMetersPerUserUpdated} for the default limit (10), so the configuration can be rebuilt from logs.
 interface IRegistry is IRegulatorGated {
     // ─────────────────────────────────────────── TYPES ───────────────────────────────────────────
 

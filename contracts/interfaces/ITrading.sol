@@ -26,6 +26,8 @@ import {IRegulatorGated} from "./IRegulatorGated.sol";
 ///
 /// @dev Warning: clearing is a resumable state machine. {matchOrders} and {executeTrades} are permissionless
 /// once the epoch has ended and do bounded work per call; epochs that received orders clear strictly in order.
+/// Deployment emits the parameter setters' events ({PriceRulesUpdated}, {MinOrderAmountUpdated},
+/// {MaxOrdersPerUserUpdated}, {FeeUpdated}) for the initial parameters.
 interface ITrading is IRegulatorGated {
     // ─────────────────────────────────────────── TYPES ───────────────────────────────────────────
 
