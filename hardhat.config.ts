@@ -84,6 +84,8 @@ const config: HardhatUserConfig = {
     settings: {
       optimizer: { enabled: true, runs: 1000 },
       evmVersion: "cancun",
+      // The storage layout is part of the gas budgets; test/StorageLayout.test.ts reads it from the build info.
+      outputSelection: { "*": { "*": ["storageLayout"] } },
     },
   },
   paths: {

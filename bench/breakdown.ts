@@ -1,12 +1,11 @@
-import hre from "hardhat";
-
-import { measure } from "./lib/measure";
+import { assertKnown, parseArgs, stringArg } from "../lib/args";
+import { loadHardhat } from "./lib/hardhat";
 import { breakdown, formatBreakdown } from "./lib/trace";
 
 /**
  * Where the gas of measured transactions goes, opcode by opcode (`debug_traceTransaction`): run the benchmark, then
- * trace the transactions behind the metrics named in BENCH_BREAKDOWN (comma-separated; default: the operations SPEC
- * 10 budgets).
+ * trace the transactions behind the metrics named by `--metrics` (comma-separated; default: the operations SPEC
+ * 10 budgets): `npm run bench:breakdown -- --metrics trading.cancelOrder.buy`.
  */
 const DEFAULT = [
   "trading.createBuyOrder.steady",
@@ -20,7 +19,12 @@ const DEFAULT = [
 ];
 
 async function main(): Promise<void> {
-  const wanted = process.env.BENCH_BREAKDOWN?.split(",").map((k) => k.trim()) ?? DEFAULT;
+  const args = parseArgs(process.argv.slice(2));
+  assertKnown(args, ["metrics"]);
+  const metrics = stringArg(args, "metrics", "");
+  const wanted = metrics === "" ? DEFAULT : metrics.split(",").map((k) => k.trim());
+  const hre = await loadHardhat();
+  const { measure } = await import("./lib/measure");
   const m = await measure(hre, (line) => console.error(line));
   for (const key of wanted) {
     const hash = m.transactions[key];

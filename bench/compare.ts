@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
-import hre from "hardhat";
 
+import { assertKnown, parseArgs, stringArg } from "../lib/args";
 import { formatAs } from "./lib/format";
-import { measure } from "./lib/measure";
+import { loadHardhat } from "./lib/hardhat";
 import { renderReport } from "./lib/report";
 import { REPORT_PATH, SNAPSHOT_PATH, TOLERANCE, buildSnapshot, readSnapshot, type Snapshot } from "./lib/snapshot";
 
@@ -17,17 +17,21 @@ interface Difference {
 }
 
 /**
- * `npm run bench:check`, the CI gate: re-measures (or reads BENCH_FRESH=<file>, a snapshot written by
- * `BENCH_OUT=<file> npm run bench`) and compares every figure with the committed bench/gas-snapshot.json. Fails when a
+ * `npm run bench:check`, the CI gate: re-measures (or reads `--fresh <file>`, a snapshot written by
+ * `npm run bench -- --out <file>`) and compares every figure with the committed bench/gas-snapshot.json. Fails when a
  * figure is more than 2% worse, when a committed figure is no longer measured, or when docs/PERFORMANCE.md does not
  * match the committed snapshot. Improvements and new figures pass, with a reminder to commit a new snapshot.
  */
 async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  assertKnown(args, ["fresh"]);
+  const freshPath = stringArg(args, "fresh", "");
+  const hre = await loadHardhat();
   const committed = readSnapshot(SNAPSHOT_PATH);
-  const freshPath = process.env.BENCH_FRESH;
-  const fresh: Snapshot = freshPath
-    ? readSnapshot(freshPath)
-    : buildSnapshot(hre, await measure(hre, (line) => console.error(line)));
+  const fresh: Snapshot =
+    freshPath !== ""
+      ? readSnapshot(freshPath)
+      : buildSnapshot(hre, await (await import("./lib/measure")).measure(hre, (line) => console.error(line)));
 
   const differences = compare(committed.metrics, fresh.metrics);
   const changed = differences.filter((d) => d.verdict !== "within" || d.change !== 0);

@@ -8,16 +8,15 @@ import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20P
 
 import {IGridToken} from "./interfaces/IGridToken.sol";
 import {IRegistry} from "./interfaces/IRegistry.sol";
+import {RegistryGated} from "./base/RegistryGated.sol";
 
 /// @title GridToken
 /// @notice GRID: 1 GRID (1e18 base units) = 1 kWh of locally generated, metered energy.
 /// @dev Deliberately not checked: transfers between users are free (GRID is a bearer token once minted);
 /// the meter id of a mint or burn is recorded in the event, not validated here (the OracleClient validates
 /// readings before it mints or burns).
-contract GridToken is IGridToken, ERC20Permit, ERC20Pausable, AccessControlDefaultAdminRules {
+contract GridToken is IGridToken, RegistryGated, ERC20Permit, ERC20Pausable, AccessControlDefaultAdminRules {
     // ────────────────────────────────────────── STORAGE ──────────────────────────────────────────
-
-    IRegistry private immutable REGISTRY;
 
     mapping(address account => bool) private _minters;
     mapping(address account => bool) private _burners;
@@ -32,16 +31,13 @@ contract GridToken is IGridToken, ERC20Permit, ERC20Pausable, AccessControlDefau
         IRegistry registry_,
         address admin,
         uint48 adminDelay
-    ) ERC20("GridToken", "GRID") ERC20Permit("GridToken") AccessControlDefaultAdminRules(adminDelay, admin) {
+    )
+        RegistryGated(registry_)
+        ERC20("GridToken", "GRID")
+        ERC20Permit("GridToken")
+        AccessControlDefaultAdminRules(adminDelay, admin)
+    {
         require(address(registry_) != address(0), GridTokenZeroAddress());
-        REGISTRY = registry_;
-    }
-
-    // ───────────────────────────────────────── MODIFIERS ─────────────────────────────────────────
-
-    modifier onlyRecRegulator() {
-        require(REGISTRY.isRecRegulator(msg.sender), GridTokenNotRecRegulator(msg.sender));
-        _;
     }
 
     // ─────────────────────────────────────────── ADMIN ───────────────────────────────────────────

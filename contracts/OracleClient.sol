@@ -1,60 +1,64 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
-import {Address} from "@openzeppelin/contracts/utils/Address.sol";
+import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 
-import {IOracleClient} from "./interfaces/IOracleClient.sol";
 import {IGridToken} from "./interfaces/IGridToken.sol";
+import {IOracleClient} from "./interfaces/IOracleClient.sol";
+import {IReceiver} from "./interfaces/IReceiver.sol";
 import {IRegistry} from "./interfaces/IRegistry.sol";
 import {ITrading} from "./interfaces/ITrading.sol";
-import {ReadingValidation} from "./libraries/ReadingValidation.sol";
-import {OracleAutomation} from "./base/OracleAutomation.sol";
+import {OracleReadings} from "./base/OracleReadings.sol";
 
 /// @title OracleClient
-/// @notice The bridge from the campus AMI head-end to the chain: meter readings in, GRID minted and burned;
-/// and, through {OracleAutomation}, the Chainlink Automation / CRE trigger of market clearing.
-/// @dev Deliberately not checked: the physical truth of an operator's readings (operators are trusted by the
-/// regulators; {submitSignedReadings} removes that trust); the order in which relayers submit signed readings
-/// (registers are cumulative, so a reading rejected as stale loses no energy); meter hand-overs (regulators
-/// reset the baseline). The oracle holds native currency only for rewards; it never holds GRID.
-contract OracleClient is OracleAutomation, EIP712 {
+/// @notice The bridge from the campus AMI head-end to the chain: meter readings in, GRID minted and burned
+/// ({OracleReadings}); and on top of it the Chainlink Automation-compatible clearing trigger
+/// ({checkUpkeep} / {performUpkeep}) and the CRE receiver ({onReport}), whose reading reports go through the
+/// same {OracleReadings} rules.
+/// @dev Deliberately not checked: `performData` (an untrusted hint, ignored: the work is read again from
+/// `Trading.pendingEpochWork()`), and who calls `Trading` directly (its clearing is permissionless by design).
+/// See {OracleReadings} for what the readings side does not check.
+contract OracleClient is OracleReadings {
     // ────────────────────────────────────────── STORAGE ──────────────────────────────────────────
 
-    /// @notice EIP-712 type hash of {MeterReading}.
-    bytes32 public constant METER_READING_TYPEHASH = keccak256(
-        "MeterReading(bytes32 meterId,uint64 exportWh,uint64 importWh,uint64 readAt)"
-    );
-    /// @notice GRID base units per Wh (1 GRID = 1 kWh = 1e18 base units).
-    uint256 public constant GRID_PER_WH = 1e15;
-    /// @notice Most readings one call may carry.
-    uint256 public constant MAX_BATCH_LENGTH = 300;
-    /// @notice Highest rated power a meter may be given (1 GW).
-    uint256 public constant MAX_RATED_POWER_W = 1e9;
-    /// @notice Longest time-to-live of a data request.
-    uint256 public constant MAX_REQUEST_TTL = 7 days;
+    /// @notice CRE report kind: `abi.encode(MeterReading[])`, processed like {submitReadings}.
+    uint8 public constant REPORT_READINGS = 1;
+    /// @notice CRE report kind: a clearing trigger (empty payload), processed like {performUpkeep}.
+    uint8 public constant REPORT_CLEARING = 2;
 
-    IGridToken private immutable GRID_TOKEN;
+    /// @notice Upper bound of {matchStepsPerUpkeep}: 250 levels at ≤ 15,000 gas + 40,000 fixed stay < 4.5M gas.
+    uint256 public constant MAX_MATCH_STEPS = 250;
+    /// @notice Upper bound of {settleOrdersPerUpkeep}: 120 orders at ≤ 35,000 gas per full fill stay < 4.5M gas.
+    uint256 public constant MAX_SETTLE_ORDERS = 120;
+    /// @notice The gas one upkeep aims to stay under (Chainlink registries allow up to 5,000,000).
+    uint256 public constant UPKEEP_GAS_BUDGET = 4_500_000;
+    /// @notice Worst-case settlement gas per order, used to size a settlement that follows matching in one call.
+    uint256 public constant SETTLE_GAS_PER_ORDER = 50_000;
+    /// @notice Gas kept aside for the bookkeeping around a settlement that follows matching.
+    uint256 public constant SETTLE_GAS_RESERVE = 100_000;
 
-    mapping(bytes32 meterId => MeterState) private _meters;
-    mapping(uint256 requestId => EnergyRequest) private _requests;
-    mapping(address account => bool) private _operators;
-    mapping(address operator => uint256) private _accruedRewards;
+    ITrading private immutable TRADING;
 
-    uint256 private _oracleBalance;
-    uint256 private _totalAccruedRewards;
-    uint256 private _rewardPerReading;
-    uint256 private _lastRequestId;
-    uint56 private _defaultRatedPower;
-    uint64 private _requestTtl;
+    // One slot: everything an upkeep reads or writes about itself, its caller check included.
+    address private _forwarder;
+    uint40 private _lastMarketCheck;
+    uint16 private _matchSteps;
+    uint16 private _settleOrders;
+    bool private _autoMarketClearing;
+
+    address private _creForwarder;
+    address private _creWorkflowOwner;
+    bytes32 private _creWorkflowId;
 
     // ──────────────────────────────────────── CONSTRUCTOR ────────────────────────────────────────
 
+    /// @dev Emits the events of {OracleReadings}'s constructor, then {UpkeepBatchSizesUpdated} and
+    /// {AutoMarketClearingUpdated} for the initial values.
     /// @param registry_ the campus Registry (meters, owners, signers, regulators).
     /// @param gridToken_ GRID; this contract needs its minter and burner roles.
     /// @param trading_ the market the upkeep clears.
-    /// @param admin the admin, also the first oracle operator.
+    /// @param admin the admin (wiring, pause, funds), also the first oracle operator.
     /// @param adminDelay the delay of a two-step admin transfer, in seconds.
     constructor(
         IRegistry registry_,
@@ -62,345 +66,189 @@ contract OracleClient is OracleAutomation, EIP712 {
         ITrading trading_,
         address admin,
         uint48 adminDelay
-    ) OracleAutomation(registry_, trading_, admin, adminDelay) EIP712("GridMarket OracleClient", "1") {
-        require(address(gridToken_) != address(0), OracleClientZeroAddress());
-        GRID_TOKEN = gridToken_;
-        _defaultRatedPower = 100_000;
-        _requestTtl = 1 hours;
-        _operators[admin] = true;
-        emit OracleOperatorAdded(admin, msg.sender);
-    }
-
-    // ───────────────────────────────────────── MODIFIERS ─────────────────────────────────────────
-
-    modifier onlyOracleOperator() {
-        require(_operators[msg.sender], OracleClientNotOracleOperator(msg.sender));
-        _;
+    ) OracleReadings(registry_, gridToken_, admin, adminDelay) {
+        require(address(trading_) != address(0), OracleClientZeroAddress());
+        TRADING = trading_;
+        (_matchSteps, _settleOrders) = (200, 100);
+        emit UpkeepBatchSizesUpdated(200, 100);
+        _autoMarketClearing = true;
+        emit AutoMarketClearingUpdated(true, msg.sender);
     }
 
     // ─────────────────────────────────────────── ADMIN ───────────────────────────────────────────
 
     /// @inheritdoc IOracleClient
-    function addOracleOperator(address account) external onlyRecRegulator {
-        require(account != address(0), OracleClientZeroAddress());
-        require(!_operators[account], OracleClientOperatorExists(account));
-        _operators[account] = true;
-        emit OracleOperatorAdded(account, msg.sender);
+    function setAutoMarketClearing(bool enabled) external onlyRecRegulator {
+        require(enabled != _autoMarketClearing, OracleClientUnchanged());
+        _autoMarketClearing = enabled;
+        emit AutoMarketClearingUpdated(enabled, msg.sender);
     }
 
     /// @inheritdoc IOracleClient
-    function removeOracleOperator(address account) external onlyRecRegulator {
-        require(_operators[account], OracleClientUnknownOperator(account));
-        _operators[account] = false;
-        emit OracleOperatorRemoved(account, msg.sender);
-    }
-
-    /// @inheritdoc IOracleClient
-    function setRewardPerReading(uint256 reward) external onlyRecRegulator {
-        uint256 previous = _rewardPerReading;
-        require(reward != previous, OracleClientUnchanged());
-        _rewardPerReading = reward;
-        emit RewardPerReadingUpdated(previous, reward);
-    }
-
-    /// @inheritdoc IOracleClient
-    function setRequestTtl(uint256 ttl) external onlyRecRegulator {
-        require(ttl != 0 && ttl <= MAX_REQUEST_TTL, OracleClientInvalidRequestTtl(ttl));
-        uint256 previous = _requestTtl;
-        require(ttl != previous, OracleClientUnchanged());
-        _requestTtl = uint64(ttl); // at most MAX_REQUEST_TTL
-        emit RequestTtlUpdated(previous, ttl);
-    }
-
-    /// @inheritdoc IOracleClient
-    function setDefaultRatedPower(uint256 watts) external onlyRecRegulator {
-        require(watts != 0 && watts <= MAX_RATED_POWER_W, OracleClientInvalidRatedPower(watts));
-        uint256 previous = _defaultRatedPower;
-        require(watts != previous, OracleClientUnchanged());
-        _defaultRatedPower = uint56(watts); // at most MAX_RATED_POWER_W < 2**56
-        emit DefaultRatedPowerUpdated(previous, watts);
-    }
-
-    /// @inheritdoc IOracleClient
-    function setMeterRatedPower(bytes32 meterId, uint256 watts) external onlyRecRegulator {
-        require(watts <= MAX_RATED_POWER_W, OracleClientInvalidRatedPower(watts));
-        MeterState storage state = _meters[meterId];
-        uint256 previous = state.ratedPowerW;
-        require(watts != previous, OracleClientUnchanged());
-        state.ratedPowerW = uint56(watts); // at most MAX_RATED_POWER_W < 2**56
-        emit MeterRatedPowerUpdated(meterId, previous, watts);
-    }
-
-    /// @inheritdoc IOracleClient
-    function resetMeterBaseline(bytes32 meterId) external onlyRecRegulator {
-        MeterState storage state = _meters[meterId];
-        require(state.hasBaseline, OracleClientNoBaseline(meterId));
-        // lastReadAt stays: readings older than the reset can never be applied.
-        state.hasBaseline = false;
-        emit MeterBaselineReset(meterId, msg.sender);
-    }
-
-    /// @inheritdoc IOracleClient
-    function withdrawOracleFunds(
-        address payable to,
-        uint256 amount
-    ) external onlyRole(DEFAULT_ADMIN_ROLE) nonReentrant {
-        require(to != address(0), OracleClientZeroAddress());
-        require(amount != 0, OracleClientZeroAmount());
-        uint256 available = _oracleBalance;
-        require(amount <= available, OracleClientInsufficientOracleBalance(amount, available));
-        // Cannot underflow: amount <= available was required above.
-        unchecked {
-            _oracleBalance = available - amount;
-        }
-        emit OracleFundsWithdrawn(to, amount, msg.sender);
-        Address.sendValue(to, amount);
-    }
-
-    /// @inheritdoc IOracleClient
-    function pause() external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _pause();
-    }
-
-    /// @inheritdoc IOracleClient
-    function unpause() external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _unpause();
-    }
-
-    // ──────────────────────────────────────── USER ACTIONS ───────────────────────────────────────
-
-    /// @inheritdoc IOracleClient
-    function requestEnergyData(bytes32 meterId) external whenNotPaused nonReentrant returns (uint256 requestId) {
-        address owner = REGISTRY.getMeterOwner(meterId);
-        require(owner != address(0), OracleClientMeterNotAssigned(meterId));
+    function setUpkeepBatchSizes(uint256 matchSteps, uint256 settleOrders) external onlyRecRegulator {
         require(
-            msg.sender == owner || _operators[msg.sender] || REGISTRY.isRecRegulator(msg.sender),
-            OracleClientNotAuthorizedRequester(msg.sender, meterId)
+            matchSteps != 0 && matchSteps <= MAX_MATCH_STEPS && settleOrders != 0 && settleOrders <= MAX_SETTLE_ORDERS,
+            OracleClientInvalidBatchSizes(matchSteps, settleOrders)
         );
-        requestId = ++_lastRequestId;
-        uint64 expiresAt = uint64(block.timestamp) + _requestTtl;
-        _requests[requestId] = EnergyRequest(meterId, msg.sender, expiresAt, RequestStatus.Pending);
-        emit EnergyDataRequested(requestId, meterId, msg.sender, expiresAt);
+        require(matchSteps != _matchSteps || settleOrders != _settleOrders, OracleClientUnchanged());
+        // Both bounded by the MAX_ constants above, far below 2**16.
+        _matchSteps = uint16(matchSteps);
+        _settleOrders = uint16(settleOrders);
+        emit UpkeepBatchSizesUpdated(matchSteps, settleOrders);
     }
 
     /// @inheritdoc IOracleClient
-    function fulfillEnergyData(
-        uint256 requestId,
-        MeterReading calldata reading
-    ) external whenNotPaused nonReentrant onlyOracleOperator {
-        EnergyRequest storage request = _requests[requestId];
-        RequestStatus status = request.status;
-        require(status == RequestStatus.Pending, OracleClientRequestNotPending(requestId, status));
-        require(block.timestamp <= request.expiresAt, OracleClientRequestExpired(requestId, request.expiresAt));
-        bytes32 meterId = request.meterId;
-        require(reading.meterId == meterId, OracleClientRequestMeterMismatch(requestId, meterId, reading.meterId));
-        request.status = RequestStatus.Fulfilled;
-        bool accepted = _processReading(reading);
-        emit EnergyDataFulfilled(requestId, meterId, msg.sender, accepted);
-        if (accepted) _accrueRewards(msg.sender, 1);
+    function setForwarder(address forwarder_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        address previous = _forwarder;
+        require(forwarder_ != previous, OracleClientUnchanged());
+        _forwarder = forwarder_;
+        emit ForwarderUpdated(previous, forwarder_);
     }
 
     /// @inheritdoc IOracleClient
-    function submitReadings(MeterReading[] calldata readings) external whenNotPaused nonReentrant onlyOracleOperator {
-        _processBatch(readings, msg.sender);
+    function setCreForwarder(address forwarder_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        address previous = _creForwarder;
+        require(forwarder_ != previous, OracleClientUnchanged());
+        _creForwarder = forwarder_;
+        emit CreForwarderUpdated(previous, forwarder_);
     }
 
     /// @inheritdoc IOracleClient
-    function submitSignedReadings(
-        MeterReading[] calldata readings,
-        bytes[] calldata signatures
-    ) external whenNotPaused nonReentrant {
-        uint256 length = readings.length;
-        _checkBatchLength(length);
-        require(signatures.length == length, OracleClientLengthMismatch(length, signatures.length));
-        uint256 accepted;
-        for (uint256 i; i < length; ++i) {
-            MeterReading memory reading = readings[i];
-            address signer = REGISTRY.getMeterSigner(reading.meterId);
-            if (signer == address(0)) {
-                _reject(reading, RejectReason.MissingSigner);
-            } else if (!SignatureChecker.isValidSignatureNowCalldata(signer, _digest(reading), signatures[i])) {
-                _reject(reading, RejectReason.InvalidSignature);
-            } else if (_processReading(reading)) {
-                ++accepted;
-            }
+    function setCreWorkflow(bytes32 workflowId, address workflowOwner) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        require(workflowId != _creWorkflowId || workflowOwner != _creWorkflowOwner, OracleClientUnchanged());
+        _creWorkflowId = workflowId;
+        _creWorkflowOwner = workflowOwner;
+        emit CreWorkflowUpdated(workflowId, workflowOwner);
+    }
+
+    // ──────────────────────────────────────── AUTOMATION ─────────────────────────────────────────
+
+    /// @notice Whether clearing work is due: automatic clearing on, not paused, and `Trading.pendingEpochWork()`
+    /// reports work. A plain `view`, callable by ethers and any keeper.
+    /// @return upkeepNeeded whether {performUpkeep} would do work.
+    /// @return performData `abi.encode(ITrading.Work work, uint256 epoch)`, a hint only.
+    function checkUpkeep(bytes calldata) external view override returns (bool upkeepNeeded, bytes memory performData) {
+        if (!_autoMarketClearing || paused()) return (false, "");
+        (ITrading.Work work, uint256 epoch) = TRADING.pendingEpochWork();
+        if (work == ITrading.Work.None) return (false, "");
+        return (true, abi.encode(work, epoch));
+    }
+
+    /// @inheritdoc IOracleClient
+    function performUpkeep(bytes calldata) external override(IOracleClient) whenNotPaused nonReentrant {
+        require(msg.sender == _forwarder || _isOracleOperator(msg.sender), OracleClientNotUpkeepCaller(msg.sender));
+        _performUpkeep();
+    }
+
+    /// @notice Handles a CRE report: `abi.encode(uint8 kind, bytes payload)` with kind {REPORT_READINGS}
+    /// (`payload = abi.encode(MeterReading[])`) or {REPORT_CLEARING} (payload ignored).
+    /// Requirements: not paused; the caller is the CRE forwarder; the metadata names the allowed workflow (when
+    /// one is set); the kind is known; the same requirements as {submitReadings} or {performUpkeep}.
+    /// Emits the events of the work done, then a {ReportProcessed} event.
+    function onReport(bytes calldata metadata, bytes calldata report) external override whenNotPaused nonReentrant {
+        require(msg.sender == _creForwarder, OracleClientNotCreForwarder(msg.sender));
+        // metadata = abi.encodePacked(bytes32 workflowId, bytes10 workflowName, address workflowOwner, bytes2 name)
+        require(metadata.length >= 62, OracleClientInvalidMetadata(metadata.length));
+        bytes32 workflowId = bytes32(metadata[0:32]);
+        address workflowOwner = address(bytes20(metadata[42:62]));
+        require(
+            (_creWorkflowId == bytes32(0) || workflowId == _creWorkflowId) &&
+                (_creWorkflowOwner == address(0) || workflowOwner == _creWorkflowOwner),
+            OracleClientUnauthorizedWorkflow(workflowId, workflowOwner)
+        );
+
+        (uint8 kind, bytes memory payload) = abi.decode(report, (uint8, bytes));
+        if (kind == REPORT_READINGS) {
+            _processBatch(abi.decode(payload, (MeterReading[])), address(0));
+        } else if (kind == REPORT_CLEARING) {
+            _performUpkeep();
+        } else {
+            revert OracleClientUnknownReportKind(kind);
         }
-        if (_operators[msg.sender]) _accrueRewards(msg.sender, accepted);
-    }
-
-    /// @inheritdoc IOracleClient
-    function fundOracle() external payable {
-        require(msg.value != 0, OracleClientZeroAmount());
-        uint256 balance = _oracleBalance + msg.value;
-        _oracleBalance = balance;
-        emit OracleFunded(msg.sender, msg.value, balance);
-    }
-
-    /// @inheritdoc IOracleClient
-    function withdrawRewards() external nonReentrant {
-        uint256 amount = _accruedRewards[msg.sender];
-        require(amount != 0, OracleClientNothingToWithdraw(msg.sender));
-        _accruedRewards[msg.sender] = 0;
-        // Cannot underflow: the total is the sum of all accrued rewards, this one included.
-        unchecked {
-            _totalAccruedRewards -= amount;
-        }
-        emit RewardsWithdrawn(msg.sender, amount);
-        Address.sendValue(payable(msg.sender), amount);
+        emit ReportProcessed(kind, workflowId, workflowOwner);
     }
 
     // ───────────────────────────────────────── INTERNAL ──────────────────────────────────────────
 
-    /// @dev Applies every rule of SPEC 7.1 to one reading; shared by all the ways readings come in.
-    function _processReading(MeterReading memory reading) private returns (bool accepted) {
-        bytes32 meterId = reading.meterId;
-        address owner = REGISTRY.getMeterOwner(meterId);
-        if (owner == address(0)) return _reject(reading, RejectReason.MeterNotAssigned);
-        if (!REGISTRY.isUserVerified(owner)) return _reject(reading, RejectReason.OwnerNotVerified);
+    /// @dev One bounded slice of clearing, shared by {performUpkeep} and CRE clearing reports.
+    function _performUpkeep() private {
+        uint256 startGas = gasleft();
+        require(_autoMarketClearing, OracleClientAutoClearingDisabled());
+        (ITrading.Work work, uint256 epoch) = TRADING.pendingEpochWork();
+        require(work != ITrading.Work.None, OracleClientNoUpkeepNeeded());
+        _lastMarketCheck = uint40(block.timestamp); // fits 40 bits until the year 36,812
 
-        MeterState memory state = _meters[meterId];
-        uint256 ratedPowerW = state.ratedPowerW == 0 ? _defaultRatedPower : state.ratedPowerW;
-        (RejectReason reason, uint256 exportDelta, uint256 importDelta) = ReadingValidation.check(
-            state,
-            reading,
-            block.timestamp,
-            ratedPowerW
-        );
-        if (reason != RejectReason.None) return _reject(reading, reason);
-
-        _meters[meterId] = MeterState(reading.readAt, reading.exportWh, reading.importWh, state.ratedPowerW, true);
-
-        uint256 minted = exportDelta * GRID_PER_WH;
-        uint256 burned;
-        if (importDelta != 0) {
-            uint256 available = GRID_TOKEN.balanceOf(owner) + minted;
-            uint256 due = importDelta * GRID_PER_WH;
-            burned = due < available ? due : available;
+        if (work == ITrading.Work.Settle) {
+            bool settled = TRADING.executeTrades(epoch, _settleOrders);
+            emit UpkeepPerformed(ITrading.Work.Settle, epoch, settled, msg.sender);
+            return;
         }
-        emit ReadingAccepted(meterId, owner, reading.readAt, reading.exportWh, reading.importWh, minted, burned);
-        if (minted != 0) GRID_TOKEN.mint(owner, minted, meterId);
-        if (burned != 0) GRID_TOKEN.burn(owner, burned, meterId);
-        return true;
-    }
 
-    /// @dev Runs a batch through {_processReading}, then pays `rewardee` (zero: nobody) for the accepted readings.
-    function _processBatch(MeterReading[] memory readings, address rewardee) internal override {
-        uint256 length = readings.length;
-        _checkBatchLength(length);
-        uint256 accepted;
-        for (uint256 i; i < length; ++i) {
-            if (_processReading(readings[i])) ++accepted;
-        }
-        if (rewardee != address(0)) _accrueRewards(rewardee, accepted);
-    }
+        bool matched = TRADING.matchOrders(epoch, _matchSteps);
+        emit UpkeepPerformed(ITrading.Work.Match, epoch, matched, msg.sender);
+        if (!matched) return;
 
-    /// @dev Moves the reward for `readings` accepted readings from the oracle balance to `operator`, as far as the
-    /// balance covers whole rewards.
-    function _accrueRewards(address operator, uint256 readings) private {
-        uint256 reward = _rewardPerReading;
-        if (reward == 0 || readings == 0) return;
-        uint256 balance = _oracleBalance;
-        uint256 affordable = balance / reward;
-        uint256 paid = readings < affordable ? readings : affordable;
-        if (paid == 0) return;
-        uint256 amount = paid * reward; // at most balance: paid <= balance / reward
-        // Cannot underflow: amount <= balance (line above).
+        // Matching finished: settle as many orders as the rest of the gas budget surely allows.
+        uint256 used = startGas - gasleft();
+        if (used + SETTLE_GAS_RESERVE + SETTLE_GAS_PER_ORDER > UPKEEP_GAS_BUDGET) return;
+        uint256 orders;
+        // Cannot underflow: the line above returned unless used + reserve < budget.
         unchecked {
-            _oracleBalance = balance - amount;
+            orders = (UPKEEP_GAS_BUDGET - used - SETTLE_GAS_RESERVE) / SETTLE_GAS_PER_ORDER;
         }
-        _accruedRewards[operator] += amount;
-        _totalAccruedRewards += amount;
-        emit RewardsAccrued(operator, paid, amount);
-    }
-
-    function _reject(MeterReading memory reading, RejectReason reason) private returns (bool) {
-        emit ReadingRejected(reading.meterId, reading.readAt, reason);
-        return false;
-    }
-
-    function _checkBatchLength(uint256 length) private pure {
-        require(length != 0 && length <= MAX_BATCH_LENGTH, OracleClientInvalidBatchLength(length, MAX_BATCH_LENGTH));
-    }
-
-    function _digest(MeterReading memory reading) private view returns (bytes32) {
-        return
-            _hashTypedDataV4(
-                keccak256(
-                    abi.encode(
-                        METER_READING_TYPEHASH,
-                        reading.meterId,
-                        reading.exportWh,
-                        reading.importWh,
-                        reading.readAt
-                    )
-                )
-            );
-    }
-
-    function _isOracleOperator(address account) internal view override returns (bool) {
-        return _operators[account];
+        if (orders > _settleOrders) orders = _settleOrders;
+        (ITrading.Work next, uint256 nextEpoch) = TRADING.pendingEpochWork();
+        if (next != ITrading.Work.Settle || nextEpoch != epoch) return;
+        bool done = TRADING.executeTrades(epoch, orders);
+        emit UpkeepPerformed(ITrading.Work.Settle, epoch, done, msg.sender);
     }
 
     // ─────────────────────────────────────────── VIEWS ───────────────────────────────────────────
 
-    /// @inheritdoc IOracleClient
-    function gridToken() external view returns (IGridToken) {
-        return GRID_TOKEN;
+    /// @notice ERC-165: the CRE {IReceiver}, {IERC165} and the access-control interfaces.
+    function supportsInterface(
+        bytes4 interfaceId
+    ) public view override(AccessControlDefaultAdminRules, IERC165) returns (bool) {
+        return interfaceId == type(IReceiver).interfaceId || super.supportsInterface(interfaceId);
     }
 
     /// @inheritdoc IOracleClient
-    function readingDigest(MeterReading calldata reading) external view returns (bytes32) {
-        return _digest(reading);
+    function trading() external view returns (ITrading) {
+        return TRADING;
     }
 
     /// @inheritdoc IOracleClient
-    function getMeterState(bytes32 meterId) external view returns (MeterState memory) {
-        return _meters[meterId];
+    function autoMarketClearing() external view returns (bool) {
+        return _autoMarketClearing;
     }
 
     /// @inheritdoc IOracleClient
-    function ratedPowerOf(bytes32 meterId) external view returns (uint256) {
-        uint256 own = _meters[meterId].ratedPowerW;
-        return own == 0 ? _defaultRatedPower : own;
+    function lastMarketCheck() external view returns (uint256) {
+        return _lastMarketCheck;
     }
 
     /// @inheritdoc IOracleClient
-    function getRequest(uint256 requestId) external view returns (EnergyRequest memory) {
-        return _requests[requestId];
+    function matchStepsPerUpkeep() external view returns (uint256) {
+        return _matchSteps;
     }
 
     /// @inheritdoc IOracleClient
-    function isOracleOperator(address account) external view returns (bool) {
-        return _operators[account];
+    function settleOrdersPerUpkeep() external view returns (uint256) {
+        return _settleOrders;
     }
 
     /// @inheritdoc IOracleClient
-    function oracleBalance() external view returns (uint256) {
-        return _oracleBalance;
+    function forwarder() external view returns (address) {
+        return _forwarder;
     }
 
     /// @inheritdoc IOracleClient
-    function accruedRewards(address operator) external view returns (uint256) {
-        return _accruedRewards[operator];
+    function creForwarder() external view returns (address) {
+        return _creForwarder;
     }
 
     /// @inheritdoc IOracleClient
-    function totalAccruedRewards() external view returns (uint256) {
-        return _totalAccruedRewards;
-    }
-
-    /// @inheritdoc IOracleClient
-    function rewardPerReading() external view returns (uint256) {
-        return _rewardPerReading;
-    }
-
-    /// @inheritdoc IOracleClient
-    function requestTtl() external view returns (uint256) {
-        return _requestTtl;
-    }
-
-    /// @inheritdoc IOracleClient
-    function defaultRatedPower() external view returns (uint256) {
-        return _defaultRatedPower;
+    function creWorkflow() external view returns (bytes32 workflowId, address workflowOwner) {
+        return (_creWorkflowId, _creWorkflowOwner);
     }
 }

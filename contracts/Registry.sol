@@ -6,13 +6,14 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 
 import {IRegistry} from "./interfaces/IRegistry.sol";
+import {RegulatorGated} from "./base/RegulatorGated.sol";
 
 /// @title Registry
 /// @notice Users, meters, meter signing keys and REC regulators of the campus market.
 /// @dev Deliberately not checked: the location label's content (only its length); whether a meter id
 /// exists physically (the AMI head-end is the authority on serials); signer keys may be set before a meter
 /// is assigned, so a meter can be provisioned with its key ahead of installation.
-contract Registry is IRegistry, AccessControlDefaultAdminRules, Pausable {
+contract Registry is IRegistry, RegulatorGated, AccessControlDefaultAdminRules, Pausable {
     using EnumerableSet for EnumerableSet.Bytes32Set;
 
     // ────────────────────────────────────────── STORAGE ──────────────────────────────────────────
@@ -31,23 +32,21 @@ contract Registry is IRegistry, AccessControlDefaultAdminRules, Pausable {
     mapping(address account => User) private _users;
     mapping(bytes32 meterId => Meter) private _meters;
     mapping(address owner => EnumerableSet.Bytes32Set) private _userMeters;
-    uint32 private _maxMetersPerUser = 10;
+    uint32 private _maxMetersPerUser;
 
     // ──────────────────────────────────────── CONSTRUCTOR ────────────────────────────────────────
 
+    /// @dev Emits {RecRegulatorAdded} for the admin and {MaxMetersPerUserUpdated} for the default limit.
     /// @param admin the admin (a multisig in production), also the first REC regulator.
     /// @param adminDelay the delay of a two-step admin transfer, in seconds.
     constructor(address admin, uint48 adminDelay) AccessControlDefaultAdminRules(adminDelay, admin) {
         _grantRole(REC_REGULATOR_ROLE, admin);
         emit RecRegulatorAdded(admin, msg.sender);
+        _maxMetersPerUser = 10;
+        emit MaxMetersPerUserUpdated(0, 10);
     }
 
     // ───────────────────────────────────────── MODIFIERS ─────────────────────────────────────────
-
-    modifier onlyRecRegulator() {
-        require(hasRole(REC_REGULATOR_ROLE, msg.sender), RegistryNotRecRegulator(msg.sender));
-        _;
-    }
 
     modifier onlyAdminOrRegulator() {
         require(
@@ -189,6 +188,13 @@ contract Registry is IRegistry, AccessControlDefaultAdminRules, Pausable {
 
         meter.signer = signer;
         emit MeterSignerSet(meterId, previous, signer);
+    }
+
+    // ───────────────────────────────────────── INTERNAL ──────────────────────────────────────────
+
+    /// @dev The Registry answers the regulator check of {RegulatorGated} from its own role.
+    function _isRecRegulator(address account) internal view override returns (bool) {
+        return hasRole(REC_REGULATOR_ROLE, account);
     }
 
     // ─────────────────────────────────────────── VIEWS ───────────────────────────────────────────

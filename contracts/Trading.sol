@@ -82,7 +82,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         TradingAccounts(gridToken_, paymentToken_)
     {
         // Both cursor slots start non-zero, so that no epoch's clearing pays for fresh storage.
-        (_cursor.epochTag, _cursor.net) = (type(uint32).max, Auction.NET_ZERO);
+        Auction.initCursor(_cursor);
     }
 
     // ─────────────────────────────────────────── ADMIN ───────────────────────────────────────────
@@ -173,7 +173,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
             TradingInvalidEpochStatus(epoch, _status(book, epoch))
         );
 
-        if (phase == Auction.Phase.Open) book.start(_cursor, epoch);
+        if (phase == Auction.Phase.Open) book.start(_cursor);
         uint256 steps;
         (done, steps) = book.walk(_cursor, maxSteps);
         emit MatchProgressed(epoch, steps, uint256(book.volume) * WH, done);

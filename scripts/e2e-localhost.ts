@@ -12,12 +12,12 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
+import { KWH, WH } from "../lib/units";
+
 const ROOT = path.resolve(__dirname, "..");
 const DEPLOYMENT_ID = "e2e-localhost";
 const DEPLOYMENT_DIR = path.join(ROOT, "deploy", "deployments", DEPLOYMENT_ID);
 const STARTED = Date.now();
-const KWH = 10n ** 18n;
-const WH = 10n ** 15n;
 
 function log(message: string): void {
   console.log(`[e2e +${((Date.now() - STARTED) / 1000).toFixed(1)}s] ${message}`);
@@ -200,8 +200,8 @@ function loadHardhat(env: NodeJS.ProcessEnv): HardhatRuntime {
 /** A small market driven through the operator CLI, over JSON-RPC. */
 async function market(env: NodeJS.ProcessEnv, hre: HardhatRuntime): Promise<void> {
   // The tasks run in this process against the node, over JSON-RPC.
-  const { output } = await import("../tasks/lib/output");
-  const { loadDeployment } = await import("../tasks/lib/deployment");
+  const { output } = await import("../lib/output");
+  const { loadDeployment } = await import("../lib/deployment");
   const printed: string[] = [];
   output.write = (line: string) => printed.push(line);
   const run = <T>(name: string, args: Record<string, unknown>) =>

@@ -1,16 +1,16 @@
 // gridmarket:bridge — the AMI bridge as an operator service: polls the campus head-end's HTTP API, submits new
 // meter readings to the OracleClient in batches (meter-signed ones through submitSignedReadings when their keys
 // are given) and answers EnergyDataRequested events, with retries and a crash-safe state file. Runs until
-// Ctrl-C, or one round with --once. The logic lives in scripts/bridge/; this task wires it to a deployment.
+// Ctrl-C, or one round with --once. The service lives in lib/bridge/; this task wires it to a deployment.
 import fs from "node:fs";
 import path from "node:path";
 
 import { Wallet } from "ethers";
 import { task, types } from "hardhat/config";
 
-import { type CommonArgs, setup, withCommonParams } from "./lib/common";
-import { CliError, ensure } from "./lib/errors";
-import { say } from "./lib/output";
+import { type CommonArgs, setup, withCommonParams } from "./common";
+import { CliError, ensure } from "../lib/errors";
+import { say } from "../lib/output";
 
 interface BridgeArgs extends CommonArgs {
   ami: string;
@@ -66,8 +66,8 @@ withCommonParams(
 ).setAction(async (args: BridgeArgs, hre) => {
   ensure(args.interval > 0, "--interval must be positive");
   ensure(args.batchSize > 0, "--batch-size must be positive");
-  const { AmiClient } = await import("../scripts/bridge/ami-client");
-  const { AmiBridge } = await import("../scripts/bridge/bridge");
+  const { AmiClient } = await import("../lib/bridge/ami-client");
+  const { AmiBridge } = await import("../lib/bridge/bridge");
   const ctx = await setup(hre, args);
   const { d, signer } = ctx;
   const meterKeys = args.meterKeys === undefined ? new Map<string, Wallet>() : readMeterKeys(args.meterKeys);
@@ -101,7 +101,7 @@ withCommonParams(
   await bridge.init();
   say(`  state: ${statePath}`);
   if (args.once) {
-    const r = await bridge.runOnce();
+    const r = await bridge.step();
     const rejected = r.readings.filter((x) => !x.accepted).length;
     say(
       `  ${r.readings.length} readings (${rejected} rejected) in ${r.transactions} transactions, ` +

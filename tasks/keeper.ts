@@ -1,59 +1,31 @@
-// The keeper: plays Chainlink Automation's part on any network. Loops checkUpkeep → performUpkeep on the
+// gridmarket:keeper — the keeper service of lib/keeper.ts on a deployment. Loops checkUpkeep → performUpkeep on the
 // OracleClient (or, with --direct, Trading's permissionless matchOrders / executeTrades), with bounded retries and
 // exponential backoff, and stops cleanly on Ctrl-C.
 import { task } from "hardhat/config";
 
-import { type CommonArgs, type Context, setup, withCommonParams } from "./lib/common";
-import { CliError, ensure } from "./lib/errors";
-import { say } from "./lib/output";
-import { eventsOf, send } from "./lib/tx";
-import { parseInteger } from "./lib/units";
-import { WORK } from "./market";
+import { type CommonArgs, type Context, setup, withCommonParams } from "./common";
+import { CliError, ensure } from "../lib/errors";
+import { say } from "../lib/output";
+import { eventsOf, send } from "../lib/tx";
+import { parseInteger } from "../lib/units";
+import { WORK } from "../lib/enums";
+import {
+  contractPort,
+  type KeeperLoopOptions,
+  type KeeperStats,
+  runKeeper as runKeeperLoop,
+  StopSignal,
+  upkeepStep,
+} from "../lib/keeper";
 
 /** Keeper settings (task options in milliseconds and counts). */
-export interface KeeperOptions {
-  intervalMs: number;
-  once: boolean;
-  maxIterations?: number;
-  maxRetries: number;
-  backoffMs: number;
-  maxBackoffMs: number;
-  maxPerformsPerIteration: number;
+export interface KeeperOptions extends KeeperLoopOptions {
   direct: boolean;
   matchSteps: bigint;
   settleOrders: bigint;
 }
 
-/** What a keeper run did. */
-export interface KeeperStats {
-  iterations: number;
-  performs: number;
-  failures: number;
-  stoppedBy: "once" | "max-iterations" | "signal";
-}
-
-/** A stop request that also cuts the current wait short. */
-export class StopSignal {
-  requested = false;
-  private wake: () => void = () => undefined;
-
-  request(): void {
-    this.requested = true;
-    this.wake();
-  }
-
-  /** Waits `ms`, or less if a stop is requested meanwhile. */
-  sleep(ms: number): Promise<void> {
-    if (this.requested) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
-}
+export { type KeeperStats, StopSignal };
 
 const stamp = () => new Date().toISOString();
 
@@ -77,10 +49,12 @@ async function step(ctx: Context, options: KeeperOptions): Promise<boolean> {
     return true;
   }
 
-  const [needed, performData] = await d.oracleClient.checkUpkeep("0x");
-  if (!needed) return false;
+  const port = contractPort(d.oracleClient, (performData) =>
+    send("performUpkeep", () => d.oracleClient.performUpkeep(performData), ctx.decoders),
+  );
   try {
-    const receipt = await send("performUpkeep", () => d.oracleClient.performUpkeep(performData), ctx.decoders);
+    const receipt = await upkeepStep(port);
+    if (receipt === undefined) return false;
     for (const { args } of eventsOf(receipt, d.oracleClient, "UpkeepPerformed")) {
       say(`[${stamp()}] ${WORK[Number(args.work)]} epoch ${args.epoch}${args.done ? ": stage done" : ""}`);
     }
@@ -95,44 +69,13 @@ async function step(ctx: Context, options: KeeperOptions): Promise<boolean> {
   return true;
 }
 
-/** Runs the keeper loop until `--once`, `--max-iterations` or `stop`. */
-export async function runKeeper(ctx: Context, options: KeeperOptions, stop: StopSignal): Promise<KeeperStats> {
-  const stats: KeeperStats = { iterations: 0, performs: 0, failures: 0, stoppedBy: "signal" };
-  let consecutiveFailures = 0;
-  while (!stop.requested) {
-    try {
-      let performs = 0;
-      while (!stop.requested && performs < options.maxPerformsPerIteration && (await step(ctx, options))) performs++;
-      stats.performs += performs;
-      stats.iterations++;
-      consecutiveFailures = 0;
-      if (performs === 0) say(`[${stamp()}] nothing to do`);
-    } catch (error) {
-      stats.failures++;
-      consecutiveFailures++;
-      const message = error instanceof Error ? error.message : String(error);
-      if (consecutiveFailures > options.maxRetries) {
-        throw new CliError(`keeper: giving up after ${consecutiveFailures} consecutive failures; last: ${message}`);
-      }
-      const delay = Math.min(options.backoffMs * 2 ** (consecutiveFailures - 1), options.maxBackoffMs);
-      say(`[${stamp()}] failure ${consecutiveFailures}/${options.maxRetries}: ${message}; retrying in ${delay} ms`);
-      await stop.sleep(delay);
-      continue;
-    }
-    if (options.once) {
-      stats.stoppedBy = "once";
-      break;
-    }
-    if (options.maxIterations !== undefined && stats.iterations >= options.maxIterations) {
-      stats.stoppedBy = "max-iterations";
-      break;
-    }
-    await stop.sleep(options.intervalMs);
-  }
-  say(
-    `keeper stopped (${stats.stoppedBy}): ${stats.iterations} iteration(s), ${stats.performs} upkeep(s), ${stats.failures} failure(s)`,
+/** Runs the keeper service over the task's deployment until `--once`, `--max-iterations` or `stop`. */
+export function runKeeper(ctx: Context, options: KeeperOptions, stop: StopSignal): Promise<KeeperStats> {
+  return runKeeperLoop(
+    { step: () => step(ctx, options), log: say, giveUp: (message) => new CliError(message) },
+    options,
+    stop,
   );
-  return stats;
 }
 
 function parseSeconds(option: string, value: string): number {

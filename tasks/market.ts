@@ -1,18 +1,13 @@
 // Market status (epoch, book depth, pending work, results) and trade history (OrderFilled events).
 import { task } from "hardhat/config";
 
-import { type CommonArgs, setup, withCommonParams } from "./lib/common";
-import type { Deployment } from "./lib/deployment";
-import { queryEvents } from "./lib/events";
-import { say, sayFields, sayTable } from "./lib/output";
-import { formatKwh, formatMoney, formatPrice, parseInteger } from "./lib/units";
-import { parseAddress } from "./lib/validate";
-import { SIDES } from "./orders";
-
-/** `ITrading.EpochStatus`. */
-export const EPOCH_STATUSES = ["Empty", "Open", "Closed", "Matching", "Settling", "Settled"] as const;
-/** `ITrading.Work`. */
-export const WORK = ["None", "Match", "Settle"] as const;
+import { type CommonArgs, setup, withCommonParams } from "./common";
+import type { Deployment } from "../lib/deployment";
+import { queryEvents } from "../lib/events";
+import { say, sayFields, sayTable } from "../lib/output";
+import { formatKwh, formatMoney, formatPrice, parseInteger } from "../lib/units";
+import { parseAddress } from "../lib/validate";
+import { EPOCH_STATUSES, SIDES, WORK } from "../lib/enums";
 
 /** One price level of the book. */
 export interface DepthLevel {

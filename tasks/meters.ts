@@ -2,13 +2,13 @@
 import { ZeroAddress } from "ethers";
 import { task } from "hardhat/config";
 
-import { type CommonArgs, setup, withCommonParams } from "./lib/common";
-import type { Deployment } from "./lib/deployment";
-import { CliError, ensure } from "./lib/errors";
-import { describeMeterId, meterIdFromSerial } from "./lib/meters";
-import { say, sayFields } from "./lib/output";
-import { send } from "./lib/tx";
-import { parseAddress } from "./lib/validate";
+import { type CommonArgs, setup, withCommonParams } from "./common";
+import type { Deployment } from "../lib/deployment";
+import { CliError, ensure } from "../lib/errors";
+import { describeMeterId, meterIdFromSerial } from "../lib/meters";
+import { say, sayFields } from "../lib/output";
+import { send } from "../lib/tx";
+import { parseAddress } from "../lib/validate";
 import { requireRegulator } from "./users";
 
 /** A meter as `gridmarket:meter` prints it. */

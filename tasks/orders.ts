@@ -3,11 +3,11 @@ import type { Signer } from "ethers";
 import { task } from "hardhat/config";
 
 import type { MockUSDC } from "../typechain-types";
-import { type CommonArgs, type Context, setup, withCommonParams } from "./lib/common";
-import type { Deployment } from "./lib/deployment";
-import { CliError, ensure } from "./lib/errors";
-import { say, sayFields, sayTable } from "./lib/output";
-import { eventsOf, send } from "./lib/tx";
+import { type CommonArgs, type Context, setup, withCommonParams } from "./common";
+import type { Deployment } from "../lib/deployment";
+import { CliError, ensure } from "../lib/errors";
+import { say, sayFields, sayTable } from "../lib/output";
+import { eventsOf, send } from "../lib/tx";
 import {
   buyEscrow,
   formatKwh,
@@ -17,13 +17,9 @@ import {
   parseKwh,
   parseMoney,
   parsePrice,
-} from "./lib/units";
-import { parseAddress, parseChoice } from "./lib/validate";
-
-/** `ITrading.Side`. */
-export const SIDES = ["Buy", "Sell"] as const;
-/** `ITrading.OrderStatus`. */
-export const ORDER_STATUSES = ["None", "Open", "Cancelled", "Settled"] as const;
+} from "../lib/units";
+import { parseAddress, parseChoice } from "../lib/validate";
+import { ORDER_STATUSES, SIDES } from "../lib/enums";
 
 /** An order as the CLI prints it. */
 export interface OrderView {

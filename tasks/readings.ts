@@ -1,24 +1,16 @@
 // Meter data: submit reading files (operator batches or meter-signed batches), request and fulfil single readings.
 import { task } from "hardhat/config";
 
-import { type CommonArgs, type Context, setup, withCommonParams } from "./lib/common";
-import { CliError, ensure } from "./lib/errors";
-import { describeMeterId, meterIdFromSerial } from "./lib/meters";
-import { say, sayFields, sayTable } from "./lib/output";
-import { type ReadingRow, readReadingsFile } from "./lib/readings";
-import { eventsOf, send } from "./lib/tx";
-import { REJECT_REASONS } from "./lib/readings";
-import { formatKwh, parseInteger } from "./lib/units";
+import { type CommonArgs, type Context, setup, withCommonParams } from "./common";
+import { CliError, ensure } from "../lib/errors";
+import { describeMeterId, meterIdFromSerial } from "../lib/meters";
+import { say, sayFields, sayTable } from "../lib/output";
+import { type ReadingOutcome, readingOutcomes, type ReadingRow, readReadingsFile } from "../lib/readings";
+import { eventsOf, send } from "../lib/tx";
+import { RequestStatus } from "../lib/enums";
+import { formatKwh, parseInteger } from "../lib/units";
 
-/** The outcome of one reading, from its ReadingAccepted / ReadingRejected event. */
-export interface ReadingOutcome {
-  meterId: string;
-  readAt: bigint;
-  accepted: boolean;
-  minted: bigint;
-  burned: bigint;
-  reason?: (typeof REJECT_REASONS)[number];
-}
+export type { ReadingOutcome };
 
 async function requireOperator(ctx: Context): Promise<void> {
   ensure(
@@ -29,33 +21,7 @@ async function requireOperator(ctx: Context): Promise<void> {
 }
 
 function outcomesOf(ctx: Context, receipt: Parameters<typeof eventsOf>[0]): ReadingOutcome[] {
-  const outcomes: { index: number; outcome: ReadingOutcome }[] = [];
-  for (const { args, log } of eventsOf(receipt, ctx.d.oracleClient, "ReadingAccepted")) {
-    outcomes.push({
-      index: log.index,
-      outcome: {
-        meterId: String(args.meterId),
-        readAt: BigInt(args.readAt as bigint),
-        accepted: true,
-        minted: BigInt(args.minted as bigint),
-        burned: BigInt(args.burned as bigint),
-      },
-    });
-  }
-  for (const { args, log } of eventsOf(receipt, ctx.d.oracleClient, "ReadingRejected")) {
-    outcomes.push({
-      index: log.index,
-      outcome: {
-        meterId: String(args.meterId),
-        readAt: BigInt(args.readAt as bigint),
-        accepted: false,
-        minted: 0n,
-        burned: 0n,
-        reason: REJECT_REASONS[Number(args.reason)],
-      },
-    });
-  }
-  return outcomes.sort((a, b) => a.index - b.index).map((o) => o.outcome);
+  return readingOutcomes(receipt.logs, ctx.d.oracleClient);
 }
 
 function printOutcomes(outcomes: ReadingOutcome[]): void {
@@ -72,7 +38,7 @@ function printOutcomes(outcomes: ReadingOutcome[]): void {
 }
 
 withCommonParams(
-  task("gridmarket:submit-readings", "Submits meter readings from a JSON or CSV file (see tasks/lib/readings.ts)")
+  task("gridmarket:submit-readings", "Submits meter readings from a JSON or CSV file (see lib/readings.ts)")
     .addParam("file", "Reading file (.json or .csv); signed files go through submitSignedReadings")
     .addOptionalParam("batchSize", "Readings per transaction (1 to MAX_BATCH_LENGTH)", "100"),
 ).setAction(async (args: CommonArgs & { file: string; batchSize: string }, hre) => {
@@ -148,7 +114,10 @@ withCommonParams(
     const ctx = await setup(hre, args);
     await requireOperator(ctx);
     const request = await ctx.d.oracleClient.getRequest(requestId);
-    ensure(Number(request.status) === 1, `request ${requestId} is not pending (status ${Number(request.status)})`);
+    ensure(
+      Number(request.status) === RequestStatus.Pending,
+      `request ${requestId} is not pending (status ${Number(request.status)})`,
+    );
     const latest = await hre.ethers.provider.getBlock("latest");
     const readAt =
       args.readAt === undefined ? BigInt(latest?.timestamp ?? 0) : parseInteger("--read-at", args.readAt, 1n);

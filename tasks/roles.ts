@@ -2,12 +2,12 @@
 import type { ContractTransactionResponse } from "ethers";
 import { task } from "hardhat/config";
 
-import { type CommonArgs, type Context, setup, withCommonParams } from "./lib/common";
-import type { Deployment } from "./lib/deployment";
-import { ensure } from "./lib/errors";
-import { say, sayFields } from "./lib/output";
-import { send } from "./lib/tx";
-import { parseAddress, parseChoice } from "./lib/validate";
+import { type CommonArgs, type Context, setup, withCommonParams } from "./common";
+import type { Deployment } from "../lib/deployment";
+import { ensure } from "../lib/errors";
+import { say, sayFields } from "../lib/output";
+import { send } from "../lib/tx";
+import { parseAddress, parseChoice } from "../lib/validate";
 
 /** A role managed by regulators (regulators themselves also by the Registry's admin). */
 interface RoleSpec {

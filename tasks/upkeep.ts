@@ -3,63 +3,25 @@
 // Warning: Chainlink retired classic Automation in 2026. A registration may be accepted and funded and still never
 // be performed. The guaranteed paths are the project's keeper (gridmarket:keeper) and a CRE workflow writing
 // clearing reports to OracleClient.onReport (docs/OPERATIONS.md).
-import fs from "node:fs";
-import path from "node:path";
-
 import { getAddress, isHexString, parseUnits, ZeroAddress, ZeroHash } from "ethers";
 import { task } from "hardhat/config";
-import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import type {
-  IAutomationRegistrar2_1,
-  IAutomationRegistrar2_3,
-  IAutomationRegistryForwarding,
-  LinkTokenInterface,
-} from "../typechain-types";
-import { type CommonArgs, type Context, setup, withCommonParams } from "./lib/common";
-import { CliError, ensure } from "./lib/errors";
-import { say, sayFields } from "./lib/output";
-import { eventsOf, send } from "./lib/tx";
-import { parseInteger } from "./lib/units";
-import { parseAddress, parseBoolean } from "./lib/validate";
+import {
+  AUTOMATION_RETIRED_WARNING,
+  chainlinkConfig,
+  connectLink,
+  connectRegistrar,
+  connectRegistry,
+  type RegistrarVersion,
+} from "../lib/automation";
+import { CliError, ensure } from "../lib/errors";
+import { say, sayFields } from "../lib/output";
+import { eventsOf, send } from "../lib/tx";
+import { parseInteger } from "../lib/units";
+import { parseAddress, parseBoolean } from "../lib/validate";
+import { type CommonArgs, type Context, setup, withCommonParams } from "./common";
 
-/** Printed before and after every registration. */
-export const AUTOMATION_RETIRED_WARNING = [
-  "WARNING: Chainlink retired classic Automation (registries 2.1 and 2.3) in 2026. This upkeep may be accepted",
-  "and funded and still never be performed. Keep the market clearing with the project's keeper",
-  "(npx hardhat gridmarket:keeper) or a CRE workflow that writes clearing reports to OracleClient.onReport",
-  "(see docs/OPERATIONS.md, 'CRE').",
-].join("\n");
-
-/** One network of config/chainlink.json. */
-export interface ChainlinkNetworkConfig {
-  name: string;
-  registrar: string | null;
-  registry: string | null;
-  link: string | null;
-  source: string;
-}
-
-/** Reads config/chainlink.json's entry for `chainId` (undefined when the chain is not listed). */
-export function chainlinkConfig(hre: HardhatRuntimeEnvironment, chainId: bigint): ChainlinkNetworkConfig | undefined {
-  const file = path.join(hre.config.paths.root, "config", "chainlink.json");
-  if (!fs.existsSync(file)) return undefined;
-  const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as { networks: Record<string, ChainlinkNetworkConfig> };
-  return parsed.networks[String(chainId)];
-}
-
-/** Registrar versions the task speaks. */
-export type RegistrarVersion = "2.1" | "2.3";
-
-/** Parses a registrar's `typeAndVersion()` ("AutomationRegistrar 2.1.0"). */
-export function registrarVersion(typeAndVersion: string): RegistrarVersion {
-  const match = /^(?:AutomationRegistrar|KeeperRegistrar) (\d+)\.(\d+)\.\d+/.exec(typeAndVersion);
-  if (match?.[1] === "2" && match[2] === "1") return "2.1";
-  if (match?.[1] === "2" && match[2] === "3") return "2.3";
-  throw new CliError(
-    `unsupported registrar "${typeAndVersion}": this task builds RegistrationParams for AutomationRegistrar 2.1 and 2.3`,
-  );
-}
+export { AUTOMATION_RETIRED_WARNING, registrarVersion } from "../lib/automation";
 
 async function requireAdmin(ctx: Context, action = "set the forwarder"): Promise<void> {
   const admin = await ctx.d.oracleClient.defaultAdmin();
@@ -129,7 +91,7 @@ withCommonParams(
 
   const ctx = await setup(hre, args);
   const { d, signer } = ctx;
-  const config = chainlinkConfig(hre, d.chainId);
+  const config = chainlinkConfig(hre.config.paths.root, d.chainId);
   const registrarAddress =
     args.registrar !== undefined ? parseAddress("--registrar", args.registrar) : (config?.registrar ?? undefined);
   if (registrarAddress === undefined) {
@@ -145,32 +107,8 @@ withCommonParams(
   if (!args.skipForwarder) await requireAdmin(ctx);
 
   // The registrar tells its version, its registry and its LINK.
-  const probe = (await hre.ethers.getContractAt(
-    "IAutomationRegistrar2_1",
-    registrarAddress,
-    signer,
-  )) as unknown as IAutomationRegistrar2_1;
-  const typeAndVersion = await probe.typeAndVersion();
-  const version = registrarVersion(typeAndVersion);
-  let registryAddress: string;
-  let linkAddress: string;
-  let minimum: bigint;
-  const registrar21 = probe;
-  const registrar23 = (await hre.ethers.getContractAt(
-    "IAutomationRegistrar2_3",
-    registrarAddress,
-    signer,
-  )) as unknown as IAutomationRegistrar2_3;
-  if (version === "2.1") {
-    const [registry, minLink] = await registrar21.getConfig();
-    registryAddress = registry;
-    minimum = minLink;
-    linkAddress = await registrar21.LINK();
-  } else {
-    registryAddress = await registrar23.getRegistry();
-    linkAddress = await registrar23.i_LINK();
-    minimum = await registrar23.getMinimumRegistrationAmount(linkAddress);
-  }
+  const registrar = await connectRegistrar(registrarAddress, signer);
+  const { version, registry: registryAddress, link: linkAddress, minimum } = registrar;
   for (const [what, known, actual] of [
     ["registry", config?.registry, registryAddress],
     ["LINK", config?.link, linkAddress],
@@ -182,72 +120,30 @@ withCommonParams(
     }
   }
   sayFields([
-    ["registrar", `${registrarAddress} (${typeAndVersion})`],
+    ["registrar", `${registrarAddress} (${registrar.typeAndVersion})`],
     ["registry", registryAddress],
     ["LINK", linkAddress],
     ["upkeep", `${args.name}: OracleClient ${await d.oracleClient.getAddress()}, gas ${gasLimit}, admin ${admin}`],
   ]);
 
-  const link = (await hre.ethers.getContractAt(
-    "LinkTokenInterface",
-    linkAddress,
-    signer,
-  )) as unknown as LinkTokenInterface;
+  const link = connectLink(linkAddress, signer);
   ensure(amount >= minimum, `--amount: the registrar requires at least ${hre.ethers.formatUnits(minimum, 18)} LINK`);
   const balance = await link.balanceOf(signer.address);
   ensure(
     balance >= amount,
     `${signer.address} holds ${hre.ethers.formatUnits(balance, 18)} LINK; the registration needs ${args.amount}`,
   );
-  const decoders = [...ctx.decoders, registrar21, registrar23];
+  const decoders = [...ctx.decoders, ...registrar.decoders];
   if ((await link.allowance(signer.address, registrarAddress)) < amount) {
     await send("approve LINK", () => link.approve(registrarAddress, amount), decoders);
   }
 
   const upkeepContract = await d.oracleClient.getAddress();
-  const receipt =
-    version === "2.1"
-      ? await send(
-          "registerUpkeep (2.1)",
-          () =>
-            registrar21.registerUpkeep({
-              name: args.name,
-              encryptedEmail: "0x",
-              upkeepContract,
-              gasLimit,
-              adminAddress: admin,
-              triggerType: 0,
-              checkData: args.checkData,
-              triggerConfig: "0x",
-              offchainConfig: "0x",
-              amount,
-            }),
-          decoders,
-        )
-      : await send(
-          "registerUpkeep (2.3)",
-          () =>
-            registrar23.registerUpkeep({
-              upkeepContract,
-              amount,
-              adminAddress: admin,
-              gasLimit,
-              triggerType: 0,
-              billingToken: linkAddress,
-              name: args.name,
-              encryptedEmail: "0x",
-              checkData: args.checkData,
-              triggerConfig: "0x",
-              offchainConfig: "0x",
-            }),
-          decoders,
-        );
-
-  const registrarEvents = version === "2.1" ? registrar21 : registrar23;
-  const [requested] = eventsOf(receipt, registrarEvents, "RegistrationRequested");
-  ensure(requested !== undefined, "the registrar emitted no RegistrationRequested event");
-  const requestHash = String(requested.args.hash);
-  const [approved] = eventsOf(receipt, registrarEvents, "RegistrationApproved");
+  const receipt = await registrar.register(
+    { name: args.name, upkeepContract, gasLimit, admin, checkData: args.checkData, amount },
+    decoders,
+  );
+  const { requestHash, upkeepId } = registrar.outcome(receipt);
   const result: RegistrationResult = {
     version,
     registrar: registrarAddress,
@@ -256,7 +152,7 @@ withCommonParams(
     upkeepId: 0n,
     requestHash,
   };
-  if (approved === undefined) {
+  if (upkeepId === undefined) {
     say(`Registration request ${requestHash} is pending manual approval by the registrar's owner.`);
     say(
       "Once approved, read the upkeep id from the registrar's RegistrationApproved event and run " +
@@ -266,13 +162,9 @@ withCommonParams(
     say(AUTOMATION_RETIRED_WARNING);
     return result;
   }
-  result.upkeepId = BigInt(approved.args.upkeepId as bigint);
+  result.upkeepId = upkeepId;
 
-  const registry = (await hre.ethers.getContractAt(
-    "IAutomationRegistryForwarding",
-    registryAddress,
-    signer,
-  )) as unknown as IAutomationRegistryForwarding;
+  const registry = connectRegistry(registryAddress, signer);
   const [registered] = eventsOf(receipt, registry, "UpkeepRegistered");
   if (registered !== undefined && BigInt(registered.args.id as bigint) !== result.upkeepId) {
     throw new CliError(`the registry announced upkeep ${registered.args.id}, the registrar ${result.upkeepId}`);
@@ -320,13 +212,9 @@ withCommonParams(
     const registryAddress =
       args.registry !== undefined
         ? parseAddress("--registry", args.registry)
-        : (chainlinkConfig(hre, ctx.d.chainId)?.registry ?? undefined);
+        : (chainlinkConfig(hre.config.paths.root, ctx.d.chainId)?.registry ?? undefined);
     ensure(registryAddress, `no Automation registry known for chain ${ctx.d.chainId}: pass --registry`);
-    const registry = (await hre.ethers.getContractAt(
-      "IAutomationRegistryForwarding",
-      registryAddress,
-      ctx.signer,
-    )) as unknown as IAutomationRegistryForwarding;
+    const registry = connectRegistry(registryAddress, ctx.signer);
     forwarder = await registry.getForwarder(upkeepId);
     ensure(forwarder !== ZeroAddress, `registry ${registryAddress} has no forwarder for upkeep ${upkeepId}`);
   }

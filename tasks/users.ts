@@ -3,19 +3,16 @@ import { task } from "hardhat/config";
 import { toUtf8Bytes } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { type CommonArgs, type Context, setup, withCommonParams } from "./lib/common";
-import type { Deployment } from "./lib/deployment";
-import { CliError, ensure } from "./lib/errors";
-import { describeMeterId } from "./lib/meters";
-import { say, sayFields } from "./lib/output";
-import { send } from "./lib/tx";
-import { formatKwh, formatMoney } from "./lib/units";
-import { parseAddress, parseChoice } from "./lib/validate";
+import { type CommonArgs, type Context, setup, withCommonParams } from "./common";
+import type { Deployment } from "../lib/deployment";
+import { CliError, ensure } from "../lib/errors";
+import { describeMeterId } from "../lib/meters";
+import { say, sayFields } from "../lib/output";
+import { send } from "../lib/tx";
+import { formatKwh, formatMoney } from "../lib/units";
+import { parseAddress, parseChoice } from "../lib/validate";
+import { USER_STATUSES, USER_TYPES } from "../lib/enums";
 
-/** `IRegistry.UserType`. */
-export const USER_TYPES = ["None", "Prosumer", "Consumer"] as const;
-/** `IRegistry.UserStatus`. */
-export const USER_STATUSES = ["None", "Active", "Suspended"] as const;
 /** Longest location label the Registry accepts, in bytes. */
 export const MAX_LOCATION_BYTES = 128;
 

@@ -578,7 +578,7 @@ describe("GridToken", function () {
   });
 
   describe("access control", function () {
-    shouldBeRegulatorOnly(accessContext, "GridTokenNotRecRegulator", [
+    shouldBeRegulatorOnly(accessContext, "NotRecRegulator", [
       { name: "addMinter", send: (t, s) => t.connect(s).addMinter(s.address) },
       { name: "removeMinter", send: async (t, s) => t.connect(s).removeMinter((await ethers.getSigners())[2]) },
       { name: "addBurner", send: (t, s) => t.connect(s).addBurner(s.address) },

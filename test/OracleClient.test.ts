@@ -1340,7 +1340,7 @@ describe("OracleClient", function () {
         const { oracle, operator, outsider } = await loadFixture(deployOracleFixture);
         for (const caller of [operator, outsider]) {
           await expect(call(oracle, caller))
-            .to.be.revertedWithCustomError(oracle, "OracleClientNotRecRegulator")
+            .to.be.revertedWithCustomError(oracle, "NotRecRegulator")
             .withArgs(caller.address);
         }
       });

@@ -137,7 +137,7 @@ describe("Registry", function () {
         expect(await registry.isRecRegulator(admin.address)).to.equal(false);
         expect(await registry.isRecRegulator(regulator.address)).to.equal(false);
         await expect(registry.connect(admin).registerUser(outsider.address, UserType.Consumer, ""))
-          .to.be.revertedWithCustomError(registry, "RegistryNotRecRegulator")
+          .to.be.revertedWithCustomError(registry, "NotRecRegulator")
           .withArgs(admin.address);
       });
 
@@ -620,7 +620,7 @@ describe("Registry", function () {
   });
 
   describe("access control", function () {
-    shouldBeRegulatorOnly(accessContext, "RegistryNotRecRegulator", [
+    shouldBeRegulatorOnly(accessContext, "NotRecRegulator", [
       { name: "registerUser", send: (r, s) => r.connect(s).registerUser(s.address, UserType.Consumer, "") },
       {
         name: "updateUserStatus",

@@ -2559,10 +2559,10 @@ describe("Trading", function () {
       ["setFee", (t, ctx) => t.setFee(10n, ctx.outsider.address)],
     ];
     for (const [name, call] of calls) {
-      it(`#${name} reverts with TradingNotRecRegulator`, async function () {
+      it(`#${name} reverts with NotRecRegulator`, async function () {
         const ctx = await loadFixture(deployTradingFixture);
         await expect(call(ctx.trading.connect(ctx.outsider), ctx))
-          .to.be.revertedWithCustomError(ctx.trading, "TradingNotRecRegulator")
+          .to.be.revertedWithCustomError(ctx.trading, "NotRecRegulator")
           .withArgs(ctx.outsider.address);
       });
     }
@@ -2571,7 +2571,7 @@ describe("Trading", function () {
       const { trading, registry, regulator } = await loadFixture(deployTradingFixture);
       await registry.removeRecRegulator(regulator.address);
       await expect(trading.connect(regulator).setMaxOrdersPerUser(5n))
-        .to.be.revertedWithCustomError(trading, "TradingNotRecRegulator")
+        .to.be.revertedWithCustomError(trading, "NotRecRegulator")
         .withArgs(regulator.address);
     });
   });

@@ -1,14 +1,10 @@
 import { MaxUint256, Wallet, encodeBytes32String, keccak256, toUtf8Bytes } from "ethers";
 
-import type { Chain, TxRequest } from "./chain";
+import { UserType } from "../../lib/enums";
+import type { RpcDriver as Chain, TxRequest } from "../../lib/rpc";
 import type { Suite } from "./deploy";
 
-/** Registry.UserType */
-export enum UserType {
-  None,
-  Prosumer,
-  Consumer,
-}
+export { UserType };
 
 /** A campus user: an externally owned account with a key (for permits and meter signatures). */
 export interface Actor {
@@ -54,7 +50,7 @@ export function meterIdOf(label: string): string {
  * meters, the oracle operator submits readings (a baseline, then generation that mints GRID), users fund and
  * approve. Everything is a real transaction from the real account, mined in blocks.
  */
-export class Campus {
+export class Onboarding {
   readonly registers = new Map<string, MeterRegisters>();
 
   constructor(

@@ -1,17 +1,14 @@
 import { AbiCoder, Signature } from "ethers";
 
+import { domainOf, signPermit } from "../../lib/eip712";
+import { Side, Work } from "../../lib/enums";
+import { drainUpkeeps, type UpkeepPort } from "../../lib/keeper";
+import { epochAt, epochStartOf } from "../../lib/market";
+import type { Mined, RpcDriver as Chain, TxRequest } from "../../lib/rpc";
+import { parseEvents } from "../../lib/tx";
+import { buyEscrow, WH } from "../../lib/units";
 import type { Actor } from "./actors";
-import type { Chain, Mined, TxRequest } from "./chain";
 import { MARKET, type Suite } from "./deploy";
-
-/** ITrading.Side */
-export enum Side {
-  Buy,
-  Sell,
-}
-
-/** GRID base units per watt-hour. */
-export const WH = 10n ** 15n;
 /** A permit deadline far beyond any benchmark block (fixed, so calldata is reproducible). */
 const PERMIT_DEADLINE = 4_000_000_000n;
 
@@ -46,11 +43,11 @@ export class Market {
   // ───────────────────────────────────────── EPOCHS ─────────────────────────────────────────
 
   epochOf(timestamp: number): number {
-    return Math.floor((timestamp - this.suite.genesis) / MARKET.epochLength);
+    return epochAt(timestamp, this.suite.genesis, MARKET.epochLength);
   }
 
   epochStart(epoch: number): number {
-    return this.suite.genesis + epoch * MARKET.epochLength;
+    return epochStartOf(epoch, this.suite.genesis, MARKET.epochLength);
   }
 
   epochEnd(epoch: number): number {
@@ -69,7 +66,7 @@ export class Market {
     const end = this.epochEnd(epoch);
     if (this.chain.now() >= end) throw new Error(`epoch ${epoch} ran out of time: raise the clock budget`);
     this.chain.jumpTo(end);
-    await this.chain.mine();
+    await this.chain.mineNext();
   }
 
   // ───────────────────────────────────────── ORDERS ─────────────────────────────────────────
@@ -96,33 +93,15 @@ export class Market {
     const price = BigInt(spec.level) * MARKET.tickSize;
     const buy = spec.side === Side.Buy;
     const token = buy ? paymentToken : gridToken;
-    const value = buy ? escrowOf(spec.wh, price) : spec.wh * WH;
-    const domain = await token.eip712Domain();
+    const value = buy ? buyEscrow(spec.wh * WH, price) : spec.wh * WH;
     const signature = Signature.from(
-      await spec.actor.wallet.signTypedData(
-        {
-          name: domain.name,
-          version: domain.version,
-          chainId: domain.chainId,
-          verifyingContract: domain.verifyingContract,
-        },
-        {
-          Permit: [
-            { name: "owner", type: "address" },
-            { name: "spender", type: "address" },
-            { name: "value", type: "uint256" },
-            { name: "nonce", type: "uint256" },
-            { name: "deadline", type: "uint256" },
-          ],
-        },
-        {
-          owner: spec.actor.address,
-          spender: addresses.trading,
-          value,
-          nonce: await token.nonces(spec.actor.address),
-          deadline: PERMIT_DEADLINE,
-        },
-      ),
+      await signPermit(spec.actor.wallet, await domainOf(token), {
+        owner: spec.actor.address,
+        spender: addresses.trading,
+        value,
+        nonce: await token.nonces(spec.actor.address),
+        deadline: PERMIT_DEADLINE,
+      }),
     );
     const args: [bigint, bigint, bigint, number, string, string] = [
       spec.wh * WH,
@@ -155,7 +134,7 @@ export class Market {
    * residues, in pool order within each). Per-user storage that packs 1, 2, 3, 4 or 6 entries per word then opens
    * new words at its long-run rate in the sample, instead of at a rate set by the accidents of the users' history.
    */
-  pickBalanced(pool: Actor[], count: number): Actor[] {
+  pickBalanced(pool: readonly Actor[], count: number): Actor[] {
     const buckets: Actor[][] = Array.from({ length: 12 }, () => []);
     for (const actor of pool) buckets[this.ordersPlaced(actor) % 12].push(actor);
     const picked: Actor[] = [];
@@ -240,27 +219,32 @@ export class Market {
    */
   async runUpkeeps(): Promise<UpkeepRun> {
     const { oracleClient, addresses, admin } = this.suite;
+    const port: UpkeepPort<Mined> = {
+      check: async () => {
+        const [needed, performData] = oracleClient.interface.decodeFunctionResult(
+          "checkUpkeep",
+          await this.chain.call(
+            addresses.oracleClient,
+            oracleClient.interface.encodeFunctionData("checkUpkeep", ["0x"]),
+          ),
+        ) as unknown as [boolean, string];
+        return { needed, performData };
+      },
+      perform: (performData) =>
+        this.chain.exec({
+          from: admin,
+          to: addresses.oracleClient,
+          data: oracleClient.interface.encodeFunctionData("performUpkeep", [performData]),
+          gas: 5_000_000,
+        }),
+    };
     const run: UpkeepRun = { calls: [], totalGas: 0 };
-    for (;;) {
-      const [needed, performData] = oracleClient.interface.decodeFunctionResult(
-        "checkUpkeep",
-        await this.chain.call(addresses.oracleClient, oracleClient.interface.encodeFunctionData("checkUpkeep", ["0x"])),
-      ) as unknown as [boolean, string];
-      if (!needed) break;
-      const mined = await this.chain.exec({
-        from: admin,
-        to: addresses.oracleClient,
-        data: oracleClient.interface.encodeFunctionData("performUpkeep", [performData]),
-        gas: 5_000_000,
-      });
-      const work = mined.logs
-        .map((log) => oracleClient.interface.parseLog(log))
-        .filter((p) => p?.name === "UpkeepPerformed")
-        .map((p) => (Number(p!.args.work) === 1 ? "match" : "settle"))
+    for (const mined of await drainUpkeeps(port, 100)) {
+      const work = parseEvents(mined.logs, oracleClient, "UpkeepPerformed")
+        .map(({ args }) => (Number(args.work) === Work.Match ? "match" : "settle"))
         .join("+");
       run.calls.push({ gasUsed: mined.gasUsed, work, hash: mined.hash });
       run.totalGas += mined.gasUsed;
-      if (run.calls.length > 100) throw new Error("upkeep does not converge");
     }
     return run;
   }
@@ -283,12 +267,4 @@ export class Market {
     );
     return AbiCoder.defaultAbiCoder().decode(["uint256"], raw)[0] as bigint;
   }
-}
-
-/** ITrading.EpochStatus.Settled */
-export const EPOCH_SETTLED = 5;
-
-/** What a buyer escrows: ceil(wh × price / 1000) payment-token base units. */
-export function escrowOf(wh: bigint, price: bigint): bigint {
-  return (wh * price + 999n) / 1000n;
 }

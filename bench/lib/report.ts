@@ -378,7 +378,7 @@ export function renderReport(s: Snapshot): string {
     `- \`npm run bench:check\` re-measures and compares with the committed snapshot: any figure more than ${TOLERANCE * 100}% worse fails, improvements pass with a reminder to commit a new snapshot.`,
   );
   line(
-    "- `npx hardhat run bench/breakdown.ts` runs the benchmark and prints, for the transactions behind the budgeted figures, where the gas goes opcode by opcode (cold/warm storage reads, new-slot and update writes, calls, logs) per contract; `BENCH_BREAKDOWN=key1,key2` picks other metrics.",
+    "- `npm run bench:breakdown` runs the benchmark and prints, for the transactions behind the budgeted figures, where the gas goes opcode by opcode (cold/warm storage reads, new-slot and update writes, calls, logs) per contract; `npm run bench:breakdown -- --metrics key1,key2` picks other metrics.",
   );
   return out.join("\n").replace(/\n+$/, "\n");
 }

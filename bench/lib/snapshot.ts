@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { END_TO_END_BOOK, type MatchPoint, type Measurements, type ScalingRow } from "./measure";
+import { END_TO_END_BOOK, type MatchPoint, type Measurements, type ScalingRow } from "./types";
 
 export const SNAPSHOT_PATH = "bench/gas-snapshot.json";
 export const REPORT_PATH = "docs/PERFORMANCE.md";

@@ -1,4 +1,4 @@
-import type { Chain } from "./chain";
+import type { RpcDriver as Chain } from "../../lib/rpc";
 
 interface StructLog {
   pc: number;
@@ -41,11 +41,11 @@ const SSTORE_KINDS: Record<number, string> = {
  * what its callee spent) to the contract executing it. `labels` names addresses.
  */
 export async function breakdown(chain: Chain, hash: string, labels: Record<string, string>): Promise<Breakdown> {
-  const tx = await chain.rpc<{ to: string; gas: string }>("eth_getTransactionByHash", [hash]);
+  const tx = await chain.request<{ to: string; gas: string }>("eth_getTransactionByHash", [hash]);
   const { gasUsed } = await chain.receipt(hash);
   const gasLimit = Number(BigInt(tx.gas));
   const to = tx.to;
-  const trace = await chain.rpc<Trace>("debug_traceTransaction", [
+  const trace = await chain.request<Trace>("debug_traceTransaction", [
     hash,
     { disableStorage: true, disableMemory: true, disableStack: false },
   ]);

@@ -1,26 +1,30 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+
 import {IRegistry} from "../interfaces/IRegistry.sol";
 import {ITrading} from "../interfaces/ITrading.sol";
-import {Settlement} from "../libraries/Settlement.sol";
+import {Units} from "../libraries/Units.sol";
+import {RegistryGated} from "./RegistryGated.sol";
 
 /// @title TradingConfig
 /// @notice The market's schedule (genesis, epoch length), its parameters and its market makers, managed by
 /// REC regulators through the Registry. `Trading` inherits it; it holds no tokens and moves none.
-/// @dev The parameters are the first state variables after OpenZeppelin's `Pausable` flag in `Trading`'s
-/// layout, so they share its storage slot: order placement checks the pause and reads every parameter with
-/// one cold storage read.
-abstract contract TradingConfig is ITrading {
+/// @dev The parameters are the first state variables after OpenZeppelin's `Pausable` flag, so they share its
+/// storage slot: order placement checks the pause and reads every parameter with one cold storage read. This
+/// contract inherits `Pausable` itself so that the flag precedes the parameters whatever order `Trading` lists
+/// its bases in; test/StorageLayout.test.ts pins the packed slot.
+abstract contract TradingConfig is ITrading, RegistryGated, Pausable {
     // ────────────────────────────────────────── STORAGE ──────────────────────────────────────────
 
     /// @inheritdoc ITrading
     uint256 public constant MAX_PRICE_LEVELS = type(uint16).max;
-    uint256 internal constant WH = Settlement.WH;
+    /// @dev GRID base units per watt-hour, the unit of stored amounts ({Units.WH}).
+    uint256 internal constant WH = Units.WH;
     uint256 private constant MAX_FEE_BPS = 1_000;
     uint256 private constant MAX_ORDERS_LIMIT = 1_000;
 
-    IRegistry internal immutable REGISTRY;
     uint256 private immutable GENESIS;
     uint256 private immutable EPOCH_LENGTH;
 
@@ -47,23 +51,21 @@ abstract contract TradingConfig is ITrading {
     /// @param genesis_ start of epoch 0 (0 = now, rounded down to the epoch length); not in the future.
     /// @param epochLength_ seconds per epoch (60 to 86,400).
     /// @param params the initial market parameters.
-    constructor(IRegistry registry_, uint256 genesis_, uint256 epochLength_, MarketParameters memory params) {
+    constructor(
+        IRegistry registry_,
+        uint256 genesis_,
+        uint256 epochLength_,
+        MarketParameters memory params
+    ) RegistryGated(registry_) {
         require(address(registry_) != address(0), TradingZeroAddress());
         require(epochLength_ >= 60 && epochLength_ <= 1 days, TradingInvalidEpochConfig(genesis_, epochLength_));
         if (genesis_ == 0) genesis_ = block.timestamp - (block.timestamp % epochLength_);
         require(genesis_ <= block.timestamp, TradingInvalidEpochConfig(genesis_, epochLength_));
-        (REGISTRY, GENESIS, EPOCH_LENGTH) = (registry_, genesis_, epochLength_);
+        (GENESIS, EPOCH_LENGTH) = (genesis_, epochLength_);
         _setPriceRules(params.tickSize, params.maxPrice);
         _setMinOrderAmount(params.minOrderAmount);
         _setMaxOrdersPerUser(params.maxOrdersPerUser);
         _setFee(params.feeBps, params.feeRecipient);
-    }
-
-    // ───────────────────────────────────────── MODIFIERS ─────────────────────────────────────────
-
-    modifier onlyRecRegulator() {
-        require(REGISTRY.isRecRegulator(msg.sender), TradingNotRecRegulator(msg.sender));
-        _;
     }
 
     // ─────────────────────────────────────────── ADMIN ───────────────────────────────────────────

@@ -3,11 +3,13 @@ pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
+import {IRegulatorGated} from "./IRegulatorGated.sol";
+
 /// @title IGridToken
 /// @notice GRID, the campus energy token: 18 decimals, 1 GRID = 1 kWh of locally generated energy.
 /// Minted for metered generation, burned for metered consumption, transferable and permit-enabled.
 /// @dev Warning: GRID is the energy, not the money. Trades are paid in a separate payment token.
-interface IGridToken is IERC20 {
+interface IGridToken is IERC20, IRegulatorGated {
     // ─────────────────────────────────────────── EVENTS ──────────────────────────────────────────
 
     /// @notice Emitted when `minter` mints `amount` GRID to `to` for generation measured by `meterId`.
@@ -32,9 +34,6 @@ interface IGridToken is IERC20 {
     event EscrowAccountLocked(address indexed account);
 
     // ─────────────────────────────────────────── ERRORS ──────────────────────────────────────────
-
-    /// @notice `caller` is not a REC regulator.
-    error GridTokenNotRecRegulator(address caller);
 
     /// @notice `caller` is not a minter.
     error GridTokenNotMinter(address caller);

@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {AutomationCompatibleInterface} from "@chainlink/contracts/src/v0.8/automation/interfaces/AutomationCompatibleInterface.sol";
 import {IReceiver} from "./IReceiver.sol";
+import {IRegulatorGated} from "./IRegulatorGated.sol";
 import {IRegistry} from "./IRegistry.sol";
 import {IGridToken} from "./IGridToken.sol";
 import {ITrading} from "./ITrading.sol";
@@ -29,7 +30,9 @@ import {ITrading} from "./ITrading.sol";
 /// @dev Warning: when a meter changes hands, regulators should {resetMeterBaseline} so that the new owner is not
 /// credited with energy measured before the assignment. The oracle trusts the GridToken and Trading contracts it
 /// was deployed with: if GridToken refuses a mint or burn (e.g. it is paused) the whole batch reverts.
-interface IOracleClient is AutomationCompatibleInterface, IReceiver {
+/// Deployment emits {OracleOperatorAdded} for the admin and the setters' events for every initial value
+/// ({DefaultRatedPowerUpdated}, {RequestTtlUpdated}, {UpkeepBatchSizesUpdated}, {AutoMarketClearingUpdated}).
+interface IOracleClient is AutomationCompatibleInterface, IReceiver, IRegulatorGated {
     // ─────────────────────────────────────────── TYPES ───────────────────────────────────────────
 
     /// @notice One reading of a bidirectional AMI meter. Signed as the EIP-712 struct
@@ -181,9 +184,6 @@ interface IOracleClient is AutomationCompatibleInterface, IReceiver {
     event ReportProcessed(uint8 indexed kind, bytes32 indexed workflowId, address indexed workflowOwner);
 
     // ─────────────────────────────────────────── ERRORS ──────────────────────────────────────────
-
-    /// @notice `caller` is not a REC regulator.
-    error OracleClientNotRecRegulator(address caller);
 
     /// @notice `caller` is not an oracle operator.
     error OracleClientNotOracleOperator(address caller);

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IRegulatorGated} from "./IRegulatorGated.sol";
+
 /// @title IRegistry
 /// @notice Who may take part in the campus energy market: REC regulators, users (prosumers and consumers),
 /// smart meters and the keys that sign their readings.
 /// @dev The Registry is the single source of truth for regulator checks: `GridToken`, `OracleClient` and
-/// `Trading` call {isRecRegulator} instead of keeping their own regulator lists.
-interface IRegistry {
+/// `Trading` call {isRecRegulator} instead of keeping their own regulator lists; all four refuse other callers
+/// with {IRegulatorGated-NotRecRegulator}. Deployment emits {RecRegulatorAdded} for the admin and
+/// {MaxMetersPerUserUpdated} for the default limit (10), so the configuration can be rebuilt from logs.
+interface IRegistry is IRegulatorGated {
     // ─────────────────────────────────────────── TYPES ───────────────────────────────────────────
 
     /// @notice What a user does in the market. Prosumers may sell; everyone verified may buy.
@@ -64,9 +68,6 @@ interface IRegistry {
     event MaxMetersPerUserUpdated(uint32 previous, uint32 current);
 
     // ─────────────────────────────────────────── ERRORS ──────────────────────────────────────────
-
-    /// @notice `caller` is not a REC regulator.
-    error RegistryNotRecRegulator(address caller);
 
     /// @notice `caller` is neither the admin nor a REC regulator.
     error RegistryNotAdminOrRegulator(address caller);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IRegulatorGated} from "./IRegulatorGated.sol";
+
 /// @title ITrading
 /// @notice A periodic double auction for campus energy. Orders collect during an epoch (15 minutes by
 /// default); after the epoch's end (gate closure) the epoch clears at one uniform price and settles.
@@ -37,7 +39,9 @@ pragma solidity 0.8.30;
 ///
 /// @dev Warning: clearing is a resumable state machine. {matchOrders} and {executeTrades} are permissionless
 /// once the epoch has ended and do bounded work per call; epochs that received orders clear strictly in order.
-interface ITrading {
+/// Deployment emits the parameter setters' events ({PriceRulesUpdated}, {MinOrderAmountUpdated},
+/// {MaxOrdersPerUserUpdated}, {FeeUpdated}) for the initial parameters.
+interface ITrading is IRegulatorGated {
     // ─────────────────────────────────────────── TYPES ───────────────────────────────────────────
 
     /// @notice Order side.
@@ -222,9 +226,6 @@ interface ITrading {
     event FeeUpdated(uint256 feeBps, address indexed feeRecipient);
 
     // ─────────────────────────────────────────── ERRORS ──────────────────────────────────────────
-
-    /// @notice `caller` is not a REC regulator.
-    error TradingNotRecRegulator(address caller);
 
     /// @notice `account` may not place a `side` order (not verified, suspended, or selling without being a
     /// prosumer or market maker).

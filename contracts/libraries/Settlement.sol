@@ -2,13 +2,10 @@
 pragma solidity 0.8.30;
 
 /// @title Settlement
-/// @notice The arithmetic of the clearing rule, on amounts in watt-hours (1 Wh = 1e15 GRID base units) and
+/// @notice The arithmetic of the clearing rule, on amounts in watt-hours (1 Wh = {Units.WH} GRID base units) and
 /// prices in payment-token base units per kWh (per 1e18 GRID base units), so `value = Wh * price / 1000`.
 /// @dev Every product below is at most 2^32 * 2^64 = 2^96, far from overflowing.
 library Settlement {
-    /// @notice GRID base units per watt-hour.
-    uint256 internal constant WH = 1e15;
-
     /// @notice What a buyer escrows or pays for `wh` at `price`: rounded up.
     function buyerCost(uint256 wh, uint256 price) internal pure returns (uint256) {
         return (wh * price + 999) / 1000;

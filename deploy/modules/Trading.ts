@@ -2,26 +2,12 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import type { ArgumentType } from "@nomicfoundation/ignition-core";
 
+import { MARKET_DEFAULTS } from "../../lib/market";
 import GridTokenModule, { type GridTokenModule as GridTokenModuleType } from "./GridToken";
 import PaymentTokenModule, { type PaymentTokenModule as PaymentTokenModuleType } from "./PaymentToken";
 
 /** Market defaults (SPEC 9.1); the deployment parameters of the same names override them. */
-export const TRADING_DEFAULTS = {
-  /** Seconds per epoch (15 minutes). */
-  epochLength: 900n,
-  /** 0: the deployment block time rounded down to the epoch length. */
-  genesis: 0n,
-  /** Price granularity, payment-token base units per kWh (0.0001 USDC). */
-  tickSize: 100n,
-  /** Price cap, payment-token base units per kWh (1.00 USDC). */
-  maxPrice: 1_000_000n,
-  /** Smallest order, GRID base units (0.01 kWh). */
-  minOrderAmount: 10n ** 16n,
-  /** Orders per account per epoch. */
-  maxOrdersPerUser: 100n,
-  /** Seller fee in basis points. */
-  feeBps: 0n,
-} as const;
+export const TRADING_DEFAULTS = MARKET_DEFAULTS;
 
 /** Values handed down by a composing module (GridMarket); without them the module reads its own parameters. */
 export interface TradingModuleInputs {

@@ -4,11 +4,12 @@
 
 import { encodeBytes32String } from "ethers";
 
+import type { HeadEndMeter, MeterReadingRecord, MeterRole } from "../../lib/bridge/head-end";
 import { clearSkyIrradiance, sunTimes } from "./solar";
 import { BUILDING_TYPES, BuildingType, cloudFactor, daySky, DaySky, loadShape, Weather } from "./profiles";
 import { Rng } from "./random";
 
-export type MeterRole = "prosumer" | "consumer";
+export type { MeterRole, MeterReadingRecord };
 
 export interface CampusConfig {
   /** Seed of everything random: buildings, roofs, weather, load noise. */
@@ -39,32 +40,9 @@ export const DEFAULT_CAMPUS: Omit<CampusConfig, "start"> = {
   solarNoonHour: 13,
 };
 
-/** A meter as the head-end lists it. */
-export interface MeterInfo {
-  /** The meter serial, also the Registry meter id (`encodeBytes32String(serial)`). */
-  serial: string;
-  meterId: string;
-  role: MeterRole;
+/** A meter as the head-end lists it (the HTTP API's type, in lib/bridge/head-end.ts), with its building type. */
+export interface MeterInfo extends HeadEndMeter {
   building: BuildingType;
-  location: string;
-  /** Rooftop PV peak power in kW (0 for consumers). */
-  pvKwp: number;
-  /** Peak load of the building in kW. */
-  peakLoadKw: number;
-  /** Rated power of the meter in watts. */
-  ratedPowerW: number;
-}
-
-/** One meter's registers at one instant, as the head-end reports them. */
-export interface MeterReadingRecord {
-  serial: string;
-  meterId: string;
-  /** Cumulative energy exported to the grid, Wh. */
-  exportWh: number;
-  /** Cumulative energy imported from the grid, Wh. */
-  importWh: number;
-  /** Unix seconds. */
-  readAt: number;
 }
 
 /** Behind-the-meter interval data of one meter. */

@@ -3,7 +3,7 @@
 // Runs the mock AMI head-end alone, on 127.0.0.1, until interrupted.
 
 import { DEFAULT_CAMPUS } from "./campus";
-import { assertKnown, numberArg, parseArgs, stringArg } from "./args";
+import { assertKnown, numberArg, parseArgs, stringArg } from "../../lib/args";
 import { startAmiServer } from "./server";
 
 const HELP = `Mock AMI head-end (127.0.0.1 only)

@@ -8,10 +8,8 @@
 //    GRID it bought earlier. Every cleared price therefore lies between the two tariffs.
 // Pure functions of their inputs; the randomness comes from a seeded generator.
 
+import { buyEscrow, WH } from "../../lib/units";
 import { Rng } from "../ami/random";
-
-/** GRID base units per Wh. */
-export const WH = 10n ** 15n;
 
 export interface Tariffs {
   /** Feed-in tariff: what the utility pays for exported energy (payment-token base units per kWh). */
@@ -65,11 +63,6 @@ export function toTick(price: number, tariffs: Tariffs, lo: bigint, hi: bigint):
   const ticks = BigInt(Math.round(price / Number(tariffs.tickSize)));
   const p = ticks * tariffs.tickSize;
   return p < lo ? lo : p > hi ? hi : p;
-}
-
-/** Payment-token escrow of a buy order: ceil(amount * price / 1e18). */
-export function buyEscrow(amount: bigint, price: bigint): bigint {
-  return (amount * price + 10n ** 18n - 1n) / 10n ** 18n;
 }
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));

@@ -1,6 +1,6 @@
 // Command-line options of `npm run demo`.
 
-import { assertKnown, flagArg, numberArg, parseArgs, stringArg } from "../ami/args";
+import { assertKnown, flagArg, numberArg, parseArgs, stringArg } from "../../lib/args";
 import { DEFAULT_OPTIONS, DemoOptions } from "./types";
 
 export const HELP = `npm run demo -- [options]

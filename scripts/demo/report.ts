@@ -1,9 +1,8 @@
 // The day's figures, computed from what the demo recorded (events and balances read from the chain), and
 // their plain-text rendering for the terminal.
 
+import { KWH } from "../../lib/units";
 import { DemoResult, Participant, Role } from "./types";
-
-const E18 = 10n ** 18n;
 
 export interface ParticipantSummary {
   participant: Participant;
@@ -130,9 +129,9 @@ export function summarize(r: DemoResult): Summary {
     },
     feedIn: money(r.feedIn),
     retail: money(r.retail),
-    consumerSavings: money((consumerBoughtUnits * r.retail) / E18 - consumerSpentUnits),
+    consumerSavings: money((consumerBoughtUnits * r.retail) / KWH - consumerSpentUnits),
     consumerSpent: money(consumerSpentUnits),
-    prosumerPremium: money(prosumerRevenueUnits - (prosumerSoldUnits * r.feedIn) / E18),
+    prosumerPremium: money(prosumerRevenueUnits - (prosumerSoldUnits * r.feedIn) / KWH),
     prosumerRevenue: money(prosumerRevenueUnits),
     generationKwh: r.epochs.reduce((s, e) => s + e.generationWh, 0) / 1000,
     consumptionKwh: consumption / 1000,

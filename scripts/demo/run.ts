@@ -2,7 +2,7 @@
 // A simulated campus day on the in-process Hardhat network, with no set-up: deploys GridMarket through its
 // Ignition module, runs the mock AMI head-end, the AMI bridge, the trading agents and the keeper, prints the
 // day's figures and writes a self-contained HTML report (and the raw data as JSON).
-// Also runs as `npx hardhat run scripts/demo/run.ts` (options then come from GRIDMARKET_DEMO_ARGS).
+// Options come from the command line only (lib/args.ts); `--network <name>` picks the Hardhat network.
 
 import fs from "node:fs";
 import path from "node:path";
@@ -13,12 +13,6 @@ import { progressPrinter } from "./progress";
 import { renderText, summarize } from "./report";
 import type { DemoResult } from "./types";
 
-function cliArgs(): string[] {
-  const script = process.argv[1] ?? "";
-  if (/run\.[tj]s$/.test(script)) return process.argv.slice(2);
-  return (process.env.GRIDMARKET_DEMO_ARGS ?? "").split(/\s+/).filter((a) => a.length > 0);
-}
-
 /** JSON with bigints as decimal strings. */
 export function toJson(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2);
@@ -26,7 +20,7 @@ export function toJson(value: unknown): string {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const options = parseDemoOptions(cliArgs());
+  const options = parseDemoOptions(process.argv.slice(2));
   if (options.help) {
     console.log(HELP);
     return;

@@ -10,24 +10,21 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-import { getAddress, keccak256, MaxUint256, toUtf8Bytes, Wallet } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import GridMarketModule from "../../deploy/modules/GridMarket";
-import {
-  GridToken__factory,
-  MockUSDC__factory,
-  OracleClient__factory,
-  Registry__factory,
-  Trading__factory,
-} from "../../typechain-types";
+import { AmiClient } from "../../lib/bridge/ami-client";
+import { AmiBridge } from "../../lib/bridge/bridge";
+import { contractPort, drainUpkeeps } from "../../lib/keeper";
+import { RpcDriver } from "../../lib/rpc";
+import { WH } from "../../lib/units";
 import { Campus } from "../ami/campus";
 import { AmiServer, startAmiServer } from "../ami/server";
-import { AmiClient } from "../bridge/ami-client";
-import { AmiBridge } from "../bridge/bridge";
-import { ConsumerAgent, FillOutcome, PlannedOrder, ProsumerAgent, Tariffs, UtilityAgent, WH } from "./agents";
-import { ChainDriver, parseLogs, RawReceipt } from "./chain";
-import { BalanceSheet, DemoOptions, DemoResult, EpochRecord, FillRecord, Participant } from "./types";
+import type { FillOutcome, Tariffs } from "./agents";
+import { newEpochRecord, OrderLedger } from "./ledger";
+import { connectDemoContracts, registerCampus, toUnits } from "./setup";
+import { orderTx, Traders } from "./traders";
+import { BalanceSheet, DemoOptions, DemoResult, EpochRecord, Participant } from "./types";
 
 export interface Progress {
   step: number;
@@ -40,19 +37,7 @@ export interface Progress {
   lastVolume?: bigint;
 }
 
-const ORDER_GAS = 400_000n;
 const UPKEEP_GAS = 12_000_000n;
-const SETUP_GAS = 300_000n;
-const USER_TYPE = { prosumer: 1, consumer: 2 } as const;
-
-/** A deterministic account address for a simulated participant (impersonated, never a real key). */
-function participantAddress(seed: number, label: string): string {
-  return getAddress("0x" + keccak256(toUtf8Bytes(`gridmarket-demo:${seed}:${label}`)).slice(26));
-}
-
-function toUnits(value: number, decimals: number): bigint {
-  return BigInt(Math.round(value * 10 ** decimals));
-}
 
 export async function runDemo(
   hre: HardhatRuntimeEnvironment,
@@ -60,7 +45,7 @@ export async function runDemo(
   onProgress: (p: Progress) => void = () => undefined,
 ): Promise<DemoResult> {
   const t0 = Date.now();
-  const driver = new ChainDriver(hre.network.provider);
+  const driver = new RpcDriver(hre.network.provider);
   const [admin] = await hre.ethers.getSigners();
   const firstBlock = (await driver.blockNumber()) + 1;
 
@@ -77,11 +62,7 @@ export async function runDemo(
     trading: await deployed.trading.getAddress(),
     paymentToken: await deployed.paymentToken.getAddress(),
   };
-  const registry = Registry__factory.connect(addresses.registry, admin);
-  const grid = GridToken__factory.connect(addresses.gridToken, admin);
-  const oracle = OracleClient__factory.connect(addresses.oracleClient, admin);
-  const trading = Trading__factory.connect(addresses.trading, admin);
-  const usdc = MockUSDC__factory.connect(addresses.paymentToken, admin);
+  const { registry, grid, oracle, trading, usdc } = connectDemoContracts(addresses, admin);
   const deployMs = Date.now() - t0;
 
   const decimals = Number(await usdc.decimals());
@@ -114,106 +95,21 @@ export async function runDemo(
   let ami: AmiServer | undefined;
 
   try {
-    // ── Participants ──────────────────────────────────────────────────────────────────────────────
-    const participants: Participant[] = meters.map((m) => ({
-      address: participantAddress(options.seed, m.serial),
-      role: m.role,
-      label: m.location,
-      serial: m.serial,
-      meterId: m.meterId,
-      building: m.building,
-      pvKwp: m.pvKwp,
-    }));
-    const utility: Participant = {
-      address: participantAddress(options.seed, "utility"),
-      role: "utility",
-      label: "Campus utility (market maker)",
-    };
-    participants.push(utility);
-    for (const p of participants) await driver.impersonate(p.address, 10n ** 20n);
-
-    const fundsOf = (p: Participant) =>
-      toUnits(p.role === "utility" ? 5000 : p.role === "consumer" ? 100 : 0, decimals);
-    const meterKeys = new Map<string, Wallet>();
-    if (options.signed) {
-      for (const m of meters) {
-        meterKeys.set(
-          m.serial,
-          new Wallet(keccak256(toUtf8Bytes(`gridmarket-demo-meter:${options.seed}:${m.serial}`))),
-        );
-      }
-    }
-
-    // ── Register the campus (one batch of transactions, mined together) ───────────────────────────
-    const a = admin.address;
-    const setupTxs: { from: string; to: string; data: string; gas: bigint; label: string }[] = [];
-    for (const p of participants) {
-      if (p.role === "utility") {
-        setupTxs.push({
-          from: a,
-          to: addresses.trading,
-          data: trading.interface.encodeFunctionData("addMarketMaker", [p.address]),
-          gas: SETUP_GAS,
-          label: "addMarketMaker",
-        });
-      } else {
-        const m = meters.find((x) => x.serial === p.serial)!;
-        setupTxs.push(
-          {
-            from: a,
-            to: addresses.registry,
-            data: registry.interface.encodeFunctionData("registerUser", [p.address, USER_TYPE[p.role], p.label]),
-            gas: SETUP_GAS,
-            label: `registerUser ${p.serial}`,
-          },
-          {
-            from: a,
-            to: addresses.registry,
-            data: registry.interface.encodeFunctionData("assignMeter", [m.meterId, p.address]),
-            gas: SETUP_GAS,
-            label: `assignMeter ${p.serial}`,
-          },
-          {
-            from: a,
-            to: addresses.oracleClient,
-            data: oracle.interface.encodeFunctionData("setMeterRatedPower", [m.meterId, m.ratedPowerW]),
-            gas: SETUP_GAS,
-            label: `setMeterRatedPower ${p.serial}`,
-          },
-        );
-        const key = meterKeys.get(m.serial);
-        if (key !== undefined) {
-          setupTxs.push({
-            from: a,
-            to: addresses.registry,
-            data: registry.interface.encodeFunctionData("setMeterSigner", [m.meterId, key.address]),
-            gas: SETUP_GAS,
-            label: `setMeterSigner ${p.serial}`,
-          });
-        }
-      }
-      if (fundsOf(p) > 0n) {
-        setupTxs.push({
-          from: a,
-          to: addresses.paymentToken,
-          data: usdc.interface.encodeFunctionData("mint", [p.address, fundsOf(p)]),
-          gas: SETUP_GAS,
-          label: `mint USDC ${p.label}`,
-        });
-      }
-      for (const token of [addresses.gridToken, addresses.paymentToken]) {
-        setupTxs.push({
-          from: p.address,
-          to: token,
-          data: grid.interface.encodeFunctionData("approve", [addresses.trading, MaxUint256]),
-          gas: SETUP_GAS,
-          label: `approve ${p.label}`,
-        });
-      }
-    }
-    let transactions = setupTxs.length;
-    const setupReceipts = await driver.batch(setupTxs);
-    let setupGas = setupReceipts.reduce((s, r) => s + BigInt(r.gasUsed), 0n);
+    const {
+      participants,
+      utility,
+      meterKeys,
+      transactions: setupTransactions,
+      gasUsed,
+    } = await registerCampus(
+      driver,
+      { registry, grid, oracle, trading, usdc, addresses, admin: admin.address },
+      meters,
+      options,
+      decimals,
+    );
+    let transactions = setupTransactions;
+    let setupGas = gasUsed;
     const setupMs = Date.now() - t0 - deployMs;
 
     const balanceOf = async (token: string, account: string): Promise<bigint> =>
@@ -253,16 +149,10 @@ export async function runDemo(
     });
 
     // ── Agents ──────────────────────────────────────────────────────────────────────────────────────
-    const prosumerAgents = new Map<string, ProsumerAgent>();
-    const consumerAgents = new Map<string, ConsumerAgent>();
-    for (const p of participants) {
-      if (p.role === "prosumer") prosumerAgents.set(p.address, new ProsumerAgent(options.seed, p.serial!));
-      if (p.role === "consumer") consumerAgents.set(p.address, new ConsumerAgent(options.seed, p.serial!));
-    }
-    const utilityAgent = new UtilityAgent();
     const maxSurplus =
       BigInt(Math.ceil(campus.meters.reduce((s, m) => s + m.pvKwp, 0) * (epochLength / 3600) * 1000)) * WH;
-    const outcome = new Map<string, FillOutcome>();
+    const traders = new Traders(participants, options.seed, tariffs, maxSurplus);
+    let outcome = new Map<string, FillOutcome>();
     const metered: Record<string, { minted: bigint; burned: bigint }> = {};
     for (const p of participants) metered[p.address] = { minted: 0n, burned: 0n };
     const lastImportWh = new Map<string, number>();
@@ -272,8 +162,7 @@ export async function runDemo(
 
     // ── The day ─────────────────────────────────────────────────────────────────────────────────────
     const epochs: EpochRecord[] = [];
-    const fills: FillRecord[] = [];
-    const orders = new Map<string, { owner: string; side: "buy" | "sell"; amount: bigint; price: bigint }>();
+    const ledger = new OrderLedger(trading, utility.address);
     const simStart = Date.now();
     for (let k = 0; k <= options.epochs; k++) {
       const tk = start + k * epochLength;
@@ -281,55 +170,35 @@ export async function runDemo(
       await ami.clock.set(tk + 1);
 
       // Keeper: clear and settle the epoch that just ended.
-      let keeperGas = 0n;
-      let upkeeps = 0;
-      const keeperReceipts: RawReceipt[] = [];
-      for (;;) {
-        const [needed, performData] = await oracle.checkUpkeep("0x");
-        if (!needed) break;
-        const receipts = await driver.batch([
-          {
-            from: a,
-            to: addresses.oracleClient,
-            data: oracle.interface.encodeFunctionData("performUpkeep", [performData]),
-            gas: UPKEEP_GAS,
-            label: `performUpkeep (step ${k})`,
-          },
-        ]);
-        keeperReceipts.push(...receipts);
-        keeperGas += BigInt(receipts[0].gasUsed);
-        upkeeps++;
-        transactions++;
-        if (upkeeps > 200) throw new Error("the keeper does not converge");
-      }
+      const keeperReceipts = await drainUpkeeps(
+        contractPort(oracle, async (performData) => {
+          const [receipt] = await driver.batch([
+            {
+              from: admin.address,
+              to: addresses.oracleClient,
+              data: oracle.interface.encodeFunctionData("performUpkeep", [performData]),
+              gas: UPKEEP_GAS,
+              label: `performUpkeep (step ${k})`,
+            },
+          ]);
+          return receipt;
+        }),
+        200,
+      );
+      const keeperGas = keeperReceipts.reduce((sum, r) => sum + BigInt(r.gasUsed), 0n);
+      const upkeeps = keeperReceipts.length;
+      transactions += upkeeps;
       const prev = k > 0 ? epochs[k - 1] : undefined;
-      outcome.clear();
-      for (const ev of parseLogs(trading.interface, addresses.trading, keeperReceipts)) {
-        if (ev.name === "EpochMatched" && prev !== undefined && Number(ev.args.epoch) === prev.epoch) {
-          prev.clearingPrice = ev.args.clearingPrice as bigint;
-          prev.volume = ev.args.volume as bigint;
-        } else if (ev.name === "OrderFilled") {
-          const id = (ev.args.orderId as bigint).toString();
-          const o = orders.get(id)!;
-          const filled = ev.args.filled as bigint;
-          fills.push({
-            orderId: id,
-            epoch: Number(ev.args.epoch),
-            owner: ev.args.owner as string,
-            side: o.side,
-            amount: o.amount,
-            limitPrice: o.price,
-            filled,
-            clearingPrice: ev.args.clearingPrice as bigint,
-            payment: ev.args.payment as bigint,
-            fee: ev.args.fee as bigint,
-            refund: ev.args.refund as bigint,
-          });
-          if (o.owner !== utility.address) {
-            outcome.set(o.owner, filled === 0n ? "none" : filled === o.amount ? "full" : "partial");
-          }
-        }
-      }
+      const progress = () =>
+        onProgress({
+          step: k,
+          steps: options.epochs,
+          time: tk,
+          dayStart,
+          lastPrice: prev?.clearingPrice,
+          lastVolume: prev?.volume,
+        });
+      outcome = ledger.settle(keeperReceipts, prev);
       if (prev !== undefined) {
         prev.gas.keeper = keeperGas;
         prev.upkeeps = upkeeps;
@@ -337,7 +206,7 @@ export async function runDemo(
       }
 
       // Bridge: the readings at tk (baseline at k = 0, interval k-1 afterwards).
-      const round = await bridge.runOnce();
+      const round = await bridge.step();
       transactions += round.transactions;
       for (const r of round.readings) {
         const owner = serialToAddress.get(r.meterId.toLowerCase())!;
@@ -356,25 +225,12 @@ export async function runDemo(
         setupGas += round.gasUsed;
       }
       if (k === options.epochs) {
-        onProgress({
-          step: k,
-          steps: options.epochs,
-          time: tk,
-          dayStart,
-          lastPrice: prev?.clearingPrice,
-          lastVolume: prev?.volume,
-        });
+        progress();
         break;
       }
 
       // Interval k's physical data (for the report; the agents only see last interval's import).
       const interval = campus.interval(slot0 + k);
-      let exportWh = 0;
-      let importWh = 0;
-      campus.meters.forEach((_m, i) => {
-        exportWh += Math.max(interval.generationWh[i] - interval.consumptionWh[i], 0);
-        importWh += Math.max(interval.consumptionWh[i] - interval.generationWh[i], 0);
-      });
       if (slot0 + k > 0) {
         const last = campus.interval(slot0 + k - 1);
         campus.meters.forEach((m, i) => {
@@ -384,106 +240,21 @@ export async function runDemo(
           );
         });
       }
-      const record: EpochRecord = {
-        index: k,
-        epoch: firstEpoch + k,
-        start: tk,
-        generationWh: interval.generationWh.reduce((s, x) => s + x, 0),
-        consumptionWh: interval.consumptionWh.reduce((s, x) => s + x, 0),
-        exportWh,
-        importWh,
-        minted: 0n,
-        burned: 0n,
-        readingsAccepted: 0,
-        readingsRejected: 0,
-        buyOrders: 0,
-        sellOrders: 0,
-        bidVolume: 0n,
-        askVolume: 0n,
-        clearingPrice: 0n,
-        volume: 0n,
-        status: 0,
-        gas: { orders: 0n, readings: 0n, keeper: 0n },
-        upkeeps: 0,
-      };
+      const record = newEpochRecord(k, firstEpoch + k, tk, interval);
       epochs.push(record);
 
       // Agents: decide on what they hold now, place all orders in one block.
-      const planned: { p: Participant; order: PlannedOrder }[] = [];
-      for (const p of participants) {
-        if (p.role === "prosumer") {
-          const order = prosumerAgents.get(p.address)!.decide(
-            {
-              gridBalance: await balanceOf(addresses.gridToken, p.address),
-              lastImportWh: lastImportWh.get(p.address) ?? 0,
-              lastOutcome: outcome.get(p.address) ?? "idle",
-            },
-            tariffs,
-          );
-          if (order) planned.push({ p, order });
-        } else if (p.role === "consumer") {
-          const order = consumerAgents.get(p.address)!.decide(
-            {
-              gridBalance: await balanceOf(addresses.gridToken, p.address),
-              paymentBalance: await balanceOf(addresses.paymentToken, p.address),
-              lastImportWh: lastImportWh.get(p.address) ?? 0,
-              lastOutcome: outcome.get(p.address) ?? "idle",
-              supplyLastEpoch: prev === undefined || prev.sellOrders > 0,
-            },
-            tariffs,
-          );
-          if (order) planned.push({ p, order });
-        } else {
-          const view = { ...(await sheet(p)), maxSurplus };
-          for (const order of utilityAgent.decide(
-            { gridBalance: view.grid, paymentBalance: view.payment, maxSurplus },
-            tariffs,
-          )) {
-            planned.push({ p, order });
-          }
-        }
-      }
-      const receipts = await driver.batch(
-        planned.map(({ p, order }) => ({
-          from: p.address,
-          to: addresses.trading,
-          data:
-            order.side === "buy"
-              ? trading.interface.encodeFunctionData("createBuyOrder", [order.amount, order.price])
-              : trading.interface.encodeFunctionData("createSellOrder", [order.amount, order.price]),
-          gas: ORDER_GAS,
-          label: `${order.side} ${p.label}`,
-        })),
-      );
-      transactions += receipts.length;
-      for (const ev of parseLogs(trading.interface, addresses.trading, receipts)) {
-        if (ev.name !== "OrderCreated") continue;
-        const side = Number(ev.args.side) === 0 ? "buy" : "sell";
-        orders.set((ev.args.orderId as bigint).toString(), {
-          owner: ev.args.owner as string,
-          side,
-          amount: ev.args.amount as bigint,
-          price: ev.args.price as bigint,
-        });
-        if (Number(ev.args.epoch) !== record.epoch)
-          throw new Error(`order landed in epoch ${ev.args.epoch}, not ${record.epoch}`);
-        if (side === "buy") {
-          record.buyOrders++;
-          record.bidVolume += ev.args.amount as bigint;
-        } else {
-          record.sellOrders++;
-          record.askVolume += ev.args.amount as bigint;
-        }
-      }
-      record.gas.orders = receipts.reduce((s, r) => s + BigInt(r.gasUsed), 0n);
-      onProgress({
-        step: k,
-        steps: options.epochs,
-        time: tk,
-        dayStart,
-        lastPrice: prev?.clearingPrice,
-        lastVolume: prev?.volume,
+      const planned = await traders.plan({
+        gridBalance: (account) => balanceOf(addresses.gridToken, account),
+        paymentBalance: (account) => balanceOf(addresses.paymentToken, account),
+        lastImportWh,
+        outcome,
+        supplyLastEpoch: prev === undefined || prev.sellOrders > 0,
       });
+      const receipts = await driver.batch(planned.map(({ p, order }) => orderTx(trading, addresses.trading, p, order)));
+      transactions += receipts.length;
+      ledger.place(receipts, record);
+      progress();
     }
 
     const final: Record<string, BalanceSheet> = {};
@@ -502,7 +273,7 @@ export async function runDemo(
       weather: campus.sky(0).weather,
       participants,
       epochs,
-      fills,
+      fills: ledger.fills,
       metered,
       initial,
       final,

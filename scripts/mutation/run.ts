@@ -55,7 +55,7 @@ const TARGETS: Target[] = [
     name: "OracleClient",
     files: [
       "contracts/OracleClient.sol",
-      "contracts/base/OracleAutomation.sol",
+      "contracts/base/OracleReadings.sol",
       "contracts/libraries/ReadingValidation.sol",
     ],
     tests: [

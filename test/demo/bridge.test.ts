@@ -9,10 +9,10 @@ import { ethers, ignition } from "hardhat";
 import GridMarketModule from "../../deploy/modules/GridMarket";
 import { DEFAULT_CAMPUS } from "../../scripts/ami/campus";
 import { AmiServer, startAmiServer } from "../../scripts/ami/server";
-import { AmiClient } from "../../scripts/bridge/ami-client";
-import { AmiBridge, BridgeOptions } from "../../scripts/bridge/bridge";
-import { backoffDelay, PermanentError, withRetry } from "../../scripts/bridge/retry";
-import { emptyState, loadState, saveState } from "../../scripts/bridge/state";
+import { AmiClient } from "../../lib/bridge/ami-client";
+import { AmiBridge, BridgeOptions } from "../../lib/bridge/bridge";
+import { backoffDelay, PermanentError, withRetry } from "../../lib/bridge/retry";
+import { emptyState, loadState, saveState } from "../../lib/bridge/state";
 import { GridToken__factory, OracleClient__factory, Registry__factory } from "../../typechain-types";
 
 const WH = 10n ** 15n;
@@ -267,7 +267,7 @@ describe("AMI bridge", function () {
       // Answered requests are not answered again, and the scheduled reading after it still goes through.
       expect((await b.answerRequests()).requestsAnswered).to.equal(0);
       await moveTo(f.start + INTERVAL + 1);
-      const next = await bridge().runOnce();
+      const next = await bridge().step();
       expect(next.readings.map((r) => [ethers.decodeBytes32String(r.meterId), r.readAt])).to.deep.equal([
         ["AMI-C001", f.start + INTERVAL],
         ["AMI-P001", f.start + INTERVAL],

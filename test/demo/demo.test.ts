@@ -2,21 +2,15 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import hre from "hardhat";
 
+import { EpochStatus } from "../../lib/enums";
+import { KWH, wh } from "../../lib/units";
 import { renderHtml } from "../../scripts/demo/html";
 import { parseDemoOptions } from "../../scripts/demo/options";
 import { renderText, summarize, Summary } from "../../scripts/demo/report";
+import { connectDemoContracts } from "../../scripts/demo/setup";
 import { runDemo } from "../../scripts/demo/simulation";
 import { DEFAULT_OPTIONS, DemoResult } from "../../scripts/demo/types";
-import {
-  GridToken__factory,
-  MockUSDC__factory,
-  OracleClient__factory,
-  Registry__factory,
-  Trading__factory,
-} from "../../typechain-types";
-
-const E18 = 10n ** 18n;
-const SETTLED = 5n; // ITrading.EpochStatus.Settled
+import { OracleClient__factory, Registry__factory } from "../../typechain-types";
 
 describe("Campus-day demo", function () {
   // A short sunny midday: 3 prosumers, 5 consumers, 4 epochs from 11:00.
@@ -39,13 +33,7 @@ describe("Campus-day demo", function () {
   });
 
   function contracts() {
-    const runner = ethers.provider;
-    return {
-      trading: Trading__factory.connect(result.addresses.trading, runner),
-      grid: GridToken__factory.connect(result.addresses.gridToken, runner),
-      usdc: MockUSDC__factory.connect(result.addresses.paymentToken, runner),
-      oracle: OracleClient__factory.connect(result.addresses.oracleClient, runner),
-    };
+    return connectDemoContracts(result.addresses, ethers.provider);
   }
 
   it("trades in a sunny midday and settles every epoch", async function () {
@@ -54,7 +42,7 @@ describe("Campus-day demo", function () {
     expect(summary.tradedKwh).to.be.greaterThan(0);
     for (const e of result.epochs) {
       const onChain = await trading.getEpochResult(e.epoch);
-      expect(onChain.status, `epoch ${e.epoch}`).to.equal(SETTLED);
+      expect(onChain.status, `epoch ${e.epoch}`).to.equal(BigInt(EpochStatus.Settled));
       expect(onChain.clearingPrice).to.equal(e.clearingPrice);
       expect(onChain.volume).to.equal(e.volume);
       expect(onChain.orderCount).to.equal(BigInt(e.buyOrders + e.sellOrders));
@@ -111,8 +99,8 @@ describe("Campus-day demo", function () {
         prosumerGot += e.args.payment;
       }
     }
-    expect(summary.consumerSavings).to.equal(Number((consumerKwh * 300_000n) / E18 - consumerPaid) / 1e6);
-    expect(summary.prosumerPremium).to.equal(Number(prosumerGot - (prosumerKwh * 80_000n) / E18) / 1e6);
+    expect(summary.consumerSavings).to.equal(Number((consumerKwh * 300_000n) / KWH - consumerPaid) / 1e6);
+    expect(summary.prosumerPremium).to.equal(Number(prosumerGot - (prosumerKwh * 80_000n) / KWH) / 1e6);
     expect(summary.consumerBoughtKwh + summary.utilityBoughtKwh).to.be.closeTo(summary.tradedKwh, 1e-9);
   });
 
@@ -151,8 +139,8 @@ describe("Campus-day demo", function () {
       );
     }
     for (const e of result.epochs) {
-      expect(e.minted, `epoch ${e.epoch}`).to.equal(BigInt(e.exportWh) * 10n ** 15n);
-      expect(e.burned <= BigInt(e.importWh) * 10n ** 15n).to.equal(true);
+      expect(e.minted, `epoch ${e.epoch}`).to.equal(wh(e.exportWh));
+      expect(e.burned <= wh(e.importWh)).to.equal(true);
       expect(e.readingsRejected).to.equal(0);
       expect(e.readingsAccepted).to.equal(options.prosumers + options.consumers);
     }

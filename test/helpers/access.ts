@@ -29,7 +29,7 @@ export interface AccessContext<C extends BaseContract> {
 /**
  * Every call in `calls` is for REC regulators only (as the Registry says): an outsider is rejected with
  * `errorName(caller)`, and a regulator removed from the Registry loses the right at once.
- * `errorName` is the contract's own error, e.g. "GridTokenNotRecRegulator".
+ * `errorName` is the shared `IRegulatorGated` error, "NotRecRegulator".
  */
 export function shouldBeRegulatorOnly<C extends BaseContract>(
   fixture: () => Promise<AccessContext<C>>,

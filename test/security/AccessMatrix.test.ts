@@ -132,36 +132,36 @@ const REGISTRY_ROWS: Row[] = [
     args: (c) => [c.signer.regulator.address],
     denied: err("RegistryNotAdminOrRegulator"),
   },
-  { sig: "setMaxMetersPerUser(uint32)", allowed: REGULATORS, args: () => [5], denied: err("RegistryNotRecRegulator") },
+  { sig: "setMaxMetersPerUser(uint32)", allowed: REGULATORS, args: () => [5], denied: err("NotRecRegulator") },
   {
     sig: "registerUser(address,uint8,string)",
     allowed: REGULATORS,
     args: (c) => [c.newcomer.address, 2, "Library"],
-    denied: err("RegistryNotRecRegulator"),
+    denied: err("NotRecRegulator"),
   },
   {
     sig: "updateUserStatus(address,uint8)",
     allowed: REGULATORS,
     args: (c) => [c.signer.prosumer.address, 2],
-    denied: err("RegistryNotRecRegulator"),
+    denied: err("NotRecRegulator"),
   },
   {
     sig: "assignMeter(bytes32,address)",
     allowed: REGULATORS,
     args: (c) => [METER_FREE, c.signer.prosumer.address],
-    denied: err("RegistryNotRecRegulator"),
+    denied: err("NotRecRegulator"),
   },
   {
     sig: "unassignMeter(bytes32)",
     allowed: REGULATORS,
     args: () => [METER_TAKEN],
-    denied: err("RegistryNotRecRegulator"),
+    denied: err("NotRecRegulator"),
   },
   {
     sig: "setMeterSigner(bytes32,address)",
     allowed: REGULATORS,
     args: (c) => [METER_TAKEN, c.newcomer.address],
-    denied: err("RegistryNotRecRegulator"),
+    denied: err("NotRecRegulator"),
   },
   { sig: "pause()", allowed: ADMIN, args: () => [], denied: notAdmin },
   {
@@ -180,13 +180,13 @@ const GRID_TOKEN_ROWS: Row[] = [
     sig: `${name}(address)`,
     allowed: REGULATORS,
     args: (c) => [c.newcomer.address],
-    denied: err("GridTokenNotRecRegulator"),
+    denied: err("NotRecRegulator"),
   })),
   ...(["removeMinter", "removeBurner"] as const).map((name): Row => ({
     sig: `${name}(address)`,
     allowed: REGULATORS,
     args: (c) => [c.minter.address],
-    denied: err("GridTokenNotRecRegulator"),
+    denied: err("NotRecRegulator"),
   })),
   { sig: "lockEscrowAccount(address)", allowed: ADMIN, args: (c) => [c.newcomer.address], denied: notAdmin },
   { sig: "pause()", allowed: ADMIN, args: () => [], denied: notAdmin },
@@ -242,37 +242,37 @@ const TRADING_ROWS: Row[] = [
     sig: "addMarketMaker(address)",
     allowed: REGULATORS,
     args: (c) => [c.newcomer.address],
-    denied: err("TradingNotRecRegulator"),
+    denied: err("NotRecRegulator"),
   },
   {
     sig: "removeMarketMaker(address)",
     allowed: REGULATORS,
     args: (c) => [c.signer.marketMaker.address],
-    denied: err("TradingNotRecRegulator"),
+    denied: err("NotRecRegulator"),
   },
   {
     sig: "setPriceRules(uint256,uint256)",
     allowed: REGULATORS,
     args: () => [200n, 1_000_000n],
-    denied: err("TradingNotRecRegulator"),
+    denied: err("NotRecRegulator"),
   },
   {
     sig: "setMinOrderAmount(uint256)",
     allowed: REGULATORS,
     args: () => [2n * 10n ** 16n],
-    denied: err("TradingNotRecRegulator"),
+    denied: err("NotRecRegulator"),
   },
   {
     sig: "setMaxOrdersPerUser(uint256)",
     allowed: REGULATORS,
     args: () => [50n],
-    denied: err("TradingNotRecRegulator"),
+    denied: err("NotRecRegulator"),
   },
   {
     sig: "setFee(uint256,address)",
     allowed: REGULATORS,
     args: (c) => [10n, c.actors.treasury.address],
-    denied: err("TradingNotRecRegulator"),
+    denied: err("NotRecRegulator"),
   },
   { sig: "pause()", allowed: ADMIN, args: () => [], denied: notAdmin },
   {
@@ -339,7 +339,7 @@ const TRADING_ROWS: Row[] = [
   ...adminRulesRows(() => SOME_ROLE),
 ];
 
-const oracleRegulator = err("OracleClientNotRecRegulator");
+const oracleRegulator = err("NotRecRegulator");
 const OPERATORS: Role[] = ["admin", "operator"];
 const READING_TUPLE = "tuple(bytes32 meterId,uint64 exportWh,uint64 importWh,uint64 readAt)[]";
 const CRE_METADATA = ethers.solidityPacked(

@@ -9,8 +9,8 @@ import hre from "hardhat";
 
 import GridMarketModule from "../../deploy/modules/GridMarket";
 import type { GridToken, MockUSDC, OracleClient, Registry, Trading } from "../../typechain-types";
-import { DEPLOYMENTS_DIR_ENV, defaultDeploymentId } from "../../tasks/lib/deployment";
-import { output } from "../../tasks/lib/output";
+import { DEPLOYMENTS_DIR_ENV, defaultDeploymentId } from "../../lib/deployment";
+import { output } from "../../lib/output";
 
 /** The deployed system, typed. */
 export interface System {

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import hre from "hardhat";
 
 import { type KeeperOptions, type KeeperStats, StopSignal, runKeeper } from "../../tasks/keeper";
-import { type Context, setup } from "../../tasks/lib/common";
+import { type Context, setup } from "../../tasks/common";
 import { capture, deploySystem, deployWithEndedEpoch, load, run, runError } from "./helpers";
 
 const CLOSED = 2n;

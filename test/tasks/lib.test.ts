@@ -6,8 +6,8 @@ import path from "node:path";
 import { expect } from "chai";
 import { encodeBytes32String, keccak256, toUtf8Bytes } from "ethers";
 
-import { describeMeterId, meterIdFromSerial } from "../../tasks/lib/meters";
-import { readReadingsFile } from "../../tasks/lib/readings";
+import { describeMeterId, meterIdFromSerial } from "../../lib/meters";
+import { readReadingsFile } from "../../lib/readings";
 import {
   buyEscrow,
   formatKwh,
@@ -17,9 +17,12 @@ import {
   parseKwh,
   parseMoney,
   parsePrice,
-} from "../../tasks/lib/units";
-import { parseAddress, parseBoolean, parseChoice } from "../../tasks/lib/validate";
-import { registrarVersion } from "../../tasks/upkeep";
+} from "../../lib/units";
+import { parseAddress, parseBoolean, parseChoice } from "../../lib/validate";
+import hre from "hardhat";
+
+import { registrarVersion } from "../../lib/automation";
+import { CONTRACT_ENUMS, enumNames } from "../../lib/enums";
 
 const USDC = { tickSize: 100n, maxPrice: 1_000_000n, decimals: 6, symbol: "USDC" };
 
@@ -204,6 +207,43 @@ describe("operator CLI helpers", () => {
       expect(() => registrarVersion("AutomationRegistry 2.3.0")).to.throw(
         'unsupported registrar "AutomationRegistry 2.3.0"',
       );
+    });
+  });
+
+  describe("enums", () => {
+    interface AstNode {
+      nodeType?: string;
+      canonicalName?: string;
+      members?: { name: string }[];
+      nodes?: AstNode[];
+    }
+
+    /** Every enum of the compiled interfaces, by canonical name, with its members in declaration order. */
+    async function compiledEnums(): Promise<Map<string, string[]>> {
+      const out = new Map<string, string[]>();
+      for (const name of ["IRegistry", "ITrading", "IOracleClient"]) {
+        const file = `contracts/interfaces/${name}.sol`;
+        const buildInfo = await hre.artifacts.getBuildInfo(`${file}:${name}`);
+        const walk = (node: AstNode) => {
+          if (node.nodeType === "EnumDefinition" && node.canonicalName !== undefined) {
+            out.set(
+              node.canonicalName,
+              (node.members ?? []).map((m) => m.name),
+            );
+          }
+          for (const child of node.nodes ?? []) walk(child);
+        };
+        walk(buildInfo!.output.sources[file].ast as AstNode);
+      }
+      return out;
+    }
+
+    it("lib/enums.ts mirrors every enum of the contracts, member by member", async () => {
+      const compiled = await compiledEnums();
+      expect([...compiled.keys()].sort()).to.deep.equal(Object.keys(CONTRACT_ENUMS).sort());
+      for (const [name, values] of Object.entries(CONTRACT_ENUMS)) {
+        expect(enumNames(values), name).to.deep.equal(compiled.get(name));
+      }
     });
   });
 });

@@ -8,12 +8,10 @@ import { expect } from "chai";
 import { encodeBytes32String } from "ethers";
 import hre from "hardhat";
 
+import { KWH, USDC, WH } from "../../lib/units";
 import type { ReadingOutcome } from "../../tasks/readings";
 import { capture, deploySystem, load, passEpoch, run, runError } from "./helpers";
 
-const KWH = 10n ** 18n;
-const WH = 10n ** 15n;
-const USDC = 10n ** 6n;
 const METER = encodeBytes32String("MTR-A");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gridmarket-market-"));
 

@@ -44,23 +44,38 @@ export async function send(
   return receipt;
 }
 
+/** A custom error decoded by name through a contract interface. */
+export interface DecodedRevert {
+  name: string;
+  args: unknown[];
+  /** `Name(arg=value, ...)`. */
+  text: string;
+}
+
+/** The custom error in `error`'s revert data, decoded with the first of `decoders` that knows it. */
+export function decodeRevert(error: unknown, decoders: HasInterface[]): DecodedRevert | undefined {
+  const data = findRevertData(error);
+  if (data === undefined || data === "0x") return undefined;
+  for (const { interface: iface } of decoders) {
+    try {
+      const parsed = iface.parseError(data);
+      if (parsed !== null) {
+        const args = parsed.fragment.inputs.map((input, i) => `${input.name || `arg${i}`}=${String(parsed.args[i])}`);
+        return { name: parsed.name, args: [...parsed.args], text: `${parsed.name}(${args.join(", ")})` };
+      }
+    } catch {
+      // Not this contract's error; try the next.
+    }
+  }
+  return undefined;
+}
+
 /** A readable reason for a failed call: the decoded custom error when possible. */
 export function explainError(error: unknown, decoders: HasInterface[]): string {
+  const decoded = decodeRevert(error, decoders);
+  if (decoded !== undefined) return decoded.text;
   const data = findRevertData(error);
-  if (data !== undefined && data !== "0x") {
-    for (const { interface: iface } of decoders) {
-      try {
-        const parsed = iface.parseError(data);
-        if (parsed !== null) {
-          const args = parsed.fragment.inputs.map((input, i) => `${input.name || `arg${i}`}=${String(parsed.args[i])}`);
-          return `${parsed.name}(${args.join(", ")})`;
-        }
-      } catch {
-        // Not this contract's error; try the next.
-      }
-    }
-    return `reverted with unknown data ${data}`;
-  }
+  if (data !== undefined && data !== "0x") return `reverted with unknown data ${data}`;
   const e = error as { shortMessage?: string; message?: string };
   return e.shortMessage ?? e.message ?? String(error);
 }
@@ -77,22 +92,40 @@ function findRevertData(error: unknown, depth = 0): string | undefined {
   return undefined;
 }
 
+/** A raw log, as receipts (ethers or JSON-RPC) carry it. */
+export interface RawLog {
+  address: string;
+  topics: readonly string[];
+  data: string;
+}
+
+/** The events of `contract` among `logs` (by address), decoded; `names` keeps only those events. */
+export function parseEvents<L extends RawLog>(
+  logs: readonly L[],
+  contract: HasInterface & { target: unknown },
+  ...names: string[]
+): { name: string; args: Record<string, unknown> & unknown[]; log: L }[] {
+  const address = String(contract.target).toLowerCase();
+  const out: { name: string; args: Record<string, unknown> & unknown[]; log: L }[] = [];
+  for (const log of logs) {
+    if (log.address.toLowerCase() !== address) continue;
+    try {
+      const parsed = contract.interface.parseLog({ topics: [...log.topics], data: log.data });
+      if (parsed !== null && (names.length === 0 || names.includes(parsed.name))) {
+        out.push({ name: parsed.name, args: parsed.args as unknown as Record<string, unknown> & unknown[], log });
+      }
+    } catch {
+      // An event of another ABI at the same address.
+    }
+  }
+  return out;
+}
+
 /** The events named `name` that `contract` emitted in `receipt`, decoded. */
 export function eventsOf(
   receipt: ContractTransactionReceipt,
   contract: HasInterface & { target: unknown },
   name: string,
 ): { args: Record<string, unknown> & unknown[]; log: Log }[] {
-  const address = String(contract.target).toLowerCase();
-  const out: { args: Record<string, unknown> & unknown[]; log: Log }[] = [];
-  for (const log of receipt.logs) {
-    if (log.address.toLowerCase() !== address) continue;
-    try {
-      const parsed = contract.interface.parseLog({ topics: [...log.topics], data: log.data });
-      if (parsed?.name === name) out.push({ args: parsed.args as unknown as Record<string, unknown> & unknown[], log });
-    } catch {
-      // Another event of the same contract.
-    }
-  }
-  return out;
+  return parseEvents(receipt.logs, contract, name);
 }

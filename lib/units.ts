@@ -11,8 +11,21 @@ import { CliError } from "./errors";
 export const GRID_DECIMALS = 18;
 /** GRID base units per watt-hour: the unit meters measure and GRID is minted in. */
 export const WH = 10n ** 15n;
-/** GRID base units per kWh (one GRID). */
+/** GRID base units per kWh (one GRID); also 1e18, the price denominator. */
 export const KWH = 10n ** 18n;
+/** 1e18: one whole GRID (1 kWh) in base units, and the price denominator. */
+export const WAD = KWH;
+/** Basis-point denominator of `feeBps`. */
+export const BPS = 10_000n;
+/** Decimals of the local payment token (MockUSDC). */
+export const USDC_DECIMALS = 6;
+/** One whole unit of the local payment token in base units. */
+export const USDC = 10n ** 6n;
+
+/** GRID base units for `n` watt-hours. */
+export const wh = (n: bigint | number): bigint => BigInt(n) * WH;
+/** GRID base units for `n` kWh. */
+export const kwh = (n: bigint | number): bigint => BigInt(n) * KWH;
 
 const DECIMAL = /^\d+(\.\d+)?$/;
 

@@ -1,6 +1,6 @@
 // The bridge's view of an AMI head-end's HTTP API (the mock in scripts/ami implements the same API).
 
-import type { MeterInfo, MeterReadingRecord } from "../ami/campus";
+import type { HeadEndMeter as MeterInfo, MeterReadingRecord } from "./head-end";
 import { DEFAULT_RETRY, PermanentError, RetryOptions, withRetry } from "./retry";
 
 export type { MeterInfo, MeterReadingRecord };

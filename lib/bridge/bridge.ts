@@ -13,7 +13,10 @@ import { ContractTransactionResponse, Log, Signer, TypedDataDomain, Wallet } fro
 import type { IOracleClient, OracleClient, Registry } from "../../typechain-types";
 import { AmiClient, MeterInfo, MeterReadingRecord } from "./ami-client";
 import { DEFAULT_RETRY, PermanentError, RetryOptions, withRetry } from "./retry";
-import { REJECT_REASONS } from "../../tasks/lib/readings";
+import { domainOf, signReading } from "../eip712";
+import { REJECT_REASONS, RequestStatus } from "../enums";
+import { readingOutcomes } from "../readings";
+import { decodeRevert } from "../tx";
 import { BridgeState, emptyState, loadState, saveState } from "./state";
 
 export interface BridgeOptions {
@@ -61,15 +64,6 @@ export interface RoundReport {
 }
 
 type Reading = IOracleClient.MeterReadingStruct;
-
-const READING_TYPES = {
-  MeterReading: [
-    { name: "meterId", type: "bytes32" },
-    { name: "exportWh", type: "uint64" },
-    { name: "importWh", type: "uint64" },
-    { name: "readAt", type: "uint64" },
-  ],
-};
 
 function toReading(r: MeterReadingRecord): Reading {
   return { meterId: r.meterId, exportWh: r.exportWh, importWh: r.importWh, readAt: r.readAt };
@@ -124,8 +118,7 @@ export class AmiBridge {
     const max = Number(await this.oracle.MAX_BATCH_LENGTH());
     this.batchSize = Math.min(this.options.batchSize ?? 100, max);
     if (this.meterKeys.size > 0) {
-      const d = await this.oracle.eip712Domain();
-      this.domain = { name: d.name, version: d.version, chainId: d.chainId, verifyingContract: d.verifyingContract };
+      this.domain = await domainOf(this.oracle);
     }
     this.meters = await this.ami.meters();
     for (const m of this.meters) this.serialById.set(m.meterId.toLowerCase(), m.serial);
@@ -138,7 +131,7 @@ export class AmiBridge {
   }
 
   /** One round: scheduled readings, then data requests. */
-  async runOnce(): Promise<RoundReport> {
+  async step(): Promise<RoundReport> {
     const report: RoundReport = { readings: [], transactions: 0, gasUsed: 0n, requestsAnswered: 0, requestsDropped: 0 };
     await this.syncReadings(report);
     await this.answerRequests(report);
@@ -149,7 +142,7 @@ export class AmiBridge {
   async run(intervalMs: number, signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       try {
-        const r = await this.runOnce();
+        const r = await this.step();
         if (r.transactions > 0) {
           const rejected = r.readings.filter((x) => !x.accepted).length;
           this.log(
@@ -226,7 +219,7 @@ export class AmiBridge {
     for (const id of [...this.state.pendingRequests]) {
       const request = await this.oracle.getRequest(id);
       const now = await this.chainTime();
-      if (request.status !== 1n || Number(request.expiresAt) < now + 1) {
+      if (Number(request.status) !== RequestStatus.Pending || Number(request.expiresAt) < now + 1) {
         this.dropRequest(id);
         report.requestsDropped++;
         continue;
@@ -331,7 +324,7 @@ export class AmiBridge {
         signed,
         async (rs) => {
           const sigs = await Promise.all(
-            rs.map((r) => this.meterKeys.get(r.serial)!.signTypedData(this.domain!, READING_TYPES, toReading(r))),
+            rs.map((r) => signReading(this.meterKeys.get(r.serial)!, this.domain!, toReading(r))),
           );
           return this.oracle.submitSignedReadings(rs.map(toReading), sigs, this.overrides(rs.length));
         },
@@ -391,10 +384,8 @@ export class AmiBridge {
     };
     const refused = (what: string) => new PermanentError(`the oracle refused the transaction: ${what}`);
     if (err.revert?.name !== undefined) return refused(`${err.revert.name}(${(err.revert.args ?? []).join(", ")})`);
-    if (typeof err.data === "string" && err.data.length >= 10) {
-      const parsed = this.oracle.interface.parseError(err.data);
-      if (parsed !== null) return refused(`${parsed.name}(${[...parsed.args].join(", ")})`);
-    }
+    const decoded = decodeRevert(e, [this.oracle]);
+    if (decoded !== undefined) return refused(`${decoded.name}(${decoded.args.join(", ")})`);
     const message = err.shortMessage ?? err.message ?? String(e);
     if (err.code === "CALL_EXCEPTION" || /revert/i.test(message)) return refused(message);
     return e instanceof Error ? e : new Error(message);
@@ -409,31 +400,16 @@ export class AmiBridge {
     saveState(this.statePath, this.state);
     const outcome = new Map<string, SubmittedReading>();
     const key = (meterId: string, readAt: bigint | number) => `${meterId.toLowerCase()}@${readAt}`;
-    for (const log of logs) {
-      const parsed = this.oracle.interface.parseLog(log);
-      if (parsed === null) continue;
-      if (parsed.name === "ReadingAccepted") {
-        const [meterId, , readAt, , , minted, burned] = parsed.args as unknown as [
-          string,
-          string,
-          bigint,
-          bigint,
-          bigint,
-          bigint,
-          bigint,
-        ];
-        outcome.set(key(meterId, readAt), { meterId, readAt: Number(readAt), accepted: true, minted, burned });
-      } else if (parsed.name === "ReadingRejected") {
-        const [meterId, readAt, reason] = parsed.args as unknown as [string, bigint, bigint];
-        outcome.set(key(meterId, readAt), {
-          meterId,
-          readAt: Number(readAt),
-          accepted: false,
-          reason: REJECT_REASONS[Number(reason)],
-          minted: 0n,
-          burned: 0n,
-        });
-      }
+    for (const o of readingOutcomes(logs, this.oracle)) {
+      const readAt = Number(o.readAt);
+      outcome.set(key(o.meterId, readAt), {
+        meterId: o.meterId,
+        readAt,
+        accepted: o.accepted,
+        ...(o.accepted ? {} : { reason: o.reason }),
+        minted: o.minted,
+        burned: o.burned,
+      });
     }
     for (const r of readings) {
       const o = outcome.get(key(r.meterId, r.readAt));

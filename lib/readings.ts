@@ -12,8 +12,10 @@ import path from "node:path";
 
 import { isHexString } from "ethers";
 
+import { REJECT_REASONS } from "./enums";
 import { CliError } from "./errors";
 import { meterIdFromSerial } from "./meters";
+import { type HasInterface, parseEvents, type RawLog } from "./tx";
 
 /** `IOracleClient.MeterReading`, plus the serial it was read from and an optional signature. */
 export interface ReadingRow {
@@ -129,16 +131,27 @@ function timestamp(where: string, value: unknown): bigint {
   throw new CliError(`${where}: "readAt" must be unix seconds or an ISO-8601 date with a time zone`);
 }
 
-/** Why the OracleClient rejected a reading: `IOracleClient.RejectReason`, in declaration order. */
-export const REJECT_REASONS = [
-  "None",
-  "MeterNotAssigned",
-  "OwnerNotVerified",
-  "StaleReading",
-  "FutureReading",
-  "SentinelValue",
-  "RegisterRollback",
-  "ImplausibleDelta",
-  "MissingSigner",
-  "InvalidSignature",
-] as const;
+/** The outcome of one reading, from its ReadingAccepted / ReadingRejected event. */
+export interface ReadingOutcome {
+  meterId: string;
+  readAt: bigint;
+  accepted: boolean;
+  minted: bigint;
+  burned: bigint;
+  reason?: (typeof REJECT_REASONS)[number];
+}
+
+/** The reading outcomes the OracleClient `oracle` logged among `logs`, in log order. */
+export function readingOutcomes(logs: readonly RawLog[], oracle: HasInterface & { target: unknown }): ReadingOutcome[] {
+  return parseEvents(logs, oracle, "ReadingAccepted", "ReadingRejected").map(({ name, args }) => {
+    const accepted = name === "ReadingAccepted";
+    return {
+      meterId: String(args.meterId),
+      readAt: BigInt(args.readAt as bigint),
+      accepted,
+      minted: accepted ? BigInt(args.minted as bigint) : 0n,
+      burned: accepted ? BigInt(args.burned as bigint) : 0n,
+      ...(accepted ? {} : { reason: REJECT_REASONS[Number(args.reason)] }),
+    };
+  });
+}

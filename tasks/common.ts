@@ -2,10 +2,10 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { ConfigurableTaskDefinition, HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { type Deployment, loadDeployment } from "./deployment";
-import { say } from "./output";
-import { resolveSigner } from "./signer";
-import type { HasInterface } from "./tx";
+import { type Deployment, loadDeployment } from "../lib/deployment";
+import { say } from "../lib/output";
+import { resolveSigner } from "../lib/signer";
+import type { HasInterface } from "../lib/tx";
 
 /** Options every GridMarket task accepts. */
 export interface CommonArgs {

@@ -6,9 +6,10 @@ import path from "node:path";
 import type { Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import type { GridToken, OracleClient, Registry, Trading } from "../../typechain-types";
-import type { IERC20Metadata } from "../../typechain-types/@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata";
+import type { GridToken, OracleClient, Registry, Trading } from "../typechain-types";
+import type { IERC20Metadata } from "../typechain-types/@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata";
 import { CliError } from "./errors";
+import { type WiringCheck, wiringMismatches } from "./wiring";
 
 /** Environment variable that moves the folder holding Ignition deployments (default: `<paths.ignition>/deployments`). */
 export const DEPLOYMENTS_DIR_ENV = "GRIDMARKET_DEPLOYMENTS_DIR";
@@ -106,16 +107,14 @@ export async function loadDeployment(
   )) as unknown as OracleClient;
 
   // The contracts must be the ones wired together at deployment.
-  const wiring: [string, string, string][] = [
+  const wiring: WiringCheck[] = [
     ["Trading.registry()", await trading.registry(), found.Registry],
     ["Trading.gridToken()", await trading.gridToken(), found.GridToken],
     ["OracleClient.trading()", await oracleClient.trading(), found.Trading],
     ["OracleClient.gridToken()", await oracleClient.gridToken(), found.GridToken],
   ];
-  for (const [what, actual, expected] of wiring) {
-    if (actual.toLowerCase() !== expected.toLowerCase()) {
-      throw new CliError(`${addressesFile} is inconsistent: ${what} is ${actual}, the deployment lists ${expected}`);
-    }
+  for (const [what, actual, expected] of wiringMismatches(wiring)) {
+    throw new CliError(`${addressesFile} is inconsistent: ${what} is ${actual}, the deployment lists ${expected}`);
   }
 
   const paymentAddress = await trading.paymentToken();

@@ -1,0 +1,110 @@
+// Scenario: settlement per order (full, partial and unfilled fills, first-time holders, epoch close), from
+// `executeTrades` slices of 1 and 10 orders.
+//   Actors: prosumers 0–37 and consumers 0–24 of the population, and the twelve fresh buyers (who never held GRID).
+import { EpochStatus, Side } from "../../lib/enums";
+import type { Actor } from "../lib/actors";
+import type { Bench } from "../lib/context";
+import type { OrderSpec } from "../lib/market";
+import { sum } from "../lib/stats";
+
+/**
+ * Two epochs laid out so that each kind of settlement occupies a run of consecutive order ids, settled by
+ * `executeTrades` slices of 1 and 10 orders: the per-order cost is the difference over the 9 extra orders, the
+ * call's fixed cost what remains of the 1-order slice.
+ */
+export async function settlement(b: Bench): Promise<void> {
+  const [p, c, fresh] = [b.population.prosumers, b.population.consumers, b.population.freshBuyers];
+  const order = (actor: Actor, side: Side, wh: bigint, level: number): OrderSpec => ({ actor, side, wh, level });
+  const slices: { what: string; orders: number }[] = [];
+  const plan: OrderSpec[] = [];
+  const add = (what: string, specs: OrderSpec[], sliceSizes: number[]) => {
+    plan.push(...specs);
+    for (const orders of sliceSizes) slices.push({ what, orders });
+  };
+
+  // Epoch 1 — b* = a* = level 1100; the buy margin is partly filled. Each kind is settled by a warm-up call of
+  // 1 order (unmeasured: one-off costs of the first call after another kind), then calls of 1 and 10 orders.
+  add(
+    "fullFillBuyFirstTimeHolder",
+    fresh.map((a) => order(a, Side.Buy, 1_000n, 1200)),
+    [1, 1, 10],
+  );
+  add(
+    "fullFillBuy",
+    c.slice(0, 12).map((a) => order(a, Side.Buy, 1_000n, 1200)),
+    [1, 1, 10],
+  );
+  add(
+    "fullFillSell",
+    p.slice(0, 24).map((a) => order(a, Side.Sell, 1_000n, 1000)),
+    [1, 1, 10, 12],
+  );
+  add("partialFillBuy", [order(c[12], Side.Buy, 2_000n, 1100)], [1]);
+  add("marginSell", [order(p[24], Side.Sell, 1_000n, 1100)], [1]);
+  add(
+    "unfilledBuy",
+    c.slice(13, 25).map((a) => order(a, Side.Buy, 1_000n, 1100)),
+    [1, 1, 10],
+  );
+  add(
+    "unfilledSell",
+    p.slice(25, 37).map((a) => order(a, Side.Sell, 1_000n, 1300)),
+    [1, 1, 10],
+  );
+  add("unfilledSellAndClose", [order(p[37], Side.Sell, 1_000n, 1300)], [1]);
+  const first = await settleEpoch(b, plan, slices);
+
+  const perOrder = (what: string) => (first.get(`${what}#10`)! - first.get(`${what}#1`)!) / 9;
+  const fullBuy = perOrder("fullFillBuy");
+  const fixed = first.get("fullFillBuy#1")! - fullBuy;
+  b.rec.record("trading.executeTrades.fixed", fixed);
+  b.rec.record("trading.executeTrades.fullFillBuy", fullBuy);
+  b.rec.record("trading.executeTrades.fullFillBuy.firstTimeHolder", perOrder("fullFillBuyFirstTimeHolder"));
+  b.rec.record("trading.executeTrades.fullFillSell", perOrder("fullFillSell"));
+  b.rec.record("trading.executeTrades.partialFillBuy", first.get("partialFillBuy#1")! - fixed);
+  b.rec.record("trading.executeTrades.unfilledBuy", perOrder("unfilledBuy"));
+  b.rec.record("trading.executeTrades.unfilledSell", perOrder("unfilledSell"));
+  b.rec.record("trading.executeTrades.epochClose", first.get("unfilledSellAndClose#1")! - first.get("unfilledSell#1")!);
+
+  // Epoch 2 — the mirror image: the sell margin is partly filled.
+  plan.length = 0;
+  slices.length = 0;
+  add(
+    "crossing",
+    [
+      ...c.slice(0, 22).map((a) => order(a, Side.Buy, 1_000n, 1200)),
+      ...p.slice(0, 22).map((a) => order(a, Side.Sell, 1_000n, 1000)),
+    ],
+    [44],
+  );
+  add("partialFillSell", [order(p[22], Side.Sell, 2_000n, 1100)], [1]);
+  add("marginBuy", [order(c[22], Side.Buy, 1_000n, 1100)], [1]);
+  add("unfilledBuyAndClose", [order(c[23], Side.Buy, 1_000n, 900)], [1]);
+  const second = await settleEpoch(b, plan, slices);
+  b.rec.record("trading.executeTrades.partialFillSell", second.get("partialFillSell#1")! - fixed);
+  b.rec.progress("settlement per order (full, partial, unfilled)");
+}
+
+/** Places `plan` in a fresh epoch, matches it, settles it slice by slice; returns gas per `what#orders`. */
+async function settleEpoch(
+  b: Bench,
+  plan: OrderSpec[],
+  slices: { what: string; orders: number }[],
+): Promise<Map<string, number>> {
+  if (sum(slices.map((s) => s.orders)) !== plan.length) throw new Error("slices do not cover the epoch");
+  const epoch = b.market.enterNextEpoch();
+  await b.market.placeMany(plan);
+  await b.market.closeEpoch(epoch);
+  if (!(await b.market.matchOrders(epoch, 1_000)).done) throw new Error("matching did not finish");
+  // Per kind, the last call of each size counts (a kind's first 1-order call is its warm-up).
+  const gas = new Map<string, number>();
+  for (const slice of slices) {
+    const mined = await b.market.executeTrades(epoch, slice.orders);
+    const key = `${slice.what}#${slice.orders}`;
+    gas.set(key, mined.gasUsed);
+    b.rec.transactions[`trading.executeTrades[${key}]`] = mined.hash;
+    b.rec.settlementSlices.push({ what: slice.what, orders: slice.orders, gasUsed: mined.gasUsed });
+  }
+  if ((await b.market.epochStatus(epoch)) !== EpochStatus.Settled) throw new Error("epoch not settled");
+  return gas;
+}

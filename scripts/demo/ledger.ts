@@ -1,0 +1,128 @@
+// The demo's view of the market, from events: the orders the agents placed, the fills the keeper's upkeeps
+// settled, and per epoch what was offered, bid, cleared and metered.
+import type { RawReceipt } from "../../lib/rpc";
+import { parseEvents } from "../../lib/tx";
+import type { Trading } from "../../typechain-types";
+import type { FillOutcome } from "./agents";
+import type { EpochRecord, FillRecord } from "./types";
+
+interface PlacedOrder {
+  owner: string;
+  side: "buy" | "sell";
+  amount: bigint;
+  price: bigint;
+}
+
+export class OrderLedger {
+  readonly fills: FillRecord[] = [];
+  private readonly orders = new Map<string, PlacedOrder>();
+
+  /** `utility`'s fills are not reported back to it as outcomes (the market maker does not learn from them). */
+  constructor(
+    private readonly trading: Trading,
+    private readonly utility: string,
+  ) {}
+
+  /**
+   * Reads the keeper's receipts: the clearing price and volume of `prev` (the epoch that just ended) and every
+   * fill. Returns how each participant's order went.
+   */
+  settle(receipts: RawReceipt[], prev: EpochRecord | undefined): Map<string, FillOutcome> {
+    const outcome = new Map<string, FillOutcome>();
+    for (const ev of this.events(receipts)) {
+      if (ev.name === "EpochMatched" && prev !== undefined && Number(ev.args.epoch) === prev.epoch) {
+        prev.clearingPrice = ev.args.clearingPrice as bigint;
+        prev.volume = ev.args.volume as bigint;
+      } else if (ev.name === "OrderFilled") {
+        const id = (ev.args.orderId as bigint).toString();
+        const o = this.orders.get(id)!;
+        const filled = ev.args.filled as bigint;
+        this.fills.push({
+          orderId: id,
+          epoch: Number(ev.args.epoch),
+          owner: ev.args.owner as string,
+          side: o.side,
+          amount: o.amount,
+          limitPrice: o.price,
+          filled,
+          clearingPrice: ev.args.clearingPrice as bigint,
+          payment: ev.args.payment as bigint,
+          fee: ev.args.fee as bigint,
+          refund: ev.args.refund as bigint,
+        });
+        if (o.owner !== this.utility) {
+          outcome.set(o.owner, filled === 0n ? "none" : filled === o.amount ? "full" : "partial");
+        }
+      }
+    }
+    return outcome;
+  }
+
+  /** Reads the agents' order receipts: remembers the orders and counts them into `record`. */
+  place(receipts: RawReceipt[], record: EpochRecord): void {
+    for (const ev of this.events(receipts)) {
+      if (ev.name !== "OrderCreated") continue;
+      const side = Number(ev.args.side) === 0 ? "buy" : "sell";
+      this.orders.set((ev.args.orderId as bigint).toString(), {
+        owner: ev.args.owner as string,
+        side,
+        amount: ev.args.amount as bigint,
+        price: ev.args.price as bigint,
+      });
+      if (Number(ev.args.epoch) !== record.epoch)
+        throw new Error(`order landed in epoch ${ev.args.epoch}, not ${record.epoch}`);
+      if (side === "buy") {
+        record.buyOrders++;
+        record.bidVolume += ev.args.amount as bigint;
+      } else {
+        record.sellOrders++;
+        record.askVolume += ev.args.amount as bigint;
+      }
+    }
+    record.gas.orders = receipts.reduce((s, r) => s + BigInt(r.gasUsed), 0n);
+  }
+
+  private events(receipts: RawReceipt[]) {
+    return parseEvents(
+      receipts.flatMap((r) => r.logs),
+      this.trading,
+    );
+  }
+}
+
+/** A new epoch's record: the interval's physical data, nothing traded or metered yet. */
+export function newEpochRecord(
+  index: number,
+  epoch: number,
+  start: number,
+  interval: { generationWh: number[]; consumptionWh: number[] },
+): EpochRecord {
+  let exportWh = 0;
+  let importWh = 0;
+  interval.generationWh.forEach((generation, i) => {
+    exportWh += Math.max(generation - interval.consumptionWh[i], 0);
+    importWh += Math.max(interval.consumptionWh[i] - generation, 0);
+  });
+  return {
+    index,
+    epoch,
+    start,
+    generationWh: interval.generationWh.reduce((s, x) => s + x, 0),
+    consumptionWh: interval.consumptionWh.reduce((s, x) => s + x, 0),
+    exportWh,
+    importWh,
+    minted: 0n,
+    burned: 0n,
+    readingsAccepted: 0,
+    readingsRejected: 0,
+    buyOrders: 0,
+    sellOrders: 0,
+    bidVolume: 0n,
+    askVolume: 0n,
+    clearingPrice: 0n,
+    volume: 0n,
+    status: 0,
+    gas: { orders: 0n, readings: 0n, keeper: 0n },
+    upkeeps: 0,
+  };
+}

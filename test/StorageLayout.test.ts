@@ -1,0 +1,321 @@
+// Pins the storage packing the gas budgets rely on (bench/gas-snapshot.json), by reading raw slots of a deployed
+// system. Slot numbers, offsets and sizes come from the compiler's storage layout in the build info
+// (hardhat.config.ts asks solc for `storageLayout`), so the test follows a moved variable and fails only when
+// the packing itself changes.
+import { loadFixture, time } from "@nomicfoundation/hardhat-toolbox/network-helpers";
+import { expect } from "chai";
+import hre, { ethers, ignition } from "hardhat";
+
+import GridMarketModule from "../deploy/modules/GridMarket";
+import {
+  GridToken__factory,
+  MockUSDC__factory,
+  OracleClient__factory,
+  Registry__factory,
+  Trading__factory,
+} from "../typechain-types";
+
+// ────────────────────────────────────── STORAGE LAYOUT ──────────────────────────────────────
+
+interface StorageEntry {
+  label: string;
+  slot: string;
+  offset: number;
+  type: string;
+}
+
+interface StorageType {
+  label: string;
+  numberOfBytes: string;
+  members?: StorageEntry[];
+}
+
+interface StorageLayout {
+  storage: StorageEntry[];
+  types: Record<string, StorageType>;
+}
+
+/** A variable (or struct member) placed by the compiler: its slot, byte offset in the slot and size in bytes. */
+interface Placement {
+  slot: bigint;
+  offset: number;
+  bytes: number;
+  type: string;
+}
+
+class Layout {
+  constructor(private readonly layout: StorageLayout) {}
+
+  static async of(fullyQualifiedName: string): Promise<Layout> {
+    const [source, name] = fullyQualifiedName.split(":");
+    const buildInfo = await hre.artifacts.getBuildInfo(fullyQualifiedName);
+    const contract = buildInfo?.output.contracts[source]?.[name] as { storageLayout?: StorageLayout } | undefined;
+    if (!contract?.storageLayout) throw new Error(`no storage layout for ${fullyQualifiedName} in its build info`);
+    return new Layout(contract.storageLayout);
+  }
+
+  /** A state variable of the contract. */
+  variable(label: string): Placement {
+    return this.place(this.layout.storage, label, 0n);
+  }
+
+  /** A member of the struct type `type`, relative to the struct's first slot. */
+  member(type: string, label: string): Placement {
+    return this.place(this.struct(type).members ?? [], label, 0n);
+  }
+
+  /** The size in bytes of a type. */
+  size(type: string): number {
+    return Number(this.layout.types[type].numberOfBytes);
+  }
+
+  /** The value type of a mapping type. */
+  mappingValue(type: string): string {
+    const match = /^t_mapping\(t_\w+?,(.+)\)$/.exec(type);
+    if (!match) throw new Error(`${type} is not a mapping`);
+    return match[1];
+  }
+
+  private struct(type: string): StorageType {
+    const t = this.layout.types[type];
+    if (!t?.members) throw new Error(`${type} is not a struct`);
+    return t;
+  }
+
+  private place(entries: StorageEntry[], label: string, base: bigint): Placement {
+    const entry = entries.find((e) => e.label === label);
+    if (!entry) throw new Error(`no ${label} in the layout`);
+    return { slot: base + BigInt(entry.slot), offset: entry.offset, bytes: this.size(entry.type), type: entry.type };
+  }
+}
+
+/** The field at `p` (offset and size) of a storage word. */
+function field(word: bigint, p: Placement): bigint {
+  return (word >> BigInt(8 * p.offset)) & ((1n << BigInt(8 * p.bytes)) - 1n);
+}
+
+/** `value` placed at `p` in a word. */
+function put(value: bigint, p: Placement): bigint {
+  expect(value < 1n << BigInt(8 * p.bytes), `value fits ${p.bytes} bytes`).to.equal(true);
+  return value << BigInt(8 * p.offset);
+}
+
+/** The first slot of `mapping[key]` for a mapping at `slot` with a value-type key. */
+function mappingSlot(key: bigint | string, slot: bigint, keyType: "uint256" | "bytes32" = "uint256"): bigint {
+  return BigInt(ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode([keyType, "uint256"], [key, slot])));
+}
+
+async function word(address: string, slot: bigint): Promise<bigint> {
+  return BigInt(await ethers.provider.getStorage(address, slot));
+}
+
+// ─────────────────────────────────────────── FIXTURE ──────────────────────────────────────────
+
+const Prosumer = 1;
+const Consumer = 2;
+const Side = { Buy: 0n, Sell: 1n } as const;
+const OrderStatus = { Open: 1n } as const;
+const Phase = { Settled: 4n } as const;
+const WH = 10n ** 15n;
+const METER = ethers.encodeBytes32String("MTR-LAYOUT-1");
+const PRICE = 500_000n;
+const AMOUNT = 5_000n * WH;
+
+/** A deployed system with one prosumer holding GRID, one consumer holding USDC, and regulators as deployed. */
+async function deployedSystem() {
+  const [admin, seller, buyer, feeRecipient] = await ethers.getSigners();
+  const deployed = await ignition.deploy(GridMarketModule, { parameters: { GridMarket: { admin: admin.address } } });
+  const registry = Registry__factory.connect(await deployed.registry.getAddress(), admin);
+  const gridToken = GridToken__factory.connect(await deployed.gridToken.getAddress(), admin);
+  const trading = Trading__factory.connect(await deployed.trading.getAddress(), admin);
+  const oracleClient = OracleClient__factory.connect(await deployed.oracleClient.getAddress(), admin);
+  const paymentToken = MockUSDC__factory.connect(await deployed.paymentToken.getAddress(), admin);
+
+  await registry.registerUser(seller.address, Prosumer, "Hall A");
+  await registry.registerUser(buyer.address, Consumer, "Library");
+  await registry.assignMeter(METER, seller.address);
+  const now = BigInt(await time.latest());
+  await oracleClient.submitReadings([{ meterId: METER, exportWh: 0n, importWh: 0n, readAt: now - 1_000n }]);
+  await oracleClient.submitReadings([{ meterId: METER, exportWh: 10_000n, importWh: 0n, readAt: now }]);
+  await paymentToken.mint(buyer.address, 10_000_000n);
+  await gridToken.connect(seller).approve(await trading.getAddress(), ethers.MaxUint256);
+  await paymentToken.connect(buyer).approve(await trading.getAddress(), ethers.MaxUint256);
+  return { admin, seller, buyer, feeRecipient, registry, gridToken, trading, oracleClient, paymentToken };
+}
+
+/** {@link deployedSystem} with one sell and one buy order that crossed, matched and settled. */
+async function settledEpoch() {
+  const f = await deployedSystem();
+  const { trading, seller, buyer } = f;
+  const epoch = await trading.currentEpoch();
+  await trading.connect(seller).createSellOrder(AMOUNT, PRICE);
+  await trading.connect(buyer).createBuyOrder(AMOUNT, PRICE);
+  await time.increaseTo(await trading.epochEnd(epoch));
+  await trading.matchOrders(epoch, 10);
+  await trading.executeTrades(epoch, 10);
+  return { ...f, epoch };
+}
+
+// ──────────────────────────────────────────── TESTS ───────────────────────────────────────────
+
+describe("Storage layout (the packing the gas budgets rely on)", function () {
+  let trading: Layout;
+  let oracle: Layout;
+
+  before(async function () {
+    trading = await Layout.of("contracts/Trading.sol:Trading");
+    oracle = await Layout.of("contracts/OracleClient.sol:OracleClient");
+  });
+
+  describe("Trading: the pause flag and the market parameters", function () {
+    const PARAMETERS = ["_tickSize", "_maxPrice", "_minOrderWh", "_maxOrdersPerUser", "_feeBps"];
+
+    it("share one slot, the Pausable flag first", function () {
+      const paused = trading.variable("_paused");
+      expect(paused.offset).to.equal(0);
+      for (const label of PARAMETERS) expect(trading.variable(label).slot, label).to.equal(paused.slot);
+    });
+
+    it("hold exactly the packed bytes of known parameters, paused and unpaused", async function () {
+      const { trading: market, admin, feeRecipient } = await loadFixture(deployedSystem);
+      await market.setPriceRules(200n, 400_000n);
+      await market.setMinOrderAmount(20n * WH);
+      await market.setMaxOrdersPerUser(77n);
+      await market.setFee(25n, feeRecipient.address);
+      await market.connect(admin).pause();
+
+      const address = await market.getAddress();
+      const slot = trading.variable("_paused").slot;
+      const expected =
+        put(1n, trading.variable("_paused")) |
+        put(200n, trading.variable("_tickSize")) |
+        put(400_000n, trading.variable("_maxPrice")) |
+        put(20n, trading.variable("_minOrderWh")) |
+        put(77n, trading.variable("_maxOrdersPerUser")) |
+        put(25n, trading.variable("_feeBps"));
+      const raw = await ethers.provider.getStorage(address, slot);
+      expect(BigInt(raw)).to.equal(expected);
+      // The same word written out: paused at byte 0, then tick, max price, min order (Wh), order limit, fee.
+      expect(raw).to.equal("0x000000000000000019004d000000140000000000061a8000000000000000c801");
+
+      await market.connect(admin).unpause();
+      expect(await word(address, slot)).to.equal(expected - 1n);
+    });
+
+    it("leave the fee recipient to the next slot", function () {
+      expect(trading.variable("_feeRecipient").slot).to.equal(trading.variable("_paused").slot + 1n);
+    });
+  });
+
+  describe("Trading: the Auction cursor", function () {
+    function cursor() {
+      const type = trading.variable("_cursor").type;
+      return { base: trading.variable("_cursor").slot, type, size: trading.size(type) };
+    }
+
+    it("is two slots: the sentinel and the walk's position, then the net payment", function () {
+      const { type, size } = cursor();
+      expect(size).to.equal(64);
+      expect(trading.member(type, "sentinel").slot).to.equal(0n);
+      expect(trading.member(type, "net").slot).to.equal(1n);
+      for (const label of ["bidLevel", "askLevel", "bidLeft", "askLeft"]) {
+        expect(trading.member(type, label).slot, label).to.equal(0n);
+      }
+    });
+
+    it("is non-zero from deployment on: the sentinel set, net at NET_ZERO", async function () {
+      const { trading: market } = await loadFixture(deployedSystem);
+      const { base, type } = cursor();
+      const address = await market.getAddress();
+      expect(await word(address, base)).to.equal(put(2n ** 32n - 1n, trading.member(type, "sentinel")));
+      expect(await word(address, base + 1n)).to.equal(2n ** 255n);
+    });
+
+    it("stays non-zero between epochs, after an epoch matched and settled", async function () {
+      const { trading: market } = await loadFixture(settledEpoch);
+      const { base, type } = cursor();
+      const address = await market.getAddress();
+      const first = await word(address, base);
+      expect(first).to.not.equal(0n);
+      expect(field(first, trading.member(type, "sentinel"))).to.equal(2n ** 32n - 1n);
+      expect(field(first, trading.member(type, "bidLeft"))).to.equal(0n);
+      expect(field(first, trading.member(type, "askLeft"))).to.equal(0n);
+      expect(await word(address, base + 1n)).to.equal(2n ** 255n);
+    });
+  });
+
+  describe("Trading: orders, books and user logs", function () {
+    it("stores an order in one slot", async function () {
+      const { trading: market, seller } = await loadFixture(deployedSystem);
+      const type = trading.mappingValue(trading.variable("_orders").type);
+      expect(trading.size(type)).to.equal(32);
+
+      await market.connect(seller).createSellOrder(AMOUNT, PRICE);
+      const [orderId] = await market.getUserOrders(seller.address, await market.currentEpoch());
+      const order = await market.getOrder(orderId);
+      expect(order.status).to.equal(OrderStatus.Open);
+      const address = await market.getAddress();
+      const slot = mappingSlot(orderId, trading.variable("_orders").slot);
+      const raw = await word(address, slot);
+      const tick = await market.tickSize();
+      expect(field(raw, trading.member(type, "owner"))).to.equal(BigInt(seller.address));
+      expect(field(raw, trading.member(type, "side"))).to.equal(Side.Sell);
+      expect(field(raw, trading.member(type, "status"))).to.equal(OrderStatus.Open);
+      expect(field(raw, trading.member(type, "level"))).to.equal(order.price / tick);
+      expect(field(raw, trading.member(type, "amountWh"))).to.equal(order.amount / WH);
+      expect(field(raw, trading.member(type, "filledWh"))).to.equal(order.filled / WH);
+      expect(await word(address, slot + 1n)).to.equal(0n);
+    });
+
+    it("keeps what an epoch remembers for good in the first slot of its book", async function () {
+      const { trading: market, epoch } = await loadFixture(settledEpoch);
+      const type = trading.mappingValue(trading.variable("_books").type);
+      const members = ["orderCount", "tickSize", "feeBps", "phase", "bidStar", "askStar", "volume", "settled"];
+      for (const label of members) expect(trading.member(type, label).slot, label).to.equal(0n);
+
+      const raw = await word(await market.getAddress(), mappingSlot(epoch, trading.variable("_books").slot));
+      expect(field(raw, trading.member(type, "orderCount"))).to.equal(2n);
+      expect(field(raw, trading.member(type, "phase"))).to.equal(Phase.Settled);
+      expect(field(raw, trading.member(type, "volume"))).to.equal(AMOUNT / WH);
+      expect(field(raw, trading.member(type, "settled"))).to.equal(2n);
+    });
+
+    it("keeps a user's log in one slot", function () {
+      const type = trading.mappingValue(trading.variable("_userLogs").type);
+      expect(trading.size(type)).to.equal(32);
+    });
+  });
+
+  describe("OracleClient", function () {
+    it("keeps everything an upkeep reads or writes about itself, its caller check included, in one slot", async function () {
+      const { oracleClient, admin } = await loadFixture(deployedSystem);
+      const labels = ["_forwarder", "_lastMarketCheck", "_matchSteps", "_settleOrders", "_autoMarketClearing"];
+      const slot = oracle.variable("_forwarder").slot;
+      for (const label of labels) expect(oracle.variable(label).slot, label).to.equal(slot);
+
+      const forwarder = ethers.Wallet.createRandom().address;
+      await oracleClient.connect(admin).setForwarder(forwarder);
+      const raw = await word(await oracleClient.getAddress(), slot);
+      expect(field(raw, oracle.variable("_forwarder"))).to.equal(BigInt(forwarder));
+      expect(field(raw, oracle.variable("_lastMarketCheck"))).to.equal(await oracleClient.lastMarketCheck());
+      expect(field(raw, oracle.variable("_matchSteps"))).to.equal(await oracleClient.matchStepsPerUpkeep());
+      expect(field(raw, oracle.variable("_settleOrders"))).to.equal(await oracleClient.settleOrdersPerUpkeep());
+      expect(field(raw, oracle.variable("_autoMarketClearing"))).to.equal(1n);
+    });
+
+    it("stores a meter's state in one slot", async function () {
+      const { oracleClient } = await loadFixture(deployedSystem);
+      const type = oracle.mappingValue(oracle.variable("_meters").type);
+      expect(oracle.size(type)).to.equal(32);
+
+      const state = await oracleClient.getMeterState(METER);
+      const raw = await word(
+        await oracleClient.getAddress(),
+        mappingSlot(METER, oracle.variable("_meters").slot, "bytes32"),
+      );
+      expect(field(raw, oracle.member(type, "lastReadAt"))).to.equal(state.lastReadAt);
+      expect(field(raw, oracle.member(type, "lastExportWh"))).to.equal(10_000n);
+      expect(field(raw, oracle.member(type, "hasBaseline"))).to.equal(1n);
+    });
+  });
+});
