@@ -29,14 +29,18 @@ contract OracleClient is OracleReadings {
 
     /// @notice Upper bound of {matchStepsPerUpkeep}: 250 levels at ≤ 15,000 gas + 40,000 fixed stay < 4.5M gas.
     uint256 public constant MAX_MATCH_STEPS = 250;
-    /// @notice Upper bound of {settleOrdersPerUpkeep}: 120 orders at ≤ 35,000 gas per full fill stay < 4.5M gas.
-    uint256 public constant MAX_SETTLE_ORDERS = 120;
-    /// @notice The gas one upkeep aims to stay under (Chainlink registries allow up to 5,000,000).
+    /// @notice Upper bound of {settleOrdersPerUpkeep}, the orders of one settlement slice: 80 orders at the
+    /// worst-case {SETTLE_GAS_PER_ORDER} plus {SETTLE_GAS_RESERVE} stay under {UPKEEP_GAS_BUDGET}.
+    uint256 public constant MAX_SETTLE_ORDERS = 80;
+    /// @notice The gas one upkeep stays under (Chainlink registries allow up to 5,000,000).
     uint256 public constant UPKEEP_GAS_BUDGET = 4_500_000;
-    /// @notice Worst-case settlement gas per order, used to size a settlement that follows matching in one call.
+    /// @notice Worst-case settlement gas per order (measured: a buyer whose GRID balance was zero, about 40,000),
+    /// used to size every settlement slice so that no upkeep passes {UPKEEP_GAS_BUDGET}.
     uint256 public constant SETTLE_GAS_PER_ORDER = 50_000;
-    /// @notice Gas kept aside for the bookkeeping around a settlement that follows matching.
+    /// @notice Gas kept aside for the bookkeeping around each settlement slice.
     uint256 public constant SETTLE_GAS_RESERVE = 100_000;
+    /// @notice The smallest slice worth its call once an upkeep has settled something.
+    uint256 private constant MIN_SETTLE_SLICE = 8;
 
     ITrading private immutable TRADING;
 
@@ -69,8 +73,8 @@ contract OracleClient is OracleReadings {
     ) OracleReadings(registry_, gridToken_, admin, adminDelay) {
         require(address(trading_) != address(0), OracleClientZeroAddress());
         TRADING = trading_;
-        (_matchSteps, _settleOrders) = (200, 100);
-        emit UpkeepBatchSizesUpdated(200, 100);
+        (_matchSteps, _settleOrders) = (200, 50);
+        emit UpkeepBatchSizesUpdated(200, 50);
         _autoMarketClearing = true;
         emit AutoMarketClearingUpdated(true, msg.sender);
     }
@@ -178,29 +182,35 @@ contract OracleClient is OracleReadings {
         require(work != ITrading.Work.None, OracleClientNoUpkeepNeeded());
         _lastMarketCheck = uint40(block.timestamp); // fits 40 bits until the year 36,812
 
-        if (work == ITrading.Work.Settle) {
-            bool settled = TRADING.executeTrades(epoch, _settleOrders);
-            emit UpkeepPerformed(ITrading.Work.Settle, epoch, settled, msg.sender);
-            return;
+        if (work == ITrading.Work.Match) {
+            bool matched = TRADING.matchOrders(epoch, _matchSteps);
+            emit UpkeepPerformed(ITrading.Work.Match, epoch, matched, msg.sender);
+            // Matching finished: the epoch is settling now; settle with the rest of the budget.
+            if (!matched) return;
         }
+        _settleWithin(startGas, epoch);
+    }
 
-        bool matched = TRADING.matchOrders(epoch, _matchSteps);
-        emit UpkeepPerformed(ITrading.Work.Match, epoch, matched, msg.sender);
-        if (!matched) return;
-
-        // Matching finished: settle as many orders as the rest of the gas budget surely allows.
-        uint256 used = startGas - gasleft();
-        if (used + SETTLE_GAS_RESERVE + SETTLE_GAS_PER_ORDER > UPKEEP_GAS_BUDGET) return;
-        uint256 orders;
-        // Cannot underflow: the line above returned unless used + reserve < budget.
-        unchecked {
-            orders = (UPKEEP_GAS_BUDGET - used - SETTLE_GAS_RESERVE) / SETTLE_GAS_PER_ORDER;
+    /// @dev Settles `epoch` in slices of at most {settleOrdersPerUpkeep} orders for as long as the worst case of
+    /// the next slice still fits the upkeep's gas budget; the last slices shrink to what fits.
+    function _settleWithin(uint256 startGas, uint256 epoch) private {
+        uint256 slice = _settleOrders;
+        bool done;
+        bool settledAny;
+        while (!done) {
+            uint256 used = startGas - gasleft();
+            if (used + SETTLE_GAS_RESERVE + SETTLE_GAS_PER_ORDER > UPKEEP_GAS_BUDGET) break;
+            uint256 orders;
+            // Cannot underflow: the line above stopped unless used + reserve < budget.
+            unchecked {
+                orders = (UPKEEP_GAS_BUDGET - used - SETTLE_GAS_RESERVE) / SETTLE_GAS_PER_ORDER;
+            }
+            if (orders > slice) orders = slice;
+            if (settledAny && orders < MIN_SETTLE_SLICE) break;
+            done = TRADING.executeTrades(epoch, orders);
+            settledAny = true;
         }
-        if (orders > _settleOrders) orders = _settleOrders;
-        (ITrading.Work next, uint256 nextEpoch) = TRADING.pendingEpochWork();
-        if (next != ITrading.Work.Settle || nextEpoch != epoch) return;
-        bool done = TRADING.executeTrades(epoch, orders);
-        emit UpkeepPerformed(ITrading.Work.Settle, epoch, done, msg.sender);
+        if (settledAny) emit UpkeepPerformed(ITrading.Work.Settle, epoch, done, msg.sender);
     }
 
     // ─────────────────────────────────────────── VIEWS ───────────────────────────────────────────

@@ -340,13 +340,14 @@ interface IOracleClient is AutomationCompatibleInterface, IReceiver, IRegulatorG
 
     // ───────────────────────────────────────── AUTOMATION ────────────────────────────────────────
 
-    /// @notice Performs one bounded slice of market clearing: up to {matchStepsPerUpkeep} price levels of matching
-    /// (continuing with settlement in the same call when matching finishes and the gas budget allows), or a
-    /// settlement batch of up to {settleOrdersPerUpkeep} orders. `performData` is an untrusted hint and is ignored:
-    /// the work is read again from `Trading.pendingEpochWork()`.
+    /// @notice Performs one bounded piece of market clearing: up to {matchStepsPerUpkeep} price levels of matching,
+    /// and once matching is done, settlement in slices of up to {settleOrdersPerUpkeep} orders for as long as the
+    /// worst case of the next slice ({SETTLE_GAS_PER_ORDER} per order plus {SETTLE_GAS_RESERVE}) still fits
+    /// {UPKEEP_GAS_BUDGET}: no upkeep passes the budget, whatever the book. `performData` is an untrusted hint and
+    /// is ignored: the work is read again from `Trading.pendingEpochWork()`.
     /// Requirements: not paused; automatic clearing on; the caller is the Automation forwarder or an oracle
     /// operator; Trading has work to do.
-    /// Emits an {UpkeepPerformed} event per slice.
+    /// Emits an {UpkeepPerformed} event for the matching and one for the settlement it did.
     function performUpkeep(bytes calldata performData) external override;
 
     /// @notice Switches automatic market clearing on or off (on by default).
@@ -431,7 +432,7 @@ interface IOracleClient is AutomationCompatibleInterface, IReceiver, IRegulatorG
     /// @notice Price levels one upkeep may walk.
     function matchStepsPerUpkeep() external view returns (uint256);
 
-    /// @notice Orders one upkeep may settle.
+    /// @notice Orders in one settlement slice of an upkeep (an upkeep runs as many slices as its gas budget allows).
     function settleOrdersPerUpkeep() external view returns (uint256);
 
     /// @notice The Chainlink Automation forwarder (zero until registered).

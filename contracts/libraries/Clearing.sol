@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 
 import {ITrading} from "../interfaces/ITrading.sol";
+import {Units} from "./Units.sol";
 import {Auction} from "./Auction.sol";
 import {MarketAccounts} from "./MarketAccounts.sol";
 import {OrderSlots} from "./OrderSlots.sol";
@@ -60,8 +61,6 @@ library Clearing {
         address owner;
         uint256 wh;
     }
-
-    uint256 private constant WH = Settlement.WH;
 
     /// @notice Settles orders `batch.first..batch.last` of `book`; closes the epoch when `batch.done`.
     /// Emits an {ITrading-OrderFilled} event per order that was not cancelled, {ITrading-Credited} for fees and
@@ -144,14 +143,14 @@ library Clearing {
             refund = order.amountWh - filled;
             st.net -= payment;
             accounts[order.owner].credit(payment, refund);
-            refund *= WH;
+            refund *= Units.WH;
         }
         emit ITrading.OrderFilled(
             (epoch << 32) | seq,
             epoch,
             order.owner,
             order.side,
-            filled * WH,
+            filled * Units.WH,
             st.price,
             payment,
             fee,
@@ -183,7 +182,7 @@ library Clearing {
         }
         emit ITrading.EpochSettled(
             batch.epoch,
-            uint256(book.volume) * WH,
+            uint256(book.volume) * Units.WH,
             book.clearingPrice(),
             fees,
             batch.feeRecipient
@@ -198,9 +197,9 @@ library Clearing {
     ) private {
         for (uint256 i; i < deliveries.length; ++i) {
             Delivery memory d = deliveries[i];
-            if (d.wh == 0 || grid.trySafeTransfer(d.owner, d.wh * WH)) continue;
+            if (d.wh == 0 || grid.trySafeTransfer(d.owner, d.wh * Units.WH)) continue;
             accounts[d.owner].credit(0, d.wh);
-            emit ITrading.Credited(d.owner, address(grid), d.wh * WH);
+            emit ITrading.Credited(d.owner, address(grid), d.wh * Units.WH);
         }
     }
 }

@@ -6,7 +6,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {ITrading} from "../interfaces/ITrading.sol";
-import {Settlement} from "./Settlement.sol";
+import {Units} from "./Units.sol";
 
 /// @title MarketAccounts
 /// @notice The layout of a market account and the one write that credits it.
@@ -17,8 +17,6 @@ import {Settlement} from "./Settlement.sol";
 library MarketAccounts {
     using SafeCast for uint256;
     using SafeERC20 for IERC20;
-
-    uint256 private constant WH = Settlement.WH;
 
     /// @notice An account: free balances; its latest epoch with orders, how many it placed there (the
     /// per-epoch limit) and the sequence of its newest one (the head of its order list); and where the GRID
@@ -37,12 +35,15 @@ library MarketAccounts {
     function withdraw(Account storage account, IERC20 grid, IERC20 payment, address token, uint256 amount) external {
         require(amount != 0, ITrading.TradingZeroAmount());
         if (token == address(grid)) {
-            require(amount % WH == 0, ITrading.TradingInvalidAmount(amount));
+            require(amount % Units.WH == 0, ITrading.TradingInvalidAmount(amount));
             uint256 free = account.gridWh;
-            require(amount / WH <= free, ITrading.TradingInsufficientBalance(msg.sender, token, free * WH, amount));
+            require(
+                amount / Units.WH <= free,
+                ITrading.TradingInsufficientBalance(msg.sender, token, free * Units.WH, amount)
+            );
             // Cannot underflow: checked just above.
             unchecked {
-                account.gridWh = uint56(free - amount / WH);
+                account.gridWh = uint56(free - amount / Units.WH);
             }
         } else {
             require(token == address(payment), ITrading.TradingUnsupportedToken(token));

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {ITrading} from "../interfaces/ITrading.sol";
+import {Units} from "./Units.sol";
 import {Auction} from "./Auction.sol";
 import {OrderSlots} from "./OrderSlots.sol";
 
@@ -11,8 +12,6 @@ import {OrderSlots} from "./OrderSlots.sol";
 /// towards Trading's 24,576-byte limit. Views only: it writes nothing.
 library TradingViews {
     using Auction for Auction.Book;
-
-    uint256 private constant WH = 1e15;
 
     /// @notice See {ITrading-getOrder}. `live` tells whether the epoch's order slots still hold its orders.
     function getOrder(
@@ -36,9 +35,9 @@ library TradingViews {
                     : OrderSlots.fill(order, seq, price, book.askStar, book.askCutSeq, book.askCutWh);
         }
         (result.owner, result.side, result.epoch) = (order.owner, order.side, epoch);
-        result.amount = uint256(order.amountWh) * WH;
+        result.amount = uint256(order.amountWh) * Units.WH;
         result.price = uint256(order.level) * book.tickSize;
-        result.filled = filled * WH;
+        result.filled = filled * Units.WH;
     }
 
     /// @notice See {ITrading-getUserOrders}: walks the account's order list back from its newest order.
@@ -71,7 +70,7 @@ library TradingViews {
         uint256 tick = book.tickSize;
         result.status = status;
         result.clearingPrice = book.clearingPrice();
-        result.volume = uint256(book.volume) * WH;
+        result.volume = uint256(book.volume) * Units.WH;
         (result.bidPrice, result.askPrice) = (book.bidStar * tick, book.askStar * tick);
         (result.orderCount, result.settledCount) = (book.orderCount, book.settled);
         (result.tickSize, result.feeBps) = (tick, book.feeBps);
