@@ -1,0 +1,233 @@
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { expect } from "chai";
+import { ethers } from "hardhat";
+
+import type { Trading } from "../../typechain-types";
+import {
+  wh,
+  TICK,
+  MAX_PRICE,
+  MIN_ORDER,
+  MAX_ORDERS,
+  MAX_UINT32,
+  DEFAULT_ADMIN_ROLE,
+  deployTradingFixture,
+  type Ctx,
+} from "./helpers";
+
+describe("Trading", function () {
+  describe("#addMarketMaker", function () {
+    it("registers a market maker and emits MarketMakerAdded with the regulator", async function () {
+      const { trading, regulator, outsider } = await loadFixture(deployTradingFixture);
+      await expect(trading.connect(regulator).addMarketMaker(outsider.address))
+        .to.emit(trading, "MarketMakerAdded")
+        .withArgs(outsider.address, regulator.address);
+      expect(await trading.isMarketMaker(outsider.address)).to.equal(true);
+    });
+
+    it("reverts for the zero address", async function () {
+      const { trading } = await loadFixture(deployTradingFixture);
+      await expect(trading.addMarketMaker(ethers.ZeroAddress)).to.be.revertedWithCustomError(
+        trading,
+        "TradingZeroAddress",
+      );
+    });
+
+    it("reverts for an existing market maker", async function () {
+      const { trading, mm } = await loadFixture(deployTradingFixture);
+      await expect(trading.addMarketMaker(mm.address))
+        .to.be.revertedWithCustomError(trading, "TradingMarketMakerExists")
+        .withArgs(mm.address);
+    });
+  });
+
+  describe("#removeMarketMaker", function () {
+    it("removes a market maker and emits MarketMakerRemoved with the regulator", async function () {
+      const { trading, regulator, mm } = await loadFixture(deployTradingFixture);
+      await expect(trading.connect(regulator).removeMarketMaker(mm.address))
+        .to.emit(trading, "MarketMakerRemoved")
+        .withArgs(mm.address, regulator.address);
+      expect(await trading.isMarketMaker(mm.address)).to.equal(false);
+    });
+
+    it("reverts for an account that is not a market maker", async function () {
+      const { trading, outsider } = await loadFixture(deployTradingFixture);
+      await expect(trading.removeMarketMaker(outsider.address))
+        .to.be.revertedWithCustomError(trading, "TradingUnknownMarketMaker")
+        .withArgs(outsider.address);
+    });
+  });
+
+  describe("#setPriceRules", function () {
+    it("updates the tick and the cap", async function () {
+      const { trading, regulator } = await loadFixture(deployTradingFixture);
+      await expect(trading.connect(regulator).setPriceRules(10n, 655_350n))
+        .to.emit(trading, "PriceRulesUpdated")
+        .withArgs(10n, 655_350n);
+      expect([await trading.tickSize(), await trading.maxPrice()]).to.deep.equal([10n, 655_350n]);
+      await expect(trading.setPriceRules(10n, 500_000n)).to.emit(trading, "PriceRulesUpdated").withArgs(10n, 500_000n);
+      await expect(trading.setPriceRules(100n, 500_000n))
+        .to.emit(trading, "PriceRulesUpdated")
+        .withArgs(100n, 500_000n);
+    });
+
+    it("reverts on invalid rules", async function () {
+      const { trading } = await loadFixture(deployTradingFixture);
+      const U64 = 2n ** 64n;
+      for (const [t, m] of [
+        [0n, MAX_PRICE],
+        [TICK, 0n],
+        [300n, MAX_PRICE],
+        [1n, 65_536n],
+        [U64, U64],
+      ]) {
+        await expect(trading.setPriceRules(t, m))
+          .to.be.revertedWithCustomError(trading, "TradingInvalidPriceRules")
+          .withArgs(t, m);
+      }
+    });
+
+    it("reverts when unchanged", async function () {
+      const { trading } = await loadFixture(deployTradingFixture);
+      await expect(trading.setPriceRules(TICK, MAX_PRICE)).to.be.revertedWithCustomError(trading, "TradingUnchanged");
+    });
+  });
+
+  describe("#setMinOrderAmount", function () {
+    it("updates the minimum", async function () {
+      const { trading, regulator, c1 } = await loadFixture(deployTradingFixture);
+      await expect(trading.connect(regulator).setMinOrderAmount(wh(1)))
+        .to.emit(trading, "MinOrderAmountUpdated")
+        .withArgs(wh(1));
+      expect(await trading.minOrderAmount()).to.equal(wh(1));
+      await expect(trading.connect(c1).createBuyOrder(wh(1), TICK)).to.emit(trading, "OrderCreated");
+      await trading.setMinOrderAmount(wh(MAX_UINT32));
+      await expect(trading.connect(c1).createBuyOrder(wh(MAX_UINT32 - 1n), TICK))
+        .to.be.revertedWithCustomError(trading, "TradingAmountBelowMinimum")
+        .withArgs(wh(MAX_UINT32 - 1n), wh(MAX_UINT32));
+    });
+
+    it("reverts on zero, a fraction of a watt-hour, or more than 2^32 - 1 Wh", async function () {
+      const { trading } = await loadFixture(deployTradingFixture);
+      for (const amount of [0n, wh(10) + 1n, wh(MAX_UINT32 + 1n)]) {
+        await expect(trading.setMinOrderAmount(amount))
+          .to.be.revertedWithCustomError(trading, "TradingInvalidMinOrderAmount")
+          .withArgs(amount);
+      }
+    });
+
+    it("reverts when unchanged", async function () {
+      const { trading } = await loadFixture(deployTradingFixture);
+      await expect(trading.setMinOrderAmount(MIN_ORDER)).to.be.revertedWithCustomError(trading, "TradingUnchanged");
+    });
+  });
+
+  describe("#setMaxOrdersPerUser", function () {
+    it("updates the limit, up to 1,000", async function () {
+      const { trading, regulator } = await loadFixture(deployTradingFixture);
+      await expect(trading.connect(regulator).setMaxOrdersPerUser(1_000n))
+        .to.emit(trading, "MaxOrdersPerUserUpdated")
+        .withArgs(1_000n);
+      expect(await trading.maxOrdersPerUser()).to.equal(1_000n);
+    });
+
+    it("reverts on 0 or above 1,000", async function () {
+      const { trading } = await loadFixture(deployTradingFixture);
+      for (const limit of [0n, 1_001n]) {
+        await expect(trading.setMaxOrdersPerUser(limit))
+          .to.be.revertedWithCustomError(trading, "TradingInvalidMaxOrdersPerUser")
+          .withArgs(limit);
+      }
+    });
+
+    it("reverts when unchanged", async function () {
+      const { trading } = await loadFixture(deployTradingFixture);
+      await expect(trading.setMaxOrdersPerUser(MAX_ORDERS)).to.be.revertedWithCustomError(trading, "TradingUnchanged");
+    });
+  });
+
+  describe("#setFee", function () {
+    it("updates the fee and its recipient, each alone or both", async function () {
+      const { trading, regulator, feeSink, admin } = await loadFixture(deployTradingFixture);
+      await expect(trading.connect(regulator).setFee(1_000n, admin.address))
+        .to.emit(trading, "FeeUpdated")
+        .withArgs(1_000n, admin.address);
+      await expect(trading.setFee(1_000n, feeSink.address))
+        .to.emit(trading, "FeeUpdated")
+        .withArgs(1_000n, feeSink.address);
+      expect([await trading.feeBps(), await trading.feeRecipient()]).to.deep.equal([1_000n, feeSink.address]);
+    });
+
+    it("reverts above 1,000 basis points", async function () {
+      const { trading, admin } = await loadFixture(deployTradingFixture);
+      await expect(trading.setFee(1_001n, admin.address))
+        .to.be.revertedWithCustomError(trading, "TradingInvalidFee")
+        .withArgs(1_001n);
+    });
+
+    it("reverts on a zero recipient", async function () {
+      const { trading } = await loadFixture(deployTradingFixture);
+      await expect(trading.setFee(10n, ethers.ZeroAddress)).to.be.revertedWithCustomError(
+        trading,
+        "TradingZeroAddress",
+      );
+    });
+
+    it("reverts when unchanged", async function () {
+      const { trading, admin } = await loadFixture(deployTradingFixture);
+      await expect(trading.setFee(0n, admin.address)).to.be.revertedWithCustomError(trading, "TradingUnchanged");
+    });
+  });
+
+  describe("#pause and #unpause", function () {
+    it("let the admin pause and unpause", async function () {
+      const { trading, admin } = await loadFixture(deployTradingFixture);
+      await expect(trading.pause()).to.emit(trading, "Paused").withArgs(admin.address);
+      expect(await trading.paused()).to.equal(true);
+      await expect(trading.unpause()).to.emit(trading, "Unpaused").withArgs(admin.address);
+      expect(await trading.paused()).to.equal(false);
+    });
+
+    for (const who of ["outsider", "regulator"] as const) {
+      it(`reject the ${who}`, async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading } = ctx;
+        const caller = ctx[who];
+        await expect(trading.connect(caller).pause())
+          .to.be.revertedWithCustomError(trading, "AccessControlUnauthorizedAccount")
+          .withArgs(caller.address, DEFAULT_ADMIN_ROLE);
+        await trading.pause();
+        await expect(trading.connect(caller).unpause())
+          .to.be.revertedWithCustomError(trading, "AccessControlUnauthorizedAccount")
+          .withArgs(caller.address, DEFAULT_ADMIN_ROLE);
+      });
+    }
+  });
+
+  describe("regulator-only functions called by an outsider", function () {
+    const calls: [string, (t: Trading, ctx: Ctx) => Promise<unknown>][] = [
+      ["addMarketMaker", (t, ctx) => t.addMarketMaker(ctx.c1.address)],
+      ["removeMarketMaker", (t, ctx) => t.removeMarketMaker(ctx.mm.address)],
+      ["setPriceRules", (t) => t.setPriceRules(10n, MAX_PRICE)],
+      ["setMinOrderAmount", (t) => t.setMinOrderAmount(wh(1))],
+      ["setMaxOrdersPerUser", (t) => t.setMaxOrdersPerUser(5n)],
+      ["setFee", (t, ctx) => t.setFee(10n, ctx.outsider.address)],
+    ];
+    for (const [name, call] of calls) {
+      it(`#${name} reverts with TradingNotRecRegulator`, async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        await expect(call(ctx.trading.connect(ctx.outsider), ctx))
+          .to.be.revertedWithCustomError(ctx.trading, "TradingNotRecRegulator")
+          .withArgs(ctx.outsider.address);
+      });
+    }
+
+    it("reverts for a removed regulator", async function () {
+      const { trading, registry, regulator } = await loadFixture(deployTradingFixture);
+      await registry.removeRecRegulator(regulator.address);
+      await expect(trading.connect(regulator).setMaxOrdersPerUser(5n))
+        .to.be.revertedWithCustomError(trading, "TradingNotRecRegulator")
+        .withArgs(regulator.address);
+    });
+  });
+});

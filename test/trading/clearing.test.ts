@@ -1,0 +1,502 @@
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { expect } from "chai";
+
+import {
+  Side,
+  EpochStatus,
+  wh,
+  TICK,
+  MAX_PRICE,
+  orderId,
+  deployTradingFixture,
+  place,
+  closeEpoch,
+  expectSettlement,
+  expectBalancesEqualCredits,
+  epochResult,
+  bookA,
+  bookAFills,
+} from "./helpers";
+
+describe("Trading", function () {
+  describe("clearing", function () {
+    describe("when nothing crosses", function () {
+      it("refunds every order in full at price 0", async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, p1, c1, admin, epoch } = ctx;
+        const [s, b] = await place(trading, [
+          { signer: p1, side: Side.Sell, wh: 40, price: 400_000n },
+          { signer: c1, side: Side.Buy, wh: 13, price: 123_400n },
+        ]);
+        await closeEpoch(trading, epoch);
+        const m = trading.matchOrders(epoch, 10);
+        await expect(m).to.emit(trading, "MatchProgressed").withArgs(epoch, 0n, 0n, true);
+        await expect(m).to.emit(trading, "EpochMatched").withArgs(epoch, 0n, 0n, 0n, 0n);
+        const tx = trading.executeTrades(epoch, 10);
+        await expectSettlement(
+          ctx,
+          epoch,
+          0n,
+          [
+            {
+              id: s,
+              owner: p1,
+              side: Side.Sell,
+              filled: 0n,
+              payment: 0n,
+              fee: 0n,
+              refund: wh(40),
+            },
+            {
+              id: b,
+              owner: c1,
+              side: Side.Buy,
+              filled: 0n,
+              payment: 0n,
+              fee: 0n,
+              refund: 1_605n,
+            },
+          ],
+          tx,
+        );
+        await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, 0n, 0n, 0n, admin.address);
+        await expect(tx).not.to.emit(trading, "Credited");
+        await expectBalancesEqualCredits(ctx, [admin]);
+      });
+    });
+
+    describe("when only one side has orders", function () {
+      it("refunds the sellers", async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, p1, p2, admin, epoch } = ctx;
+        const [s1, s2] = await place(trading, [
+          { signer: p1, side: Side.Sell, wh: 40, price: 400_000n },
+          { signer: p2, side: Side.Sell, wh: 15, price: 100_000n },
+        ]);
+        await closeEpoch(trading, epoch);
+        await expect(trading.matchOrders(epoch, 10)).to.emit(trading, "EpochMatched").withArgs(epoch, 0n, 0n, 0n, 0n);
+        await expectSettlement(
+          ctx,
+          epoch,
+          0n,
+          [
+            {
+              id: s1,
+              owner: p1,
+              side: Side.Sell,
+              filled: 0n,
+              payment: 0n,
+              fee: 0n,
+              refund: wh(40),
+            },
+            {
+              id: s2,
+              owner: p2,
+              side: Side.Sell,
+              filled: 0n,
+              payment: 0n,
+              fee: 0n,
+              refund: wh(15),
+            },
+          ],
+          trading.executeTrades(epoch, 10),
+        );
+        await expectBalancesEqualCredits(ctx, [admin]);
+      });
+
+      it("refunds the buyers", async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, c1, admin, epoch } = ctx;
+        const [b] = await place(trading, [{ signer: c1, side: Side.Buy, wh: 40, price: 400_000n }]);
+        await closeEpoch(trading, epoch);
+        await expect(trading.matchOrders(epoch, 10)).to.emit(trading, "MatchProgressed").withArgs(epoch, 0n, 0n, true);
+        await expectSettlement(
+          ctx,
+          epoch,
+          0n,
+          [
+            {
+              id: b,
+              owner: c1,
+              side: Side.Buy,
+              filled: 0n,
+              payment: 0n,
+              fee: 0n,
+              refund: 16_000n,
+            },
+          ],
+          trading.executeTrades(epoch, 10),
+        );
+        await expectBalancesEqualCredits(ctx, [admin]);
+      });
+    });
+
+    describe("when every order has the same price", function () {
+      it("fills the short side fully and the long side by time priority", async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, p1, p2, c1, c2, admin, epoch } = ctx;
+        const [s1, b1, s2, b2] = await place(trading, [
+          { signer: p1, side: Side.Sell, wh: 30, price: 500_000n },
+          { signer: c1, side: Side.Buy, wh: 25, price: 500_000n },
+          { signer: p2, side: Side.Sell, wh: 20, price: 500_000n },
+          { signer: c2, side: Side.Buy, wh: 35, price: 500_000n },
+        ]);
+        await closeEpoch(trading, epoch);
+        await expect(trading.matchOrders(epoch, 10))
+          .to.emit(trading, "EpochMatched")
+          .withArgs(epoch, 500_000n, wh(50), 500_000n, 500_000n);
+        const tx = trading.executeTrades(epoch, 10);
+        await expectSettlement(
+          ctx,
+          epoch,
+          500_000n,
+          [
+            {
+              id: s1,
+              owner: p1,
+              side: Side.Sell,
+              filled: wh(30),
+              payment: 15_000n,
+              fee: 0n,
+              refund: 0n,
+            },
+            {
+              id: b1,
+              owner: c1,
+              side: Side.Buy,
+              filled: wh(25),
+              payment: 12_500n,
+              fee: 0n,
+              refund: 0n,
+            },
+            {
+              id: s2,
+              owner: p2,
+              side: Side.Sell,
+              filled: wh(20),
+              payment: 10_000n,
+              fee: 0n,
+              refund: 0n,
+            },
+            {
+              id: b2,
+              owner: c2,
+              side: Side.Buy,
+              filled: wh(25),
+              payment: 12_500n,
+              fee: 0n,
+              refund: 5_000n,
+            },
+          ],
+          tx,
+        );
+        await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(50), 500_000n, 0n, admin.address);
+        await expectBalancesEqualCredits(ctx, [admin]);
+      });
+    });
+
+    describe("when several orders tie at the ask margin", function () {
+      it("fills better prices fully and the margin by time priority, one order partially", async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, admin, epoch } = ctx;
+        const ids = await place(trading, bookA(ctx));
+        await closeEpoch(trading, epoch);
+        await trading.matchOrders(epoch, 100);
+        const tx = trading.executeTrades(epoch, 100);
+        await expectSettlement(ctx, epoch, 500_000n, bookAFills(ctx, ids), tx);
+        await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(100), 500_000n, 0n, admin.address);
+        await expect(tx).not.to.emit(trading, "Credited");
+        expect(await trading.credits(admin.address, ctx.usdc)).to.equal(0n);
+        await expectBalancesEqualCredits(ctx, [admin]);
+      });
+    });
+
+    describe("when several orders tie at the bid margin", function () {
+      it("fills better prices fully and the margin by time priority, one order partially", async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, p1, p2, c1, c2, c3, admin, epoch } = ctx;
+        // Asks: 3000 → 70 Wh, 4500 → 10 Wh. Bids: 5000 → 10 Wh, 4000 → 100 Wh (c1 50, c2 30, c3 20).
+        // Walk: 10 at (5000, 3000), then 60 at (4000, 3000); asks move to 4500 > 4000: b* 4000, a* 3000.
+        // p = (400,000 + 300,000) / 2 = 350,000; 60 Wh of the 100 at b* fill: c1 50, c2 10, c3 0.
+        const [s1, b1, b2, b3, b4, s2] = await place(trading, [
+          { signer: p1, side: Side.Sell, wh: 70, price: 300_000n },
+          { signer: c1, side: Side.Buy, wh: 50, price: 400_000n },
+          { signer: c2, side: Side.Buy, wh: 30, price: 400_000n },
+          { signer: c3, side: Side.Buy, wh: 20, price: 400_000n },
+          { signer: c1, side: Side.Buy, wh: 10, price: 500_000n },
+          { signer: p2, side: Side.Sell, wh: 10, price: 450_000n },
+        ]);
+        await closeEpoch(trading, epoch);
+        const m = trading.matchOrders(epoch, 100);
+        await expect(m).to.emit(trading, "MatchProgressed").withArgs(epoch, 2n, wh(70), true);
+        await expect(m).to.emit(trading, "EpochMatched").withArgs(epoch, 350_000n, wh(70), 400_000n, 300_000n);
+        const tx = trading.executeTrades(epoch, 100);
+        await expectSettlement(
+          ctx,
+          epoch,
+          350_000n,
+          [
+            {
+              id: s1,
+              owner: p1,
+              side: Side.Sell,
+              filled: wh(70),
+              payment: 24_500n,
+              fee: 0n,
+              refund: 0n,
+            },
+            {
+              id: b1,
+              owner: c1,
+              side: Side.Buy,
+              filled: wh(50),
+              payment: 17_500n,
+              fee: 0n,
+              refund: 2_500n,
+            },
+            {
+              id: b2,
+              owner: c2,
+              side: Side.Buy,
+              filled: wh(10),
+              payment: 3_500n,
+              fee: 0n,
+              refund: 8_500n,
+            },
+            {
+              id: b3,
+              owner: c3,
+              side: Side.Buy,
+              filled: 0n,
+              payment: 0n,
+              fee: 0n,
+              refund: 8_000n,
+            },
+            {
+              id: b4,
+              owner: c1,
+              side: Side.Buy,
+              filled: wh(10),
+              payment: 3_500n,
+              fee: 0n,
+              refund: 1_500n,
+            },
+            {
+              id: s2,
+              owner: p2,
+              side: Side.Sell,
+              filled: 0n,
+              payment: 0n,
+              fee: 0n,
+              refund: wh(10),
+            },
+          ],
+          tx,
+        );
+        await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(70), 350_000n, 0n, admin.address);
+        await expectBalancesEqualCredits(ctx, [admin]);
+      });
+    });
+
+    describe("when the amounts do not divide evenly", function () {
+      it("rounds buyers up and sellers down and credits the remainder to the fee recipient", async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, usdc, p1, p2, c1, c2, admin, epoch } = ctx;
+        // Bids at 123,500, asks at 123,400: p = (1235 + 1234) * 100 / 2 = 123,450.
+        const [s1, s2, b1, b2] = await place(trading, [
+          { signer: p1, side: Side.Sell, wh: 13, price: 123_400n },
+          { signer: p2, side: Side.Sell, wh: 17, price: 123_400n },
+          { signer: c1, side: Side.Buy, wh: 11, price: 123_500n },
+          { signer: c2, side: Side.Buy, wh: 19, price: 123_500n },
+        ]);
+        await closeEpoch(trading, epoch);
+        await expect(trading.matchOrders(epoch, 100))
+          .to.emit(trading, "EpochMatched")
+          .withArgs(epoch, 123_450n, wh(30), 123_500n, 123_400n);
+        const tx = trading.executeTrades(epoch, 100);
+        // Sellers: 13 * 123.45 = 1,604.85 → 1,604; 17 * 123.45 = 2,098.65 → 2,098.
+        // Buyers: 11 * 123.45 = 1,357.95 → 1,358 of an escrow of ceil(1,358.5) = 1,359;
+        //         19 * 123.45 = 2,345.55 → 2,346 of an escrow of ceil(2,346.5) = 2,347.
+        await expectSettlement(
+          ctx,
+          epoch,
+          123_450n,
+          [
+            {
+              id: s1,
+              owner: p1,
+              side: Side.Sell,
+              filled: wh(13),
+              payment: 1_604n,
+              fee: 0n,
+              refund: 0n,
+            },
+            {
+              id: s2,
+              owner: p2,
+              side: Side.Sell,
+              filled: wh(17),
+              payment: 2_098n,
+              fee: 0n,
+              refund: 0n,
+            },
+            {
+              id: b1,
+              owner: c1,
+              side: Side.Buy,
+              filled: wh(11),
+              payment: 1_358n,
+              fee: 0n,
+              refund: 1n,
+            },
+            {
+              id: b2,
+              owner: c2,
+              side: Side.Buy,
+              filled: wh(19),
+              payment: 2_346n,
+              fee: 0n,
+              refund: 1n,
+            },
+          ],
+          tx,
+        );
+        await expect(tx)
+          .to.emit(trading, "Credited")
+          .withArgs(admin.address, await usdc.getAddress(), 2n);
+        await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(30), 123_450n, 2n, admin.address);
+        expect(await trading.credits(admin.address, usdc)).to.equal(2n);
+        await expectBalancesEqualCredits(ctx, [admin]);
+      });
+    });
+
+    describe("when a fee is set", function () {
+      it("takes feeBps of the seller's proceeds and credits fee plus rounding to the recipient", async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, usdc, p1, c1, feeSink, admin, epoch } = ctx;
+        await trading.setFee(250n, feeSink.address);
+        const [s, b] = await place(trading, [
+          { signer: p1, side: Side.Sell, wh: 37, price: 200_000n },
+          { signer: c1, side: Side.Buy, wh: 37, price: 300_100n },
+        ]);
+        await closeEpoch(trading, epoch);
+        // p = (3001 + 2000) * 100 / 2 = 250,050; 37 Wh are worth 9,251.85.
+        await expect(trading.matchOrders(epoch, 100))
+          .to.emit(trading, "EpochMatched")
+          .withArgs(epoch, 250_050n, wh(37), 300_100n, 200_000n);
+        const tx = trading.executeTrades(epoch, 100);
+        // Seller: floor 9,251, fee floor(9,251 * 2.5%) = 231, net 9,020. Buyer: ceil 9,252 of ceil(11,103.7) = 11,104.
+        await expectSettlement(
+          ctx,
+          epoch,
+          250_050n,
+          [
+            {
+              id: s,
+              owner: p1,
+              side: Side.Sell,
+              filled: wh(37),
+              payment: 9_020n,
+              fee: 231n,
+              refund: 0n,
+            },
+            {
+              id: b,
+              owner: c1,
+              side: Side.Buy,
+              filled: wh(37),
+              payment: 9_252n,
+              fee: 0n,
+              refund: 1_852n,
+            },
+          ],
+          tx,
+        );
+        await expect(tx)
+          .to.emit(trading, "Credited")
+          .withArgs(feeSink.address, await usdc.getAddress(), 232n);
+        await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(37), 250_050n, 232n, feeSink.address);
+        expect(await trading.credits(feeSink.address, usdc)).to.equal(232n);
+        await expectBalancesEqualCredits(ctx, [admin, feeSink]);
+      });
+    });
+
+    describe("when the parameters change mid-epoch", function () {
+      it("keeps the epoch's tick and fee from its first order and applies the new cap at once", async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, p1, c1, feeSink, admin, epoch } = ctx;
+        await place(trading, [{ signer: p1, side: Side.Sell, wh: 20, price: 100_100n }]);
+        await trading.setPriceRules(1_000n, 500_000n);
+        await trading.setFee(500n, feeSink.address);
+        // The epoch's tick is still 100 …
+        const [b] = await place(trading, [{ signer: c1, side: Side.Buy, wh: 20, price: 300_100n }]);
+        await expect(trading.connect(c1).createBuyOrder(wh(10), 150n))
+          .to.be.revertedWithCustomError(trading, "TradingInvalidPrice")
+          .withArgs(150n, TICK);
+        // … but the cap applies at once.
+        await expect(trading.connect(c1).createBuyOrder(wh(10), 500_100n))
+          .to.be.revertedWithCustomError(trading, "TradingPriceAboveCap")
+          .withArgs(500_100n, 500_000n);
+        expect(await epochResult(trading, epoch)).to.deep.include({
+          tickSize: TICK,
+          feeBps: 0n,
+        });
+
+        await closeEpoch(trading, epoch);
+        await trading.matchOrders(epoch, 100);
+        // p = (3001 + 1001) * 100 / 2 = 200,100; no fee although 5% is now set; the fee recipient is the current one.
+        const tx = trading.executeTrades(epoch, 100);
+        await expectSettlement(
+          ctx,
+          epoch,
+          200_100n,
+          [
+            {
+              id: orderId(epoch, 1),
+              owner: p1,
+              side: Side.Sell,
+              filled: wh(20),
+              payment: 4_002n,
+              fee: 0n,
+              refund: 0n,
+            },
+            {
+              id: b,
+              owner: c1,
+              side: Side.Buy,
+              filled: wh(20),
+              payment: 4_002n,
+              fee: 0n,
+              refund: 2_000n,
+            },
+          ],
+          tx,
+        );
+        await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(20), 200_100n, 0n, feeSink.address);
+        await expectBalancesEqualCredits(ctx, [admin, feeSink]);
+
+        // The next epoch opens with the new tick and fee.
+        await expect(trading.connect(c1).createBuyOrder(wh(10), 100_100n))
+          .to.be.revertedWithCustomError(trading, "TradingInvalidPrice")
+          .withArgs(100_100n, 1_000n);
+        await trading.connect(c1).createBuyOrder(wh(10), 100_000n);
+        expect(await epochResult(trading, await trading.currentEpoch())).to.deep.include({
+          status: BigInt(EpochStatus.Open),
+          tickSize: 1_000n,
+          feeBps: 500n,
+        });
+      });
+
+      it("rejects a price the epoch's tick cannot express in 65,535 levels", async function () {
+        const { trading, c1, epoch } = await loadFixture(deployTradingFixture);
+        await trading.setPriceRules(1n, 65_535n);
+        await place(trading, [{ signer: c1, side: Side.Buy, wh: 10, price: 65_535n }]);
+        await trading.setPriceRules(100n, MAX_PRICE);
+        await expect(trading.connect(c1).createBuyOrder(wh(10), 65_600n))
+          .to.be.revertedWithCustomError(trading, "TradingInvalidPrice")
+          .withArgs(65_600n, 1n);
+        expect(await trading.depthAt(epoch, Side.Buy, 65_535n)).to.equal(wh(10));
+      });
+    });
+  });
+});

@@ -1,0 +1,330 @@
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { expect } from "chai";
+
+import {
+  Suspended,
+  Side,
+  EpochStatus,
+  Work,
+  wh,
+  deployTradingFixture,
+  place,
+  closeEpoch,
+  expectSettlement,
+  expectBalancesEqualCredits,
+  epochResult,
+} from "./helpers";
+
+describe("Trading", function () {
+  describe("clearing", function () {
+    describe("at the extreme price levels", function () {
+      it("matches at the top level, 65,535", async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, p1, p2, c1, admin, epoch } = ctx;
+        await trading.setPriceRules(10n, 655_350n);
+        const [s1, s2, b] = await place(trading, [
+          { signer: p1, side: Side.Sell, wh: 10, price: 653_000n },
+          { signer: p2, side: Side.Sell, wh: 10, price: 655_350n },
+          { signer: c1, side: Side.Buy, wh: 20, price: 655_350n },
+        ]);
+        await closeEpoch(trading, epoch);
+        await expect(trading.matchOrders(epoch, 100))
+          .to.emit(trading, "EpochMatched")
+          .withArgs(epoch, 655_350n, wh(20), 655_350n, 655_350n);
+        await expectSettlement(
+          ctx,
+          epoch,
+          655_350n,
+          [
+            {
+              id: s1,
+              owner: p1,
+              side: Side.Sell,
+              filled: wh(10),
+              payment: 6_553n,
+              fee: 0n,
+              refund: 0n,
+            },
+            {
+              id: s2,
+              owner: p2,
+              side: Side.Sell,
+              filled: wh(10),
+              payment: 6_553n,
+              fee: 0n,
+              refund: 0n,
+            },
+            {
+              id: b,
+              owner: c1,
+              side: Side.Buy,
+              filled: wh(20),
+              payment: 13_107n,
+              fee: 0n,
+              refund: 0n,
+            },
+          ],
+          trading.executeTrades(epoch, 100),
+        );
+        expect(await trading.credits(admin.address, ctx.usdc)).to.equal(1n);
+        await expectBalancesEqualCredits(ctx, [admin]);
+      });
+
+      it("ends the walk when the asks run out in the last bitmap word", async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, p1, c1, c2, admin, epoch } = ctx;
+        await trading.setPriceRules(10n, 655_350n);
+        const [s, b1, b2] = await place(trading, [
+          { signer: p1, side: Side.Sell, wh: 10, price: 654_000n },
+          { signer: c1, side: Side.Buy, wh: 20, price: 655_350n },
+          { signer: c2, side: Side.Buy, wh: 10, price: 10n },
+        ]);
+        await closeEpoch(trading, epoch);
+        await expect(trading.matchOrders(epoch, 100))
+          .to.emit(trading, "EpochMatched")
+          .withArgs(epoch, 654_675n, wh(10), 655_350n, 654_000n);
+        await expectSettlement(
+          ctx,
+          epoch,
+          654_675n,
+          [
+            {
+              id: s,
+              owner: p1,
+              side: Side.Sell,
+              filled: wh(10),
+              payment: 6_546n,
+              fee: 0n,
+              refund: 0n,
+            },
+            {
+              id: b1,
+              owner: c1,
+              side: Side.Buy,
+              filled: wh(10),
+              payment: 6_547n,
+              fee: 0n,
+              refund: 6_560n,
+            },
+            {
+              id: b2,
+              owner: c2,
+              side: Side.Buy,
+              filled: 0n,
+              payment: 0n,
+              fee: 0n,
+              refund: 1n,
+            },
+          ],
+          trading.executeTrades(epoch, 100),
+        );
+        await expectBalancesEqualCredits(ctx, [admin]);
+      });
+    });
+
+    describe("when one bid level meets several ask levels", function () {
+      it("allocates at b* everything matched there across the walk", async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, p1, p2, p3, c1, c2, c3, admin, epoch } = ctx;
+        // Bids: 5000 → 100 Wh (c1 30, c2 50, c3 20). Asks: 3000 → 20, 4000 → 30, 4500 → 25, 6000 → 10.
+        // Walk: 20, 30 and 25 at b* = 5000; asks move to 6000 > 5000: a* = 4500, p = 475,000, volume 75.
+        const ids = await place(trading, [
+          { signer: c1, side: Side.Buy, wh: 30, price: 500_000n },
+          { signer: p1, side: Side.Sell, wh: 20, price: 300_000n },
+          { signer: c2, side: Side.Buy, wh: 50, price: 500_000n },
+          { signer: p2, side: Side.Sell, wh: 30, price: 400_000n },
+          { signer: c3, side: Side.Buy, wh: 20, price: 500_000n },
+          { signer: p3, side: Side.Sell, wh: 25, price: 450_000n },
+          { signer: p1, side: Side.Sell, wh: 10, price: 600_000n },
+        ]);
+        await closeEpoch(trading, epoch);
+        const m = trading.matchOrders(epoch, 100);
+        await expect(m).to.emit(trading, "MatchProgressed").withArgs(epoch, 3n, wh(75), true);
+        await expect(m).to.emit(trading, "EpochMatched").withArgs(epoch, 475_000n, wh(75), 500_000n, 450_000n);
+        const tx = trading.executeTrades(epoch, 100);
+        await expectSettlement(
+          ctx,
+          epoch,
+          475_000n,
+          [
+            { id: ids[0], owner: c1, side: Side.Buy, filled: wh(30), payment: 14_250n, fee: 0n, refund: 750n },
+            { id: ids[1], owner: p1, side: Side.Sell, filled: wh(20), payment: 9_500n, fee: 0n, refund: 0n },
+            { id: ids[2], owner: c2, side: Side.Buy, filled: wh(45), payment: 21_375n, fee: 0n, refund: 3_625n },
+            { id: ids[3], owner: p2, side: Side.Sell, filled: wh(30), payment: 14_250n, fee: 0n, refund: 0n },
+            { id: ids[4], owner: c3, side: Side.Buy, filled: 0n, payment: 0n, fee: 0n, refund: 10_000n },
+            { id: ids[5], owner: p3, side: Side.Sell, filled: wh(25), payment: 11_875n, fee: 0n, refund: 0n },
+            { id: ids[6], owner: p1, side: Side.Sell, filled: 0n, payment: 0n, fee: 0n, refund: wh(10) },
+          ],
+          tx,
+        );
+        await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(75), 475_000n, 0n, admin.address);
+        await expectBalancesEqualCredits(ctx, [admin]);
+      });
+    });
+
+    describe("when orders were cancelled", function () {
+      it("clears over the active orders only, stepping over emptied levels", async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, p1, c1, c2, admin, epoch } = ctx;
+        // The cancelled 600,000 bid would set b*; without it b* = 500,000 and p = (5000 + 4000) * 100 / 2.
+        const [top, b, s] = await place(trading, [
+          { signer: c1, side: Side.Buy, wh: 40, price: 600_000n },
+          { signer: c2, side: Side.Buy, wh: 20, price: 500_000n },
+          { signer: p1, side: Side.Sell, wh: 20, price: 400_000n },
+        ]);
+        await trading.connect(c1).cancelOrder(top);
+        await closeEpoch(trading, epoch);
+        const m = trading.matchOrders(epoch, 100);
+        await expect(m).to.emit(trading, "MatchProgressed").withArgs(epoch, 3n, wh(20), true);
+        await expect(m).to.emit(trading, "EpochMatched").withArgs(epoch, 450_000n, wh(20), 500_000n, 400_000n);
+        await expectSettlement(
+          ctx,
+          epoch,
+          450_000n,
+          [
+            { id: b, owner: c2, side: Side.Buy, filled: wh(20), payment: 9_000n, fee: 0n, refund: 1_000n },
+            { id: s, owner: p1, side: Side.Sell, filled: wh(20), payment: 9_000n, fee: 0n, refund: 0n },
+          ],
+          trading.executeTrades(epoch, 100),
+        );
+        await expectBalancesEqualCredits(ctx, [admin]);
+      });
+
+      it("settles an epoch whose orders were all cancelled without paying anyone", async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, grid, usdc, p1, c1, admin, epoch } = ctx;
+        const [s, b] = await place(trading, [
+          { signer: p1, side: Side.Sell, wh: 20, price: 400_000n },
+          { signer: c1, side: Side.Buy, wh: 20, price: 500_000n },
+        ]);
+        await trading.connect(p1).cancelOrder(s);
+        await trading.connect(c1).cancelOrder(b);
+        await closeEpoch(trading, epoch);
+        expect(await trading.pendingEpochWork()).to.deep.equal([BigInt(Work.Match), epoch]);
+        const m = trading.matchOrders(epoch, 100);
+        await expect(m).to.emit(trading, "MatchProgressed").withArgs(epoch, 2n, 0n, true);
+        await expect(m).to.emit(trading, "EpochMatched").withArgs(epoch, 0n, 0n, 0n, 0n);
+        const tx = trading.executeTrades(epoch, 100);
+        await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, 0n, 0n, 0n, admin.address);
+        await expect(tx).not.to.emit(trading, "OrderFilled");
+        await expect(tx).to.changeTokenBalances(grid, [trading], [0n]);
+        await expect(tx).to.changeTokenBalances(usdc, [trading], [0n]);
+        expect(await epochResult(trading, epoch)).to.deep.include({
+          status: BigInt(EpochStatus.Settled),
+          orderCount: 2n,
+          settledCount: 2n,
+        });
+        expect(await trading.pendingEpochWork()).to.deep.equal([BigInt(Work.None), 0n]);
+      });
+    });
+
+    describe("when an owner is suspended after placing orders", function () {
+      it("still settles them by the clearing rule", async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, registry, p1, c1, admin, epoch } = ctx;
+        const [s, b] = await place(trading, [
+          { signer: p1, side: Side.Sell, wh: 20, price: 400_000n },
+          { signer: c1, side: Side.Buy, wh: 20, price: 400_000n },
+        ]);
+        await registry.updateUserStatus(p1.address, Suspended);
+        await registry.updateUserStatus(c1.address, Suspended);
+        await closeEpoch(trading, epoch);
+        await trading.matchOrders(epoch, 100);
+        await expectSettlement(
+          ctx,
+          epoch,
+          400_000n,
+          [
+            { id: s, owner: p1, side: Side.Sell, filled: wh(20), payment: 8_000n, fee: 0n, refund: 0n },
+            { id: b, owner: c1, side: Side.Buy, filled: wh(20), payment: 8_000n, fee: 0n, refund: 0n },
+          ],
+          trading.executeTrades(epoch, 100),
+        );
+        await expectBalancesEqualCredits(ctx, [admin]);
+      });
+    });
+
+    describe("when GRID is paused during settlement", function () {
+      it("credits the GRID payouts, pays the payment token, and lets owners withdraw after unpause", async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, grid, usdc, p1, c1, admin, epoch } = ctx;
+        const [s, b] = await place(trading, [
+          { signer: p1, side: Side.Sell, wh: 30, price: 400_000n },
+          { signer: c1, side: Side.Buy, wh: 20, price: 400_000n },
+        ]);
+        await closeEpoch(trading, epoch);
+        await trading.matchOrders(epoch, 100);
+        await grid.pause();
+        const tx = trading.executeTrades(epoch, 100);
+        await expect(tx)
+          .to.emit(trading, "OrderFilled")
+          .withArgs(s, epoch, p1.address, Side.Sell, wh(20), 400_000n, 8_000n, 0n, wh(10));
+        await expect(tx)
+          .to.emit(trading, "OrderFilled")
+          .withArgs(b, epoch, c1.address, Side.Buy, wh(20), 400_000n, 8_000n, 0n, 0n);
+        await expect(tx)
+          .to.emit(trading, "Credited")
+          .withArgs(p1.address, await grid.getAddress(), wh(10));
+        await expect(tx)
+          .to.emit(trading, "Credited")
+          .withArgs(c1.address, await grid.getAddress(), wh(20));
+        await expect(tx).to.changeTokenBalances(usdc, [p1, c1, trading], [8_000n, 0n, -8_000n]);
+        await expect(tx).to.changeTokenBalances(grid, [p1, c1, trading], [0n, 0n, 0n]);
+        expect(await trading.credits(p1.address, grid)).to.equal(wh(10));
+        expect(await trading.credits(c1.address, grid)).to.equal(wh(20));
+        await expectBalancesEqualCredits(ctx, [admin, p1, c1]);
+
+        await expect(trading.connect(c1).withdraw(grid)).to.be.revertedWithCustomError(grid, "EnforcedPause");
+        await grid.unpause();
+        const w = trading.connect(c1).withdraw(grid);
+        await expect(w)
+          .to.emit(trading, "Withdrawn")
+          .withArgs(c1.address, await grid.getAddress(), wh(20));
+        await expect(w).to.changeTokenBalances(grid, [c1, trading], [wh(20), -wh(20)]);
+        await trading.connect(p1).withdraw(grid);
+        expect(await trading.credits(c1.address, grid)).to.equal(0n);
+        expect(await trading.credits(p1.address, grid)).to.equal(0n);
+        await expectBalancesEqualCredits(ctx, [admin, p1, c1]);
+      });
+    });
+
+    it("settles a removed market maker's open orders", async function () {
+      const ctx = await loadFixture(deployTradingFixture);
+      const { trading, mm, c1, admin, epoch } = ctx;
+      const [s, b] = await place(trading, [
+        { signer: mm, side: Side.Sell, wh: 50, price: 80_000n },
+        { signer: c1, side: Side.Buy, wh: 50, price: 120_000n },
+      ]);
+      await trading.removeMarketMaker(mm.address);
+      await closeEpoch(trading, epoch);
+      await trading.matchOrders(epoch, 10);
+      await expectSettlement(
+        ctx,
+        epoch,
+        100_000n,
+        [
+          {
+            id: s,
+            owner: mm,
+            side: Side.Sell,
+            filled: wh(50),
+            payment: 5_000n,
+            fee: 0n,
+            refund: 0n,
+          },
+          {
+            id: b,
+            owner: c1,
+            side: Side.Buy,
+            filled: wh(50),
+            payment: 5_000n,
+            fee: 0n,
+            refund: 1_000n,
+          },
+        ],
+        trading.executeTrades(epoch, 10),
+      );
+      await expectBalancesEqualCredits(ctx, [admin]);
+    });
+  });
+});
