@@ -3,8 +3,8 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 
 import type { Trading } from "../../typechain-types";
+import { wh } from "../helpers/constants";
 import {
-  wh,
   TICK,
   MAX_PRICE,
   MIN_ORDER,
@@ -13,7 +13,7 @@ import {
   DEFAULT_ADMIN_ROLE,
   deployTradingFixture,
   type Ctx,
-} from "./helpers";
+} from "./fixture";
 
 describe("Trading", function () {
   describe("#addMarketMaker", function () {

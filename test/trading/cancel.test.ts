@@ -1,7 +1,10 @@
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 
-import { Side, OrderStatus, wh, TICK, orderId, deployTradingFixture, place, clear } from "./helpers";
+import { orderId, wh } from "../helpers/constants";
+import { OrderStatus, Side } from "../helpers/enums";
+import { TICK, deployTradingFixture } from "./fixture";
+import { place, clear } from "./helpers";
 
 describe("Trading", function () {
   describe("#cancelOrder", function () {

@@ -1,19 +1,10 @@
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 
-import {
-  Suspended,
-  Side,
-  EpochStatus,
-  Work,
-  wh,
-  deployTradingFixture,
-  place,
-  closeEpoch,
-  expectSettlement,
-  expectBalancesEqualCredits,
-  epochResult,
-} from "./helpers";
+import { wh } from "../helpers/constants";
+import { EpochStatus, Side, Work } from "../helpers/enums";
+import { Suspended, deployTradingFixture } from "./fixture";
+import { place, closeEpoch, expectSettlement, expectBalancesEqualCredits, epochResult, fill } from "./helpers";
 
 describe("Trading", function () {
   describe("clearing", function () {
@@ -36,33 +27,9 @@ describe("Trading", function () {
           epoch,
           655_350n,
           [
-            {
-              id: s1,
-              owner: p1,
-              side: Side.Sell,
-              filled: wh(10),
-              payment: 6_553n,
-              fee: 0n,
-              refund: 0n,
-            },
-            {
-              id: s2,
-              owner: p2,
-              side: Side.Sell,
-              filled: wh(10),
-              payment: 6_553n,
-              fee: 0n,
-              refund: 0n,
-            },
-            {
-              id: b,
-              owner: c1,
-              side: Side.Buy,
-              filled: wh(20),
-              payment: 13_107n,
-              fee: 0n,
-              refund: 0n,
-            },
+            fill(s1, p1, Side.Sell, { filled: wh(10), payment: 6_553n }),
+            fill(s2, p2, Side.Sell, { filled: wh(10), payment: 6_553n }),
+            fill(b, c1, Side.Buy, { filled: wh(20), payment: 13_107n }),
           ],
           trading.executeTrades(epoch, 100),
         );
@@ -88,33 +55,9 @@ describe("Trading", function () {
           epoch,
           654_675n,
           [
-            {
-              id: s,
-              owner: p1,
-              side: Side.Sell,
-              filled: wh(10),
-              payment: 6_546n,
-              fee: 0n,
-              refund: 0n,
-            },
-            {
-              id: b1,
-              owner: c1,
-              side: Side.Buy,
-              filled: wh(10),
-              payment: 6_547n,
-              fee: 0n,
-              refund: 6_560n,
-            },
-            {
-              id: b2,
-              owner: c2,
-              side: Side.Buy,
-              filled: 0n,
-              payment: 0n,
-              fee: 0n,
-              refund: 1n,
-            },
+            fill(s, p1, Side.Sell, { filled: wh(10), payment: 6_546n }),
+            fill(b1, c1, Side.Buy, { filled: wh(10), payment: 6_547n, refund: 6_560n }),
+            fill(b2, c2, Side.Buy, { filled: 0n, refund: 1n }),
           ],
           trading.executeTrades(epoch, 100),
         );
@@ -147,13 +90,13 @@ describe("Trading", function () {
           epoch,
           475_000n,
           [
-            { id: ids[0], owner: c1, side: Side.Buy, filled: wh(30), payment: 14_250n, fee: 0n, refund: 750n },
-            { id: ids[1], owner: p1, side: Side.Sell, filled: wh(20), payment: 9_500n, fee: 0n, refund: 0n },
-            { id: ids[2], owner: c2, side: Side.Buy, filled: wh(45), payment: 21_375n, fee: 0n, refund: 3_625n },
-            { id: ids[3], owner: p2, side: Side.Sell, filled: wh(30), payment: 14_250n, fee: 0n, refund: 0n },
-            { id: ids[4], owner: c3, side: Side.Buy, filled: 0n, payment: 0n, fee: 0n, refund: 10_000n },
-            { id: ids[5], owner: p3, side: Side.Sell, filled: wh(25), payment: 11_875n, fee: 0n, refund: 0n },
-            { id: ids[6], owner: p1, side: Side.Sell, filled: 0n, payment: 0n, fee: 0n, refund: wh(10) },
+            fill(ids[0], c1, Side.Buy, { filled: wh(30), payment: 14_250n, refund: 750n }),
+            fill(ids[1], p1, Side.Sell, { filled: wh(20), payment: 9_500n }),
+            fill(ids[2], c2, Side.Buy, { filled: wh(45), payment: 21_375n, refund: 3_625n }),
+            fill(ids[3], p2, Side.Sell, { filled: wh(30), payment: 14_250n }),
+            fill(ids[4], c3, Side.Buy, { filled: 0n, refund: 10_000n }),
+            fill(ids[5], p3, Side.Sell, { filled: wh(25), payment: 11_875n }),
+            fill(ids[6], p1, Side.Sell, { filled: 0n, refund: wh(10) }),
           ],
           tx,
         );
@@ -182,8 +125,8 @@ describe("Trading", function () {
           epoch,
           450_000n,
           [
-            { id: b, owner: c2, side: Side.Buy, filled: wh(20), payment: 9_000n, fee: 0n, refund: 1_000n },
-            { id: s, owner: p1, side: Side.Sell, filled: wh(20), payment: 9_000n, fee: 0n, refund: 0n },
+            fill(b, c2, Side.Buy, { filled: wh(20), payment: 9_000n, refund: 1_000n }),
+            fill(s, p1, Side.Sell, { filled: wh(20), payment: 9_000n }),
           ],
           trading.executeTrades(epoch, 100),
         );
@@ -235,8 +178,8 @@ describe("Trading", function () {
           epoch,
           400_000n,
           [
-            { id: s, owner: p1, side: Side.Sell, filled: wh(20), payment: 8_000n, fee: 0n, refund: 0n },
-            { id: b, owner: c1, side: Side.Buy, filled: wh(20), payment: 8_000n, fee: 0n, refund: 0n },
+            fill(s, p1, Side.Sell, { filled: wh(20), payment: 8_000n }),
+            fill(b, c1, Side.Buy, { filled: wh(20), payment: 8_000n }),
           ],
           trading.executeTrades(epoch, 100),
         );
@@ -303,24 +246,8 @@ describe("Trading", function () {
         epoch,
         100_000n,
         [
-          {
-            id: s,
-            owner: mm,
-            side: Side.Sell,
-            filled: wh(50),
-            payment: 5_000n,
-            fee: 0n,
-            refund: 0n,
-          },
-          {
-            id: b,
-            owner: c1,
-            side: Side.Buy,
-            filled: wh(50),
-            payment: 5_000n,
-            fee: 0n,
-            refund: 1_000n,
-          },
+          fill(s, mm, Side.Sell, { filled: wh(50), payment: 5_000n }),
+          fill(b, c1, Side.Buy, { filled: wh(50), payment: 5_000n, refund: 1_000n }),
         ],
         trading.executeTrades(epoch, 10),
       );

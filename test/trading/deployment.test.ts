@@ -2,18 +2,18 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { ethers } from "hardhat";
 
+import { orderId } from "../helpers/constants";
+import { Side } from "../helpers/enums";
 import {
-  Side,
   EPOCH_LENGTH,
   TICK,
   MAX_PRICE,
   MIN_ORDER,
   MAX_ORDERS,
   DEFAULT_PARAMS,
-  orderId,
   deployTradingFixture,
   type Ctx,
-} from "./helpers";
+} from "./fixture";
 
 describe("Trading", function () {
   describe("#constructor", function () {

@@ -1,89 +1,14 @@
-// Shared set-up of the Trading suite (test/trading/*.test.ts): the market from the GridMarket Ignition module
-// with funded users, and the helpers that place books, clear epochs and check settlements exactly.
-import { time } from "@nomicfoundation/hardhat-network-helpers";
+// Helpers of the Trading suite (test/trading/*.test.ts): place books, clear epochs, check settlements exactly.
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
-import { ethers } from "hardhat";
 import type { ContractTransactionResponse } from "ethers";
+import { ethers } from "hardhat";
 
 import type { GridToken, MockUSDC, Trading } from "../../typechain-types";
-import { deployMarket } from "../fixtures";
-import {
-  DEFAULT_EPOCH_LENGTH,
-  DEFAULT_FEE_BPS,
-  DEFAULT_MAX_ORDERS_PER_USER,
-  DEFAULT_MAX_PRICE,
-  DEFAULT_MIN_ORDER_AMOUNT,
-  DEFAULT_TICK_SIZE,
-  wh,
-} from "../helpers/constants";
-import { EpochStatus, OrderStatus, Side, UserStatus, UserType } from "../helpers/enums";
-
-export { WH, orderId, wh } from "../helpers/constants";
-export { EpochStatus, OrderStatus, Side, Work } from "../helpers/enums";
-
-// ───────────────────────────────────────── CONSTANTS ─────────────────────────────────────────
-
-export const Prosumer = UserType.Prosumer;
-export const Consumer = UserType.Consumer;
-export const Suspended = UserStatus.Suspended;
-
-export const EPOCH_LENGTH = DEFAULT_EPOCH_LENGTH;
-export const TICK = DEFAULT_TICK_SIZE;
-export const MAX_PRICE = DEFAULT_MAX_PRICE;
-export const MIN_ORDER = DEFAULT_MIN_ORDER_AMOUNT;
-export const MAX_ORDERS = DEFAULT_MAX_ORDERS_PER_USER;
-export const MAX_UINT32 = 2n ** 32n - 1n;
-export const METER = ethers.encodeBytes32String("METER-1");
-export const DEFAULT_ADMIN_ROLE = ethers.ZeroHash;
-export const DEFAULT_PARAMS = {
-  tickSize: TICK,
-  maxPrice: MAX_PRICE,
-  minOrderAmount: MIN_ORDER,
-  maxOrdersPerUser: MAX_ORDERS,
-  feeBps: DEFAULT_FEE_BPS,
-};
-
-// ───────────────────────────────────────── FIXTURE ───────────────────────────────────────────
-
-/**
- * The market as deployed by the GridMarket Ignition module (fee recipient: the admin), with three prosumers
- * holding 100 kWh of GRID each (p3 passed 10 kWh on to the market maker `mm`), three consumers, and everyone
- * funded with 1,000,000 USDC and both tokens approved to Trading. The admin mints GRID directly (made a minter
- * for the purpose) and `regulator` is a second REC regulator. Every test starts at the first second of a fresh
- * epoch, `epoch`.
- */
-export async function deployTradingFixture() {
-  const [admin, p1, p2, p3, c1, c2, c3, mm, outsider, feeSink, regulator] = await ethers.getSigners();
-  const {
-    registry,
-    gridToken: grid,
-    paymentToken: usdc,
-    trading,
-  } = await deployMarket({ feeRecipient: admin.address });
-
-  await registry.addRecRegulator(regulator.address);
-  for (const p of [p1, p2, p3]) await registry.registerUser(p.address, Prosumer, "Solar roof");
-  for (const c of [c1, c2, c3]) await registry.registerUser(c.address, Consumer, "Dorm");
-  await grid.addMinter(admin.address);
-  await trading.addMarketMaker(mm.address);
-
-  for (const p of [p1, p2, p3]) await grid.mint(p.address, wh(100_000), METER);
-  await grid.connect(p3).transfer(mm.address, wh(10_000));
-  for (const u of [p1, p2, p3, c1, c2, c3, mm, outsider]) {
-    await usdc.mint(u.address, 1_000_000n * 10n ** 6n);
-    await usdc.connect(u).approve(trading, ethers.MaxUint256);
-    await grid.connect(u).approve(trading, ethers.MaxUint256);
-  }
-
-  // Start every test at the first second of a fresh epoch.
-  const epoch = (await trading.currentEpoch()) + 1n;
-  await time.increaseTo(await trading.epochStart(epoch));
-
-  return { registry, grid, usdc, trading, admin, p1, p2, p3, c1, c2, c3, mm, outsider, feeSink, regulator, epoch };
-}
-
-export type Ctx = Awaited<ReturnType<typeof deployTradingFixture>>;
+import { wh } from "../helpers/constants";
+import { OrderStatus, Side, type EpochStatus } from "../helpers/enums";
+import type { Ctx } from "./fixture";
 
 // ───────────────────────────────────────── HELPERS ───────────────────────────────────────────
 
@@ -147,6 +72,16 @@ export interface Fill {
   payment: bigint;
   fee: bigint;
   refund: bigint;
+}
+
+/** A {@link Fill}: `payment`, `fee` and `refund` default to zero. */
+export function fill(
+  id: bigint,
+  owner: HardhatEthersSigner,
+  side: Side,
+  amounts: { filled: bigint; payment?: bigint; fee?: bigint; refund?: bigint },
+): Fill {
+  return { id, owner, side, payment: 0n, fee: 0n, refund: 0n, ...amounts };
 }
 
 /**
@@ -311,86 +246,14 @@ export function bookA(ctx: Ctx): Placed[] {
 export function bookAFills(ctx: Ctx, ids: bigint[]): Fill[] {
   const { p1, p2, p3, c1, c2, c3 } = ctx;
   return [
-    {
-      id: ids[0],
-      owner: c1,
-      side: Side.Buy,
-      filled: wh(30),
-      payment: 15_000n,
-      fee: 0n,
-      refund: 3_000n,
-    },
-    {
-      id: ids[1],
-      owner: p1,
-      side: Side.Sell,
-      filled: wh(20),
-      payment: 10_000n,
-      fee: 0n,
-      refund: 0n,
-    },
-    {
-      id: ids[2],
-      owner: c2,
-      side: Side.Buy,
-      filled: wh(40),
-      payment: 20_000n,
-      fee: 0n,
-      refund: 0n,
-    },
-    {
-      id: ids[3],
-      owner: p2,
-      side: Side.Sell,
-      filled: wh(50),
-      payment: 25_000n,
-      fee: 0n,
-      refund: 0n,
-    },
-    {
-      id: ids[4],
-      owner: c3,
-      side: Side.Buy,
-      filled: wh(30),
-      payment: 15_000n,
-      fee: 0n,
-      refund: 0n,
-    },
-    {
-      id: ids[5],
-      owner: p3,
-      side: Side.Sell,
-      filled: wh(30),
-      payment: 15_000n,
-      fee: 0n,
-      refund: wh(10),
-    },
-    {
-      id: ids[6],
-      owner: c1,
-      side: Side.Buy,
-      filled: 0n,
-      payment: 0n,
-      fee: 0n,
-      refund: 4_000n,
-    },
-    {
-      id: ids[7],
-      owner: p1,
-      side: Side.Sell,
-      filled: 0n,
-      payment: 0n,
-      fee: 0n,
-      refund: wh(10),
-    },
-    {
-      id: ids[8],
-      owner: p2,
-      side: Side.Sell,
-      filled: 0n,
-      payment: 0n,
-      fee: 0n,
-      refund: wh(10),
-    },
+    fill(ids[0], c1, Side.Buy, { filled: wh(30), payment: 15_000n, refund: 3_000n }),
+    fill(ids[1], p1, Side.Sell, { filled: wh(20), payment: 10_000n }),
+    fill(ids[2], c2, Side.Buy, { filled: wh(40), payment: 20_000n }),
+    fill(ids[3], p2, Side.Sell, { filled: wh(50), payment: 25_000n }),
+    fill(ids[4], c3, Side.Buy, { filled: wh(30), payment: 15_000n }),
+    fill(ids[5], p3, Side.Sell, { filled: wh(30), payment: 15_000n, refund: wh(10) }),
+    fill(ids[6], c1, Side.Buy, { filled: 0n, refund: 4_000n }),
+    fill(ids[7], p1, Side.Sell, { filled: 0n, refund: wh(10) }),
+    fill(ids[8], p2, Side.Sell, { filled: 0n, refund: wh(10) }),
   ];
 }

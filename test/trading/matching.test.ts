@@ -1,19 +1,10 @@
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 
-import {
-  Side,
-  EpochStatus,
-  wh,
-  TICK,
-  deployTradingFixture,
-  place,
-  closeEpoch,
-  clear,
-  epochResult,
-  result,
-  bookA,
-} from "./helpers";
+import { wh } from "../helpers/constants";
+import { EpochStatus, Side } from "../helpers/enums";
+import { TICK, deployTradingFixture } from "./fixture";
+import { place, closeEpoch, clear, epochResult, result, bookA } from "./helpers";
 
 describe("Trading", function () {
   describe("#matchOrders", function () {

@@ -1,21 +1,10 @@
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 
-import {
-  Suspended,
-  Side,
-  OrderStatus,
-  wh,
-  TICK,
-  MAX_PRICE,
-  MIN_ORDER,
-  MAX_UINT32,
-  METER,
-  orderId,
-  deployTradingFixture,
-  place,
-  order,
-} from "./helpers";
+import { orderId, wh } from "../helpers/constants";
+import { OrderStatus, Side } from "../helpers/enums";
+import { Suspended, TICK, MAX_PRICE, MIN_ORDER, MAX_UINT32, METER, deployTradingFixture } from "./fixture";
+import { place, order } from "./helpers";
 
 describe("Trading", function () {
   describe("#createSellOrder", function () {

@@ -1,7 +1,10 @@
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 
-import { Side, wh, orderId, deployTradingFixture, signPermit } from "./helpers";
+import { orderId, wh } from "../helpers/constants";
+import { Side } from "../helpers/enums";
+import { deployTradingFixture } from "./fixture";
+import { signPermit } from "./helpers";
 
 describe("Trading", function () {
   describe("permit variants", function () {

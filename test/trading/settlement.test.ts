@@ -2,13 +2,10 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { ethers } from "hardhat";
 
+import { wh } from "../helpers/constants";
+import { EpochStatus, OrderStatus, Side } from "../helpers/enums";
+import { TICK, deployTradingFixture } from "./fixture";
 import {
-  Side,
-  OrderStatus,
-  EpochStatus,
-  wh,
-  TICK,
-  deployTradingFixture,
   place,
   closeEpoch,
   clear,
@@ -19,6 +16,7 @@ import {
   bookA,
   bookAFills,
   parsed,
+  fill,
 } from "./helpers";
 
 describe("Trading", function () {
@@ -135,24 +133,8 @@ describe("Trading", function () {
         epoch,
         250_000n,
         [
-          {
-            id: s2,
-            owner: p2,
-            side: Side.Sell,
-            filled: wh(20),
-            payment: 5_000n,
-            fee: 0n,
-            refund: 0n,
-          },
-          {
-            id: b1,
-            owner: c1,
-            side: Side.Buy,
-            filled: wh(20),
-            payment: 5_000n,
-            fee: 0n,
-            refund: 1_000n,
-          },
+          fill(s2, p2, Side.Sell, { filled: wh(20), payment: 5_000n }),
+          fill(b1, c1, Side.Buy, { filled: wh(20), payment: 5_000n, refund: 1_000n }),
         ],
         trading.executeTrades(epoch, 10),
       );

@@ -1,21 +1,10 @@
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 
-import {
-  Side,
-  EpochStatus,
-  Work,
-  wh,
-  TICK,
-  orderId,
-  deployTradingFixture,
-  place,
-  closeEpoch,
-  clear,
-  epochResult,
-  result,
-  bookA,
-} from "./helpers";
+import { orderId, wh } from "../helpers/constants";
+import { EpochStatus, Side, Work } from "../helpers/enums";
+import { TICK, deployTradingFixture } from "./fixture";
+import { place, closeEpoch, clear, epochResult, result, bookA } from "./helpers";
 
 describe("Trading", function () {
   describe("#getUserOrders", function () {
