@@ -5,6 +5,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { ethers } from "hardhat";
 
 import { deployOracleWithScriptedMarket } from "../fixtures";
+import { METER_READING_TYPES } from "../helpers/eip712";
 
 // ───────────────────────────── constants mirrored from Solidity ─────────────────────────────
 
@@ -49,14 +50,7 @@ export interface Reading {
   readAt: bigint;
 }
 
-export const READING_TYPES = {
-  MeterReading: [
-    { name: "meterId", type: "bytes32" },
-    { name: "exportWh", type: "uint64" },
-    { name: "importWh", type: "uint64" },
-    { name: "readAt", type: "uint64" },
-  ],
-};
+export const READING_TYPES = METER_READING_TYPES;
 export const READING_TUPLE = "tuple(bytes32 meterId,uint64 exportWh,uint64 importWh,uint64 readAt)[]";
 
 export const coder = ethers.AbiCoder.defaultAbiCoder();

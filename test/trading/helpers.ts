@@ -3,9 +3,8 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import type { ContractTransactionResponse } from "ethers";
-import { ethers } from "hardhat";
 
-import type { GridToken, MockUSDC, Trading } from "../../typechain-types";
+import type { Trading } from "../../typechain-types";
 import { wh } from "../helpers/constants";
 import { OrderStatus, Side, type EpochStatus } from "../helpers/enums";
 import type { Ctx } from "./fixture";
@@ -140,31 +139,6 @@ export async function expectBalancesEqualCredits(ctx: Ctx, accounts: HardhatEthe
     for (const a of accounts) owed += await trading.credits(a.address, token);
     expect(await token.balanceOf(trading)).to.equal(owed);
   }
-}
-
-export async function signPermit(
-  token: GridToken | MockUSDC,
-  owner: HardhatEthersSigner,
-  spender: string,
-  value: bigint,
-  deadline: bigint,
-) {
-  const [, name, version, chainId, verifyingContract] = await token.eip712Domain();
-  const nonce = await token.nonces(owner.address);
-  const signature = await owner.signTypedData(
-    { name, version, chainId, verifyingContract },
-    {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
-    { owner: owner.address, spender, value, nonce, deadline },
-  );
-  return ethers.Signature.from(signature);
 }
 
 export async function epochResult(trading: Trading, epoch: bigint) {

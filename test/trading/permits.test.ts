@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { orderId, wh } from "../helpers/constants";
 import { Side } from "../helpers/enums";
 import { deployTradingFixture } from "./fixture";
-import { signPermit } from "./helpers";
+import { signPermit } from "../helpers/eip712";
 
 describe("Trading", function () {
   describe("permit variants", function () {
