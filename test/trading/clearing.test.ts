@@ -13,6 +13,7 @@ import {
   bookA,
   bookAFills,
   fill,
+  expectClearing,
 } from "./helpers";
 
 describe("Trading", function () {
@@ -25,21 +26,16 @@ describe("Trading", function () {
           { signer: p1, side: Side.Sell, wh: 40, price: 400_000n },
           { signer: c1, side: Side.Buy, wh: 13, price: 123_400n },
         ]);
-        await closeEpoch(trading, epoch);
-        const m = trading.matchOrders(epoch, 10);
-        await expect(m).to.emit(trading, "MatchProgressed").withArgs(epoch, 0n, 0n, true);
-        await expect(m).to.emit(trading, "EpochMatched").withArgs(epoch, 0n, 0n, 0n, 0n);
-        const tx = trading.executeTrades(epoch, 10);
-        await expectSettlement(
-          ctx,
-          epoch,
-          0n,
-          [
+        const tx = await expectClearing(ctx, epoch, {
+          price: 0n,
+          progressed: { steps: 0n, volume: 0n },
+          matched: { volume: 0n, bid: 0n, ask: 0n },
+          batch: 10,
+          fills: [
             fill(s, p1, Side.Sell, { filled: 0n, refund: wh(40) }),
             fill(b, c1, Side.Buy, { filled: 0n, refund: 1_605n }),
           ],
-          tx,
-        );
+        });
         await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, 0n, 0n, 0n, admin.address);
         await expect(tx).not.to.emit(trading, "Credited");
         await expectBalancesEqualCredits(ctx, [admin]);
@@ -54,18 +50,15 @@ describe("Trading", function () {
           { signer: p1, side: Side.Sell, wh: 40, price: 400_000n },
           { signer: p2, side: Side.Sell, wh: 15, price: 100_000n },
         ]);
-        await closeEpoch(trading, epoch);
-        await expect(trading.matchOrders(epoch, 10)).to.emit(trading, "EpochMatched").withArgs(epoch, 0n, 0n, 0n, 0n);
-        await expectSettlement(
-          ctx,
-          epoch,
-          0n,
-          [
+        await expectClearing(ctx, epoch, {
+          price: 0n,
+          matched: { volume: 0n, bid: 0n, ask: 0n },
+          batch: 10,
+          fills: [
             fill(s1, p1, Side.Sell, { filled: 0n, refund: wh(40) }),
             fill(s2, p2, Side.Sell, { filled: 0n, refund: wh(15) }),
           ],
-          trading.executeTrades(epoch, 10),
-        );
+        });
         await expectBalancesEqualCredits(ctx, [admin]);
       });
 
@@ -96,23 +89,17 @@ describe("Trading", function () {
           { signer: p2, side: Side.Sell, wh: 20, price: 500_000n },
           { signer: c2, side: Side.Buy, wh: 35, price: 500_000n },
         ]);
-        await closeEpoch(trading, epoch);
-        await expect(trading.matchOrders(epoch, 10))
-          .to.emit(trading, "EpochMatched")
-          .withArgs(epoch, 500_000n, wh(50), 500_000n, 500_000n);
-        const tx = trading.executeTrades(epoch, 10);
-        await expectSettlement(
-          ctx,
-          epoch,
-          500_000n,
-          [
+        const tx = await expectClearing(ctx, epoch, {
+          price: 500_000n,
+          matched: { volume: wh(50), bid: 500_000n, ask: 500_000n },
+          batch: 10,
+          fills: [
             fill(s1, p1, Side.Sell, { filled: wh(30), payment: 15_000n }),
             fill(b1, c1, Side.Buy, { filled: wh(25), payment: 12_500n }),
             fill(s2, p2, Side.Sell, { filled: wh(20), payment: 10_000n }),
             fill(b2, c2, Side.Buy, { filled: wh(25), payment: 12_500n, refund: 5_000n }),
           ],
-          tx,
-        );
+        });
         await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(50), 500_000n, 0n, admin.address);
         await expectBalancesEqualCredits(ctx, [admin]);
       });
@@ -149,16 +136,11 @@ describe("Trading", function () {
           { signer: c1, side: Side.Buy, wh: 10, price: 500_000n },
           { signer: p2, side: Side.Sell, wh: 10, price: 450_000n },
         ]);
-        await closeEpoch(trading, epoch);
-        const m = trading.matchOrders(epoch, 100);
-        await expect(m).to.emit(trading, "MatchProgressed").withArgs(epoch, 2n, wh(70), true);
-        await expect(m).to.emit(trading, "EpochMatched").withArgs(epoch, 350_000n, wh(70), 400_000n, 300_000n);
-        const tx = trading.executeTrades(epoch, 100);
-        await expectSettlement(
-          ctx,
-          epoch,
-          350_000n,
-          [
+        const tx = await expectClearing(ctx, epoch, {
+          price: 350_000n,
+          progressed: { steps: 2n, volume: wh(70) },
+          matched: { volume: wh(70), bid: 400_000n, ask: 300_000n },
+          fills: [
             fill(s1, p1, Side.Sell, { filled: wh(70), payment: 24_500n }),
             fill(b1, c1, Side.Buy, { filled: wh(50), payment: 17_500n, refund: 2_500n }),
             fill(b2, c2, Side.Buy, { filled: wh(10), payment: 3_500n, refund: 8_500n }),
@@ -166,8 +148,7 @@ describe("Trading", function () {
             fill(b4, c1, Side.Buy, { filled: wh(10), payment: 3_500n, refund: 1_500n }),
             fill(s2, p2, Side.Sell, { filled: 0n, refund: wh(10) }),
           ],
-          tx,
-        );
+        });
         await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(70), 350_000n, 0n, admin.address);
         await expectBalancesEqualCredits(ctx, [admin]);
       });
@@ -184,26 +165,19 @@ describe("Trading", function () {
           { signer: c1, side: Side.Buy, wh: 11, price: 123_500n },
           { signer: c2, side: Side.Buy, wh: 19, price: 123_500n },
         ]);
-        await closeEpoch(trading, epoch);
-        await expect(trading.matchOrders(epoch, 100))
-          .to.emit(trading, "EpochMatched")
-          .withArgs(epoch, 123_450n, wh(30), 123_500n, 123_400n);
-        const tx = trading.executeTrades(epoch, 100);
         // Sellers: 13 * 123.45 = 1,604.85 → 1,604; 17 * 123.45 = 2,098.65 → 2,098.
         // Buyers: 11 * 123.45 = 1,357.95 → 1,358 of an escrow of ceil(1,358.5) = 1,359;
         //         19 * 123.45 = 2,345.55 → 2,346 of an escrow of ceil(2,346.5) = 2,347.
-        await expectSettlement(
-          ctx,
-          epoch,
-          123_450n,
-          [
+        const tx = await expectClearing(ctx, epoch, {
+          price: 123_450n,
+          matched: { volume: wh(30), bid: 123_500n, ask: 123_400n },
+          fills: [
             fill(s1, p1, Side.Sell, { filled: wh(13), payment: 1_604n }),
             fill(s2, p2, Side.Sell, { filled: wh(17), payment: 2_098n }),
             fill(b1, c1, Side.Buy, { filled: wh(11), payment: 1_358n, refund: 1n }),
             fill(b2, c2, Side.Buy, { filled: wh(19), payment: 2_346n, refund: 1n }),
           ],
-          tx,
-        );
+        });
         await expect(tx)
           .to.emit(trading, "Credited")
           .withArgs(admin.address, await usdc.getAddress(), 2n);
@@ -264,25 +238,16 @@ describe("Trading", function () {
         await expect(trading.connect(c1).createBuyOrder(wh(10), 500_100n))
           .to.be.revertedWithCustomError(trading, "TradingPriceAboveCap")
           .withArgs(500_100n, 500_000n);
-        expect(await epochResult(trading, epoch)).to.deep.include({
-          tickSize: TICK,
-          feeBps: 0n,
-        });
+        expect(await epochResult(trading, epoch)).to.deep.include({ tickSize: TICK, feeBps: 0n });
 
-        await closeEpoch(trading, epoch);
-        await trading.matchOrders(epoch, 100);
         // p = (3001 + 1001) * 100 / 2 = 200,100; no fee although 5% is now set; the fee recipient is the current one.
-        const tx = trading.executeTrades(epoch, 100);
-        await expectSettlement(
-          ctx,
-          epoch,
-          200_100n,
-          [
+        const tx = await expectClearing(ctx, epoch, {
+          price: 200_100n,
+          fills: [
             fill(orderId(epoch, 1), p1, Side.Sell, { filled: wh(20), payment: 4_002n }),
             fill(b, c1, Side.Buy, { filled: wh(20), payment: 4_002n, refund: 2_000n }),
           ],
-          tx,
-        );
+        });
         await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(20), 200_100n, 0n, feeSink.address);
         await expectBalancesEqualCredits(ctx, [admin, feeSink]);
 

@@ -4,7 +4,15 @@ import { expect } from "chai";
 import { wh } from "../helpers/constants";
 import { EpochStatus, Side, Work } from "../helpers/enums";
 import { Suspended, deployTradingFixture } from "./fixture";
-import { place, closeEpoch, expectSettlement, expectBalancesEqualCredits, epochResult, fill } from "./helpers";
+import {
+  place,
+  closeEpoch,
+  expectSettlement,
+  expectBalancesEqualCredits,
+  epochResult,
+  fill,
+  expectClearing,
+} from "./helpers";
 
 describe("Trading", function () {
   describe("clearing", function () {
@@ -18,21 +26,15 @@ describe("Trading", function () {
           { signer: p2, side: Side.Sell, wh: 10, price: 655_350n },
           { signer: c1, side: Side.Buy, wh: 20, price: 655_350n },
         ]);
-        await closeEpoch(trading, epoch);
-        await expect(trading.matchOrders(epoch, 100))
-          .to.emit(trading, "EpochMatched")
-          .withArgs(epoch, 655_350n, wh(20), 655_350n, 655_350n);
-        await expectSettlement(
-          ctx,
-          epoch,
-          655_350n,
-          [
+        await expectClearing(ctx, epoch, {
+          price: 655_350n,
+          matched: { volume: wh(20), bid: 655_350n, ask: 655_350n },
+          fills: [
             fill(s1, p1, Side.Sell, { filled: wh(10), payment: 6_553n }),
             fill(s2, p2, Side.Sell, { filled: wh(10), payment: 6_553n }),
             fill(b, c1, Side.Buy, { filled: wh(20), payment: 13_107n }),
           ],
-          trading.executeTrades(epoch, 100),
-        );
+        });
         expect(await trading.credits(admin.address, ctx.usdc)).to.equal(1n);
         await expectBalancesEqualCredits(ctx, [admin]);
       });
@@ -46,21 +48,15 @@ describe("Trading", function () {
           { signer: c1, side: Side.Buy, wh: 20, price: 655_350n },
           { signer: c2, side: Side.Buy, wh: 10, price: 10n },
         ]);
-        await closeEpoch(trading, epoch);
-        await expect(trading.matchOrders(epoch, 100))
-          .to.emit(trading, "EpochMatched")
-          .withArgs(epoch, 654_675n, wh(10), 655_350n, 654_000n);
-        await expectSettlement(
-          ctx,
-          epoch,
-          654_675n,
-          [
+        await expectClearing(ctx, epoch, {
+          price: 654_675n,
+          matched: { volume: wh(10), bid: 655_350n, ask: 654_000n },
+          fills: [
             fill(s, p1, Side.Sell, { filled: wh(10), payment: 6_546n }),
             fill(b1, c1, Side.Buy, { filled: wh(10), payment: 6_547n, refund: 6_560n }),
             fill(b2, c2, Side.Buy, { filled: 0n, refund: 1n }),
           ],
-          trading.executeTrades(epoch, 100),
-        );
+        });
         await expectBalancesEqualCredits(ctx, [admin]);
       });
     });
@@ -80,16 +76,11 @@ describe("Trading", function () {
           { signer: p3, side: Side.Sell, wh: 25, price: 450_000n },
           { signer: p1, side: Side.Sell, wh: 10, price: 600_000n },
         ]);
-        await closeEpoch(trading, epoch);
-        const m = trading.matchOrders(epoch, 100);
-        await expect(m).to.emit(trading, "MatchProgressed").withArgs(epoch, 3n, wh(75), true);
-        await expect(m).to.emit(trading, "EpochMatched").withArgs(epoch, 475_000n, wh(75), 500_000n, 450_000n);
-        const tx = trading.executeTrades(epoch, 100);
-        await expectSettlement(
-          ctx,
-          epoch,
-          475_000n,
-          [
+        const tx = await expectClearing(ctx, epoch, {
+          price: 475_000n,
+          progressed: { steps: 3n, volume: wh(75) },
+          matched: { volume: wh(75), bid: 500_000n, ask: 450_000n },
+          fills: [
             fill(ids[0], c1, Side.Buy, { filled: wh(30), payment: 14_250n, refund: 750n }),
             fill(ids[1], p1, Side.Sell, { filled: wh(20), payment: 9_500n }),
             fill(ids[2], c2, Side.Buy, { filled: wh(45), payment: 21_375n, refund: 3_625n }),
@@ -98,8 +89,7 @@ describe("Trading", function () {
             fill(ids[5], p3, Side.Sell, { filled: wh(25), payment: 11_875n }),
             fill(ids[6], p1, Side.Sell, { filled: 0n, refund: wh(10) }),
           ],
-          tx,
-        );
+        });
         await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(75), 475_000n, 0n, admin.address);
         await expectBalancesEqualCredits(ctx, [admin]);
       });
@@ -116,20 +106,15 @@ describe("Trading", function () {
           { signer: p1, side: Side.Sell, wh: 20, price: 400_000n },
         ]);
         await trading.connect(c1).cancelOrder(top);
-        await closeEpoch(trading, epoch);
-        const m = trading.matchOrders(epoch, 100);
-        await expect(m).to.emit(trading, "MatchProgressed").withArgs(epoch, 3n, wh(20), true);
-        await expect(m).to.emit(trading, "EpochMatched").withArgs(epoch, 450_000n, wh(20), 500_000n, 400_000n);
-        await expectSettlement(
-          ctx,
-          epoch,
-          450_000n,
-          [
+        await expectClearing(ctx, epoch, {
+          price: 450_000n,
+          progressed: { steps: 3n, volume: wh(20) },
+          matched: { volume: wh(20), bid: 500_000n, ask: 400_000n },
+          fills: [
             fill(b, c2, Side.Buy, { filled: wh(20), payment: 9_000n, refund: 1_000n }),
             fill(s, p1, Side.Sell, { filled: wh(20), payment: 9_000n }),
           ],
-          trading.executeTrades(epoch, 100),
-        );
+        });
         await expectBalancesEqualCredits(ctx, [admin]);
       });
 

@@ -50,10 +50,7 @@ export function parsed(
   return receipt.logs
     .map((l) => {
       try {
-        return trading.interface.parseLog({
-          topics: [...l.topics],
-          data: l.data,
-        });
+        return trading.interface.parseLog({ topics: [...l.topics], data: l.data });
       } catch {
         return null;
       }
@@ -129,6 +126,44 @@ export async function expectSettlement(
     const order = await trading.getOrder(f.id);
     expect([order.status, order.filled]).to.deep.equal([BigInt(OrderStatus.Settled), f.filled]);
   }
+}
+
+/** What {@link expectClearing} checks of an epoch's clearing. */
+export interface Clearing {
+  /** The clearing price. */
+  price: bigint;
+  /** Every order's settlement, in settlement order (see {@link expectSettlement}). */
+  fills: Fill[];
+  /** When given, the match call emits `MatchProgressed(epoch, steps, volume, true)`. */
+  progressed?: { steps: bigint; volume: bigint };
+  /** When given, the match call emits `EpochMatched(epoch, price, volume, bid, ask)`. */
+  matched?: { volume: bigint; bid: bigint; ask: bigint };
+  /** Steps allowed to the one `matchOrders` and the one `executeTrades` call (default 100). */
+  batch?: number;
+}
+
+/**
+ * Ends `epoch`, matches it and settles it in one call each, and checks the match events given and the settlement
+ * exactly ({@link expectSettlement}). Returns the settlement transaction for further checks.
+ */
+export async function expectClearing(ctx: Ctx, epoch: bigint, clearing: Clearing) {
+  const { trading } = ctx;
+  const batch = clearing.batch ?? 100;
+  await closeEpoch(trading, epoch);
+  const match = trading.matchOrders(epoch, batch);
+  if (clearing.progressed) {
+    const { steps, volume } = clearing.progressed;
+    await expect(match).to.emit(trading, "MatchProgressed").withArgs(epoch, steps, volume, true);
+  }
+  if (clearing.matched) {
+    const { volume, bid, ask } = clearing.matched;
+    await expect(match).to.emit(trading, "EpochMatched").withArgs(epoch, clearing.price, volume, bid, ask);
+  } else {
+    await match;
+  }
+  const tx = trading.executeTrades(epoch, batch);
+  await expectSettlement(ctx, epoch, clearing.price, clearing.fills, tx);
+  return tx;
 }
 
 /** The contract holds exactly the outstanding credits of `accounts` once no epoch is open. */

@@ -138,10 +138,7 @@ describe("Trading", function () {
         ],
         trading.executeTrades(epoch, 10),
       );
-      expect(await order(trading, s1)).to.deep.include({
-        status: BigInt(OrderStatus.Cancelled),
-        filled: 0n,
-      });
+      expect(await order(trading, s1)).to.deep.include({ status: BigInt(OrderStatus.Cancelled), filled: 0n });
       expect((await epochResult(trading, epoch)).settledCount).to.equal(3n);
       await expectBalancesEqualCredits(ctx, [admin]);
     });
