@@ -464,6 +464,18 @@ describe("Security: hostile environment", function () {
   });
 
   describe("expired and replayed signatures", function () {
+    /** The first consumer, its allowance to Trading revoked, with a permit for a 1 kWh bid's escrow, valid an hour. */
+    async function buyerWithPermit() {
+      const sys = await loadFixture(usdcFixture);
+      const buyer = sys.actors.consumers[0];
+      const tradingAddress = await sys.trading.getAddress();
+      await sys.token.connect(buyer).approve(tradingAddress, 0n);
+      const escrow = ceil(KWH * BUY_PRICE, KWH);
+      const deadline = BigInt((await ethers.provider.getBlock("latest"))!.timestamp) + 3_600n;
+      const { v, r, s } = await signPermit(sys.token, buyer, tradingAddress, escrow, deadline);
+      return { ...sys, buyer, tradingAddress, escrow, deadline, v, r, s };
+    }
+
     it("an expired permit grants nothing", async function () {
       const { trading, gridToken, actors } = await loadFixture(usdcFixture);
       const seller = actors.prosumers[0];
@@ -477,13 +489,7 @@ describe("Security: hostile environment", function () {
     });
 
     it("a permit works once: replaying it grants nothing more", async function () {
-      const { trading, token, actors } = await loadFixture(usdcFixture);
-      const buyer = actors.consumers[0];
-      const tradingAddress = await trading.getAddress();
-      await token.connect(buyer).approve(tradingAddress, 0n);
-      const escrow = ceil(KWH * BUY_PRICE, KWH);
-      const deadline = BigInt((await ethers.provider.getBlock("latest"))!.timestamp) + 3_600n;
-      const { v, r, s } = await signPermit(token, buyer, tradingAddress, escrow, deadline);
+      const { trading, token, buyer, tradingAddress, escrow, deadline, v, r, s } = await buyerWithPermit();
       await expect(
         trading.connect(buyer).createBuyOrderWithPermit(KWH, BUY_PRICE, deadline, v, r, s),
       ).to.changeTokenBalances(token, [buyer, trading], [-escrow, escrow]);
@@ -493,13 +499,7 @@ describe("Security: hostile environment", function () {
     });
 
     it("a front-run permit does not block the order", async function () {
-      const { trading, token, actors } = await loadFixture(usdcFixture);
-      const buyer = actors.consumers[0];
-      const tradingAddress = await trading.getAddress();
-      await token.connect(buyer).approve(tradingAddress, 0n);
-      const escrow = ceil(KWH * BUY_PRICE, KWH);
-      const deadline = BigInt((await ethers.provider.getBlock("latest"))!.timestamp) + 3_600n;
-      const { v, r, s } = await signPermit(token, buyer, tradingAddress, escrow, deadline);
+      const { trading, token, actors, buyer, tradingAddress, escrow, deadline, v, r, s } = await buyerWithPermit();
       await token.connect(actors.outsider).permit(buyer.address, tradingAddress, escrow, deadline, v, r, s);
       await expect(trading.connect(buyer).createBuyOrderWithPermit(KWH, BUY_PRICE, deadline, v, r, s)).to.emit(
         trading,

@@ -2,7 +2,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { ethers } from "hardhat";
 
-import type { Trading } from "../../typechain-types";
+import { shouldBeRegulatorOnly } from "../helpers/access";
 import { wh } from "../helpers/constants";
 import {
   TICK,
@@ -12,8 +12,14 @@ import {
   MAX_UINT32,
   DEFAULT_ADMIN_ROLE,
   deployTradingFixture,
-  type Ctx,
 } from "./fixture";
+import { shouldRejectEach, shouldRevertWhenUnchanged } from "./parameters.behavior";
+
+/** The Trading fixture as the shared access behaviours want it. */
+async function accessContext() {
+  const ctx = await deployTradingFixture();
+  return { ...ctx, contract: ctx.trading };
+}
 
 describe("Trading", function () {
   describe("#addMarketMaker", function () {
@@ -87,10 +93,7 @@ describe("Trading", function () {
       }
     });
 
-    it("reverts when unchanged", async function () {
-      const { trading } = await loadFixture(deployTradingFixture);
-      await expect(trading.setPriceRules(TICK, MAX_PRICE)).to.be.revertedWithCustomError(trading, "TradingUnchanged");
-    });
+    shouldRevertWhenUnchanged((ctx) => ctx.trading.setPriceRules(TICK, MAX_PRICE));
   });
 
   describe("#setMinOrderAmount", function () {
@@ -107,19 +110,14 @@ describe("Trading", function () {
         .withArgs(wh(MAX_UINT32 - 1n), wh(MAX_UINT32));
     });
 
-    it("reverts on zero, a fraction of a watt-hour, or more than 2^32 - 1 Wh", async function () {
-      const { trading } = await loadFixture(deployTradingFixture);
-      for (const amount of [0n, wh(10) + 1n, wh(MAX_UINT32 + 1n)]) {
-        await expect(trading.setMinOrderAmount(amount))
-          .to.be.revertedWithCustomError(trading, "TradingInvalidMinOrderAmount")
-          .withArgs(amount);
-      }
-    });
+    shouldRejectEach(
+      "reverts on zero, a fraction of a watt-hour, or more than 2^32 - 1 Wh",
+      [0n, wh(10) + 1n, wh(MAX_UINT32 + 1n)],
+      "TradingInvalidMinOrderAmount",
+      (ctx, amount) => ctx.trading.setMinOrderAmount(amount),
+    );
 
-    it("reverts when unchanged", async function () {
-      const { trading } = await loadFixture(deployTradingFixture);
-      await expect(trading.setMinOrderAmount(MIN_ORDER)).to.be.revertedWithCustomError(trading, "TradingUnchanged");
-    });
+    shouldRevertWhenUnchanged((ctx) => ctx.trading.setMinOrderAmount(MIN_ORDER));
   });
 
   describe("#setMaxOrdersPerUser", function () {
@@ -131,19 +129,11 @@ describe("Trading", function () {
       expect(await trading.maxOrdersPerUser()).to.equal(1_000n);
     });
 
-    it("reverts on 0 or above 1,000", async function () {
-      const { trading } = await loadFixture(deployTradingFixture);
-      for (const limit of [0n, 1_001n]) {
-        await expect(trading.setMaxOrdersPerUser(limit))
-          .to.be.revertedWithCustomError(trading, "TradingInvalidMaxOrdersPerUser")
-          .withArgs(limit);
-      }
-    });
+    shouldRejectEach("reverts on 0 or above 1,000", [0n, 1_001n], "TradingInvalidMaxOrdersPerUser", (ctx, limit) =>
+      ctx.trading.setMaxOrdersPerUser(limit),
+    );
 
-    it("reverts when unchanged", async function () {
-      const { trading } = await loadFixture(deployTradingFixture);
-      await expect(trading.setMaxOrdersPerUser(MAX_ORDERS)).to.be.revertedWithCustomError(trading, "TradingUnchanged");
-    });
+    shouldRevertWhenUnchanged((ctx) => ctx.trading.setMaxOrdersPerUser(MAX_ORDERS));
   });
 
   describe("#setFee", function () {
@@ -173,10 +163,7 @@ describe("Trading", function () {
       );
     });
 
-    it("reverts when unchanged", async function () {
-      const { trading, admin } = await loadFixture(deployTradingFixture);
-      await expect(trading.setFee(0n, admin.address)).to.be.revertedWithCustomError(trading, "TradingUnchanged");
-    });
+    shouldRevertWhenUnchanged((ctx) => ctx.trading.setFee(0n, ctx.admin.address));
   });
 
   describe("#pause and #unpause", function () {
@@ -204,30 +191,12 @@ describe("Trading", function () {
     }
   });
 
-  describe("regulator-only functions called by an outsider", function () {
-    const calls: [string, (t: Trading, ctx: Ctx) => Promise<unknown>][] = [
-      ["addMarketMaker", (t, ctx) => t.addMarketMaker(ctx.c1.address)],
-      ["removeMarketMaker", (t, ctx) => t.removeMarketMaker(ctx.mm.address)],
-      ["setPriceRules", (t) => t.setPriceRules(10n, MAX_PRICE)],
-      ["setMinOrderAmount", (t) => t.setMinOrderAmount(wh(1))],
-      ["setMaxOrdersPerUser", (t) => t.setMaxOrdersPerUser(5n)],
-      ["setFee", (t, ctx) => t.setFee(10n, ctx.outsider.address)],
-    ];
-    for (const [name, call] of calls) {
-      it(`#${name} reverts with TradingNotRecRegulator`, async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        await expect(call(ctx.trading.connect(ctx.outsider), ctx))
-          .to.be.revertedWithCustomError(ctx.trading, "TradingNotRecRegulator")
-          .withArgs(ctx.outsider.address);
-      });
-    }
-
-    it("reverts for a removed regulator", async function () {
-      const { trading, registry, regulator } = await loadFixture(deployTradingFixture);
-      await registry.removeRecRegulator(regulator.address);
-      await expect(trading.connect(regulator).setMaxOrdersPerUser(5n))
-        .to.be.revertedWithCustomError(trading, "TradingNotRecRegulator")
-        .withArgs(regulator.address);
-    });
-  });
+  shouldBeRegulatorOnly(accessContext, "TradingNotRecRegulator", [
+    { name: "addMarketMaker", send: (t, caller, ctx) => t.connect(caller).addMarketMaker(ctx.c1.address) },
+    { name: "removeMarketMaker", send: (t, caller, ctx) => t.connect(caller).removeMarketMaker(ctx.mm.address) },
+    { name: "setPriceRules", send: (t, caller) => t.connect(caller).setPriceRules(10n, MAX_PRICE) },
+    { name: "setMinOrderAmount", send: (t, caller) => t.connect(caller).setMinOrderAmount(wh(1)) },
+    { name: "setMaxOrdersPerUser", send: (t, caller) => t.connect(caller).setMaxOrdersPerUser(5n) },
+    { name: "setFee", send: (t, caller, ctx) => t.connect(caller).setFee(10n, ctx.outsider.address) },
+  ]);
 });
