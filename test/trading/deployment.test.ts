@@ -2,6 +2,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { ethers } from "hardhat";
 
+import { deployMarket } from "../fixtures";
 import { orderId } from "../helpers/constants";
 import { Side } from "../helpers/enums";
 import {
@@ -17,6 +18,9 @@ import {
 
 describe("Trading", function () {
   describe("#constructor", function () {
+    // The constructor's own checks (its events, its reverts, a genesis taken from the exact deployment time) need
+    // the deployment transaction itself, so these deploy Trading alone against the fixture's Registry and tokens;
+    // variants that deploy cleanly go through the Ignition module's parameters (`deployMarket`).
     async function deploy(
       ctx: Ctx,
       overrides: Partial<{ registry: string; grid: string; usdc: string }>,
@@ -74,18 +78,20 @@ describe("Trading", function () {
     });
 
     it("keeps an explicit genesis in the past, aligned or not", async function () {
-      const ctx = await loadFixture(deployTradingFixture);
+      await loadFixture(deployTradingFixture);
       const genesis = BigInt(await time.latest()) - 1_234n;
-      const trading = await deploy(ctx, {}, { genesis });
+      const { trading } = await deployMarket({ genesis });
       expect(await trading.genesis()).to.equal(genesis);
       expect(await trading.epochStart(0n)).to.equal(genesis);
       expect(await trading.currentEpoch()).to.equal((BigInt(await time.latest()) - genesis) / EPOCH_LENGTH);
     });
 
     it("accepts epoch lengths from 60 s to one day", async function () {
-      const ctx = await loadFixture(deployTradingFixture);
-      expect(await (await deploy(ctx, {}, { epochLength: 60n })).epochLength()).to.equal(60n);
-      expect(await (await deploy(ctx, {}, { epochLength: 86_400n })).epochLength()).to.equal(86_400n);
+      await loadFixture(deployTradingFixture);
+      for (const epochLength of [60n, 86_400n]) {
+        const { trading } = await deployMarket({ epochLength });
+        expect(await trading.epochLength()).to.equal(epochLength);
+      }
     });
 
     describe("when the configuration is invalid", function () {
