@@ -6,12 +6,11 @@ import { ethers } from "hardhat";
 
 import { deployOracleWithScriptedMarket } from "../fixtures";
 import { METER_READING_TYPES } from "../helpers/eip712";
+import { UserStatus, UserType, Work } from "../helpers/enums";
 
 // ───────────────────────────── constants mirrored from Solidity ─────────────────────────────
 
-export const UserType = { Prosumer: 1, Consumer: 2 } as const;
-export const UserStatus = { Active: 1, Suspended: 2 } as const;
-export const Work = { None: 0, Match: 1, Settle: 2 } as const;
+export { UserStatus, UserType, Work };
 export const RequestStatus = { None: 0, Pending: 1, Fulfilled: 2 } as const;
 export const Reject = {
   MeterNotAssigned: 1,
