@@ -4,21 +4,10 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 
 import type { MockClearingMarket, OracleClient } from "../../typechain-types";
-import {
-  Work,
-  Reject,
-  GRID_PER_WH,
-  ADMIN_ROLE,
-  METER_A,
-  WORKFLOW_ID,
-  reading,
-  metadata,
-  readingsReport,
-  clearingReport,
-  deployOracleFixture,
-  withBaselineFixture,
-  coder,
-} from "./helpers";
+import { Work } from "../helpers/enums";
+import { Reject, GRID_PER_WH, ADMIN_ROLE } from "./constants";
+import { METER_A, deployOracleFixture, withBaselineFixture } from "./fixture";
+import { WORKFLOW_ID, reading, metadata, readingsReport, clearingReport, coder } from "./helpers";
 
 describe("OracleClient", function () {
   describe("automation", function () {

@@ -2,7 +2,8 @@ import { loadFixture } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import { expect } from "chai";
 import { ethers } from "hardhat";
 
-import { DEFAULT_RATED_POWER, HOUR, IRECEIVER_ID, IERC165_ID, deployOracleFixture } from "./helpers";
+import { DEFAULT_RATED_POWER, HOUR, IRECEIVER_ID, IERC165_ID } from "./constants";
+import { deployOracleFixture } from "./fixture";
 
 describe("OracleClient", function () {
   describe("deployment", function () {

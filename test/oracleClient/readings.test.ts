@@ -4,22 +4,10 @@ import { expect } from "chai";
 import hre, { ethers } from "hardhat";
 
 import type { OracleClient } from "../../typechain-types";
-import {
-  UserType,
-  UserStatus,
-  Reject,
-  GRID_PER_WH,
-  SENTINEL,
-  READING_BATCH_GAS_BUDGET,
-  METER_A,
-  METER_B,
-  UNKNOWN_METER,
-  reading,
-  now,
-  deployOracleFixture,
-  withBaselineFixture,
-  type Reading,
-} from "./helpers";
+import { UserType, UserStatus } from "../helpers/enums";
+import { Reject, GRID_PER_WH, SENTINEL, READING_BATCH_GAS_BUDGET } from "./constants";
+import { METER_A, METER_B, UNKNOWN_METER, deployOracleFixture, withBaselineFixture } from "./fixture";
+import { reading, now, type Reading } from "./helpers";
 
 describe("OracleClient", function () {
   describe("#submitReadings", function () {

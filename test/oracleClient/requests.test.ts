@@ -3,21 +3,9 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 
 import type { MockERC1271Wallet } from "../../typechain-types";
-import {
-  RequestStatus,
-  Reject,
-  GRID_PER_WH,
-  HOUR,
-  METER_A,
-  METER_B,
-  UNKNOWN_METER,
-  READING_TYPES,
-  reading,
-  now,
-  deployOracleFixture,
-  withBaselineFixture,
-  sign,
-} from "./helpers";
+import { RequestStatus, Reject, GRID_PER_WH, HOUR } from "./constants";
+import { METER_A, METER_B, UNKNOWN_METER, deployOracleFixture, withBaselineFixture } from "./fixture";
+import { READING_TYPES, reading, now, sign } from "./helpers";
 
 describe("OracleClient", function () {
   describe("#submitSignedReadings", function () {

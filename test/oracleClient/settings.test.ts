@@ -3,18 +3,9 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 
 import type { ReentrantOperator } from "../../typechain-types";
-import {
-  Reject,
-  GRID_PER_WH,
-  DEFAULT_RATED_POWER,
-  HOUR,
-  METER_A,
-  METER_B,
-  UNKNOWN_METER,
-  reading,
-  deployOracleFixture,
-  withBaselineFixture,
-} from "./helpers";
+import { Reject, GRID_PER_WH, DEFAULT_RATED_POWER, HOUR } from "./constants";
+import { METER_A, METER_B, UNKNOWN_METER, deployOracleFixture, withBaselineFixture } from "./fixture";
+import { reading } from "./helpers";
 
 describe("OracleClient", function () {
   describe("meter settings", function () {

@@ -1,20 +1,9 @@
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
-
 import { orderId, wh } from "../helpers/constants";
 import { EpochStatus, Side } from "../helpers/enums";
 import { TICK, MAX_PRICE, deployTradingFixture } from "./fixture";
-import {
-  place,
-  closeEpoch,
-  expectSettlement,
-  expectBalancesEqualCredits,
-  epochResult,
-  bookA,
-  bookAFills,
-  fill,
-  expectClearing,
-} from "./helpers";
+import { place, expectBalancesEqualCredits, epochResult, bookA, bookAFills, fill, expectClearing } from "./helpers";
 
 describe("Trading", function () {
   describe("clearing", function () {
@@ -66,15 +55,12 @@ describe("Trading", function () {
         const ctx = await loadFixture(deployTradingFixture);
         const { trading, c1, admin, epoch } = ctx;
         const [b] = await place(trading, [{ signer: c1, side: Side.Buy, wh: 40, price: 400_000n }]);
-        await closeEpoch(trading, epoch);
-        await expect(trading.matchOrders(epoch, 10)).to.emit(trading, "MatchProgressed").withArgs(epoch, 0n, 0n, true);
-        await expectSettlement(
-          ctx,
-          epoch,
-          0n,
-          [fill(b, c1, Side.Buy, { filled: 0n, refund: 16_000n })],
-          trading.executeTrades(epoch, 10),
-        );
+        await expectClearing(ctx, epoch, {
+          price: 0n,
+          progressed: { steps: 0n, volume: 0n },
+          batch: 10,
+          fills: [fill(b, c1, Side.Buy, { filled: 0n, refund: 16_000n })],
+        });
         await expectBalancesEqualCredits(ctx, [admin]);
       });
     });
@@ -110,10 +96,7 @@ describe("Trading", function () {
         const ctx = await loadFixture(deployTradingFixture);
         const { trading, admin, epoch } = ctx;
         const ids = await place(trading, bookA(ctx));
-        await closeEpoch(trading, epoch);
-        await trading.matchOrders(epoch, 100);
-        const tx = trading.executeTrades(epoch, 100);
-        await expectSettlement(ctx, epoch, 500_000n, bookAFills(ctx, ids), tx);
+        const tx = await expectClearing(ctx, epoch, { price: 500_000n, fills: bookAFills(ctx, ids) });
         await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(100), 500_000n, 0n, admin.address);
         await expect(tx).not.to.emit(trading, "Credited");
         expect(await trading.credits(admin.address, ctx.usdc)).to.equal(0n);
@@ -196,23 +179,16 @@ describe("Trading", function () {
           { signer: p1, side: Side.Sell, wh: 37, price: 200_000n },
           { signer: c1, side: Side.Buy, wh: 37, price: 300_100n },
         ]);
-        await closeEpoch(trading, epoch);
         // p = (3001 + 2000) * 100 / 2 = 250,050; 37 Wh are worth 9,251.85.
-        await expect(trading.matchOrders(epoch, 100))
-          .to.emit(trading, "EpochMatched")
-          .withArgs(epoch, 250_050n, wh(37), 300_100n, 200_000n);
-        const tx = trading.executeTrades(epoch, 100);
         // Seller: floor 9,251, fee floor(9,251 * 2.5%) = 231, net 9,020. Buyer: ceil 9,252 of ceil(11,103.7) = 11,104.
-        await expectSettlement(
-          ctx,
-          epoch,
-          250_050n,
-          [
+        const tx = await expectClearing(ctx, epoch, {
+          price: 250_050n,
+          matched: { volume: wh(37), bid: 300_100n, ask: 200_000n },
+          fills: [
             fill(s, p1, Side.Sell, { filled: wh(37), payment: 9_020n, fee: 231n }),
             fill(b, c1, Side.Buy, { filled: wh(37), payment: 9_252n, refund: 1_852n }),
           ],
-          tx,
-        );
+        });
         await expect(tx)
           .to.emit(trading, "Credited")
           .withArgs(feeSink.address, await usdc.getAddress(), 232n);

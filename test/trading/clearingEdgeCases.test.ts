@@ -1,18 +1,9 @@
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
-
 import { wh } from "../helpers/constants";
 import { EpochStatus, Side, Work } from "../helpers/enums";
 import { Suspended, deployTradingFixture } from "./fixture";
-import {
-  place,
-  closeEpoch,
-  expectSettlement,
-  expectBalancesEqualCredits,
-  epochResult,
-  fill,
-  expectClearing,
-} from "./helpers";
+import { place, closeEpoch, expectBalancesEqualCredits, epochResult, fill, expectClearing } from "./helpers";
 
 describe("Trading", function () {
   describe("clearing", function () {
@@ -156,18 +147,13 @@ describe("Trading", function () {
         ]);
         await registry.updateUserStatus(p1.address, Suspended);
         await registry.updateUserStatus(c1.address, Suspended);
-        await closeEpoch(trading, epoch);
-        await trading.matchOrders(epoch, 100);
-        await expectSettlement(
-          ctx,
-          epoch,
-          400_000n,
-          [
+        await expectClearing(ctx, epoch, {
+          price: 400_000n,
+          fills: [
             fill(s, p1, Side.Sell, { filled: wh(20), payment: 8_000n }),
             fill(b, c1, Side.Buy, { filled: wh(20), payment: 8_000n }),
           ],
-          trading.executeTrades(epoch, 100),
-        );
+        });
         await expectBalancesEqualCredits(ctx, [admin]);
       });
     });
@@ -224,18 +210,14 @@ describe("Trading", function () {
         { signer: c1, side: Side.Buy, wh: 50, price: 120_000n },
       ]);
       await trading.removeMarketMaker(mm.address);
-      await closeEpoch(trading, epoch);
-      await trading.matchOrders(epoch, 10);
-      await expectSettlement(
-        ctx,
-        epoch,
-        100_000n,
-        [
+      await expectClearing(ctx, epoch, {
+        price: 100_000n,
+        batch: 10,
+        fills: [
           fill(s, mm, Side.Sell, { filled: wh(50), payment: 5_000n }),
           fill(b, c1, Side.Buy, { filled: wh(50), payment: 5_000n, refund: 1_000n }),
         ],
-        trading.executeTrades(epoch, 10),
-      );
+      });
       await expectBalancesEqualCredits(ctx, [admin]);
     });
   });

@@ -1,10 +1,10 @@
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 
+import { signPermit } from "../helpers/eip712";
 import { orderId, wh } from "../helpers/constants";
 import { Side } from "../helpers/enums";
 import { deployTradingFixture } from "./fixture";
-import { signPermit } from "../helpers/eip712";
 
 describe("Trading", function () {
   describe("permit variants", function () {

@@ -1,7 +1,6 @@
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { ethers } from "hardhat";
-
 import { wh } from "../helpers/constants";
 import { EpochStatus, OrderStatus, Side } from "../helpers/enums";
 import { TICK, deployTradingFixture } from "./fixture";
@@ -9,14 +8,14 @@ import {
   place,
   closeEpoch,
   clear,
-  expectSettlement,
   expectBalancesEqualCredits,
   epochResult,
   order,
   bookA,
   bookAFills,
-  parsed,
   fill,
+  parsed,
+  expectClearing,
 } from "./helpers";
 
 describe("Trading", function () {
@@ -124,20 +123,15 @@ describe("Trading", function () {
         { signer: c1, side: Side.Buy, wh: 20, price: 300_000n },
       ]);
       await trading.connect(p1).cancelOrder(s1);
-      await closeEpoch(trading, epoch);
-      await expect(trading.matchOrders(epoch, 10))
-        .to.emit(trading, "EpochMatched")
-        .withArgs(epoch, 250_000n, wh(20), 300_000n, 200_000n);
-      await expectSettlement(
-        ctx,
-        epoch,
-        250_000n,
-        [
+      await expectClearing(ctx, epoch, {
+        price: 250_000n,
+        matched: { volume: wh(20), bid: 300_000n, ask: 200_000n },
+        batch: 10,
+        fills: [
           fill(s2, p2, Side.Sell, { filled: wh(20), payment: 5_000n }),
           fill(b1, c1, Side.Buy, { filled: wh(20), payment: 5_000n, refund: 1_000n }),
         ],
-        trading.executeTrades(epoch, 10),
-      );
+      });
       expect(await order(trading, s1)).to.deep.include({ status: BigInt(OrderStatus.Cancelled), filled: 0n });
       expect((await epochResult(trading, epoch)).settledCount).to.equal(3n);
       await expectBalancesEqualCredits(ctx, [admin]);

@@ -1,6 +1,5 @@
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
-
 import { orderId, wh } from "../helpers/constants";
 import { EpochStatus, Side, Work } from "../helpers/enums";
 import { TICK, deployTradingFixture } from "./fixture";
