@@ -2,8 +2,21 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { wh } from "../helpers/constants";
 import { EpochStatus, Side } from "../helpers/enums";
-import { TICK, deployTradingFixture } from "./fixture";
-import { place, closeEpoch, clear, epochResult, result, bookA } from "./helpers";
+import { TICK, deployTradingFixture, type Ctx } from "./fixture";
+import { place, closeEpoch, clear, epochResult, result, bookA, type Placed } from "./helpers";
+
+/**
+ * Bids 5000 → 30 Wh, 4500 → 10 Wh; asks 4000 → 30 Wh, 4200 → 10 Wh.
+ * Unsliced: 30 at (5000, 4000), 10 at (4500, 4200).
+ */
+function twoLevelBook({ p1, p2, c1, c2 }: Ctx): Placed[] {
+  return [
+    { signer: c1, side: Side.Buy, wh: 30, price: 500_000n },
+    { signer: c2, side: Side.Buy, wh: 10, price: 450_000n },
+    { signer: p1, side: Side.Sell, wh: 30, price: 400_000n },
+    { signer: p2, side: Side.Sell, wh: 10, price: 420_000n },
+  ];
+}
 
 describe("Trading", function () {
   describe("#matchOrders", function () {
@@ -153,14 +166,8 @@ describe("Trading", function () {
 
     it("leaves an exhausted ask level for the next call when the budget is spent, with the same outcome", async function () {
       const ctx = await loadFixture(deployTradingFixture);
-      const { trading, p1, p2, c1, c2, epoch } = ctx;
-      // Bids 5000 → 30, 4500 → 10; asks 4000 → 30, 4200 → 10. Unsliced: 30 at (5000, 4000), 10 at (4500, 4200).
-      await place(trading, [
-        { signer: c1, side: Side.Buy, wh: 30, price: 500_000n },
-        { signer: c2, side: Side.Buy, wh: 10, price: 450_000n },
-        { signer: p1, side: Side.Sell, wh: 30, price: 400_000n },
-        { signer: p2, side: Side.Sell, wh: 10, price: 420_000n },
-      ]);
+      const { trading, epoch } = ctx;
+      await place(trading, twoLevelBook(ctx));
       await closeEpoch(trading, epoch);
       // Call 1 steps the bids to 4500 and spends its budget before stepping the asks past 4000.
       await expect(trading.matchOrders(epoch, 1))
@@ -177,13 +184,9 @@ describe("Trading", function () {
     });
 
     it("finds the same outcome in one call", async function () {
-      const { trading, p1, p2, c1, c2, epoch } = await loadFixture(deployTradingFixture);
-      await place(trading, [
-        { signer: c1, side: Side.Buy, wh: 30, price: 500_000n },
-        { signer: c2, side: Side.Buy, wh: 10, price: 450_000n },
-        { signer: p1, side: Side.Sell, wh: 30, price: 400_000n },
-        { signer: p2, side: Side.Sell, wh: 10, price: 420_000n },
-      ]);
+      const ctx = await loadFixture(deployTradingFixture);
+      const { trading, epoch } = ctx;
+      await place(trading, twoLevelBook(ctx));
       await closeEpoch(trading, epoch);
       const tx = trading.matchOrders(epoch, 100);
       // Both sides step past both of their levels.
