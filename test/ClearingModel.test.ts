@@ -137,22 +137,10 @@ describe("ClearingModel", function () {
       });
 
       it("fills the earlier bid first and the later one partially", function () {
-        expectOutcome(result, 1, {
-          filled: kwh(2),
-          payment: 1_000_000n,
-          refund: 0n,
-        });
+        expectOutcome(result, 1, { filled: kwh(2), payment: 1_000_000n, refund: 0n });
         // escrow 1,500,000, pays 2 kWh × 500,000
-        expectOutcome(result, 3, {
-          filled: kwh(2),
-          payment: 1_000_000n,
-          refund: 500_000n,
-        });
-        expectOutcome(result, 2, {
-          filled: kwh(4),
-          payment: 2_000_000n,
-          refund: 0n,
-        });
+        expectOutcome(result, 3, { filled: kwh(2), payment: 1_000_000n, refund: 500_000n });
+        expectOutcome(result, 2, { filled: kwh(4), payment: 2_000_000n, refund: 0n });
         expect(result.feeCredit).to.equal(0n);
       });
     });
@@ -167,50 +155,18 @@ describe("ClearingModel", function () {
       });
 
       it("fills bids above b* completely and the margin by time priority with one partial fill", function () {
-        expectOutcome(result, 1, {
-          filled: kwh(3),
-          payment: 1_350_000n,
-          refund: 450_000n,
-        });
+        expectOutcome(result, 1, { filled: kwh(3), payment: 1_350_000n, refund: 450_000n });
         // 3 kWh matched at 500,000: #3 takes 1, #5 takes 2 of 3, #7 nothing.
-        expectOutcome(result, 3, {
-          filled: kwh(1),
-          payment: 450_000n,
-          refund: 50_000n,
-        });
-        expectOutcome(result, 5, {
-          filled: kwh(2),
-          payment: 900_000n,
-          refund: 600_000n,
-        });
-        expectOutcome(result, 7, {
-          filled: 0n,
-          payment: 0n,
-          refund: 1_000_000n,
-        });
-        expectOutcome(result, 9, {
-          filled: 0n,
-          payment: 0n,
-          refund: 1_200_000n,
-        });
+        expectOutcome(result, 3, { filled: kwh(1), payment: 450_000n, refund: 50_000n });
+        expectOutcome(result, 5, { filled: kwh(2), payment: 900_000n, refund: 600_000n });
+        expectOutcome(result, 7, { filled: 0n, payment: 0n, refund: 1_000_000n });
+        expectOutcome(result, 9, { filled: 0n, payment: 0n, refund: 1_200_000n });
       });
 
       it("fills asks below a* completely, the exhausted margin completely and nothing beyond", function () {
-        expectOutcome(result, 2, {
-          filled: kwh(2),
-          payment: 900_000n,
-          refund: 0n,
-        });
-        expectOutcome(result, 4, {
-          filled: kwh(2),
-          payment: 900_000n,
-          refund: 0n,
-        });
-        expectOutcome(result, 6, {
-          filled: kwh(2),
-          payment: 900_000n,
-          refund: 0n,
-        });
+        expectOutcome(result, 2, { filled: kwh(2), payment: 900_000n, refund: 0n });
+        expectOutcome(result, 4, { filled: kwh(2), payment: 900_000n, refund: 0n });
+        expectOutcome(result, 6, { filled: kwh(2), payment: 900_000n, refund: 0n });
         expectOutcome(result, 8, { filled: 0n, payment: 0n, refund: kwh(5) });
       });
 
@@ -238,30 +194,14 @@ describe("ClearingModel", function () {
       });
 
       it("allocates the 3 kWh matched at a* by time priority", function () {
-        expectOutcome(result, 1, {
-          filled: kwh(2),
-          payment: 500_000n,
-          refund: 0n,
-        });
-        expectOutcome(result, 2, {
-          filled: kwh(1),
-          payment: 250_000n,
-          refund: kwh(1),
-        });
+        expectOutcome(result, 1, { filled: kwh(2), payment: 500_000n, refund: 0n });
+        expectOutcome(result, 2, { filled: kwh(1), payment: 250_000n, refund: kwh(1) });
         expectOutcome(result, 4, { filled: 0n, payment: 0n, refund: kwh(1) });
       });
 
       it("fills the bids down to the exhausted margin and none below", function () {
-        expectOutcome(result, 3, {
-          filled: kwh(2),
-          payment: 500_000n,
-          refund: 300_000n,
-        });
-        expectOutcome(result, 5, {
-          filled: kwh(1),
-          payment: 250_000n,
-          refund: 50_000n,
-        });
+        expectOutcome(result, 3, { filled: kwh(2), payment: 500_000n, refund: 300_000n });
+        expectOutcome(result, 5, { filled: kwh(1), payment: 250_000n, refund: 50_000n });
         expectOutcome(result, 6, { filled: 0n, payment: 0n, refund: 100_000n });
       });
     });
@@ -278,42 +218,18 @@ describe("ClearingModel", function () {
       it("steps past both and keeps walking", function () {
         const result = clear(book);
         expectPrices(result, kwh(2), 400_000n, 300_000n, 350_000n);
-        expectOutcome(result, 1, {
-          filled: kwh(1),
-          payment: 350_000n,
-          refund: 150_000n,
-        });
-        expectOutcome(result, 2, {
-          filled: kwh(1),
-          payment: 350_000n,
-          refund: 50_000n,
-        });
-        expectOutcome(result, 3, {
-          filled: kwh(1),
-          payment: 350_000n,
-          refund: 0n,
-        });
-        expectOutcome(result, 4, {
-          filled: kwh(1),
-          payment: 350_000n,
-          refund: 0n,
-        });
+        expectOutcome(result, 1, { filled: kwh(1), payment: 350_000n, refund: 150_000n });
+        expectOutcome(result, 2, { filled: kwh(1), payment: 350_000n, refund: 50_000n });
+        expectOutcome(result, 3, { filled: kwh(1), payment: 350_000n, refund: 0n });
+        expectOutcome(result, 4, { filled: kwh(1), payment: 350_000n, refund: 0n });
       });
 
       it("ignores cancelled orders however good their price", function () {
         const result = clear([...book, buy(5, kwh(10), 900_000n, true), sell(6, kwh(10), 100n, true)]);
         expectPrices(result, kwh(2), 400_000n, 300_000n, 350_000n);
-        expectOutcome(result, 1, {
-          filled: kwh(1),
-          payment: 350_000n,
-          refund: 150_000n,
-        });
+        expectOutcome(result, 1, { filled: kwh(1), payment: 350_000n, refund: 150_000n });
         // A cancelled order's refund is its whole escrow, returned at cancellation.
-        expectOutcome(result, 5, {
-          filled: 0n,
-          payment: 0n,
-          refund: 9_000_000n,
-        });
+        expectOutcome(result, 5, { filled: 0n, payment: 0n, refund: 9_000_000n });
         expectOutcome(result, 6, { filled: 0n, payment: 0n, refund: kwh(10) });
         expect(result.outcomes.get(5n)?.cancelled).to.equal(true);
         expect(result.outcomes.get(1n)?.cancelled).to.equal(false);
@@ -332,23 +248,11 @@ describe("ClearingModel", function () {
       it("rounds the buyer's payment up and the sellers' proceeds down", function () {
         // escrow ceil(1001 × 333,333 / 1000) = ceil(333,666.333) = 333,667
         // pays   ceil(1001 × 291,667 / 1000) = ceil(291,958.667) = 291,959
-        expectOutcome(result, 1, {
-          filled: wh(1001),
-          payment: 291_959n,
-          refund: 41_708n,
-        });
+        expectOutcome(result, 1, { filled: wh(1001), payment: 291_959n, refund: 41_708n });
         // floor(333 × 291,667 / 1000) = floor(97,125.111) = 97,125
-        expectOutcome(result, 2, {
-          filled: wh(333),
-          payment: 97_125n,
-          refund: 0n,
-        });
+        expectOutcome(result, 2, { filled: wh(333), payment: 97_125n, refund: 0n });
         // 668 Wh matched at a*: floor(668 × 291,667 / 1000) = floor(194,833.556) = 194,833; 109 Wh back
-        expectOutcome(result, 3, {
-          filled: wh(668),
-          payment: 194_833n,
-          refund: wh(109),
-        });
+        expectOutcome(result, 3, { filled: wh(668), payment: 194_833n, refund: wh(109) });
       });
 
       it("credits the rounding remainder to the fee recipient", function () {
@@ -374,25 +278,10 @@ describe("ClearingModel", function () {
         const result = clear(TIED_BOOK, 25n);
         expectPrices(result, kwh(6), 500_000n, 400_000n, 450_000n);
         for (const id of [2, 4, 6]) {
-          expectOutcome(result, id, {
-            filled: kwh(2),
-            payment: 897_750n,
-            fee: 2_250n,
-            refund: 0n,
-          });
+          expectOutcome(result, id, { filled: kwh(2), payment: 897_750n, fee: 2_250n, refund: 0n });
         }
-        expectOutcome(result, 8, {
-          filled: 0n,
-          payment: 0n,
-          fee: 0n,
-          refund: kwh(5),
-        });
-        expectOutcome(result, 1, {
-          filled: kwh(3),
-          payment: 1_350_000n,
-          fee: 0n,
-          refund: 450_000n,
-        });
+        expectOutcome(result, 8, { filled: 0n, payment: 0n, fee: 0n, refund: kwh(5) });
+        expectOutcome(result, 1, { filled: kwh(3), payment: 1_350_000n, fee: 0n, refund: 450_000n });
         expect(result.fees).to.equal(6_750n);
         expect(result.feeCredit).to.equal(6_750n);
       });
@@ -400,18 +289,8 @@ describe("ClearingModel", function () {
       it("floors the fee and credits fee and rounding together", function () {
         // 30 bps: floor(97,125 × 0.003) = floor(291.375) = 291; floor(194,833 × 0.003) = floor(584.499) = 584.
         const result = clear(ROUNDING_BOOK, 30n);
-        expectOutcome(result, 2, {
-          filled: wh(333),
-          payment: 96_834n,
-          fee: 291n,
-          refund: 0n,
-        });
-        expectOutcome(result, 3, {
-          filled: wh(668),
-          payment: 194_249n,
-          fee: 584n,
-          refund: wh(109),
-        });
+        expectOutcome(result, 2, { filled: wh(333), payment: 96_834n, fee: 291n, refund: 0n });
+        expectOutcome(result, 3, { filled: wh(668), payment: 194_249n, fee: 584n, refund: wh(109) });
         expect(result.fees).to.equal(875n);
         // 291,959 − (96,834 + 194,249) = 876 = 875 fees + 1 rounding
         expect(result.feeCredit).to.equal(876n);

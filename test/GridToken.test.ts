@@ -1,46 +1,21 @@
-import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { loadFixture, time } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import { expect } from "chai";
 import { ethers, ignition } from "hardhat";
 
 import { buildGridTokenModule } from "../deploy/modules/GridToken";
-import { GridToken__factory, type GridToken } from "../typechain-types";
+import { GridToken__factory } from "../typechain-types";
 import { CONSUMER_METERS, PROSUMER_BALANCE, PROSUMER_METERS, fundedTokenFixture, tokenFixture } from "./fixtures";
 import { shouldBeAdminOnly, shouldBeRegulatorOnly } from "./helpers/access";
+import { PERMIT_TYPES, signPermit } from "./helpers/eip712";
 
 // `IRegistry.UserStatus`, in declaration order.
 const UserStatus = { Active: 1, Suspended: 2 } as const;
 
 const KWH = 10n ** 18n;
 const ADMIN_ROLE = ethers.ZeroHash;
-const PERMIT_TYPES = {
-  Permit: [
-    { name: "owner", type: "address" },
-    { name: "spender", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
-
 async function accessContext() {
   const f = await tokenFixture();
   return { ...f, contract: f.gridToken };
-}
-
-/** A real EIP-2612 signature by `owner` over the token's EIP-712 domain, for the owner's current nonce. */
-async function signPermit(
-  token: GridToken,
-  owner: HardhatEthersSigner,
-  spender: string,
-  value: bigint,
-  deadline: bigint,
-) {
-  const { chainId } = await ethers.provider.getNetwork();
-  const domain = { name: "GridToken", version: "1", chainId, verifyingContract: await token.getAddress() };
-  const message = { owner: owner.address, spender, value, nonce: await token.nonces(owner.address), deadline };
-  const { v, r, s } = ethers.Signature.from(await owner.signTypedData(domain, PERMIT_TYPES, message));
-  return { domain, message, v, r, s };
 }
 
 describe("GridToken", function () {

@@ -2,13 +2,18 @@
 // modules that production uses (deploy/modules/), so the tests exercise the real constructor arguments and
 // wiring. Load them with `loadFixture` and destructure what a test needs.
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import { ethers, ignition } from "hardhat";
 
-import GridMarketModule from "../deploy/modules/GridMarket";
+import GridMarketModule, { buildGridMarketModule } from "../deploy/modules/GridMarket";
 import { buildGridTokenModule } from "../deploy/modules/GridToken";
+import { buildOracleClientModule } from "../deploy/modules/OracleClient";
+import { buildPaymentTokenModule } from "../deploy/modules/PaymentToken";
 import { buildRegistryModule } from "../deploy/modules/Registry";
+import type { TradingModule } from "../deploy/modules/Trading";
 import {
   GridToken__factory,
+  MockClearingMarket__factory,
   MockUSDC__factory,
   OracleClient__factory,
   Registry__factory,
@@ -79,6 +84,83 @@ async function onboard(registry: Registry, signers: NamedSigners): Promise<void>
   }
 }
 
+// ────────────────────────────────────────── DEPLOYERS ─────────────────────────────────────────
+
+/**
+ * Parameters of the "GridMarket" Ignition module (deploy/modules/GridMarket.ts); every one is optional and
+ * defaults as in production. `paymentToken` switches to the module built with `{ paymentToken: "parameter" }`
+ * (an existing ERC-20, e.g. a hostile test token) instead of the MockUSDC the local module deploys.
+ */
+export interface MarketParameters {
+  admin?: string;
+  adminDelay?: bigint;
+  paymentToken?: string;
+  epochLength?: bigint;
+  genesis?: bigint;
+  tickSize?: bigint;
+  maxPrice?: bigint;
+  minOrderAmount?: bigint;
+  maxOrdersPerUser?: bigint;
+  feeBps?: bigint;
+  feeRecipient?: string;
+}
+
+/**
+ * The one deployer of the whole market in the tests: Registry, GridToken, Trading and OracleClient (and the
+ * payment token) through the "GridMarket" Ignition module, wired as production wires them. Contracts are
+ * connected to account 0 (the deployer and, unless `admin` says otherwise, the admin). `paymentToken` is typed
+ * as MockUSDC; when a `paymentToken` parameter is given, it is that token at its address.
+ */
+export async function deployMarket(parameters: MarketParameters = {}) {
+  const [deployer] = await ethers.getSigners();
+  const module = parameters.paymentToken === undefined ? GridMarketModule : existingTokenMarketModule();
+  const deployed = await ignition.deploy(module, { parameters: { GridMarket: { ...parameters } } });
+  return {
+    registry: Registry__factory.connect(await deployed.registry.getAddress(), deployer),
+    gridToken: GridToken__factory.connect(await deployed.gridToken.getAddress(), deployer),
+    trading: Trading__factory.connect(await deployed.trading.getAddress(), deployer),
+    oracleClient: OracleClient__factory.connect(await deployed.oracleClient.getAddress(), deployer),
+    paymentToken: MockUSDC__factory.connect(await deployed.paymentToken.getAddress(), deployer),
+  };
+}
+
+export type Market = Awaited<ReturnType<typeof deployMarket>>;
+
+let existingTokenModule: ReturnType<typeof buildGridMarketModule> | undefined;
+/** The GridMarket module that takes its payment token from the `paymentToken` parameter (built once). */
+function existingTokenMarketModule() {
+  existingTokenModule ??= buildGridMarketModule({ paymentToken: "parameter" });
+  return existingTokenModule;
+}
+
+let oracleStandInModule: ReturnType<typeof buildOracleClientModule> | undefined;
+/**
+ * Registry, GridToken and OracleClient through their production Ignition modules, with a MockClearingMarket
+ * (contracts/test) standing in for Trading, so that a test can script every answer of the market. Like the
+ * GridMarket module's wiring, the admin (account 0) makes the OracleClient GRID's minter and burner.
+ */
+export async function deployOracleWithScriptedMarket() {
+  const [admin] = await ethers.getSigners();
+  oracleStandInModule ??= buildOracleClientModule({
+    admin: admin.address,
+    adminDelay: 0n,
+    tradingModule: buildModule("Trading", (m) => {
+      const { registry, gridToken } = m.useModule(buildGridTokenModule());
+      const { paymentToken } = m.useModule(buildPaymentTokenModule({ kind: "mock" }));
+      const trading = m.contract("MockClearingMarket");
+      return { registry, gridToken, paymentToken, trading };
+    }) as unknown as TradingModule,
+  });
+  const deployed = await ignition.deploy(oracleStandInModule);
+  const registry = Registry__factory.connect(await deployed.registry.getAddress(), admin);
+  const gridToken = GridToken__factory.connect(await deployed.gridToken.getAddress(), admin);
+  const market = MockClearingMarket__factory.connect(await deployed.trading.getAddress(), admin);
+  const oracleClient = OracleClient__factory.connect(await deployed.oracleClient.getAddress(), admin);
+  await gridToken.addMinter(oracleClient);
+  await gridToken.addBurner(oracleClient);
+  return { registry, gridToken, market, oracleClient };
+}
+
 // ────────────────────────────────────────── FIXTURES ──────────────────────────────────────────
 
 /** A fresh Registry (Ignition module "Registry"): the admin is the only regulator, nobody is registered. */
@@ -133,14 +215,10 @@ export const CONSUMER_USDC = 1_000n * 10n ** 6n;
 export async function systemFixture() {
   const signers = await getNamedSigners();
   const { admin, regulator, operator, marketMaker, consumers } = signers;
-  const deployed = await ignition.deploy(GridMarketModule, {
-    parameters: { GridMarket: { admin: admin.address, feeRecipient: admin.address } },
+  const { registry, gridToken, trading, oracleClient, paymentToken } = await deployMarket({
+    admin: admin.address,
+    feeRecipient: admin.address,
   });
-  const registry = Registry__factory.connect(await deployed.registry.getAddress(), admin);
-  const gridToken = GridToken__factory.connect(await deployed.gridToken.getAddress(), admin);
-  const trading = Trading__factory.connect(await deployed.trading.getAddress(), admin);
-  const oracleClient = OracleClient__factory.connect(await deployed.oracleClient.getAddress(), admin);
-  const paymentToken = MockUSDC__factory.connect(await deployed.paymentToken.getAddress(), admin);
 
   await onboard(registry, signers);
   await oracleClient.connect(regulator).addOracleOperator(operator.address);

@@ -30,6 +30,15 @@ interface Target {
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
+/** The test files of a suite folder, relative to the project root. */
+function suiteFiles(dir: string): string[] {
+  return fs
+    .readdirSync(path.join(ROOT, dir))
+    .filter((f) => f.endsWith(".test.ts"))
+    .sort()
+    .map((f) => `${dir}/${f}`);
+}
+
 /** Tests that cover each target, fastest killers first. Missing files are skipped. */
 const TARGETS: Target[] = [
   {
@@ -44,8 +53,8 @@ const TARGETS: Target[] = [
     tests: [
       "test/security/AccessMatrix.test.ts",
       "test/security/NonCustodial.test.ts",
-      "test/Trading.test.ts",
-      "test/ClearingDifferential.test.ts",
+      ...suiteFiles("test/trading"),
+      "test/integration/differential.test.ts",
       "test/security/HostileEnvironment.test.ts",
       "test/security/Invariants.test.ts",
       "test/integration/fullCycle.test.ts",
@@ -59,7 +68,7 @@ const TARGETS: Target[] = [
       "contracts/libraries/ReadingValidation.sol",
     ],
     tests: [
-      "test/OracleClient.test.ts",
+      ...suiteFiles("test/oracleClient"),
       "test/security/AccessMatrix.test.ts",
       "test/security/HostileEnvironment.test.ts",
       "test/integration/fullCycle.test.ts",

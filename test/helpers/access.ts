@@ -8,10 +8,13 @@ import type { BaseContract, ContractTransactionResponse } from "ethers";
 
 import type { Registry } from "../../typechain-types";
 
-/** One privileged function: a label and how to call it from `caller` with otherwise valid arguments. */
-export interface PrivilegedCall<C extends BaseContract> {
+/**
+ * One privileged function: a label and how to call it from `caller` with otherwise valid arguments (which may
+ * come from the test's context `ctx`).
+ */
+export interface PrivilegedCall<C extends BaseContract, X = AccessContext<C>> {
   name: string;
-  send: (contract: C, caller: HardhatEthersSigner) => Promise<ContractTransactionResponse>;
+  send: (contract: C, caller: HardhatEthersSigner, ctx: X) => Promise<ContractTransactionResponse>;
 }
 
 /**
@@ -31,25 +34,27 @@ export interface AccessContext<C extends BaseContract> {
  * `errorName(caller)`, and a regulator removed from the Registry loses the right at once.
  * `errorName` is the shared `IRegulatorGated` error, "NotRecRegulator".
  */
-export function shouldBeRegulatorOnly<C extends BaseContract>(
-  fixture: () => Promise<AccessContext<C>>,
+export function shouldBeRegulatorOnly<X extends AccessContext<BaseContract>>(
+  fixture: () => Promise<X>,
   errorName: string,
-  calls: PrivilegedCall<C>[],
+  calls: PrivilegedCall<X["contract"], X>[],
 ): void {
   describe(`regulator-only functions (${errorName})`, function () {
     for (const call of calls) {
       describe(`#${call.name}`, function () {
         it("reverts for a caller that is not a REC regulator", async function () {
-          const { contract, outsider } = await loadFixture(fixture);
-          await expect(call.send(contract, outsider))
+          const ctx = await loadFixture(fixture);
+          const { contract, outsider } = ctx;
+          await expect(call.send(contract, outsider, ctx))
             .to.be.revertedWithCustomError(contract, errorName)
             .withArgs(outsider.address);
         });
 
         it("reverts for a regulator once the Registry has removed it", async function () {
-          const { contract, registry, admin, regulator } = await loadFixture(fixture);
+          const ctx = await loadFixture(fixture);
+          const { contract, registry, admin, regulator } = ctx;
           await registry.connect(admin).removeRecRegulator(regulator.address);
-          await expect(call.send(contract, regulator))
+          await expect(call.send(contract, regulator, ctx))
             .to.be.revertedWithCustomError(contract, errorName)
             .withArgs(regulator.address);
         });
@@ -63,9 +68,9 @@ export function shouldBeRegulatorOnly<C extends BaseContract>(
  * AccessControlDefaultAdminRules): an outsider and a REC regulator are both rejected with
  * `AccessControlUnauthorizedAccount(caller, DEFAULT_ADMIN_ROLE)`.
  */
-export function shouldBeAdminOnly<C extends BaseContract>(
-  fixture: () => Promise<AccessContext<C>>,
-  calls: PrivilegedCall<C>[],
+export function shouldBeAdminOnly<X extends AccessContext<BaseContract>>(
+  fixture: () => Promise<X>,
+  calls: PrivilegedCall<X["contract"], X>[],
 ): void {
   describe("admin-only functions (AccessControlUnauthorizedAccount)", function () {
     for (const call of calls) {
@@ -74,7 +79,7 @@ export function shouldBeAdminOnly<C extends BaseContract>(
           it(`reverts for ${who === "outsider" ? "an outsider" : "a REC regulator that is not the admin"}`, async function () {
             const ctx = await loadFixture(fixture);
             const caller = ctx[who];
-            await expect(call.send(ctx.contract, caller))
+            await expect(call.send(ctx.contract, caller, ctx))
               .to.be.revertedWithCustomError(ctx.contract, "AccessControlUnauthorizedAccount")
               .withArgs(caller.address, ethers.ZeroHash);
           });

@@ -3,7 +3,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { expect } from "chai";
 import { ethers } from "hardhat";
 
-import type { GridToken, MockUSDC, OracleClient, Registry, Trading } from "../../typechain-types";
+import { deployMarket } from "../fixtures";
 
 // ───────────────────────────── constants mirrored from Solidity ─────────────────────────────
 
@@ -13,7 +13,6 @@ const EpochStatus = { Settled: 5 } as const;
 
 const WH = 10n ** 15n; // GRID base units per Wh
 const KWH = 10n ** 18n;
-const EPOCH_LENGTH = 900n;
 const UPKEEP_GAS_BUDGET = 4_500_000n;
 const USDC = 10n ** 6n;
 
@@ -37,44 +36,12 @@ interface Reading {
 
 // ─────────────────────────────────────────── system ────────────────────────────────────────────
 
-// Deploys and wires the four contracts as the GridMarket Ignition module does: the admin is the first REC
-// regulator and oracle operator, the OracleClient mints and burns GRID, and Trading's GRID escrow is locked.
+// The four contracts from the GridMarket Ignition module (deployMarket), as production deploys and wires them: the
+// admin is the first REC regulator and oracle operator, the OracleClient mints and burns GRID, and Trading's GRID
+// escrow is locked. Then the admin points the OracleClient at the Automation and CRE forwarders.
 async function deploySystem() {
   const [admin, alice, bob, carol, dave, creOwner] = await ethers.getSigners();
-  const registry: Registry = await ethers.deployContract("Registry", [admin.address, 0]);
-  const gridToken: GridToken = await ethers.deployContract("GridToken", [
-    await registry.getAddress(),
-    admin.address,
-    0,
-  ]);
-  const paymentToken: MockUSDC = await ethers.deployContract("MockUSDC");
-  const trading: Trading = await ethers.deployContract("Trading", [
-    await registry.getAddress(),
-    await gridToken.getAddress(),
-    await paymentToken.getAddress(),
-    0,
-    EPOCH_LENGTH,
-    {
-      tickSize: 100n,
-      maxPrice: 1_000_000n,
-      minOrderAmount: 10n ** 16n,
-      maxOrdersPerUser: 100n,
-      feeBps: 0n,
-      feeRecipient: admin.address,
-    },
-    admin.address,
-    0,
-  ]);
-  const oracle: OracleClient = await ethers.deployContract("OracleClient", [
-    await registry.getAddress(),
-    await gridToken.getAddress(),
-    await trading.getAddress(),
-    admin.address,
-    0,
-  ]);
-  await gridToken.addMinter(await oracle.getAddress());
-  await gridToken.addBurner(await oracle.getAddress());
-  await gridToken.lockEscrowAccount(await trading.getAddress());
+  const { registry, gridToken, paymentToken, trading, oracleClient: oracle } = await deployMarket();
 
   await oracle.setForwarder(FORWARDER);
   await oracle.setCreForwarder(CRE_FORWARDER);

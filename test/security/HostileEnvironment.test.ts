@@ -3,7 +3,6 @@
  * `false` or block an address; dust and order-count griefing; forged upkeep hints; expired and replayed
  * signatures (EIP-2612 permits and EIP-712 meter readings).
  */
-import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { loadFixture, time } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import { expect } from "chai";
 import { ethers } from "hardhat";
@@ -16,6 +15,7 @@ import type {
   Trading,
 } from "../../typechain-types";
 import { IERC20__factory } from "../../typechain-types/factories/@openzeppelin/contracts/token/ERC20/IERC20__factory";
+import { METER_READING_TYPES, signPermit } from "../helpers/eip712";
 import { type System, WH, deploySystem, mintByReadings } from "./system";
 
 const KWH = 10n ** 18n;
@@ -24,6 +24,9 @@ const SELL_PRICE = 100_000n; // 0.10 per kWh
 const BUY_PRICE = 120_000n; // 0.12 per kWh
 const CLEARING = (SELL_PRICE + BUY_PRICE) / 2n;
 const ceil = (a: bigint, b: bigint) => (a + b - 1n) / b;
+/** What a buyer of 1 kWh at BUY_PRICE gets back, and what a seller of 1 kWh receives, when they clear at CLEARING. */
+const PAIR_REFUND = ceil(KWH * BUY_PRICE, KWH) - ceil(KWH * CLEARING, KWH);
+const PAIR_PROCEEDS = (KWH * CLEARING) / KWH;
 
 interface Mintable {
   mint(to: string, amount: bigint): Promise<unknown>;
@@ -43,6 +46,21 @@ async function fund(sys: System, token: Mintable) {
     const erc20 = IERC20__factory.connect(await token.getAddress(), who);
     await erc20.connect(who).approve(trading, ethers.MaxUint256);
   }
+}
+
+/**
+ * One crossing pair in a fresh epoch, closed and matched: the first consumer bids 1 kWh at BUY_PRICE and the first
+ * prosumer asks 1 kWh at SELL_PRICE, the bid first or the ask first as `first` says (it orders the payouts).
+ */
+async function matchedPair({ trading, actors }: System, first: "bid" | "ask") {
+  const [seller, buyer] = [actors.prosumers[0], actors.consumers[0]];
+  const epoch = await freshEpoch(trading);
+  const bid = () => trading.connect(buyer).createBuyOrder(KWH, BUY_PRICE);
+  const ask = () => trading.connect(seller).createSellOrder(KWH, SELL_PRICE);
+  if (first === "bid") await bid().then(ask);
+  else await ask().then(bid);
+  await closeAndMatch(trading, epoch);
+  return { seller, buyer, epoch };
 }
 
 /** Ends `epoch` and matches it completely. */
@@ -148,18 +166,15 @@ describe("Security: hostile environment", function () {
     });
 
     it("cannot re-enter a settlement batch: the re-entry fails and the batch pays everyone", async function () {
-      const { trading, token, actors, gridToken } = await loadFixture(reentrantFixture);
-      const [seller, buyer] = [actors.prosumers[0], actors.consumers[0]];
-      const epoch = await freshEpoch(trading);
-      await trading.connect(buyer).createBuyOrder(KWH, BUY_PRICE);
-      await trading.connect(seller).createSellOrder(KWH, SELL_PRICE);
-      await closeAndMatch(trading, epoch);
+      const sys = await loadFixture(reentrantFixture);
+      const { trading, token, actors, gridToken } = sys;
+      const { seller, buyer, epoch } = await matchedPair(sys, "bid");
       // The first payment-token payout of the batch (the buyer's refund) calls back into executeTrades; the token
       // records why that failed and lets its own transfer through.
       const reentry = trading.interface.encodeFunctionData("executeTrades", [epoch, 10]);
       await token.arm(await trading.getAddress(), reentry, false);
-      const refund = ceil(KWH * BUY_PRICE, KWH) - ceil(KWH * CLEARING, KWH);
-      const proceeds = (KWH * CLEARING) / KWH;
+      const refund = PAIR_REFUND;
+      const proceeds = PAIR_PROCEEDS;
       const tx = trading.executeTrades(epoch, 10);
       await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, KWH, CLEARING, 0n, actors.treasury.address);
       await expect(tx).to.changeTokenBalances(token, [buyer, seller], [refund, proceeds]);
@@ -171,18 +186,15 @@ describe("Security: hostile environment", function () {
     });
 
     it("a payout whose transfer reverts on re-entry is credited; the batch completes and the credit is withdrawable", async function () {
-      const { trading, token, actors, gridToken } = await loadFixture(reentrantFixture);
-      const [seller, buyer] = [actors.prosumers[0], actors.consumers[0]];
-      const epoch = await freshEpoch(trading);
-      await trading.connect(buyer).createBuyOrder(KWH, BUY_PRICE);
-      await trading.connect(seller).createSellOrder(KWH, SELL_PRICE);
-      await closeAndMatch(trading, epoch);
+      const sys = await loadFixture(reentrantFixture);
+      const { trading, token, gridToken } = sys;
+      const { seller, buyer, epoch } = await matchedPair(sys, "bid");
       // Bubbling: the re-entry's ReentrancyGuardReentrantCall reverts the token transfer itself (and the token's
       // own arming with it), so every payment-token payout of the batch fails and is credited.
       const reentry = trading.interface.encodeFunctionData("executeTrades", [epoch, 10]);
       await token.arm(await trading.getAddress(), reentry, true);
-      const refund = ceil(KWH * BUY_PRICE, KWH) - ceil(KWH * CLEARING, KWH);
-      const proceeds = (KWH * CLEARING) / KWH;
+      const refund = PAIR_REFUND;
+      const proceeds = PAIR_PROCEEDS;
       const tokenAddress = await token.getAddress();
       const tx = trading.executeTrades(epoch, 10);
       await expect(tx).to.emit(trading, "Credited").withArgs(buyer.address, tokenAddress, refund);
@@ -203,12 +215,9 @@ describe("Security: hostile environment", function () {
     });
 
     it("cannot re-enter a withdrawal (ReentrancyGuardReentrantCall)", async function () {
-      const { trading, token, actors } = await loadFixture(reentrantFixture);
-      const [seller, buyer] = [actors.prosumers[0], actors.consumers[0]];
-      const epoch = await freshEpoch(trading);
-      await trading.connect(buyer).createBuyOrder(KWH, BUY_PRICE);
-      await trading.connect(seller).createSellOrder(KWH, SELL_PRICE);
-      await closeAndMatch(trading, epoch);
+      const sys = await loadFixture(reentrantFixture);
+      const { trading, token } = sys;
+      const { buyer, epoch } = await matchedPair(sys, "bid");
       // The buyer's refund payout fails (the call back reverts and the revert bubbles): it is credited.
       await token.arm(await trading.getAddress(), "0xdeadbeef", true);
       await trading.executeTrades(epoch, 10);
@@ -243,15 +252,12 @@ describe("Security: hostile environment", function () {
     });
 
     it("credits every payout of a settlement batch, withdrawable once the token works again", async function () {
-      const { trading, token, actors } = await loadFixture(falseFixture);
-      const [seller, buyer] = [actors.prosumers[0], actors.consumers[0]];
-      const epoch = await freshEpoch(trading);
-      await trading.connect(seller).createSellOrder(KWH, SELL_PRICE);
-      await trading.connect(buyer).createBuyOrder(KWH, BUY_PRICE);
-      await closeAndMatch(trading, epoch);
+      const sys = await loadFixture(falseFixture);
+      const { trading, token } = sys;
+      const { seller, buyer, epoch } = await matchedPair(sys, "ask");
       await token.setFailing(true);
-      const refund = ceil(KWH * BUY_PRICE, KWH) - ceil(KWH * CLEARING, KWH);
-      const proceeds = (KWH * CLEARING) / KWH;
+      const refund = PAIR_REFUND;
+      const proceeds = PAIR_PROCEEDS;
       const tokenAddress = await token.getAddress();
       await expect(trading.executeTrades(epoch, 10))
         .to.emit(trading, "Credited")
@@ -286,8 +292,8 @@ describe("Security: hostile environment", function () {
       await closeAndMatch(trading, epoch);
       await token.setBlocked(s2.address);
 
-      const proceeds = (KWH * CLEARING) / KWH;
-      const refund = ceil(KWH * BUY_PRICE, KWH) - ceil(KWH * CLEARING, KWH);
+      const proceeds = PAIR_PROCEEDS;
+      const refund = PAIR_REFUND;
       const tokenAddress = await token.getAddress();
       const tx = trading.executeTrades(epoch, 10);
       await expect(tx).to.emit(trading, "Credited").withArgs(s2.address, tokenAddress, proceeds);
@@ -308,14 +314,11 @@ describe("Security: hostile environment", function () {
     });
 
     it("lets a blocked buyer receive its GRID and credits its refund", async function () {
-      const { trading, token, actors, gridToken } = await loadFixture(blocklistFixture);
-      const [seller, buyer] = [actors.prosumers[0], actors.consumers[0]];
-      const epoch = await freshEpoch(trading);
-      await trading.connect(seller).createSellOrder(KWH, SELL_PRICE);
-      await trading.connect(buyer).createBuyOrder(KWH, BUY_PRICE);
-      await closeAndMatch(trading, epoch);
+      const sys = await loadFixture(blocklistFixture);
+      const { trading, token, gridToken } = sys;
+      const { buyer, epoch } = await matchedPair(sys, "ask");
       await token.setBlocked(buyer.address);
-      const refund = ceil(KWH * BUY_PRICE, KWH) - ceil(KWH * CLEARING, KWH);
+      const refund = PAIR_REFUND;
       const tx = trading.executeTrades(epoch, 10);
       await expect(tx)
         .to.emit(trading, "Credited")
@@ -461,28 +464,16 @@ describe("Security: hostile environment", function () {
   });
 
   describe("expired and replayed signatures", function () {
-    async function permit(
-      owner: HardhatEthersSigner,
-      token: { name(): Promise<string>; nonces(a: string): Promise<bigint>; getAddress(): Promise<string> },
-      spender: string,
-      value: bigint,
-      deadline: bigint,
-    ) {
-      const { chainId } = await ethers.provider.getNetwork();
-      const sig = await owner.signTypedData(
-        { name: await token.name(), version: "1", chainId, verifyingContract: await token.getAddress() },
-        {
-          Permit: [
-            { name: "owner", type: "address" },
-            { name: "spender", type: "address" },
-            { name: "value", type: "uint256" },
-            { name: "nonce", type: "uint256" },
-            { name: "deadline", type: "uint256" },
-          ],
-        },
-        { owner: owner.address, spender, value, nonce: await token.nonces(owner.address), deadline },
-      );
-      return ethers.Signature.from(sig);
+    /** The first consumer, its allowance to Trading revoked, with a permit for a 1 kWh bid's escrow, valid an hour. */
+    async function buyerWithPermit() {
+      const sys = await loadFixture(usdcFixture);
+      const buyer = sys.actors.consumers[0];
+      const tradingAddress = await sys.trading.getAddress();
+      await sys.token.connect(buyer).approve(tradingAddress, 0n);
+      const escrow = ceil(KWH * BUY_PRICE, KWH);
+      const deadline = BigInt((await ethers.provider.getBlock("latest"))!.timestamp) + 3_600n;
+      const { v, r, s } = await signPermit(sys.token, buyer, tradingAddress, escrow, deadline);
+      return { ...sys, buyer, tradingAddress, escrow, deadline, v, r, s };
     }
 
     it("an expired permit grants nothing", async function () {
@@ -491,20 +482,14 @@ describe("Security: hostile environment", function () {
       const tradingAddress = await trading.getAddress();
       await gridToken.connect(seller).approve(tradingAddress, 0n);
       const deadline = BigInt((await ethers.provider.getBlock("latest"))!.timestamp) - 1n;
-      const { v, r, s } = await permit(seller, gridToken, tradingAddress, KWH, deadline);
+      const { v, r, s } = await signPermit(gridToken, seller, tradingAddress, KWH, deadline);
       await expect(trading.connect(seller).createSellOrderWithPermit(KWH, SELL_PRICE, deadline, v, r, s))
         .to.be.revertedWithCustomError(gridToken, "ERC20InsufficientAllowance")
         .withArgs(tradingAddress, 0n, KWH);
     });
 
     it("a permit works once: replaying it grants nothing more", async function () {
-      const { trading, token, actors } = await loadFixture(usdcFixture);
-      const buyer = actors.consumers[0];
-      const tradingAddress = await trading.getAddress();
-      await token.connect(buyer).approve(tradingAddress, 0n);
-      const escrow = ceil(KWH * BUY_PRICE, KWH);
-      const deadline = BigInt((await ethers.provider.getBlock("latest"))!.timestamp) + 3_600n;
-      const { v, r, s } = await permit(buyer, token, tradingAddress, escrow, deadline);
+      const { trading, token, buyer, tradingAddress, escrow, deadline, v, r, s } = await buyerWithPermit();
       await expect(
         trading.connect(buyer).createBuyOrderWithPermit(KWH, BUY_PRICE, deadline, v, r, s),
       ).to.changeTokenBalances(token, [buyer, trading], [-escrow, escrow]);
@@ -514,13 +499,7 @@ describe("Security: hostile environment", function () {
     });
 
     it("a front-run permit does not block the order", async function () {
-      const { trading, token, actors } = await loadFixture(usdcFixture);
-      const buyer = actors.consumers[0];
-      const tradingAddress = await trading.getAddress();
-      await token.connect(buyer).approve(tradingAddress, 0n);
-      const escrow = ceil(KWH * BUY_PRICE, KWH);
-      const deadline = BigInt((await ethers.provider.getBlock("latest"))!.timestamp) + 3_600n;
-      const { v, r, s } = await permit(buyer, token, tradingAddress, escrow, deadline);
+      const { trading, token, actors, buyer, tradingAddress, escrow, deadline, v, r, s } = await buyerWithPermit();
       await token.connect(actors.outsider).permit(buyer.address, tradingAddress, escrow, deadline, v, r, s);
       await expect(trading.connect(buyer).createBuyOrderWithPermit(KWH, BUY_PRICE, deadline, v, r, s)).to.emit(
         trading,
@@ -541,14 +520,7 @@ describe("Security: hostile environment", function () {
           chainId,
           verifyingContract: await sys.oracle.getAddress(),
         };
-        const types = {
-          MeterReading: [
-            { name: "meterId", type: "bytes32" },
-            { name: "exportWh", type: "uint64" },
-            { name: "importWh", type: "uint64" },
-            { name: "readAt", type: "uint64" },
-          ],
-        };
+        const types = METER_READING_TYPES;
         const last = (await sys.oracle.getMeterState(meterId)).lastReadAt;
         const reading = { meterId, exportWh: 10_360n, importWh: 0n, readAt: last + 3_600n };
         await time.increaseTo(reading.readAt);

@@ -42,6 +42,7 @@ import {
   readSnapshot,
   sellerReceipt,
 } from "../helpers/invariants";
+import { METER_READING_TYPES, signPermit as signTokenPermit } from "../helpers/eip712";
 import {
   CONSUMER,
   EPOCH_LENGTH,
@@ -342,14 +343,7 @@ const REJECT = {
   InvalidSignature: 9,
 } as const;
 const RATED_POWER_W = 100_000n;
-const READING_TYPES = {
-  MeterReading: [
-    { name: "meterId", type: "bytes32" },
-    { name: "exportWh", type: "uint64" },
-    { name: "importWh", type: "uint64" },
-    { name: "readAt", type: "uint64" },
-  ],
-};
+const READING_TYPES = METER_READING_TYPES;
 const READING_TUPLE = "tuple(bytes32 meterId,uint64 exportWh,uint64 importWh,uint64 readAt)[]";
 const SPARE_METER = ethers.encodeBytes32String("MTR-SPARE");
 const coder = ethers.AbiCoder.defaultAbiCoder();
@@ -917,34 +911,8 @@ describe("Security: ledger invariants under random action sequences", function (
     }
   }
 
-  async function signPermit(
-    owner: HardhatEthersSigner,
-    token: "grid" | "payment",
-    value: bigint,
-    deadline: bigint,
-  ): Promise<{ v: number; r: string; s: string }> {
-    const contract = token === "grid" ? sys.gridToken : usdc;
-    const [name, nonce] = await Promise.all([contract.name(), contract.nonces(owner.address)]);
-    const { chainId } = await ethers.provider.getNetwork();
-    const sig = await owner.signTypedData(
-      {
-        name,
-        version: "1",
-        chainId,
-        verifyingContract: await contract.getAddress(),
-      },
-      {
-        Permit: [
-          { name: "owner", type: "address" },
-          { name: "spender", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint256" },
-        ],
-      },
-      { owner: owner.address, spender: tradingAddress, value, nonce, deadline },
-    );
-    return ethers.Signature.from(sig);
+  async function signPermit(owner: HardhatEthersSigner, token: "grid" | "payment", value: bigint, deadline: bigint) {
+    return signTokenPermit(token === "grid" ? sys.gridToken : usdc, owner, tradingAddress, value, deadline);
   }
 
   async function placeOrder(action: Extract<Action, { k: "order" }>, world: World, ledger: ShadowLedger, at: bigint) {

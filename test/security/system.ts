@@ -2,13 +2,14 @@
  * The system under test of the security suite: Registry, GridToken, OracleClient and Trading wired as the
  * deployment wires them (Trading is GridToken's locked escrow account; the OracleClient holds GRID's minter and
  * burner roles; the admin is the first REC regulator and an oracle operator), with a payment token of the test's
- * choosing — the honest MockUSDC or one of the hostile tokens in contracts/test/ — so Trading is deployed
- * directly with ethers rather than through the Ignition module.
+ * choosing — the honest MockUSDC or one of the hostile tokens in contracts/test/, handed to the Ignition module as
+ * its `paymentToken` parameter.
  */
 import { ethers } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
 import type { GridToken, InvariantLens, OracleClient, Registry, Trading } from "../../typechain-types";
+import { deployMarket } from "../fixtures";
 
 /** The documented defaults (SPEC 9.1) used by the suite unless a test overrides them. */
 export const EPOCH_LENGTH = 900n;
@@ -82,7 +83,6 @@ export async function getActors(): Promise<Actors> {
   };
 }
 
-/** Deploys and wires the system; registers the prosumers and consumers; makes the market maker. */
 /**
  * Gives `owner` `wh` watt-hours of GRID the way production does: the operator submits a baseline reading of the
  * owner's meter and, `wh * 3.6 / 100` seconds of rated power later, one with the export register `wh` higher.
@@ -101,47 +101,34 @@ export async function mintByReadings(sys: System, meterIndex: number, wh: bigint
   return latest;
 }
 
+/**
+ * Deploys the system through the GridMarket Ignition module ({@link deployMarket}: a day's admin delay, the
+ * treasury as fee recipient, the test's payment token, fee and order limit), then, as operations would, adds
+ * the second REC regulator, the oracle operator, both forwarders and the market maker, registers the prosumers
+ * and consumers and assigns their meters.
+ */
 export async function deploySystem(options: SystemOptions = {}): Promise<System> {
   const actors = await getActors();
   const { admin, regulator, operator, treasury, marketMaker } = actors;
 
-  const registry = await ethers.deployContract("Registry", [admin.address, ADMIN_DELAY]);
-  const gridToken = await ethers.deployContract("GridToken", [await registry.getAddress(), admin.address, ADMIN_DELAY]);
-  const paymentAddress =
-    options.paymentToken !== undefined
-      ? await options.paymentToken()
-      : await (await ethers.deployContract("MockUSDC")).getAddress();
-  const params = {
-    tickSize: TICK_SIZE,
-    maxPrice: MAX_PRICE,
-    minOrderAmount: MIN_ORDER_AMOUNT,
-    maxOrdersPerUser: options.maxOrdersPerUser ?? MAX_ORDERS_PER_USER,
+  const paymentToken = options.paymentToken !== undefined ? await options.paymentToken() : undefined;
+  const {
+    registry,
+    gridToken,
+    trading,
+    oracleClient: oracle,
+    paymentToken: payment,
+  } = await deployMarket({
+    adminDelay: ADMIN_DELAY,
+    paymentToken,
     feeBps: options.feeBps ?? 0n,
+    maxOrdersPerUser: options.maxOrdersPerUser ?? MAX_ORDERS_PER_USER,
     feeRecipient: treasury.address,
-  };
-  const trading = await ethers.deployContract("Trading", [
-    await registry.getAddress(),
-    await gridToken.getAddress(),
-    paymentAddress,
-    0n,
-    EPOCH_LENGTH,
-    params,
-    admin.address,
-    ADMIN_DELAY,
-  ]);
-  const oracle = await ethers.deployContract("OracleClient", [
-    await registry.getAddress(),
-    await gridToken.getAddress(),
-    await trading.getAddress(),
-    admin.address,
-    ADMIN_DELAY,
-  ]);
+  });
+  const paymentAddress = await payment.getAddress();
   const lens = await ethers.deployContract("InvariantLens");
 
-  await (await gridToken.connect(admin).lockEscrowAccount(await trading.getAddress())).wait();
   await (await registry.connect(admin).addRecRegulator(regulator.address)).wait();
-  await (await gridToken.connect(regulator).addMinter(await oracle.getAddress())).wait();
-  await (await gridToken.connect(regulator).addBurner(await oracle.getAddress())).wait();
   await (await oracle.connect(regulator).addOracleOperator(operator.address)).wait();
   await (await oracle.connect(admin).setForwarder(actors.forwarder.address)).wait();
   await (await oracle.connect(admin).setCreForwarder(actors.creForwarder.address)).wait();
@@ -158,10 +145,10 @@ export async function deploySystem(options: SystemOptions = {}): Promise<System>
 
   return {
     actors,
-    registry: registry as unknown as Registry,
-    gridToken: gridToken as unknown as GridToken,
-    oracle: oracle as unknown as OracleClient,
-    trading: trading as unknown as Trading,
+    registry,
+    gridToken,
+    oracle,
+    trading,
     paymentAddress,
     lens: lens as unknown as InvariantLens,
     genesis: await trading.genesis(),

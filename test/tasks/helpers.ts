@@ -7,19 +7,13 @@ import path from "node:path";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import hre from "hardhat";
 
-import GridMarketModule from "../../deploy/modules/GridMarket";
-import type { GridToken, MockUSDC, OracleClient, Registry, Trading } from "../../typechain-types";
+import type { Trading } from "../../typechain-types";
 import { DEPLOYMENTS_DIR_ENV, defaultDeploymentId } from "../../lib/deployment";
 import { output } from "../../lib/output";
+import { type Market, deployMarket } from "../fixtures";
 
 /** The deployed system, typed. */
-export interface System {
-  registry: Registry;
-  gridToken: GridToken;
-  trading: Trading;
-  oracleClient: OracleClient;
-  paymentToken: MockUSDC;
-}
+export type System = Market;
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "gridmarket-tasks-"));
 
@@ -36,10 +30,9 @@ export function writeDeployment(addresses: Record<string, string>, deploymentId:
   return dir;
 }
 
-/** Deploys GridMarket with Ignition and registers its addresses for the tasks (use through {@link load}). */
+/** Deploys GridMarket with Ignition ({@link deployMarket}) and registers its addresses for the tasks (use through {@link load}). */
 export async function deploySystem(): Promise<System> {
-  const deployed = await hre.ignition.deploy(GridMarketModule);
-  const system = deployed as unknown as System;
+  const system = await deployMarket();
   await registerDeployment(system);
   return system;
 }

@@ -1,0 +1,52 @@
+/**
+ * EIP-712 typed data the tests sign: EIP-2612 permits (GRID, the payment token, test tokens) and meter readings
+ * (the OracleClient's `MeterReading`).
+ */
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { ethers } from "hardhat";
+
+/** EIP-2612 `Permit`. */
+export const PERMIT_TYPES = {
+  Permit: [
+    { name: "owner", type: "address" },
+    { name: "spender", type: "address" },
+    { name: "value", type: "uint256" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
+
+/** The OracleClient's `MeterReading`. */
+export const METER_READING_TYPES = {
+  MeterReading: [
+    { name: "meterId", type: "bytes32" },
+    { name: "exportWh", type: "uint64" },
+    { name: "importWh", type: "uint64" },
+    { name: "readAt", type: "uint64" },
+  ],
+};
+
+/** What {@link signPermit} needs of a token. */
+export interface PermitToken {
+  name(): Promise<string>;
+  nonces(owner: string): Promise<bigint>;
+  getAddress(): Promise<string>;
+}
+
+/**
+ * A real EIP-2612 signature by `owner` for the owner's current nonce, over the domain the test computes itself
+ * (the token's name, version "1", this chain, the token's address): the signature, its domain and message.
+ */
+export async function signPermit(
+  token: PermitToken,
+  owner: HardhatEthersSigner,
+  spender: string,
+  value: bigint,
+  deadline: bigint,
+) {
+  const { chainId } = await ethers.provider.getNetwork();
+  const domain = { name: await token.name(), version: "1", chainId, verifyingContract: await token.getAddress() };
+  const message = { owner: owner.address, spender, value, nonce: await token.nonces(owner.address), deadline };
+  const { v, r, s } = ethers.Signature.from(await owner.signTypedData(domain, PERMIT_TYPES, message));
+  return { v, r, s, domain, message };
+}

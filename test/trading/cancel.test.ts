@@ -1,0 +1,116 @@
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { expect } from "chai";
+import { orderId, wh } from "../helpers/constants";
+import { OrderStatus, Side } from "../helpers/enums";
+import { TICK, deployTradingFixture } from "./fixture";
+import { place, clear } from "./helpers";
+
+describe("Trading", function () {
+  describe("#cancelOrder", function () {
+    describe("when the owner cancels an open order before gate closure", function () {
+      it("returns a sell order's GRID at once", async function () {
+        const { trading, grid, p1, epoch } = await loadFixture(deployTradingFixture);
+        const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 250, price: 400_000n }]);
+        const tx = trading.connect(p1).cancelOrder(id);
+        await expect(tx).to.emit(trading, "OrderCancelled").withArgs(id, epoch, p1.address, wh(250));
+        await expect(tx).to.changeTokenBalances(grid, [p1, trading], [wh(250), -wh(250)]);
+      });
+
+      it("returns a buy order's whole rounded-up escrow", async function () {
+        const { trading, usdc, c1, epoch } = await loadFixture(deployTradingFixture);
+        const [id] = await place(trading, [{ signer: c1, side: Side.Buy, wh: 13, price: 123_400n }]);
+        const tx = trading.connect(c1).cancelOrder(id);
+        await expect(tx).to.emit(trading, "OrderCancelled").withArgs(id, epoch, c1.address, 1_605n);
+        await expect(tx).to.changeTokenBalances(usdc, [c1, trading], [1_605n, -1_605n]);
+      });
+
+      it("marks the order cancelled and removes it from the depth", async function () {
+        const { trading, c1, c2, epoch } = await loadFixture(deployTradingFixture);
+        const [id] = await place(trading, [
+          { signer: c1, side: Side.Buy, wh: 13, price: 123_400n },
+          { signer: c2, side: Side.Buy, wh: 20, price: 123_400n },
+        ]);
+        await trading.connect(c1).cancelOrder(id);
+        expect((await trading.getOrder(id)).status).to.equal(BigInt(OrderStatus.Cancelled));
+        expect(await trading.depthAt(epoch, Side.Buy, 123_400n)).to.equal(wh(20));
+        expect(await trading.getUserOrders(c1.address, epoch)).to.deep.equal([id]);
+      });
+
+      it("works at the last second of the epoch", async function () {
+        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
+        const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
+        await time.setNextBlockTimestamp((await trading.epochEnd(epoch)) - 1n);
+        await expect(trading.connect(p1).cancelOrder(id))
+          .to.emit(trading, "OrderCancelled")
+          .withArgs(id, epoch, p1.address, wh(10));
+      });
+
+      it("works while paused", async function () {
+        const { trading, usdc, c1, epoch } = await loadFixture(deployTradingFixture);
+        const [id] = await place(trading, [{ signer: c1, side: Side.Buy, wh: 10, price: 500_000n }]);
+        await trading.pause();
+        const tx = trading.connect(c1).cancelOrder(id);
+        await expect(tx).to.emit(trading, "OrderCancelled").withArgs(id, epoch, c1.address, 5_000n);
+        await expect(tx).to.changeTokenBalances(usdc, [c1, trading], [5_000n, -5_000n]);
+      });
+
+      it("lets the emptied price level be used again", async function () {
+        const { trading, p1, p2, epoch } = await loadFixture(deployTradingFixture);
+        const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: 200_000n }]);
+        await trading.connect(p1).cancelOrder(id);
+        expect(await trading.depthAt(epoch, Side.Sell, 200_000n)).to.equal(0n);
+        await place(trading, [{ signer: p2, side: Side.Sell, wh: 30, price: 200_000n }]);
+        expect(await trading.depthAt(epoch, Side.Sell, 200_000n)).to.equal(wh(30));
+      });
+    });
+
+    describe("when the order cannot be cancelled", function () {
+      it("reverts for an unknown order", async function () {
+        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
+        await expect(trading.connect(p1).cancelOrder(orderId(epoch, 7)))
+          .to.be.revertedWithCustomError(trading, "TradingUnknownOrder")
+          .withArgs(orderId(epoch, 7));
+      });
+
+      it("reverts for another user's order", async function () {
+        const { trading, p1, p2 } = await loadFixture(deployTradingFixture);
+        const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
+        await expect(trading.connect(p2).cancelOrder(id))
+          .to.be.revertedWithCustomError(trading, "TradingNotOrderOwner")
+          .withArgs(id, p2.address);
+      });
+
+      it("reverts for a cancelled order", async function () {
+        const { trading, p1 } = await loadFixture(deployTradingFixture);
+        const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
+        await trading.connect(p1).cancelOrder(id);
+        await expect(trading.connect(p1).cancelOrder(id))
+          .to.be.revertedWithCustomError(trading, "TradingOrderNotOpen")
+          .withArgs(id, OrderStatus.Cancelled);
+      });
+
+      it("reverts for a settled order", async function () {
+        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
+        const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
+        await clear(trading, epoch);
+        await expect(trading.connect(p1).cancelOrder(id))
+          .to.be.revertedWithCustomError(trading, "TradingOrderNotOpen")
+          .withArgs(id, OrderStatus.Settled);
+      });
+
+      it("reverts from gate closure on, until settled", async function () {
+        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
+        const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
+        const end = await trading.epochEnd(epoch);
+        await time.setNextBlockTimestamp(end);
+        await expect(trading.connect(p1).cancelOrder(id))
+          .to.be.revertedWithCustomError(trading, "TradingGateClosed")
+          .withArgs(id, end);
+        await trading.matchOrders(epoch, 1);
+        await expect(trading.connect(p1).cancelOrder(id))
+          .to.be.revertedWithCustomError(trading, "TradingGateClosed")
+          .withArgs(id, end);
+      });
+    });
+  });
+});

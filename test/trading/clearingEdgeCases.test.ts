@@ -1,0 +1,224 @@
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { expect } from "chai";
+import { wh } from "../helpers/constants";
+import { EpochStatus, Side, Work } from "../helpers/enums";
+import { Suspended, deployTradingFixture } from "./fixture";
+import { place, closeEpoch, expectBalancesEqualCredits, epochResult, fill, expectClearing } from "./helpers";
+
+describe("Trading", function () {
+  describe("clearing", function () {
+    describe("at the extreme price levels", function () {
+      it("matches at the top level, 65,535", async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, p1, p2, c1, admin, epoch } = ctx;
+        await trading.setPriceRules(10n, 655_350n);
+        const [s1, s2, b] = await place(trading, [
+          { signer: p1, side: Side.Sell, wh: 10, price: 653_000n },
+          { signer: p2, side: Side.Sell, wh: 10, price: 655_350n },
+          { signer: c1, side: Side.Buy, wh: 20, price: 655_350n },
+        ]);
+        await expectClearing(ctx, epoch, {
+          price: 655_350n,
+          matched: { volume: wh(20), bid: 655_350n, ask: 655_350n },
+          fills: [
+            fill(s1, p1, Side.Sell, { filled: wh(10), payment: 6_553n }),
+            fill(s2, p2, Side.Sell, { filled: wh(10), payment: 6_553n }),
+            fill(b, c1, Side.Buy, { filled: wh(20), payment: 13_107n }),
+          ],
+        });
+        expect(await trading.credits(admin.address, ctx.usdc)).to.equal(1n);
+        await expectBalancesEqualCredits(ctx, [admin]);
+      });
+
+      it("ends the walk when the asks run out in the last bitmap word", async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, p1, c1, c2, admin, epoch } = ctx;
+        await trading.setPriceRules(10n, 655_350n);
+        const [s, b1, b2] = await place(trading, [
+          { signer: p1, side: Side.Sell, wh: 10, price: 654_000n },
+          { signer: c1, side: Side.Buy, wh: 20, price: 655_350n },
+          { signer: c2, side: Side.Buy, wh: 10, price: 10n },
+        ]);
+        await expectClearing(ctx, epoch, {
+          price: 654_675n,
+          matched: { volume: wh(10), bid: 655_350n, ask: 654_000n },
+          fills: [
+            fill(s, p1, Side.Sell, { filled: wh(10), payment: 6_546n }),
+            fill(b1, c1, Side.Buy, { filled: wh(10), payment: 6_547n, refund: 6_560n }),
+            fill(b2, c2, Side.Buy, { filled: 0n, refund: 1n }),
+          ],
+        });
+        await expectBalancesEqualCredits(ctx, [admin]);
+      });
+    });
+
+    describe("when one bid level meets several ask levels", function () {
+      it("allocates at b* everything matched there across the walk", async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, p1, p2, p3, c1, c2, c3, admin, epoch } = ctx;
+        // Bids: 5000 → 100 Wh (c1 30, c2 50, c3 20). Asks: 3000 → 20, 4000 → 30, 4500 → 25, 6000 → 10.
+        // Walk: 20, 30 and 25 at b* = 5000; asks move to 6000 > 5000: a* = 4500, p = 475,000, volume 75.
+        const ids = await place(trading, [
+          { signer: c1, side: Side.Buy, wh: 30, price: 500_000n },
+          { signer: p1, side: Side.Sell, wh: 20, price: 300_000n },
+          { signer: c2, side: Side.Buy, wh: 50, price: 500_000n },
+          { signer: p2, side: Side.Sell, wh: 30, price: 400_000n },
+          { signer: c3, side: Side.Buy, wh: 20, price: 500_000n },
+          { signer: p3, side: Side.Sell, wh: 25, price: 450_000n },
+          { signer: p1, side: Side.Sell, wh: 10, price: 600_000n },
+        ]);
+        const tx = await expectClearing(ctx, epoch, {
+          price: 475_000n,
+          progressed: { steps: 3n, volume: wh(75) },
+          matched: { volume: wh(75), bid: 500_000n, ask: 450_000n },
+          fills: [
+            fill(ids[0], c1, Side.Buy, { filled: wh(30), payment: 14_250n, refund: 750n }),
+            fill(ids[1], p1, Side.Sell, { filled: wh(20), payment: 9_500n }),
+            fill(ids[2], c2, Side.Buy, { filled: wh(45), payment: 21_375n, refund: 3_625n }),
+            fill(ids[3], p2, Side.Sell, { filled: wh(30), payment: 14_250n }),
+            fill(ids[4], c3, Side.Buy, { filled: 0n, refund: 10_000n }),
+            fill(ids[5], p3, Side.Sell, { filled: wh(25), payment: 11_875n }),
+            fill(ids[6], p1, Side.Sell, { filled: 0n, refund: wh(10) }),
+          ],
+        });
+        await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(75), 475_000n, 0n, admin.address);
+        await expectBalancesEqualCredits(ctx, [admin]);
+      });
+    });
+
+    describe("when orders were cancelled", function () {
+      it("clears over the active orders only, stepping over emptied levels", async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, p1, c1, c2, admin, epoch } = ctx;
+        // The cancelled 600,000 bid would set b*; without it b* = 500,000 and p = (5000 + 4000) * 100 / 2.
+        const [top, b, s] = await place(trading, [
+          { signer: c1, side: Side.Buy, wh: 40, price: 600_000n },
+          { signer: c2, side: Side.Buy, wh: 20, price: 500_000n },
+          { signer: p1, side: Side.Sell, wh: 20, price: 400_000n },
+        ]);
+        await trading.connect(c1).cancelOrder(top);
+        await expectClearing(ctx, epoch, {
+          price: 450_000n,
+          progressed: { steps: 3n, volume: wh(20) },
+          matched: { volume: wh(20), bid: 500_000n, ask: 400_000n },
+          fills: [
+            fill(b, c2, Side.Buy, { filled: wh(20), payment: 9_000n, refund: 1_000n }),
+            fill(s, p1, Side.Sell, { filled: wh(20), payment: 9_000n }),
+          ],
+        });
+        await expectBalancesEqualCredits(ctx, [admin]);
+      });
+
+      it("settles an epoch whose orders were all cancelled without paying anyone", async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, grid, usdc, p1, c1, admin, epoch } = ctx;
+        const [s, b] = await place(trading, [
+          { signer: p1, side: Side.Sell, wh: 20, price: 400_000n },
+          { signer: c1, side: Side.Buy, wh: 20, price: 500_000n },
+        ]);
+        await trading.connect(p1).cancelOrder(s);
+        await trading.connect(c1).cancelOrder(b);
+        await closeEpoch(trading, epoch);
+        expect(await trading.pendingEpochWork()).to.deep.equal([BigInt(Work.Match), epoch]);
+        const m = trading.matchOrders(epoch, 100);
+        await expect(m).to.emit(trading, "MatchProgressed").withArgs(epoch, 2n, 0n, true);
+        await expect(m).to.emit(trading, "EpochMatched").withArgs(epoch, 0n, 0n, 0n, 0n);
+        const tx = trading.executeTrades(epoch, 100);
+        await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, 0n, 0n, 0n, admin.address);
+        await expect(tx).not.to.emit(trading, "OrderFilled");
+        await expect(tx).to.changeTokenBalances(grid, [trading], [0n]);
+        await expect(tx).to.changeTokenBalances(usdc, [trading], [0n]);
+        expect(await epochResult(trading, epoch)).to.deep.include({
+          status: BigInt(EpochStatus.Settled),
+          orderCount: 2n,
+          settledCount: 2n,
+        });
+        expect(await trading.pendingEpochWork()).to.deep.equal([BigInt(Work.None), 0n]);
+      });
+    });
+
+    describe("when an owner is suspended after placing orders", function () {
+      it("still settles them by the clearing rule", async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, registry, p1, c1, admin, epoch } = ctx;
+        const [s, b] = await place(trading, [
+          { signer: p1, side: Side.Sell, wh: 20, price: 400_000n },
+          { signer: c1, side: Side.Buy, wh: 20, price: 400_000n },
+        ]);
+        await registry.updateUserStatus(p1.address, Suspended);
+        await registry.updateUserStatus(c1.address, Suspended);
+        await expectClearing(ctx, epoch, {
+          price: 400_000n,
+          fills: [
+            fill(s, p1, Side.Sell, { filled: wh(20), payment: 8_000n }),
+            fill(b, c1, Side.Buy, { filled: wh(20), payment: 8_000n }),
+          ],
+        });
+        await expectBalancesEqualCredits(ctx, [admin]);
+      });
+    });
+
+    describe("when GRID is paused during settlement", function () {
+      it("credits the GRID payouts, pays the payment token, and lets owners withdraw after unpause", async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, grid, usdc, p1, c1, admin, epoch } = ctx;
+        const [s, b] = await place(trading, [
+          { signer: p1, side: Side.Sell, wh: 30, price: 400_000n },
+          { signer: c1, side: Side.Buy, wh: 20, price: 400_000n },
+        ]);
+        await closeEpoch(trading, epoch);
+        await trading.matchOrders(epoch, 100);
+        await grid.pause();
+        const tx = trading.executeTrades(epoch, 100);
+        await expect(tx)
+          .to.emit(trading, "OrderFilled")
+          .withArgs(s, epoch, p1.address, Side.Sell, wh(20), 400_000n, 8_000n, 0n, wh(10));
+        await expect(tx)
+          .to.emit(trading, "OrderFilled")
+          .withArgs(b, epoch, c1.address, Side.Buy, wh(20), 400_000n, 8_000n, 0n, 0n);
+        await expect(tx)
+          .to.emit(trading, "Credited")
+          .withArgs(p1.address, await grid.getAddress(), wh(10));
+        await expect(tx)
+          .to.emit(trading, "Credited")
+          .withArgs(c1.address, await grid.getAddress(), wh(20));
+        await expect(tx).to.changeTokenBalances(usdc, [p1, c1, trading], [8_000n, 0n, -8_000n]);
+        await expect(tx).to.changeTokenBalances(grid, [p1, c1, trading], [0n, 0n, 0n]);
+        expect(await trading.credits(p1.address, grid)).to.equal(wh(10));
+        expect(await trading.credits(c1.address, grid)).to.equal(wh(20));
+        await expectBalancesEqualCredits(ctx, [admin, p1, c1]);
+
+        await expect(trading.connect(c1).withdraw(grid)).to.be.revertedWithCustomError(grid, "EnforcedPause");
+        await grid.unpause();
+        const w = trading.connect(c1).withdraw(grid);
+        await expect(w)
+          .to.emit(trading, "Withdrawn")
+          .withArgs(c1.address, await grid.getAddress(), wh(20));
+        await expect(w).to.changeTokenBalances(grid, [c1, trading], [wh(20), -wh(20)]);
+        await trading.connect(p1).withdraw(grid);
+        expect(await trading.credits(c1.address, grid)).to.equal(0n);
+        expect(await trading.credits(p1.address, grid)).to.equal(0n);
+        await expectBalancesEqualCredits(ctx, [admin, p1, c1]);
+      });
+    });
+
+    it("settles a removed market maker's open orders", async function () {
+      const ctx = await loadFixture(deployTradingFixture);
+      const { trading, mm, c1, admin, epoch } = ctx;
+      const [s, b] = await place(trading, [
+        { signer: mm, side: Side.Sell, wh: 50, price: 80_000n },
+        { signer: c1, side: Side.Buy, wh: 50, price: 120_000n },
+      ]);
+      await trading.removeMarketMaker(mm.address);
+      await expectClearing(ctx, epoch, {
+        price: 100_000n,
+        batch: 10,
+        fills: [
+          fill(s, mm, Side.Sell, { filled: wh(50), payment: 5_000n }),
+          fill(b, c1, Side.Buy, { filled: wh(50), payment: 5_000n, refund: 1_000n }),
+        ],
+      });
+      await expectBalancesEqualCredits(ctx, [admin]);
+    });
+  });
+});

@@ -1,0 +1,268 @@
+// Helpers of the Trading suite (test/trading/*.test.ts): place books, clear epochs, check settlements exactly.
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { expect } from "chai";
+import type { ContractTransactionResponse } from "ethers";
+
+import type { Trading } from "../../typechain-types";
+import { wh } from "../helpers/constants";
+import { OrderStatus, Side, type EpochStatus } from "../helpers/enums";
+import type { Ctx } from "./fixture";
+
+// ───────────────────────────────────────── HELPERS ───────────────────────────────────────────
+
+export interface Placed {
+  signer: HardhatEthersSigner;
+  side: Side;
+  wh: number;
+  price: bigint;
+}
+
+/** Places `orders` in sequence (all in the current epoch) and returns their ids. */
+export async function place(trading: Trading, orders: Placed[]): Promise<bigint[]> {
+  const ids: bigint[] = [];
+  for (const o of orders) {
+    const t = trading.connect(o.signer);
+    const tx =
+      o.side === Side.Buy ? await t.createBuyOrder(wh(o.wh), o.price) : await t.createSellOrder(wh(o.wh), o.price);
+    const [[id]] = parsed(trading, (await tx.wait())!, "OrderCreated");
+    ids.push(id as bigint);
+  }
+  return ids;
+}
+
+export async function closeEpoch(trading: Trading, epoch: bigint): Promise<void> {
+  const end = await trading.epochEnd(epoch);
+  if (BigInt(await time.latest()) < end) await time.increaseTo(end);
+}
+
+export async function clear(trading: Trading, epoch: bigint): Promise<ContractTransactionResponse> {
+  await closeEpoch(trading, epoch);
+  await trading.matchOrders(epoch, 1_000);
+  return trading.executeTrades(epoch, 1_000);
+}
+
+export function parsed(
+  trading: Trading,
+  receipt: { logs: readonly { topics: readonly string[]; data: string }[] },
+  name: string,
+) {
+  return receipt.logs
+    .map((l) => {
+      try {
+        return trading.interface.parseLog({ topics: [...l.topics], data: l.data });
+      } catch {
+        return null;
+      }
+    })
+    .filter((e) => e !== null && e.name === name)
+    .map((e) => e!.args.toArray());
+}
+
+/** The expected confirmation of one settled order. */
+export interface Fill {
+  id: bigint;
+  owner: HardhatEthersSigner;
+  side: Side;
+  filled: bigint;
+  payment: bigint;
+  fee: bigint;
+  refund: bigint;
+}
+
+/** A {@link Fill}: `payment`, `fee` and `refund` default to zero. */
+export function fill(
+  id: bigint,
+  owner: HardhatEthersSigner,
+  side: Side,
+  amounts: { filled: bigint; payment?: bigint; fee?: bigint; refund?: bigint },
+): Fill {
+  return { id, owner, side, payment: 0n, fee: 0n, refund: 0n, ...amounts };
+}
+
+/**
+ * Checks one settlement transaction against hand-computed fills: the exact sequence of OrderFilled events,
+ * every account's GRID and payment-token balance change (and the contract's), and each order's final state.
+ */
+export async function expectSettlement(
+  ctx: Ctx,
+  epoch: bigint,
+  price: bigint,
+  fills: Fill[],
+  tx: Promise<ContractTransactionResponse>,
+): Promise<void> {
+  const { trading, grid, usdc } = ctx;
+  const receipt = await (await tx).wait();
+  expect(parsed(trading, receipt!, "OrderFilled")).to.deep.equal(
+    fills.map((f) => [f.id, epoch, f.owner.address, BigInt(f.side), f.filled, price, f.payment, f.fee, f.refund]),
+  );
+
+  const accounts = new Map<string, HardhatEthersSigner>();
+  const gridDelta = new Map<string, bigint>();
+  const usdcDelta = new Map<string, bigint>();
+  let gridOut = 0n;
+  let usdcOut = 0n;
+  for (const f of fills) {
+    const a = f.owner.address;
+    accounts.set(a, f.owner);
+    const [g, u] = f.side === Side.Buy ? [f.filled, f.refund] : [f.refund, f.payment];
+    gridDelta.set(a, (gridDelta.get(a) ?? 0n) + g);
+    usdcDelta.set(a, (usdcDelta.get(a) ?? 0n) + u);
+    gridOut += g;
+    usdcOut += u;
+  }
+  const owners = [...accounts.values()];
+  await expect(tx).to.changeTokenBalances(
+    grid,
+    [...owners, trading],
+    [...owners.map((o) => gridDelta.get(o.address)!), -gridOut],
+  );
+  await expect(tx).to.changeTokenBalances(
+    usdc,
+    [...owners, trading],
+    [...owners.map((o) => usdcDelta.get(o.address)!), -usdcOut],
+  );
+  for (const f of fills) {
+    const order = await trading.getOrder(f.id);
+    expect([order.status, order.filled]).to.deep.equal([BigInt(OrderStatus.Settled), f.filled]);
+  }
+}
+
+/** What {@link expectClearing} checks of an epoch's clearing. */
+export interface Clearing {
+  /** The clearing price. */
+  price: bigint;
+  /** Every order's settlement, in settlement order (see {@link expectSettlement}). */
+  fills: Fill[];
+  /** When given, the match call emits `MatchProgressed(epoch, steps, volume, true)`. */
+  progressed?: { steps: bigint; volume: bigint };
+  /** When given, the match call emits `EpochMatched(epoch, price, volume, bid, ask)`. */
+  matched?: { volume: bigint; bid: bigint; ask: bigint };
+  /** Steps allowed to the one `matchOrders` and the one `executeTrades` call (default 100). */
+  batch?: number;
+}
+
+/**
+ * Ends `epoch`, matches it and settles it in one call each, and checks the match events given and the settlement
+ * exactly ({@link expectSettlement}). Returns the settlement transaction for further checks.
+ */
+export async function expectClearing(ctx: Ctx, epoch: bigint, clearing: Clearing) {
+  const { trading } = ctx;
+  const batch = clearing.batch ?? 100;
+  await closeEpoch(trading, epoch);
+  const match = trading.matchOrders(epoch, batch);
+  if (clearing.progressed) {
+    const { steps, volume } = clearing.progressed;
+    await expect(match).to.emit(trading, "MatchProgressed").withArgs(epoch, steps, volume, true);
+  }
+  if (clearing.matched) {
+    const { volume, bid, ask } = clearing.matched;
+    await expect(match).to.emit(trading, "EpochMatched").withArgs(epoch, clearing.price, volume, bid, ask);
+  } else {
+    await match;
+  }
+  const tx = trading.executeTrades(epoch, batch);
+  await expectSettlement(ctx, epoch, clearing.price, clearing.fills, tx);
+  return tx;
+}
+
+/** The contract holds exactly the outstanding credits of `accounts` once no epoch is open. */
+export async function expectBalancesEqualCredits(ctx: Ctx, accounts: HardhatEthersSigner[]): Promise<void> {
+  const { trading, grid, usdc } = ctx;
+  for (const token of [grid, usdc]) {
+    let owed = 0n;
+    for (const a of accounts) owed += await trading.credits(a.address, token);
+    expect(await token.balanceOf(trading)).to.equal(owed);
+  }
+}
+
+export async function epochResult(trading: Trading, epoch: bigint) {
+  const r = await trading.getEpochResult(epoch);
+  return {
+    status: r.status,
+    clearingPrice: r.clearingPrice,
+    volume: r.volume,
+    bidPrice: r.bidPrice,
+    askPrice: r.askPrice,
+    orderCount: r.orderCount,
+    settledCount: r.settledCount,
+    tickSize: r.tickSize,
+    feeBps: r.feeBps,
+  };
+}
+
+export async function order(trading: Trading, id: bigint) {
+  const o = await trading.getOrder(id);
+  return {
+    owner: o.owner,
+    side: o.side,
+    status: o.status,
+    epoch: o.epoch,
+    amount: o.amount,
+    price: o.price,
+    filled: o.filled,
+  };
+}
+
+export function result(fields: {
+  status: EpochStatus;
+  clearingPrice?: bigint;
+  volume?: bigint;
+  bidPrice?: bigint;
+  askPrice?: bigint;
+  orderCount?: bigint;
+  settledCount?: bigint;
+  tickSize?: bigint;
+  feeBps?: bigint;
+}) {
+  return {
+    status: BigInt(fields.status),
+    clearingPrice: fields.clearingPrice ?? 0n,
+    volume: fields.volume ?? 0n,
+    bidPrice: fields.bidPrice ?? 0n,
+    askPrice: fields.askPrice ?? 0n,
+    orderCount: fields.orderCount ?? 0n,
+    settledCount: fields.settledCount ?? 0n,
+    tickSize: fields.tickSize ?? 0n,
+    feeBps: fields.feeBps ?? 0n,
+  };
+}
+
+// ───────────────────────────────────────── BOOK A ────────────────────────────────────────────
+
+/**
+ * Book A, fee 0. Bids: 6000 → 30 Wh (c1); 5000 → 70 Wh (c2 40, c3 30); 4000 → 10 Wh (c1).
+ * Asks: 4000 → 20 Wh (p1); 5000 → 100 Wh (p2 50, p3 40, p2 10); 6000 → 10 Wh (p1).
+ * Walk: 20 at (6000, 4000), 10 at (6000, 5000), 70 at (5000, 5000); bids move to 4000 < 5000.
+ * Volume 100 Wh, b* = a* = 5000, p = 500,000. At a* 80 Wh of 100 matched: p2 50, p3 30 (partial), p2 0.
+ */
+export function bookA(ctx: Ctx): Placed[] {
+  const { p1, p2, p3, c1, c2, c3 } = ctx;
+  return [
+    { signer: c1, side: Side.Buy, wh: 30, price: 600_000n },
+    { signer: p1, side: Side.Sell, wh: 20, price: 400_000n },
+    { signer: c2, side: Side.Buy, wh: 40, price: 500_000n },
+    { signer: p2, side: Side.Sell, wh: 50, price: 500_000n },
+    { signer: c3, side: Side.Buy, wh: 30, price: 500_000n },
+    { signer: p3, side: Side.Sell, wh: 40, price: 500_000n },
+    { signer: c1, side: Side.Buy, wh: 10, price: 400_000n },
+    { signer: p1, side: Side.Sell, wh: 10, price: 600_000n },
+    { signer: p2, side: Side.Sell, wh: 10, price: 500_000n },
+  ];
+}
+
+/** Hand-computed settlement of book A at p = 500,000 (500 per Wh). */
+export function bookAFills(ctx: Ctx, ids: bigint[]): Fill[] {
+  const { p1, p2, p3, c1, c2, c3 } = ctx;
+  return [
+    fill(ids[0], c1, Side.Buy, { filled: wh(30), payment: 15_000n, refund: 3_000n }),
+    fill(ids[1], p1, Side.Sell, { filled: wh(20), payment: 10_000n }),
+    fill(ids[2], c2, Side.Buy, { filled: wh(40), payment: 20_000n }),
+    fill(ids[3], p2, Side.Sell, { filled: wh(50), payment: 25_000n }),
+    fill(ids[4], c3, Side.Buy, { filled: wh(30), payment: 15_000n }),
+    fill(ids[5], p3, Side.Sell, { filled: wh(30), payment: 15_000n, refund: wh(10) }),
+    fill(ids[6], c1, Side.Buy, { filled: 0n, refund: 4_000n }),
+    fill(ids[7], p1, Side.Sell, { filled: 0n, refund: wh(10) }),
+    fill(ids[8], p2, Side.Sell, { filled: 0n, refund: wh(10) }),
+  ];
+}

@@ -1,0 +1,197 @@
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { expect } from "chai";
+import { wh } from "../helpers/constants";
+import { EpochStatus, Side } from "../helpers/enums";
+import { TICK, deployTradingFixture, type Ctx } from "./fixture";
+import { place, closeEpoch, clear, epochResult, result, bookA, type Placed } from "./helpers";
+
+/**
+ * Bids 5000 → 30 Wh, 4500 → 10 Wh; asks 4000 → 30 Wh, 4200 → 10 Wh.
+ * Unsliced: 30 at (5000, 4000), 10 at (4500, 4200).
+ */
+function twoLevelBook({ p1, p2, c1, c2 }: Ctx): Placed[] {
+  return [
+    { signer: c1, side: Side.Buy, wh: 30, price: 500_000n },
+    { signer: c2, side: Side.Buy, wh: 10, price: 450_000n },
+    { signer: p1, side: Side.Sell, wh: 30, price: 400_000n },
+    { signer: p2, side: Side.Sell, wh: 10, price: 420_000n },
+  ];
+}
+
+describe("Trading", function () {
+  describe("#matchOrders", function () {
+    describe("when the call is not allowed", function () {
+      it("reverts on a zero step budget", async function () {
+        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
+        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
+        await closeEpoch(trading, epoch);
+        await expect(trading.matchOrders(epoch, 0)).to.be.revertedWithCustomError(trading, "TradingZeroBatch");
+      });
+
+      it("reverts when no epoch is waiting, epoch 0 included", async function () {
+        const { trading, epoch } = await loadFixture(deployTradingFixture);
+        await closeEpoch(trading, epoch);
+        await expect(trading.matchOrders(epoch, 10))
+          .to.be.revertedWithCustomError(trading, "TradingEpochNotNext")
+          .withArgs(epoch, 0n);
+        await expect(trading.matchOrders(0n, 10))
+          .to.be.revertedWithCustomError(trading, "TradingEpochNotNext")
+          .withArgs(0n, 0n);
+      });
+
+      it("reverts for an epoch without orders while another waits", async function () {
+        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
+        await time.increaseTo(await trading.epochStart(epoch + 1n));
+        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
+        await closeEpoch(trading, epoch + 1n);
+        await expect(trading.matchOrders(epoch, 10))
+          .to.be.revertedWithCustomError(trading, "TradingEpochNotNext")
+          .withArgs(epoch, epoch + 1n);
+      });
+
+      it("reverts out of order: a later epoch waits for the earlier one", async function () {
+        const { trading, p1, c1, epoch } = await loadFixture(deployTradingFixture);
+        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
+        await time.increaseTo(await trading.epochStart(epoch + 2n));
+        await place(trading, [{ signer: c1, side: Side.Buy, wh: 10, price: TICK }]);
+        await closeEpoch(trading, epoch + 2n);
+        await expect(trading.matchOrders(epoch + 2n, 10))
+          .to.be.revertedWithCustomError(trading, "TradingEpochNotNext")
+          .withArgs(epoch + 2n, epoch);
+        await clear(trading, epoch);
+        await expect(trading.matchOrders(epoch + 2n, 10))
+          .to.emit(trading, "EpochMatched")
+          .withArgs(epoch + 2n, 0n, 0n, 0n, 0n);
+      });
+
+      it("reverts before the epoch has ended", async function () {
+        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
+        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
+        const end = await trading.epochEnd(epoch);
+        await time.setNextBlockTimestamp(end - 1n);
+        await expect(trading.matchOrders(epoch, 10))
+          .to.be.revertedWithCustomError(trading, "TradingEpochNotEnded")
+          .withArgs(epoch, end);
+      });
+
+      it("reverts once price discovery is done", async function () {
+        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
+        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
+        await closeEpoch(trading, epoch);
+        await trading.matchOrders(epoch, 10);
+        await expect(trading.matchOrders(epoch, 10))
+          .to.be.revertedWithCustomError(trading, "TradingInvalidEpochStatus")
+          .withArgs(epoch, EpochStatus.Settling);
+      });
+
+      it("reverts once settled, the epoch being no longer next", async function () {
+        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
+        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
+        await clear(trading, epoch);
+        await expect(trading.matchOrders(epoch, 10))
+          .to.be.revertedWithCustomError(trading, "TradingEpochNotNext")
+          .withArgs(epoch, 0n);
+      });
+
+      it("reverts while paused", async function () {
+        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
+        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
+        await closeEpoch(trading, epoch);
+        await trading.pause();
+        await expect(trading.matchOrders(epoch, 10)).to.be.revertedWithCustomError(trading, "EnforcedPause");
+      });
+    });
+
+    it("is permissionless", async function () {
+      const { trading, p1, outsider, epoch } = await loadFixture(deployTradingFixture);
+      await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
+      await closeEpoch(trading, epoch);
+      await expect(trading.connect(outsider).matchOrders(epoch, 1))
+        .to.emit(trading, "MatchProgressed")
+        .withArgs(epoch, 0n, 0n, true);
+    });
+
+    it("resumes across calls with a small step budget", async function () {
+      const ctx = await loadFixture(deployTradingFixture);
+      const { trading, epoch } = ctx;
+      await place(trading, bookA(ctx));
+      await closeEpoch(trading, epoch);
+      // Walk: (6000 vs 4000) asks exhausted → step 1; (6000 vs 5000) bids exhausted → step 2;
+      // (5000 vs 5000) bids exhausted → step 3; 4000 < 5000 → done.
+      await expect(trading.matchOrders(epoch, 1))
+        .to.emit(trading, "MatchProgressed")
+        .withArgs(epoch, 1n, wh(20), false);
+      expect(await epochResult(trading, epoch)).to.deep.equal(
+        result({
+          status: EpochStatus.Matching,
+          volume: wh(20),
+          bidPrice: 600_000n,
+          askPrice: 400_000n,
+          orderCount: 9n,
+          tickSize: TICK,
+        }),
+      );
+      await expect(trading.matchOrders(epoch, 1))
+        .to.emit(trading, "MatchProgressed")
+        .withArgs(epoch, 1n, wh(30), false);
+      const last = trading.matchOrders(epoch, 1);
+      await expect(last).to.emit(trading, "MatchProgressed").withArgs(epoch, 1n, wh(100), true);
+      await expect(last).to.emit(trading, "EpochMatched").withArgs(epoch, 500_000n, wh(100), 500_000n, 500_000n);
+    });
+
+    it("walks the whole book in one call with a large budget", async function () {
+      const ctx = await loadFixture(deployTradingFixture);
+      const { trading, epoch } = ctx;
+      await place(trading, bookA(ctx));
+      await closeEpoch(trading, epoch);
+      expect(await trading.matchOrders.staticCall(epoch, 2)).to.equal(false);
+      expect(await trading.matchOrders.staticCall(epoch, 3)).to.equal(true);
+      const tx = trading.matchOrders(epoch, 1_000);
+      await expect(tx).to.emit(trading, "MatchProgressed").withArgs(epoch, 3n, wh(100), true);
+      await expect(tx).to.emit(trading, "EpochMatched").withArgs(epoch, 500_000n, wh(100), 500_000n, 500_000n);
+    });
+
+    it("never walks more price levels than its step budget", async function () {
+      // One bid level and one ask level of equal size: both are exhausted by the same match.
+      const { trading, p1, c1, epoch } = await loadFixture(deployTradingFixture);
+      await place(trading, [
+        { signer: p1, side: Side.Sell, wh: 30, price: 400_000n },
+        { signer: c1, side: Side.Buy, wh: 30, price: 400_000n },
+      ]);
+      await closeEpoch(trading, epoch);
+      const tx = trading.matchOrders(epoch, 1);
+      await expect(tx).to.emit(trading, "MatchProgressed").withArgs(epoch, 1n, wh(30), true);
+      await expect(tx).to.emit(trading, "EpochMatched").withArgs(epoch, 400_000n, wh(30), 400_000n, 400_000n);
+    });
+
+    it("leaves an exhausted ask level for the next call when the budget is spent, with the same outcome", async function () {
+      const ctx = await loadFixture(deployTradingFixture);
+      const { trading, epoch } = ctx;
+      await place(trading, twoLevelBook(ctx));
+      await closeEpoch(trading, epoch);
+      // Call 1 steps the bids to 4500 and spends its budget before stepping the asks past 4000.
+      await expect(trading.matchOrders(epoch, 1))
+        .to.emit(trading, "MatchProgressed")
+        .withArgs(epoch, 1n, wh(30), false);
+      // Call 2 matches nothing at the emptied ask level and steps the asks to 4200.
+      await expect(trading.matchOrders(epoch, 1))
+        .to.emit(trading, "MatchProgressed")
+        .withArgs(epoch, 1n, wh(30), false);
+      expect(await epochResult(trading, epoch)).to.deep.include({ bidPrice: 500_000n, askPrice: 400_000n });
+      const last = trading.matchOrders(epoch, 1);
+      await expect(last).to.emit(trading, "MatchProgressed").withArgs(epoch, 1n, wh(40), true);
+      await expect(last).to.emit(trading, "EpochMatched").withArgs(epoch, 435_000n, wh(40), 450_000n, 420_000n);
+    });
+
+    it("finds the same outcome in one call", async function () {
+      const ctx = await loadFixture(deployTradingFixture);
+      const { trading, epoch } = ctx;
+      await place(trading, twoLevelBook(ctx));
+      await closeEpoch(trading, epoch);
+      const tx = trading.matchOrders(epoch, 100);
+      // Both sides step past both of their levels.
+      await expect(tx).to.emit(trading, "MatchProgressed").withArgs(epoch, 4n, wh(40), true);
+      await expect(tx).to.emit(trading, "EpochMatched").withArgs(epoch, 435_000n, wh(40), 450_000n, 420_000n);
+    });
+  });
+});

@@ -1,0 +1,351 @@
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { expect } from "chai";
+import { orderId, wh } from "../helpers/constants";
+import { OrderStatus, Side } from "../helpers/enums";
+import { Suspended, TICK, MAX_PRICE, MIN_ORDER, MAX_UINT32, METER, deployTradingFixture } from "./fixture";
+import { place, order } from "./helpers";
+
+describe("Trading", function () {
+  describe("#createSellOrder", function () {
+    describe("when the caller is a verified prosumer", function () {
+      it("escrows the GRID amount", async function () {
+        const { trading, grid, p1 } = await loadFixture(deployTradingFixture);
+        await expect(trading.connect(p1).createSellOrder(wh(250), 400_000n)).to.changeTokenBalances(
+          grid,
+          [p1, trading],
+          [-wh(250), wh(250)],
+        );
+      });
+
+      it("emits OrderCreated with the escrow equal to the amount", async function () {
+        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
+        await expect(trading.connect(p1).createSellOrder(wh(250), 400_000n))
+          .to.emit(trading, "OrderCreated")
+          .withArgs(orderId(epoch, 1), epoch, p1.address, Side.Sell, wh(250), 400_000n, wh(250));
+      });
+
+      it("returns the id epoch << 32 | sequence, counting across sides and users", async function () {
+        const { trading, p1, p2, c1, epoch } = await loadFixture(deployTradingFixture);
+        expect(await trading.connect(p1).createSellOrder.staticCall(wh(10), TICK)).to.equal(orderId(epoch, 1));
+        await place(trading, [
+          { signer: p1, side: Side.Sell, wh: 10, price: TICK },
+          { signer: c1, side: Side.Buy, wh: 10, price: TICK },
+        ]);
+        expect(await trading.connect(p2).createSellOrder.staticCall(wh(10), TICK)).to.equal(orderId(epoch, 3));
+        expect(orderId(epoch, 3)).to.equal(epoch * 2n ** 32n + 3n);
+      });
+
+      it("stores the order for getOrder", async function () {
+        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
+        const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 250, price: 400_000n }]);
+        expect(await order(trading, id)).to.deep.equal({
+          owner: p1.address,
+          side: BigInt(Side.Sell),
+          status: BigInt(OrderStatus.Open),
+          epoch,
+          amount: wh(250),
+          price: 400_000n,
+          filled: 0n,
+        });
+      });
+
+      it("adds the amount to the depth at its price", async function () {
+        const { trading, p1, p2, epoch } = await loadFixture(deployTradingFixture);
+        await place(trading, [
+          { signer: p1, side: Side.Sell, wh: 250, price: 400_000n },
+          { signer: p2, side: Side.Sell, wh: 30, price: 400_000n },
+          { signer: p2, side: Side.Sell, wh: 11, price: 400_100n },
+        ]);
+        expect(await trading.depthAt(epoch, Side.Sell, 400_000n)).to.equal(wh(280));
+        expect(await trading.depthAt(epoch, Side.Sell, 400_100n)).to.equal(wh(11));
+        expect(await trading.depthAt(epoch, Side.Buy, 400_000n)).to.equal(0n);
+      });
+
+      it("accepts the largest amount (2^32 - 1 Wh) and the price cap", async function () {
+        const { trading, grid, p1, epoch } = await loadFixture(deployTradingFixture);
+        await grid.mint(p1.address, wh(MAX_UINT32), METER);
+        await expect(trading.connect(p1).createSellOrder(wh(MAX_UINT32), MAX_PRICE))
+          .to.emit(trading, "OrderCreated")
+          .withArgs(orderId(epoch, 1), epoch, p1.address, Side.Sell, wh(MAX_UINT32), MAX_PRICE, wh(MAX_UINT32));
+        expect(await trading.depthAt(epoch, Side.Sell, MAX_PRICE)).to.equal(wh(MAX_UINT32));
+      });
+
+      it("accepts exactly the minimum amount", async function () {
+        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
+        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
+        expect(await trading.depthAt(epoch, Side.Sell, TICK)).to.equal(MIN_ORDER);
+      });
+    });
+
+    describe("when the caller may not sell", function () {
+      it("reverts for a consumer", async function () {
+        const { trading, c1 } = await loadFixture(deployTradingFixture);
+        await expect(trading.connect(c1).createSellOrder(wh(10), TICK))
+          .to.be.revertedWithCustomError(trading, "TradingNotEligible")
+          .withArgs(c1.address, Side.Sell);
+      });
+
+      it("reverts for an unregistered account", async function () {
+        const { trading, outsider } = await loadFixture(deployTradingFixture);
+        await expect(trading.connect(outsider).createSellOrder(wh(10), TICK))
+          .to.be.revertedWithCustomError(trading, "TradingNotEligible")
+          .withArgs(outsider.address, Side.Sell);
+      });
+
+      it("reverts for a suspended prosumer", async function () {
+        const { trading, registry, p1 } = await loadFixture(deployTradingFixture);
+        await registry.updateUserStatus(p1.address, Suspended);
+        await expect(trading.connect(p1).createSellOrder(wh(10), TICK))
+          .to.be.revertedWithCustomError(trading, "TradingNotEligible")
+          .withArgs(p1.address, Side.Sell);
+      });
+
+      it("reverts for a removed market maker", async function () {
+        const { trading, mm } = await loadFixture(deployTradingFixture);
+        await trading.removeMarketMaker(mm.address);
+        await expect(trading.connect(mm).createSellOrder(wh(10), TICK))
+          .to.be.revertedWithCustomError(trading, "TradingNotEligible")
+          .withArgs(mm.address, Side.Sell);
+      });
+    });
+
+    describe("when the caller is an unregistered market maker", function () {
+      it("sells and escrows its GRID", async function () {
+        const { trading, grid, mm, epoch } = await loadFixture(deployTradingFixture);
+        const tx = trading.connect(mm).createSellOrder(wh(40), 50_000n);
+        await expect(tx)
+          .to.emit(trading, "OrderCreated")
+          .withArgs(orderId(epoch, 1), epoch, mm.address, Side.Sell, wh(40), 50_000n, wh(40));
+        await expect(tx).to.changeTokenBalances(grid, [mm, trading], [-wh(40), wh(40)]);
+      });
+
+      it("lets a registered consumer made market maker sell as well as buy", async function () {
+        const { trading, grid, p1, c1, epoch } = await loadFixture(deployTradingFixture);
+        await trading.addMarketMaker(c1.address);
+        await grid.connect(p1).transfer(c1.address, wh(10));
+        await trading.connect(c1).createBuyOrder(wh(10), TICK);
+        await expect(trading.connect(c1).createSellOrder(wh(10), TICK))
+          .to.emit(trading, "OrderCreated")
+          .withArgs(orderId(epoch, 2), epoch, c1.address, Side.Sell, wh(10), TICK, wh(10));
+        expect(await trading.getUserOrders(c1.address, epoch)).to.deep.equal([orderId(epoch, 1), orderId(epoch, 2)]);
+      });
+    });
+
+    describe("when the amount is invalid", function () {
+      it("reverts when it is not a whole number of watt-hours", async function () {
+        const { trading, p1 } = await loadFixture(deployTradingFixture);
+        await expect(trading.connect(p1).createSellOrder(wh(10) + 1n, TICK))
+          .to.be.revertedWithCustomError(trading, "TradingInvalidAmount")
+          .withArgs(wh(10) + 1n);
+      });
+
+      it("reverts above 2^32 - 1 watt-hours", async function () {
+        const { trading, p1 } = await loadFixture(deployTradingFixture);
+        await expect(trading.connect(p1).createSellOrder(wh(MAX_UINT32 + 1n), TICK))
+          .to.be.revertedWithCustomError(trading, "TradingInvalidAmount")
+          .withArgs(wh(MAX_UINT32 + 1n));
+      });
+
+      it("reverts below the minimum order amount, zero included", async function () {
+        const { trading, p1 } = await loadFixture(deployTradingFixture);
+        await expect(trading.connect(p1).createSellOrder(wh(9), TICK))
+          .to.be.revertedWithCustomError(trading, "TradingAmountBelowMinimum")
+          .withArgs(wh(9), MIN_ORDER);
+        await expect(trading.connect(p1).createSellOrder(0n, TICK))
+          .to.be.revertedWithCustomError(trading, "TradingAmountBelowMinimum")
+          .withArgs(0n, MIN_ORDER);
+      });
+    });
+
+    describe("when the price is invalid", function () {
+      it("reverts on a zero price", async function () {
+        const { trading, p1 } = await loadFixture(deployTradingFixture);
+        await expect(trading.connect(p1).createSellOrder(wh(10), 0n))
+          .to.be.revertedWithCustomError(trading, "TradingInvalidPrice")
+          .withArgs(0n, TICK);
+      });
+
+      it("reverts on a price off the tick", async function () {
+        const { trading, p1 } = await loadFixture(deployTradingFixture);
+        await expect(trading.connect(p1).createSellOrder(wh(10), 150n))
+          .to.be.revertedWithCustomError(trading, "TradingInvalidPrice")
+          .withArgs(150n, TICK);
+      });
+
+      it("reverts above the price cap", async function () {
+        const { trading, p1 } = await loadFixture(deployTradingFixture);
+        await expect(trading.connect(p1).createSellOrder(wh(10), MAX_PRICE + TICK))
+          .to.be.revertedWithCustomError(trading, "TradingPriceAboveCap")
+          .withArgs(MAX_PRICE + TICK, MAX_PRICE);
+      });
+    });
+
+    describe("when the per-epoch order limit is reached", function () {
+      it("reverts on the order past the limit, cancelled orders included", async function () {
+        const { trading, p1, c1, epoch } = await loadFixture(deployTradingFixture);
+        await trading.setMaxOrdersPerUser(3n);
+        const [first] = await place(trading, [
+          { signer: p1, side: Side.Sell, wh: 10, price: TICK },
+          { signer: p1, side: Side.Buy, wh: 10, price: TICK },
+        ]);
+        await trading.connect(p1).cancelOrder(first);
+        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
+        await expect(trading.connect(p1).createSellOrder(wh(10), TICK))
+          .to.be.revertedWithCustomError(trading, "TradingOrderLimitReached")
+          .withArgs(p1.address, epoch, 3n);
+        await expect(trading.connect(p1).createBuyOrder(wh(10), TICK))
+          .to.be.revertedWithCustomError(trading, "TradingOrderLimitReached")
+          .withArgs(p1.address, epoch, 3n);
+        // Other users keep their own count.
+        await expect(trading.connect(c1).createBuyOrder(wh(10), TICK)).to.emit(trading, "OrderCreated");
+      });
+
+      it("counts afresh in the next epoch", async function () {
+        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
+        await trading.setMaxOrdersPerUser(1n);
+        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
+        await expect(trading.connect(p1).createSellOrder(wh(10), TICK))
+          .to.be.revertedWithCustomError(trading, "TradingOrderLimitReached")
+          .withArgs(p1.address, epoch, 1n);
+        await time.increaseTo(await trading.epochEnd(epoch));
+        await expect(trading.connect(p1).createSellOrder(wh(10), TICK))
+          .to.emit(trading, "OrderCreated")
+          .withArgs(orderId(epoch + 1n, 1), epoch + 1n, p1.address, Side.Sell, wh(10), TICK, wh(10));
+      });
+    });
+
+    it("reverts with the token's error when the allowance is short", async function () {
+      const { trading, grid, p1 } = await loadFixture(deployTradingFixture);
+      await grid.connect(p1).approve(trading, wh(10));
+      await expect(trading.connect(p1).createSellOrder(wh(11), TICK))
+        .to.be.revertedWithCustomError(grid, "ERC20InsufficientAllowance")
+        .withArgs(await trading.getAddress(), wh(10), wh(11));
+    });
+
+    it("reverts while paused", async function () {
+      const { trading, p1 } = await loadFixture(deployTradingFixture);
+      await trading.pause();
+      await expect(trading.connect(p1).createSellOrder(wh(10), TICK)).to.be.revertedWithCustomError(
+        trading,
+        "EnforcedPause",
+      );
+    });
+  });
+
+  describe("#createBuyOrder", function () {
+    describe("when the caller is a verified user", function () {
+      it("escrows ceil(amount * price / 1e18) of the payment token", async function () {
+        const { trading, usdc, c1 } = await loadFixture(deployTradingFixture);
+        // 13 Wh at 123,400 per kWh = 1,604.2 → 1,605.
+        await expect(trading.connect(c1).createBuyOrder(wh(13), 123_400n)).to.changeTokenBalances(
+          usdc,
+          [c1, trading],
+          [-1_605n, 1_605n],
+        );
+        // 2 kWh at 500,000 per kWh = exactly 1,000,000.
+        await expect(trading.connect(c1).createBuyOrder(wh(2_000), 500_000n)).to.changeTokenBalances(
+          usdc,
+          [c1, trading],
+          [-1_000_000n, 1_000_000n],
+        );
+      });
+
+      it("emits OrderCreated with the rounded-up escrow", async function () {
+        const { trading, c1, epoch } = await loadFixture(deployTradingFixture);
+        await expect(trading.connect(c1).createBuyOrder(wh(13), 123_400n))
+          .to.emit(trading, "OrderCreated")
+          .withArgs(orderId(epoch, 1), epoch, c1.address, Side.Buy, wh(13), 123_400n, 1_605n);
+      });
+
+      it("lets a prosumer buy too", async function () {
+        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
+        await expect(trading.connect(p1).createBuyOrder(wh(10), 1_000n))
+          .to.emit(trading, "OrderCreated")
+          .withArgs(orderId(epoch, 1), epoch, p1.address, Side.Buy, wh(10), 1_000n, 10n);
+      });
+
+      it("stores the order and its depth", async function () {
+        const { trading, c1, c2, epoch } = await loadFixture(deployTradingFixture);
+        const [id] = await place(trading, [
+          { signer: c1, side: Side.Buy, wh: 13, price: 123_400n },
+          { signer: c2, side: Side.Buy, wh: 7_000, price: 123_400n },
+        ]);
+        expect(await order(trading, id)).to.deep.equal({
+          owner: c1.address,
+          side: BigInt(Side.Buy),
+          status: BigInt(OrderStatus.Open),
+          epoch,
+          amount: wh(13),
+          price: 123_400n,
+          filled: 0n,
+        });
+        expect(await trading.depthAt(epoch, Side.Buy, 123_400n)).to.equal(wh(7_013));
+      });
+    });
+
+    describe("when the caller may not buy", function () {
+      it("reverts for an unregistered account", async function () {
+        const { trading, outsider } = await loadFixture(deployTradingFixture);
+        await expect(trading.connect(outsider).createBuyOrder(wh(10), TICK))
+          .to.be.revertedWithCustomError(trading, "TradingNotEligible")
+          .withArgs(outsider.address, Side.Buy);
+      });
+
+      it("reverts for a suspended consumer", async function () {
+        const { trading, registry, c1 } = await loadFixture(deployTradingFixture);
+        await registry.updateUserStatus(c1.address, Suspended);
+        await expect(trading.connect(c1).createBuyOrder(wh(10), TICK))
+          .to.be.revertedWithCustomError(trading, "TradingNotEligible")
+          .withArgs(c1.address, Side.Buy);
+      });
+    });
+
+    it("lets an unregistered market maker buy", async function () {
+      const { trading, usdc, mm, epoch } = await loadFixture(deployTradingFixture);
+      const tx = trading.connect(mm).createBuyOrder(wh(100), 90_000n);
+      await expect(tx)
+        .to.emit(trading, "OrderCreated")
+        .withArgs(orderId(epoch, 1), epoch, mm.address, Side.Buy, wh(100), 90_000n, 9_000n);
+      await expect(tx).to.changeTokenBalances(usdc, [mm, trading], [-9_000n, 9_000n]);
+    });
+
+    it("validates amount and price as for sells", async function () {
+      const { trading, c1 } = await loadFixture(deployTradingFixture);
+      await expect(trading.connect(c1).createBuyOrder(wh(10) + 1n, TICK))
+        .to.be.revertedWithCustomError(trading, "TradingInvalidAmount")
+        .withArgs(wh(10) + 1n);
+      await expect(trading.connect(c1).createBuyOrder(wh(MAX_UINT32 + 1n), TICK))
+        .to.be.revertedWithCustomError(trading, "TradingInvalidAmount")
+        .withArgs(wh(MAX_UINT32 + 1n));
+      await expect(trading.connect(c1).createBuyOrder(wh(9), TICK))
+        .to.be.revertedWithCustomError(trading, "TradingAmountBelowMinimum")
+        .withArgs(wh(9), MIN_ORDER);
+      await expect(trading.connect(c1).createBuyOrder(wh(10), 0n))
+        .to.be.revertedWithCustomError(trading, "TradingInvalidPrice")
+        .withArgs(0n, TICK);
+      await expect(trading.connect(c1).createBuyOrder(wh(10), 199n))
+        .to.be.revertedWithCustomError(trading, "TradingInvalidPrice")
+        .withArgs(199n, TICK);
+      await expect(trading.connect(c1).createBuyOrder(wh(10), MAX_PRICE + TICK))
+        .to.be.revertedWithCustomError(trading, "TradingPriceAboveCap")
+        .withArgs(MAX_PRICE + TICK, MAX_PRICE);
+    });
+
+    it("reverts with the token's error when the allowance is short", async function () {
+      const { trading, usdc, c1 } = await loadFixture(deployTradingFixture);
+      await usdc.connect(c1).approve(trading, 1_604n);
+      await expect(trading.connect(c1).createBuyOrder(wh(13), 123_400n))
+        .to.be.revertedWithCustomError(usdc, "ERC20InsufficientAllowance")
+        .withArgs(await trading.getAddress(), 1_604n, 1_605n);
+    });
+
+    it("reverts while paused", async function () {
+      const { trading, c1 } = await loadFixture(deployTradingFixture);
+      await trading.pause();
+      await expect(trading.connect(c1).createBuyOrder(wh(10), TICK)).to.be.revertedWithCustomError(
+        trading,
+        "EnforcedPause",
+      );
+    });
+  });
+});

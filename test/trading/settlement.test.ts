@@ -1,0 +1,198 @@
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { wh } from "../helpers/constants";
+import { EpochStatus, OrderStatus, Side } from "../helpers/enums";
+import { TICK, deployTradingFixture } from "./fixture";
+import {
+  place,
+  closeEpoch,
+  clear,
+  expectBalancesEqualCredits,
+  epochResult,
+  order,
+  bookA,
+  bookAFills,
+  fill,
+  parsed,
+  expectClearing,
+} from "./helpers";
+
+describe("Trading", function () {
+  describe("#executeTrades", function () {
+    describe("when the call is not allowed", function () {
+      it("reverts on a zero batch", async function () {
+        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
+        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
+        await closeEpoch(trading, epoch);
+        await trading.matchOrders(epoch, 10);
+        await expect(trading.executeTrades(epoch, 0)).to.be.revertedWithCustomError(trading, "TradingZeroBatch");
+      });
+
+      it("reverts unless the epoch is settling", async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, epoch } = ctx;
+        await expect(trading.executeTrades(epoch, 10))
+          .to.be.revertedWithCustomError(trading, "TradingInvalidEpochStatus")
+          .withArgs(epoch, EpochStatus.Empty);
+        await place(trading, bookA(ctx));
+        await expect(trading.executeTrades(epoch, 10))
+          .to.be.revertedWithCustomError(trading, "TradingInvalidEpochStatus")
+          .withArgs(epoch, EpochStatus.Open);
+        await closeEpoch(trading, epoch);
+        await expect(trading.executeTrades(epoch, 10))
+          .to.be.revertedWithCustomError(trading, "TradingInvalidEpochStatus")
+          .withArgs(epoch, EpochStatus.Closed);
+        await trading.matchOrders(epoch, 1);
+        await expect(trading.executeTrades(epoch, 10))
+          .to.be.revertedWithCustomError(trading, "TradingInvalidEpochStatus")
+          .withArgs(epoch, EpochStatus.Matching);
+        await trading.matchOrders(epoch, 10);
+        await trading.executeTrades(epoch, 10);
+        await expect(trading.executeTrades(epoch, 10))
+          .to.be.revertedWithCustomError(trading, "TradingInvalidEpochStatus")
+          .withArgs(epoch, EpochStatus.Settled);
+      });
+
+      it("reverts while paused", async function () {
+        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
+        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
+        await closeEpoch(trading, epoch);
+        await trading.matchOrders(epoch, 10);
+        await trading.pause();
+        await expect(trading.executeTrades(epoch, 10)).to.be.revertedWithCustomError(trading, "EnforcedPause");
+      });
+    });
+
+    it("settles in batches with the same outcome, emitting EpochSettled only at the end", async function () {
+      const ctx = await loadFixture(deployTradingFixture);
+      const { trading, admin, epoch } = ctx;
+      const ids = await place(trading, bookA(ctx));
+      await closeEpoch(trading, epoch);
+      await trading.connect(ctx.outsider).matchOrders(epoch, 100);
+      const events: unknown[][] = [];
+      for (const [i, size] of [2, 3, 4].entries()) {
+        const tx = trading.connect(ctx.outsider).executeTrades(epoch, size);
+        const receipt = await (await tx).wait();
+        events.push(...parsed(trading, receipt!, "OrderFilled"));
+        if (i < 2) {
+          await expect(tx).not.to.emit(trading, "EpochSettled");
+          expect(await epochResult(trading, epoch)).to.deep.include({
+            status: BigInt(EpochStatus.Settling),
+            settledCount: BigInt([2, 5][i]),
+          });
+        } else {
+          await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(100), 500_000n, 0n, admin.address);
+        }
+      }
+      expect(events).to.deep.equal(
+        bookAFills(ctx, ids).map((f) => [
+          f.id,
+          epoch,
+          f.owner.address,
+          BigInt(f.side),
+          f.filled,
+          500_000n,
+          f.payment,
+          f.fee,
+          f.refund,
+        ]),
+      );
+      await expectBalancesEqualCredits(ctx, [admin]);
+    });
+
+    it("settles every remaining order when the batch size is the largest uint256", async function () {
+      const { trading, p1, c1, epoch } = await loadFixture(deployTradingFixture);
+      await place(trading, [
+        { signer: p1, side: Side.Sell, wh: 10, price: TICK },
+        { signer: c1, side: Side.Buy, wh: 10, price: TICK },
+      ]);
+      await closeEpoch(trading, epoch);
+      await trading.matchOrders(epoch, ethers.MaxUint256);
+      await expect(trading.executeTrades(epoch, ethers.MaxUint256))
+        .to.emit(trading, "EpochSettled")
+        .withArgs(epoch, wh(10), TICK, 0n, await trading.feeRecipient());
+    });
+
+    it("skips cancelled orders without a confirmation but counts them as settled", async function () {
+      const ctx = await loadFixture(deployTradingFixture);
+      const { trading, p1, p2, c1, admin, epoch } = ctx;
+      const [s1, s2, b1] = await place(trading, [
+        { signer: p1, side: Side.Sell, wh: 20, price: 100_000n },
+        { signer: p2, side: Side.Sell, wh: 20, price: 200_000n },
+        { signer: c1, side: Side.Buy, wh: 20, price: 300_000n },
+      ]);
+      await trading.connect(p1).cancelOrder(s1);
+      await expectClearing(ctx, epoch, {
+        price: 250_000n,
+        matched: { volume: wh(20), bid: 300_000n, ask: 200_000n },
+        batch: 10,
+        fills: [
+          fill(s2, p2, Side.Sell, { filled: wh(20), payment: 5_000n }),
+          fill(b1, c1, Side.Buy, { filled: wh(20), payment: 5_000n, refund: 1_000n }),
+        ],
+      });
+      expect(await order(trading, s1)).to.deep.include({ status: BigInt(OrderStatus.Cancelled), filled: 0n });
+      expect((await epochResult(trading, epoch)).settledCount).to.equal(3n);
+      await expectBalancesEqualCredits(ctx, [admin]);
+    });
+  });
+
+  describe("#withdraw", function () {
+    it("pays out the fee recipient's credit", async function () {
+      const ctx = await loadFixture(deployTradingFixture);
+      const { trading, usdc, p1, p2, c1, c2, admin, epoch } = ctx;
+      await place(trading, [
+        { signer: p1, side: Side.Sell, wh: 13, price: 123_400n },
+        { signer: p2, side: Side.Sell, wh: 17, price: 123_400n },
+        { signer: c1, side: Side.Buy, wh: 11, price: 123_500n },
+        { signer: c2, side: Side.Buy, wh: 19, price: 123_500n },
+      ]);
+      await clear(trading, epoch);
+      const tx = trading.withdraw(usdc);
+      await expect(tx)
+        .to.emit(trading, "Withdrawn")
+        .withArgs(admin.address, await usdc.getAddress(), 2n);
+      await expect(tx).to.changeTokenBalances(usdc, [admin, trading], [2n, -2n]);
+      expect(await trading.credits(admin.address, usdc)).to.equal(0n);
+      await expect(trading.withdraw(usdc))
+        .to.be.revertedWithCustomError(trading, "TradingNothingToWithdraw")
+        .withArgs(admin.address, await usdc.getAddress());
+      expect(await usdc.balanceOf(trading)).to.equal(0n);
+    });
+
+    it("works while paused", async function () {
+      const ctx = await loadFixture(deployTradingFixture);
+      const { trading, usdc, p1, c1, feeSink, epoch } = ctx;
+      await trading.setFee(1_000n, feeSink.address);
+      await place(trading, [
+        { signer: p1, side: Side.Sell, wh: 100, price: 100_000n },
+        { signer: c1, side: Side.Buy, wh: 100, price: 100_000n },
+      ]);
+      await clear(trading, epoch);
+      await trading.pause();
+      await expect(trading.connect(feeSink).withdraw(usdc)).to.changeTokenBalances(
+        usdc,
+        [feeSink, trading],
+        [1_000n, -1_000n],
+      );
+    });
+
+    it("reverts for a token other than GRID or the payment token", async function () {
+      const { trading, registry, p1 } = await loadFixture(deployTradingFixture);
+      await expect(trading.connect(p1).withdraw(registry))
+        .to.be.revertedWithCustomError(trading, "TradingUnsupportedToken")
+        .withArgs(await registry.getAddress());
+    });
+
+    it("reverts without a credit", async function () {
+      const { trading, grid, usdc, p1 } = await loadFixture(deployTradingFixture);
+      await expect(trading.connect(p1).withdraw(grid))
+        .to.be.revertedWithCustomError(trading, "TradingNothingToWithdraw")
+        .withArgs(p1.address, await grid.getAddress());
+      await expect(trading.connect(p1).withdraw(usdc))
+        .to.be.revertedWithCustomError(trading, "TradingNothingToWithdraw")
+        .withArgs(p1.address, await usdc.getAddress());
+    });
+  });
+});
