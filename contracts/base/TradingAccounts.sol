@@ -9,6 +9,7 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {ITrading} from "../interfaces/ITrading.sol";
+import {ITradingAccounts} from "../interfaces/ITradingAccounts.sol";
 import {MarketAccounts} from "../libraries/MarketAccounts.sol";
 import {TradingConfig} from "./TradingConfig.sol";
 
@@ -37,12 +38,12 @@ abstract contract TradingAccounts is Pausable, ReentrancyGuardTransient, Trading
 
     // ─────────────────────────────────────── USER ACTIONS ────────────────────────────────────────
 
-    /// @inheritdoc ITrading
+    /// @inheritdoc ITradingAccounts
     function deposit(address token, uint256 amount) external nonReentrant whenNotPaused {
         _deposit(token, amount);
     }
 
-    /// @inheritdoc ITrading
+    /// @inheritdoc ITradingAccounts
     function depositWithPermit(
         address token,
         uint256 amount,
@@ -55,12 +56,12 @@ abstract contract TradingAccounts is Pausable, ReentrancyGuardTransient, Trading
         _deposit(token, amount);
     }
 
-    /// @inheritdoc ITrading
+    /// @inheritdoc ITradingAccounts
     function withdraw(address token, uint256 amount) external nonReentrant {
         MarketAccounts.withdraw(_accounts[msg.sender], GRID, PAYMENT, token, amount);
     }
 
-    /// @inheritdoc ITrading
+    /// @inheritdoc ITradingAccounts
     function setKeepsBoughtGrid(bool keeps) external {
         MarketAccounts.Account storage account = _accounts[msg.sender];
         require(account.keepsBoughtGrid != keeps, TradingUnchanged());
@@ -101,14 +102,14 @@ abstract contract TradingAccounts is Pausable, ReentrancyGuardTransient, Trading
 
     // ─────────────────────────────────────────── VIEWS ───────────────────────────────────────────
 
-    /// @inheritdoc ITrading
+    /// @inheritdoc ITradingAccounts
     function accountBalance(address account, address token) external view returns (uint256) {
         if (token == address(GRID)) return uint256(_accounts[account].gridWh) * WH;
         require(token == address(PAYMENT), TradingUnsupportedToken(token));
         return _accounts[account].payment;
     }
 
-    /// @inheritdoc ITrading
+    /// @inheritdoc ITradingAccounts
     function keepsBoughtGrid(address account) external view returns (bool) {
         return _accounts[account].keepsBoughtGrid;
     }

@@ -5,6 +5,7 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 
 import {IRegistry} from "../interfaces/IRegistry.sol";
 import {ITrading} from "../interfaces/ITrading.sol";
+import {ITradingSchedule} from "../interfaces/ITradingSchedule.sol";
 import {Units} from "../libraries/Units.sol";
 import {RegistryGated} from "./RegistryGated.sol";
 
@@ -153,27 +154,27 @@ abstract contract TradingConfig is ITrading, RegistryGated, Pausable {
 
     // ─────────────────────────────────────────── VIEWS ───────────────────────────────────────────
 
-    /// @inheritdoc ITrading
+    /// @inheritdoc ITradingSchedule
     function currentEpoch() public view returns (uint256) {
         return (block.timestamp - GENESIS) / EPOCH_LENGTH;
     }
 
-    /// @inheritdoc ITrading
+    /// @inheritdoc ITradingSchedule
     function epochStart(uint256 epoch) public view returns (uint256) {
         return GENESIS + epoch * EPOCH_LENGTH;
     }
 
-    /// @inheritdoc ITrading
+    /// @inheritdoc ITradingSchedule
     function epochEnd(uint256 epoch) public view returns (uint256) {
         return GENESIS + (epoch + 1) * EPOCH_LENGTH;
     }
 
-    /// @inheritdoc ITrading
+    /// @inheritdoc ITradingSchedule
     function genesis() external view returns (uint256) {
         return GENESIS;
     }
 
-    /// @inheritdoc ITrading
+    /// @inheritdoc ITradingSchedule
     function epochLength() external view returns (uint256) {
         return EPOCH_LENGTH;
     }

@@ -2,20 +2,13 @@
 pragma solidity 0.8.30;
 
 import {IRegulatorGated} from "./IRegulatorGated.sol";
+import {ITradingAccounts} from "./ITradingAccounts.sol";
+import {ITradingSchedule} from "./ITradingSchedule.sol";
 
 /// @title ITrading
 /// @notice A periodic double auction for campus energy. Orders collect during an epoch (15 minutes by
-/// default); after the epoch's end (gate closure) the epoch clears at one uniform price and settles.
-/// Sellers reserve GRID, buyers reserve the payment token, both when they place an order.
-///
-/// Market accounts: every participant has an account in this contract holding GRID (in whole watt-hours) and
-/// payment token. Orders reserve from the account; when it is short, the order pulls exactly the shortfall
-/// from the wallet in the same call (so approve-and-order and the permit variants work without a deposit).
-/// Settlement credits the account: payment proceeds, refunds, unfilled GRID, cancels and the fee recipient's
-/// fees land there and stay until {withdraw}. One exception: GRID a buyer bought is delivered to its wallet,
-/// where metered consumption burns it exactly as before accounts existed (a failed delivery is credited to the
-/// account instead), unless the buyer chose to keep bought GRID in its account ({setKeepsBoughtGrid}), as a
-/// market maker or a trader reselling it would: that saves the delivery's gas.
+/// default); after the epoch's end (gate closure) the epoch clears at one uniform price and settles. Orders
+/// reserve GRID (sells) or payment token (buys) from the caller's market account ({ITradingAccounts}).
 ///
 /// Clearing rule (exact) for an epoch, over its active orders:
 /// 1. Walk bid price levels from the highest down and ask levels from the lowest up. While the bid price is
@@ -33,15 +26,13 @@ import {IRegulatorGated} from "./IRegulatorGated.sol";
 /// `price` is payment-token base units per 1e18 GRID (per kWh). Order ids are `epoch << 32 | sequence`, with
 /// the sequence counting from 1 within the epoch, so ids grow with time and index the epoch's order array.
 ///
-/// Storage lives as long as it is needed: an order's slot is reused by a later epoch once its own epoch is
-/// settled (four banks, see {getOrder}), and a user's order list covers its latest epoch with orders only.
-/// The full history is in the events ({OrderCreated}, {OrderCancelled}, {OrderFilled}).
+/// Storage is reused (see {getOrder}, {getUserOrders}); the full history is in the events.
 ///
 /// @dev Warning: clearing is a resumable state machine. {matchOrders} and {executeTrades} are permissionless
 /// once the epoch has ended and do bounded work per call; epochs that received orders clear strictly in order.
 /// Deployment emits the parameter setters' events ({PriceRulesUpdated}, {MinOrderAmountUpdated},
 /// {MaxOrdersPerUserUpdated}, {FeeUpdated}) for the initial parameters.
-interface ITrading is IRegulatorGated {
+interface ITrading is IRegulatorGated, ITradingSchedule, ITradingAccounts {
     // ─────────────────────────────────────────── TYPES ───────────────────────────────────────────
 
     /// @notice Order side.
@@ -193,20 +184,6 @@ interface ITrading is IRegulatorGated {
     /// of `recipient`.
     event EpochSettled(uint256 indexed epoch, uint256 volume, uint256 clearingPrice, uint256 fees, address recipient);
 
-    /// @notice Emitted when `amount` of `token` was credited to the account of `account` outside an order's own
-    /// settlement: a GRID delivery to the wallet that failed, or an epoch's fees for the fee recipient.
-    event Credited(address indexed account, address indexed token, uint256 amount);
-
-    /// @notice Emitted when `amount` of `token` enters the account of `account` from its wallet: a deposit, or
-    /// the shortfall an order pulled.
-    event Deposited(address indexed account, address indexed token, uint256 amount);
-
-    /// @notice Emitted when `account` withdraws `amount` of `token` from its account to its wallet.
-    event Withdrawn(address indexed account, address indexed token, uint256 amount);
-
-    /// @notice Emitted when `account` chooses where the GRID it buys goes: its account (`keeps`) or its wallet.
-    event BoughtGridDestinationSet(address indexed account, bool keeps);
-
     /// @notice Emitted when `account` becomes a market maker.
     event MarketMakerAdded(address indexed account, address indexed by);
 
@@ -297,15 +274,6 @@ interface ITrading is IRegulatorGated {
     /// @notice `account` is not a market maker.
     error TradingUnknownMarketMaker(address account);
 
-    /// @notice `token` is neither GRID nor the payment token.
-    error TradingUnsupportedToken(address token);
-
-    /// @notice A deposit or withdrawal of zero.
-    error TradingZeroAmount();
-
-    /// @notice The account of `account` holds `available` of `token`, less than the `requested` withdrawal.
-    error TradingInsufficientBalance(address account, address token, uint256 available, uint256 requested);
-
     /// @notice An empty batch of orders or cancellations.
     error TradingEmptyBatch();
 
@@ -315,26 +283,6 @@ interface ITrading is IRegulatorGated {
     /// @notice The order list of `account` covers only its latest epoch with orders, `latestEpoch`; earlier
     /// epochs (here `epoch`) are in the events.
     error TradingHistoryPruned(address account, uint256 epoch, uint256 latestEpoch);
-
-    /// @notice The escrow transfer delivered `received` instead of `expected` (fee-on-transfer tokens are not supported).
-    error TradingTransferAmountMismatch(uint256 expected, uint256 received);
-
-    // ─────────────────────────────────────────── EPOCHS ──────────────────────────────────────────
-
-    /// @notice The start of epoch 0.
-    function genesis() external view returns (uint256);
-
-    /// @notice Epoch length in seconds (900 by default).
-    function epochLength() external view returns (uint256);
-
-    /// @notice The epoch containing the current block timestamp.
-    function currentEpoch() external view returns (uint256);
-
-    /// @notice The first second of `epoch`.
-    function epochStart(uint256 epoch) external view returns (uint256);
-
-    /// @notice The end of `epoch` (exclusive): its gate closure.
-    function epochEnd(uint256 epoch) external view returns (uint256);
 
     // ─────────────────────────────────────────── ORDERS ──────────────────────────────────────────
 
@@ -424,35 +372,6 @@ interface ITrading is IRegulatorGated {
 
     /// @notice What clearing work is due now, without loops: `Match` or `Settle` on `epoch`, or `None`.
     function pendingEpochWork() external view returns (Work work, uint256 epoch);
-
-    // ────────────────────────────────────────── ACCOUNTS ─────────────────────────────────────────
-
-    /// @notice Moves `amount` of `token` (GRID or the payment token) from the caller's wallet to its account.
-    /// Requirements: not paused; `token` supported; `amount` not zero (whole Wh for GRID); an allowance.
-    /// Emits a {Deposited} event.
-    function deposit(address token, uint256 amount) external;
-
-    /// @notice {deposit} with an EIP-2612 permit of `amount`. A permit that fails (e.g. already used by a
-    /// front-runner) is ignored when the allowance suffices anyway.
-    function depositWithPermit(address token, uint256 amount, uint256 deadline, uint8 v, bytes32 r, bytes32 s) external;
-
-    /// @notice Moves `amount` of `token` from the caller's account to its wallet. Works while paused: no role
-    /// can hold a user's free balance.
-    /// Requirements: `token` supported; `amount` not zero (whole Wh for GRID) and at most {accountBalance}.
-    /// Emits a {Withdrawn} event.
-    function withdraw(address token, uint256 amount) external;
-
-    /// @notice Chooses where the GRID the caller buys goes from now on: kept in its account (`true`), or
-    /// delivered to its wallet (`false`, the default), where metered consumption can burn it.
-    /// Requirements: a change. Emits a {BoughtGridDestinationSet} event.
-    function setKeepsBoughtGrid(bool keeps) external;
-
-    /// @notice Whether `account` keeps the GRID it buys in its account (see {setKeepsBoughtGrid}).
-    function keepsBoughtGrid(address account) external view returns (bool);
-
-    /// @notice The free balance of `token` in the account of `account`: not reserved by open orders, and what
-    /// {withdraw} may take. Requirements: `token` supported.
-    function accountBalance(address account, address token) external view returns (uint256);
 
     // ─────────────────────────────────────── MARKET MAKERS ───────────────────────────────────────
 

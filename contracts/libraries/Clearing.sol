@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 
 import {ITrading} from "../interfaces/ITrading.sol";
+import {ITradingAccounts} from "../interfaces/ITradingAccounts.sol";
 import {Units} from "./Units.sol";
 import {Auction} from "./Auction.sol";
 import {MarketAccounts} from "./MarketAccounts.sol";
@@ -63,7 +64,7 @@ library Clearing {
     }
 
     /// @notice Settles orders `batch.first..batch.last` of `book`; closes the epoch when `batch.done`.
-    /// Emits an {ITrading-OrderFilled} event per order that was not cancelled, {ITrading-Credited} for fees and
+    /// Emits an {ITrading-OrderFilled} event per order that was not cancelled, {ITradingAccounts-Credited} for fees and
     /// failed deliveries, and {ITrading-EpochSettled} when done.
     function settle(
         Auction.Book storage book,
@@ -178,7 +179,7 @@ library Clearing {
         cursor.net = Auction.NET_ZERO;
         if (fees != 0) {
             accounts[batch.feeRecipient].credit(fees, 0);
-            emit ITrading.Credited(batch.feeRecipient, batch.payment, fees);
+            emit ITradingAccounts.Credited(batch.feeRecipient, batch.payment, fees);
         }
         emit ITrading.EpochSettled(
             batch.epoch,
@@ -199,7 +200,7 @@ library Clearing {
             Delivery memory d = deliveries[i];
             if (d.wh == 0 || grid.trySafeTransfer(d.owner, d.wh * Units.WH)) continue;
             accounts[d.owner].credit(0, d.wh);
-            emit ITrading.Credited(d.owner, address(grid), d.wh * Units.WH);
+            emit ITradingAccounts.Credited(d.owner, address(grid), d.wh * Units.WH);
         }
     }
 }

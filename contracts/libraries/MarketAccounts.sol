@@ -6,6 +6,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {ITrading} from "../interfaces/ITrading.sol";
+import {ITradingAccounts} from "../interfaces/ITradingAccounts.sol";
 import {Units} from "./Units.sol";
 
 /// @title MarketAccounts
@@ -31,30 +32,30 @@ library MarketAccounts {
     }
 
     /// @notice Moves `amount` of `token` (GRID or `payment`) from the caller's `account` to its wallet; see
-    /// {ITrading-withdraw}. Emits an {ITrading-Withdrawn} event.
+    /// {ITrading-withdraw}. Emits an {ITradingAccounts-Withdrawn} event.
     function withdraw(Account storage account, IERC20 grid, IERC20 payment, address token, uint256 amount) external {
-        require(amount != 0, ITrading.TradingZeroAmount());
+        require(amount != 0, ITradingAccounts.TradingZeroAmount());
         if (token == address(grid)) {
             require(amount % Units.WH == 0, ITrading.TradingInvalidAmount(amount));
             uint256 free = account.gridWh;
             require(
                 amount / Units.WH <= free,
-                ITrading.TradingInsufficientBalance(msg.sender, token, free * Units.WH, amount)
+                ITradingAccounts.TradingInsufficientBalance(msg.sender, token, free * Units.WH, amount)
             );
             // Cannot underflow: checked just above.
             unchecked {
                 account.gridWh = uint56(free - amount / Units.WH);
             }
         } else {
-            require(token == address(payment), ITrading.TradingUnsupportedToken(token));
+            require(token == address(payment), ITradingAccounts.TradingUnsupportedToken(token));
             uint256 free = account.payment;
-            require(amount <= free, ITrading.TradingInsufficientBalance(msg.sender, token, free, amount));
+            require(amount <= free, ITradingAccounts.TradingInsufficientBalance(msg.sender, token, free, amount));
             // Cannot underflow: checked just above.
             unchecked {
                 account.payment = uint112(free - amount);
             }
         }
-        emit ITrading.Withdrawn(msg.sender, token, amount);
+        emit ITradingAccounts.Withdrawn(msg.sender, token, amount);
         IERC20(token).safeTransfer(msg.sender, amount);
     }
 
