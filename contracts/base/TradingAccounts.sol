@@ -8,7 +8,6 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
-import {ITrading} from "../interfaces/ITrading.sol";
 import {ITradingAccounts} from "../interfaces/ITradingAccounts.sol";
 import {MarketAccounts} from "../libraries/MarketAccounts.sol";
 import {TradingConfig} from "./TradingConfig.sol";

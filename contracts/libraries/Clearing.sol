@@ -71,7 +71,7 @@ library Clearing {
         Auction.Cursor storage cursor,
         mapping(uint256 => OrderSlots.Order) storage orders,
         mapping(address => MarketAccounts.Account) storage accounts,
-        Batch memory batch
+        Batch calldata batch
     ) external {
         State memory st = State({
             bank: book.bank,
@@ -114,16 +114,7 @@ library Clearing {
         Delivery memory delivery
     ) private {
         bool buy = order.side == ITrading.Side.Buy;
-        uint256 filled;
-        if (st.price != 0) {
-            uint256 star = buy ? st.bidStar : st.askStar;
-            uint256 margin = buy ? st.bidMargin : st.askMargin;
-            bool better = buy ? order.level > star : order.level < star;
-            (filled, margin) = Settlement.allocate(better, order.level == star, order.amountWh, margin);
-            if (buy) st.bidMargin = margin;
-            else st.askMargin = margin;
-            if (order.level == star && filled < order.amountWh) _recordCut(st, buy, seq, filled);
-        }
+        uint256 filled = _fill(order, seq, st, buy);
         uint256 payment;
         uint256 fee;
         uint256 refund;
@@ -159,6 +150,23 @@ library Clearing {
         );
     }
 
+    /// @dev The fill of one open order under the time priority at its margin, advancing the margin's allocation.
+    function _fill(
+        OrderSlots.Order memory order,
+        uint256 seq,
+        State memory st,
+        bool buy
+    ) private pure returns (uint256 filled) {
+        if (st.price == 0) return 0;
+        uint256 star = buy ? st.bidStar : st.askStar;
+        uint256 margin = buy ? st.bidMargin : st.askMargin;
+        bool better = buy ? order.level > star : order.level < star;
+        (filled, margin) = Settlement.allocate(better, order.level == star, order.amountWh, margin);
+        if (buy) st.bidMargin = margin;
+        else st.askMargin = margin;
+        if (order.level == star && filled < order.amountWh) _recordCut(st, buy, seq, filled);
+    }
+
     /// @dev Notes the first order at a margin that did not fill completely: time priority stops there.
     function _recordCut(State memory st, bool buy, uint256 seq, uint256 filled) private pure {
         if (buy && st.bidCutSeq == 0) (st.bidCutSeq, st.bidCutWh) = (seq, filled);
@@ -170,7 +178,7 @@ library Clearing {
         Auction.Book storage book,
         Auction.Cursor storage cursor,
         mapping(address => MarketAccounts.Account) storage accounts,
-        Batch memory batch
+        Batch calldata batch
     ) private {
         book.phase = Auction.Phase.Settled;
         // Cannot underflow: buyers pay ceil(f * p) and sellers receive at most floor(f * p) over equal volumes,
