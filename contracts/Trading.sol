@@ -54,8 +54,9 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
     Auction.Cursor private _cursor;
     /// @dev Orders by {OrderSlots.key}; bank slots are reused across epochs.
     mapping(uint256 slotKey => OrderSlots.Order) private _orders;
-    /// @dev Per bank, 1 + the epoch whose orders it holds (0: never used).
-    mapping(uint256 bank => uint256 epochPlusOne) private _bankEpochs;
+    /// @dev Depth per price level, per room (see {_room}). A bank's room also tells which epoch holds the bank:
+    /// its tag is 1 + that epoch (0: never used).
+    mapping(uint256 room => Auction.Levels) private _levels;
 
     // ──────────────────────────────────────── CONSTRUCTOR ────────────────────────────────────────
 
@@ -173,12 +174,13 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
             TradingInvalidEpochStatus(epoch, _status(book, epoch))
         );
 
-        if (phase == Auction.Phase.Open) book.start(_cursor);
+        Auction.Levels storage levels = _levels[_room(epoch, book.bank)];
+        if (phase == Auction.Phase.Open) book.start(levels, _cursor);
         uint256 steps;
-        (done, steps) = book.walk(_cursor, maxSteps);
+        (done, steps) = book.walk(levels, _cursor, maxSteps);
         emit MatchProgressed(epoch, steps, uint256(book.volume) * WH, done);
         if (done) {
-            uint256 price = book.finish(_cursor);
+            uint256 price = book.finish(levels, _cursor);
             uint256 tick = book.tickSize;
             emit EpochMatched(epoch, price, uint256(book.volume) * WH, book.bidStar * tick, book.askStar * tick);
         }
@@ -263,7 +265,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
             p.account.lastSeq
         );
         p.account.lastSeq = uint32(seq);
-        _books[p.epoch].addDepth(uint256(side), level, wh);
+        _addDepth(p.epoch, p.bank, uint256(side), level, wh);
 
         uint256 escrow = side == Side.Sell ? amount : Settlement.buyerCost(wh, price);
         _reserve(p, side, side == Side.Sell ? wh : escrow);
@@ -317,9 +319,9 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         Config memory config
     ) private returns (uint256 tick, uint256 bank) {
         bank = OrderSlots.bankOf(epoch);
-        uint256 holder = _bankEpochs[bank];
-        if (holder == 0 || _books[holder - 1].phase == Auction.Phase.Settled) _bankEpochs[bank] = epoch + 1;
-        else bank = 0;
+        uint256 holder = _levels[bank].tag;
+        if (holder != 0 && _books[holder - 1].phase != Auction.Phase.Settled) bank = 0;
+        _levels[_room(epoch, bank)].tag = epoch + 1;
         tick = config.tickSize;
         // The parameters were validated to fit these widths when set.
         (book.tickSize, book.feeBps, book.phase, book.bank) = (
@@ -355,7 +357,9 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         require(block.timestamp < closesAt, TradingGateClosed(orderId, closesAt));
 
         stored.cancelled = true;
-        book.depth[Auction.key(uint256(order.side), order.level)] -= order.amountWh;
+        Auction.Levels storage levels = _levels[_room(epoch, bank)];
+        uint256 before = Auction.depthOf(levels, epoch + 1, uint256(order.side), order.level);
+        Auction.setDepth(levels, epoch + 1, uint256(order.side), order.level, before - order.amountWh);
         bool buy = order.side == Side.Buy;
         uint256 refund = buy ? Settlement.buyerCost(order.amountWh, order.level * book.tickSize) : order.amountWh;
         _accounts[msg.sender].credit(buy ? refund : 0, buy ? 0 : refund);
@@ -367,9 +371,20 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         return _queueHead == _queueTail ? 0 : _queue[_queueHead];
     }
 
+    /// @dev Adds an order's `wh` to its level's depth in `epoch`'s room.
+    function _addDepth(uint256 epoch, uint256 bank, uint256 side, uint256 level, uint256 wh) private {
+        _books[epoch].addDepth(_levels[_room(epoch, bank)], epoch + 1, side, level, wh);
+    }
+
+    /// @dev Where the depth of `epoch` lives: its bank's room, or one of its own when it has no bank. Rooms of
+    /// banks are 1..4; rooms of their own start above them, so the two never meet.
+    function _room(uint256 epoch, uint256 bank) private pure returns (uint256) {
+        return bank != 0 ? bank : OrderSlots.BANKS + 1 + epoch;
+    }
+
     /// @dev Whether the order slots of `epoch` (in `bank`) still hold its orders.
     function _slotsLive(uint256 epoch, uint256 bank) private view returns (bool) {
-        return bank == 0 || _bankEpochs[bank] == epoch + 1;
+        return bank == 0 || _levels[bank].tag == epoch + 1;
     }
 
     function _status(Auction.Book storage book, uint256 epoch) private view returns (EpochStatus) {
@@ -423,8 +438,12 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
 
     /// @inheritdoc ITrading
     function depthAt(uint256 epoch, Side side, uint256 price) external view returns (uint256) {
-        uint256 tick = _books[epoch].tickSize;
+        Auction.Book storage book = _books[epoch];
+        uint256 tick = book.tickSize;
         if (tick == 0 || price % tick != 0 || price / tick > MAX_PRICE_LEVELS) return 0;
-        return _books[epoch].depth[Auction.key(uint256(side), price / tick)] * WH;
+        Auction.Levels storage levels = _levels[_room(epoch, book.bank)];
+        // A room passed on to a later epoch no longer holds this epoch's depth.
+        if (levels.tag != epoch + 1) return 0;
+        return Auction.depthOf(levels, epoch + 1, uint256(side), price / tick) * WH;
     }
 }

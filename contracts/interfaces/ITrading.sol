@@ -346,7 +346,8 @@ interface ITrading is IRegulatorGated, ITradingSchedule, ITradingAccounts {
     /// Requirements: `epoch` is the account's latest epoch with orders (or later), and its storage was not reused.
     function getUserOrders(address account, uint256 epoch) external view returns (uint256[] memory);
 
-    /// @notice The quantity (GRID base units) still resting at `price` on `side` in `epoch`.
+    /// @notice The quantity (GRID base units) placed and not cancelled at `price` on `side` in `epoch`; 0 once the
+    /// epoch is settled and its storage was reused (like {getOrder}).
     function depthAt(uint256 epoch, Side side, uint256 price) external view returns (uint256);
 
     // ────────────────────────────────────────── CLEARING ─────────────────────────────────────────

@@ -9,6 +9,9 @@ import {PriceBitmap} from "./PriceBitmap.sol";
 /// 0 doubles as "no level". Epochs clear strictly one after another, so the working state of clearing lives
 /// in one {Cursor} that every epoch reuses: its slots stay non-zero, and each epoch's clearing updates them
 /// instead of paying for fresh storage. What an epoch must remember for good fits the first slot of its book.
+/// The depth per price level lives in {Levels} that a bank of epochs shares (see {OrderSlots}): each value
+/// carries the tag of the epoch that wrote it, so a level first used in an epoch rewrites a slot an earlier
+/// epoch of the bank left behind (5,000 gas) instead of a fresh one (22,100), and a stale value reads as 0.
 library Auction {
     using PriceBitmap for PriceBitmap.Bitmap;
 
@@ -40,10 +43,17 @@ library Auction {
         uint32 bidCutWh;
         uint32 askCutSeq;
         uint32 askCutWh;
-        // Depth (Wh) per price level, keyed by side << 16 | level, and the bitmaps of used levels.
-        mapping(uint256 key => uint256 wh) depth;
+        // The bitmaps of used levels.
         PriceBitmap.Bitmap bids;
         PriceBitmap.Bitmap asks;
+    }
+
+    /// @notice Depth (Wh) per price level, keyed by side << 16 | level, shared by the epochs of one bank (one
+    /// at a time: the bank passes on only once its epoch is settled). `tag` is 1 + the epoch that holds it now;
+    /// each value is `tag << 64 | wh` with the tag of the epoch that wrote it, so stale values read as 0.
+    struct Levels {
+        uint256 tag;
+        mapping(uint256 key => uint256 taggedWh) wh;
     }
 
     /// @notice The working state of the epoch being cleared, shared by all epochs.
@@ -72,12 +82,37 @@ library Auction {
         return (side << 16) | level;
     }
 
+    /// @notice The depth of `level` on `side` for the epoch holding `levels` (0 when another epoch wrote it).
+    /// @param tag 1 + the epoch asking (its caller knows it, which saves reading `levels.tag`).
+    function depthOf(Levels storage levels, uint256 tag, uint256 side, uint256 level) internal view returns (uint256) {
+        uint256 value = levels.wh[key(side, level)];
+        return value >> 64 == tag ? uint64(value) : 0;
+    }
+
+    /// @notice Sets the depth of `level` on `side` for the epoch holding `levels`.
+    /// @dev Depth fits 64 bits: at most 2^32 orders of at most 2^32 Wh each.
+    function setDepth(Levels storage levels, uint256 tag, uint256 side, uint256 level, uint256 wh) internal {
+        levels.wh[key(side, level)] = (tag << 64) | wh;
+    }
+
     /// @notice Adds `wh` at `level` on `side`, marking the level in the bitmap when it was empty.
-    function addDepth(Book storage self, uint256 side, uint256 level, uint256 wh) internal {
+    function addDepth(
+        Book storage self,
+        Levels storage levels,
+        uint256 tag,
+        uint256 side,
+        uint256 level,
+        uint256 wh
+    ) internal {
+        mapping(uint256 => uint256) storage depths = levels.wh;
         uint256 k = key(side, level);
-        uint256 before = self.depth[k];
+        uint256 value = depths[k];
+        uint256 before = value >> 64 == tag ? uint64(value) : 0;
         if (before == 0) (side == 0 ? self.bids : self.asks).set(level);
-        self.depth[k] = before + wh;
+        // Cannot overflow 64 bits: at most 2^32 orders of at most 2^32 Wh each.
+        unchecked {
+            depths[k] = (tag << 64) | (before + wh);
+        }
     }
 
     /// @notice The clearing price of a matched book: `floor((b* + a*) / 2)`, or 0 when nothing crossed.
@@ -92,13 +127,13 @@ library Auction {
     }
 
     /// @notice Starts the walk of the book: the highest bid level and the lowest ask level.
-    function start(Book storage self, Cursor storage cursor) internal {
+    function start(Book storage self, Levels storage levels, Cursor storage cursor) internal {
         uint256 bid = self.bids.highest();
         uint256 ask = self.asks.lowest();
         // Depth per level is below 2^64: at most 2^32 orders of at most 2^32 Wh each. The Cursor write keeps
         // `sentinel` and `net` untouched: `net` is NET_ZERO between epochs.
         (cursor.bidLevel, cursor.askLevel) = (uint16(bid), uint16(ask));
-        (cursor.bidLeft, cursor.askLeft) = (uint64(_depthAt(self, 0, bid)), uint64(_depthAt(self, 1, ask)));
+        (cursor.bidLeft, cursor.askLeft) = (uint64(_depthAt(levels, 0, bid)), uint64(_depthAt(levels, 1, ask)));
         self.phase = Phase.Matching;
     }
 
@@ -107,6 +142,7 @@ library Auction {
     /// @return steps the number of levels stepped past, at most `maxSteps`.
     function walk(
         Book storage self,
+        Levels storage levels,
         Cursor storage cursor,
         uint256 maxSteps
     ) internal returns (bool done, uint256 steps) {
@@ -136,13 +172,13 @@ library Auction {
             }
             if (bidLeft == 0) {
                 bid = self.bids.highestAtOrBelow(bid - 1);
-                bidLeft = _depthAt(self, 0, bid);
+                bidLeft = _depthAt(levels, 0, bid);
                 ++steps;
             }
             // An exhausted ask level left for the next call (step budget spent) is stepped past then.
             if (askLeft == 0 && steps < maxSteps) {
                 ask = self.asks.lowestAtOrAbove(ask + 1);
-                askLeft = _depthAt(self, 1, ask);
+                askLeft = _depthAt(levels, 1, ask);
                 ++steps;
             }
         }
@@ -158,21 +194,21 @@ library Auction {
 
     /// @notice Ends price discovery: turns the cursor's leftovers into the quantities matched at the margins.
     /// @return price the clearing price (0 when nothing crossed).
-    function finish(Book storage self, Cursor storage cursor) internal returns (uint256 price) {
+    function finish(Book storage self, Levels storage levels, Cursor storage cursor) internal returns (uint256 price) {
         self.phase = Phase.Settling;
         if (self.volume == 0) return 0;
         uint256 bidStar = self.bidStar;
         uint256 askStar = self.askStar;
         // At b* the matched quantity is the level's depth minus what the walk left there (if it stopped
         // there); likewise at a*. Everything better than the margins matched in full.
-        uint256 bidMargin = self.depth[key(0, bidStar)] - (cursor.bidLevel == bidStar ? cursor.bidLeft : 0);
-        uint256 askMargin = self.depth[key(1, askStar)] - (cursor.askLevel == askStar ? cursor.askLeft : 0);
+        uint256 bidMargin = depthOf(levels, levels.tag, 0, bidStar) - (cursor.bidLevel == bidStar ? cursor.bidLeft : 0);
+        uint256 askMargin = depthOf(levels, levels.tag, 1, askStar) - (cursor.askLevel == askStar ? cursor.askLeft : 0);
         (cursor.bidLeft, cursor.askLeft) = (uint64(bidMargin), uint64(askMargin));
         return clearingPrice(self);
     }
 
     /// @dev The depth at `level`, without reading storage for "no level" (0).
-    function _depthAt(Book storage self, uint256 side, uint256 level) private view returns (uint256) {
-        return level == 0 ? 0 : self.depth[key(side, level)];
+    function _depthAt(Levels storage levels, uint256 side, uint256 level) private view returns (uint256) {
+        return level == 0 ? 0 : depthOf(levels, levels.tag, side, level);
     }
 }
