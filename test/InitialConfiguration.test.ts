@@ -82,7 +82,7 @@ describe("Initial configuration events (Ignition module GridMarket)", function (
       await expect(tx).to.emit(oracleClient, "OracleOperatorAdded").withArgs(admin.address, admin.address);
       await expect(tx).to.emit(oracleClient, "DefaultRatedPowerUpdated").withArgs(0n, 100_000n);
       await expect(tx).to.emit(oracleClient, "RequestTtlUpdated").withArgs(0n, 3_600n);
-      await expect(tx).to.emit(oracleClient, "UpkeepBatchSizesUpdated").withArgs(200n, 100n);
+      await expect(tx).to.emit(oracleClient, "UpkeepBatchSizesUpdated").withArgs(200n, 50n);
       await expect(tx).to.emit(oracleClient, "AutoMarketClearingUpdated").withArgs(true, admin.address);
     });
 

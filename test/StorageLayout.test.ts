@@ -244,33 +244,45 @@ describe("Storage layout (the packing the gas budgets rely on)", function () {
     });
   });
 
-  describe("Trading: orders, books and user logs", function () {
-    it("stores an order in one slot", async function () {
+  describe("Trading: orders, books and market accounts", function () {
+    /** The storage key of order `seq` held in `bank` (OrderSlots.key): bit 128, the bank, the sequence. */
+    const bankKey = (bank: bigint, seq: bigint) => (1n << 128n) | (bank << 32n) | seq;
+
+    it("stores an order in one slot: owner, side, cancelled, level, amount (Wh), previous sequence", async function () {
       const { trading: market, seller } = await loadFixture(deployedSystem);
       const type = trading.mappingValue(trading.variable("_orders").type);
       expect(trading.size(type)).to.equal(32);
+      for (const label of ["owner", "side", "cancelled", "level", "amountWh", "prevSeq"]) {
+        expect(trading.member(type, label).slot, label).to.equal(0n);
+      }
 
+      const epoch = await market.currentEpoch();
       await market.connect(seller).createSellOrder(AMOUNT, PRICE);
-      const [orderId] = await market.getUserOrders(seller.address, await market.currentEpoch());
-      const order = await market.getOrder(orderId);
-      expect(order.status).to.equal(OrderStatus.Open);
+      await market.connect(seller).createSellOrder(1_000n * WH, PRICE + 100n);
+      const [first, second] = await market.getUserOrders(seller.address, epoch);
+      await market.connect(seller).cancelOrder(second);
       const address = await market.getAddress();
-      const slot = mappingSlot(orderId, trading.variable("_orders").slot);
-      const raw = await word(address, slot);
+      const bank = (epoch % 4n) + 1n;
       const tick = await market.tickSize();
-      expect(field(raw, trading.member(type, "owner"))).to.equal(BigInt(seller.address));
-      expect(field(raw, trading.member(type, "side"))).to.equal(Side.Sell);
-      expect(field(raw, trading.member(type, "status"))).to.equal(OrderStatus.Open);
-      expect(field(raw, trading.member(type, "level"))).to.equal(order.price / tick);
-      expect(field(raw, trading.member(type, "amountWh"))).to.equal(order.amount / WH);
-      expect(field(raw, trading.member(type, "filledWh"))).to.equal(order.filled / WH);
-      expect(await word(address, slot + 1n)).to.equal(0n);
+      const expected = (cancelled: bigint, price: bigint, wh: bigint, prevSeq: bigint) =>
+        put(BigInt(seller.address), trading.member(type, "owner")) |
+        put(Side.Sell, trading.member(type, "side")) |
+        put(cancelled, trading.member(type, "cancelled")) |
+        put(price / tick, trading.member(type, "level")) |
+        put(wh, trading.member(type, "amountWh")) |
+        put(prevSeq, trading.member(type, "prevSeq"));
+      const slot = (seq: bigint) => mappingSlot(bankKey(bank, seq), trading.variable("_orders").slot);
+      expect(first & 0xffffffffn).to.equal(1n);
+      expect(await word(address, slot(1n))).to.equal(expected(0n, PRICE, AMOUNT / WH, 0n));
+      expect(await word(address, slot(2n))).to.equal(expected(1n, PRICE + 100n, 1_000n, 1n));
+      expect(await word(address, slot(1n) + 1n)).to.equal(0n);
+      expect((await market.getOrder(first)).status).to.equal(OrderStatus.Open);
     });
 
-    it("keeps what an epoch remembers for good in the first slot of its book", async function () {
+    it("keeps what an epoch remembers for good, and its bank, in the first slot of its book", async function () {
       const { trading: market, epoch } = await loadFixture(settledEpoch);
       const type = trading.mappingValue(trading.variable("_books").type);
-      const members = ["orderCount", "tickSize", "feeBps", "phase", "bidStar", "askStar", "volume", "settled"];
+      const members = ["orderCount", "tickSize", "feeBps", "phase", "bidStar", "askStar", "volume", "settled", "bank"];
       for (const label of members) expect(trading.member(type, label).slot, label).to.equal(0n);
 
       const raw = await word(await market.getAddress(), mappingSlot(epoch, trading.variable("_books").slot));
@@ -278,11 +290,39 @@ describe("Storage layout (the packing the gas budgets rely on)", function () {
       expect(field(raw, trading.member(type, "phase"))).to.equal(Phase.Settled);
       expect(field(raw, trading.member(type, "volume"))).to.equal(AMOUNT / WH);
       expect(field(raw, trading.member(type, "settled"))).to.equal(2n);
+      expect(field(raw, trading.member(type, "bank"))).to.equal((epoch % 4n) + 1n);
     });
 
-    it("keeps a user's log in one slot", function () {
-      const type = trading.mappingValue(trading.variable("_userLogs").type);
+    it("keeps a market account in one slot: payment, GRID (Wh), epoch, orders there, last sequence, GRID choice", async function () {
+      const { trading: market, seller, paymentToken } = await loadFixture(deployedSystem);
+      const type = trading.mappingValue(trading.variable("_accounts").type);
       expect(trading.size(type)).to.equal(32);
+      const members = ["payment", "gridWh", "epoch", "inEpoch", "lastSeq", "keepsBoughtGrid"];
+      for (const label of members) expect(trading.member(type, label).slot, label).to.equal(0n);
+      expect(trading.member(type, "payment").bytes).to.equal(14);
+      expect(trading.member(type, "gridWh").bytes).to.equal(7);
+
+      await paymentToken.mint(seller.address, 777n);
+      await paymentToken.connect(seller).approve(await market.getAddress(), 777n);
+      await market.connect(seller).deposit(await paymentToken.getAddress(), 777n);
+      await market.connect(seller).deposit(await market.gridToken(), 6_000n * WH);
+      const epoch = await market.currentEpoch();
+      await market.connect(seller).createSellOrder(1_000n * WH, PRICE);
+      await market.connect(seller).createSellOrder(1_000n * WH, PRICE);
+      await market.connect(seller).setKeepsBoughtGrid(true);
+
+      const raw = await word(
+        await market.getAddress(),
+        mappingSlot(BigInt(seller.address), trading.variable("_accounts").slot),
+      );
+      expect(raw).to.equal(
+        put(777n, trading.member(type, "payment")) |
+          put(4_000n, trading.member(type, "gridWh")) |
+          put(epoch, trading.member(type, "epoch")) |
+          put(2n, trading.member(type, "inEpoch")) |
+          put(2n, trading.member(type, "lastSeq")) |
+          put(1n, trading.member(type, "keepsBoughtGrid")),
+      );
     });
   });
 

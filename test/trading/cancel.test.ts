@@ -3,25 +3,29 @@ import { expect } from "chai";
 import { orderId, wh } from "../helpers/constants";
 import { OrderStatus, Side } from "../helpers/enums";
 import { TICK, deployTradingFixture } from "./fixture";
-import { place, clear } from "./helpers";
+import { accountOf, place, clear } from "./helpers";
 
 describe("Trading", function () {
   describe("#cancelOrder", function () {
     describe("when the owner cancels an open order before gate closure", function () {
-      it("returns a sell order's GRID at once", async function () {
-        const { trading, grid, p1, epoch } = await loadFixture(deployTradingFixture);
+      it("returns a sell order's GRID to the account at once", async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, grid, p1, epoch } = ctx;
         const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 250, price: 400_000n }]);
         const tx = trading.connect(p1).cancelOrder(id);
         await expect(tx).to.emit(trading, "OrderCancelled").withArgs(id, epoch, p1.address, wh(250));
-        await expect(tx).to.changeTokenBalances(grid, [p1, trading], [wh(250), -wh(250)]);
+        await expect(tx).to.changeTokenBalances(grid, [p1, trading], [0n, 0n]);
+        expect(await accountOf(ctx, p1)).to.deep.equal([wh(250), 0n]);
       });
 
-      it("returns a buy order's whole rounded-up escrow", async function () {
-        const { trading, usdc, c1, epoch } = await loadFixture(deployTradingFixture);
+      it("returns a buy order's whole rounded-up escrow to the account", async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, usdc, c1, epoch } = ctx;
         const [id] = await place(trading, [{ signer: c1, side: Side.Buy, wh: 13, price: 123_400n }]);
         const tx = trading.connect(c1).cancelOrder(id);
         await expect(tx).to.emit(trading, "OrderCancelled").withArgs(id, epoch, c1.address, 1_605n);
-        await expect(tx).to.changeTokenBalances(usdc, [c1, trading], [1_605n, -1_605n]);
+        await expect(tx).to.changeTokenBalances(usdc, [c1, trading], [0n, 0n]);
+        expect(await accountOf(ctx, c1)).to.deep.equal([0n, 1_605n]);
       });
 
       it("marks the order cancelled and removes it from the depth", async function () {
@@ -45,13 +49,20 @@ describe("Trading", function () {
           .withArgs(id, epoch, p1.address, wh(10));
       });
 
-      it("works while paused", async function () {
-        const { trading, usdc, c1, epoch } = await loadFixture(deployTradingFixture);
+      it("works while paused, and the refund can be withdrawn while paused", async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, usdc, c1, epoch } = ctx;
         const [id] = await place(trading, [{ signer: c1, side: Side.Buy, wh: 10, price: 500_000n }]);
         await trading.pause();
         const tx = trading.connect(c1).cancelOrder(id);
         await expect(tx).to.emit(trading, "OrderCancelled").withArgs(id, epoch, c1.address, 5_000n);
-        await expect(tx).to.changeTokenBalances(usdc, [c1, trading], [5_000n, -5_000n]);
+        expect(await accountOf(ctx, c1)).to.deep.equal([0n, 5_000n]);
+        await expect(trading.connect(c1).withdraw(usdc, 5_000n)).to.changeTokenBalances(
+          usdc,
+          [c1, trading],
+          [5_000n, -5_000n],
+        );
+        expect(await accountOf(ctx, c1)).to.deep.equal([0n, 0n]);
       });
 
       it("lets the emptied price level be used again", async function () {

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { orderId, wh } from "../helpers/constants";
 import { EpochStatus, Side } from "../helpers/enums";
 import { TICK, MAX_PRICE, deployTradingFixture } from "./fixture";
-import { place, expectBalancesEqualCredits, epochResult, bookA, bookAFills, fill, expectClearing } from "./helpers";
+import { place, expectBalancesEqualAccounts, epochResult, bookA, bookAFills, fill, expectClearing } from "./helpers";
 
 describe("Trading", function () {
   describe("clearing", function () {
@@ -27,14 +27,14 @@ describe("Trading", function () {
         });
         await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, 0n, 0n, 0n, admin.address);
         await expect(tx).not.to.emit(trading, "Credited");
-        await expectBalancesEqualCredits(ctx, [admin]);
+        await expectBalancesEqualAccounts(ctx);
       });
     });
 
     describe("when only one side has orders", function () {
       it("refunds the sellers", async function () {
         const ctx = await loadFixture(deployTradingFixture);
-        const { trading, p1, p2, admin, epoch } = ctx;
+        const { trading, p1, p2, epoch } = ctx;
         const [s1, s2] = await place(trading, [
           { signer: p1, side: Side.Sell, wh: 40, price: 400_000n },
           { signer: p2, side: Side.Sell, wh: 15, price: 100_000n },
@@ -48,12 +48,12 @@ describe("Trading", function () {
             fill(s2, p2, Side.Sell, { filled: 0n, refund: wh(15) }),
           ],
         });
-        await expectBalancesEqualCredits(ctx, [admin]);
+        await expectBalancesEqualAccounts(ctx);
       });
 
       it("refunds the buyers", async function () {
         const ctx = await loadFixture(deployTradingFixture);
-        const { trading, c1, admin, epoch } = ctx;
+        const { trading, c1, epoch } = ctx;
         const [b] = await place(trading, [{ signer: c1, side: Side.Buy, wh: 40, price: 400_000n }]);
         await expectClearing(ctx, epoch, {
           price: 0n,
@@ -61,7 +61,7 @@ describe("Trading", function () {
           batch: 10,
           fills: [fill(b, c1, Side.Buy, { filled: 0n, refund: 16_000n })],
         });
-        await expectBalancesEqualCredits(ctx, [admin]);
+        await expectBalancesEqualAccounts(ctx);
       });
     });
 
@@ -87,7 +87,7 @@ describe("Trading", function () {
           ],
         });
         await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(50), 500_000n, 0n, admin.address);
-        await expectBalancesEqualCredits(ctx, [admin]);
+        await expectBalancesEqualAccounts(ctx);
       });
     });
 
@@ -99,8 +99,8 @@ describe("Trading", function () {
         const tx = await expectClearing(ctx, epoch, { price: 500_000n, fills: bookAFills(ctx, ids) });
         await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(100), 500_000n, 0n, admin.address);
         await expect(tx).not.to.emit(trading, "Credited");
-        expect(await trading.credits(admin.address, ctx.usdc)).to.equal(0n);
-        await expectBalancesEqualCredits(ctx, [admin]);
+        expect(await trading.accountBalance(admin.address, ctx.usdc)).to.equal(0n);
+        await expectBalancesEqualAccounts(ctx);
       });
     });
 
@@ -133,7 +133,7 @@ describe("Trading", function () {
           ],
         });
         await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(70), 350_000n, 0n, admin.address);
-        await expectBalancesEqualCredits(ctx, [admin]);
+        await expectBalancesEqualAccounts(ctx);
       });
     });
 
@@ -165,15 +165,15 @@ describe("Trading", function () {
           .to.emit(trading, "Credited")
           .withArgs(admin.address, await usdc.getAddress(), 2n);
         await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(30), 123_450n, 2n, admin.address);
-        expect(await trading.credits(admin.address, usdc)).to.equal(2n);
-        await expectBalancesEqualCredits(ctx, [admin]);
+        expect(await trading.accountBalance(admin.address, usdc)).to.equal(2n);
+        await expectBalancesEqualAccounts(ctx);
       });
     });
 
     describe("when a fee is set", function () {
       it("takes feeBps of the seller's proceeds and credits fee plus rounding to the recipient", async function () {
         const ctx = await loadFixture(deployTradingFixture);
-        const { trading, usdc, p1, c1, feeSink, admin, epoch } = ctx;
+        const { trading, usdc, p1, c1, feeSink, epoch } = ctx;
         await trading.setFee(250n, feeSink.address);
         const [s, b] = await place(trading, [
           { signer: p1, side: Side.Sell, wh: 37, price: 200_000n },
@@ -193,15 +193,15 @@ describe("Trading", function () {
           .to.emit(trading, "Credited")
           .withArgs(feeSink.address, await usdc.getAddress(), 232n);
         await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(37), 250_050n, 232n, feeSink.address);
-        expect(await trading.credits(feeSink.address, usdc)).to.equal(232n);
-        await expectBalancesEqualCredits(ctx, [admin, feeSink]);
+        expect(await trading.accountBalance(feeSink.address, usdc)).to.equal(232n);
+        await expectBalancesEqualAccounts(ctx);
       });
     });
 
     describe("when the parameters change mid-epoch", function () {
       it("keeps the epoch's tick and fee from its first order and applies the new cap at once", async function () {
         const ctx = await loadFixture(deployTradingFixture);
-        const { trading, p1, c1, feeSink, admin, epoch } = ctx;
+        const { trading, p1, c1, feeSink, epoch } = ctx;
         await place(trading, [{ signer: p1, side: Side.Sell, wh: 20, price: 100_100n }]);
         await trading.setPriceRules(1_000n, 500_000n);
         await trading.setFee(500n, feeSink.address);
@@ -225,7 +225,7 @@ describe("Trading", function () {
           ],
         });
         await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(20), 200_100n, 0n, feeSink.address);
-        await expectBalancesEqualCredits(ctx, [admin, feeSink]);
+        await expectBalancesEqualAccounts(ctx);
 
         // The next epoch opens with the new tick and fee.
         await expect(trading.connect(c1).createBuyOrder(wh(10), 100_100n))

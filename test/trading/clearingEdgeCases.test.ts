@@ -3,7 +3,16 @@ import { expect } from "chai";
 import { wh } from "../helpers/constants";
 import { EpochStatus, Side, Work } from "../helpers/enums";
 import { Suspended, deployTradingFixture } from "./fixture";
-import { place, closeEpoch, expectBalancesEqualCredits, epochResult, fill, expectClearing } from "./helpers";
+import {
+  place,
+  closeEpoch,
+  expectBalancesEqualAccounts,
+  epochResult,
+  fill,
+  expectClearing,
+  accountOf,
+  parsed,
+} from "./helpers";
 
 describe("Trading", function () {
   describe("clearing", function () {
@@ -26,13 +35,13 @@ describe("Trading", function () {
             fill(b, c1, Side.Buy, { filled: wh(20), payment: 13_107n }),
           ],
         });
-        expect(await trading.credits(admin.address, ctx.usdc)).to.equal(1n);
-        await expectBalancesEqualCredits(ctx, [admin]);
+        expect(await trading.accountBalance(admin.address, ctx.usdc)).to.equal(1n);
+        await expectBalancesEqualAccounts(ctx);
       });
 
       it("ends the walk when the asks run out in the last bitmap word", async function () {
         const ctx = await loadFixture(deployTradingFixture);
-        const { trading, p1, c1, c2, admin, epoch } = ctx;
+        const { trading, p1, c1, c2, epoch } = ctx;
         await trading.setPriceRules(10n, 655_350n);
         const [s, b1, b2] = await place(trading, [
           { signer: p1, side: Side.Sell, wh: 10, price: 654_000n },
@@ -48,7 +57,7 @@ describe("Trading", function () {
             fill(b2, c2, Side.Buy, { filled: 0n, refund: 1n }),
           ],
         });
-        await expectBalancesEqualCredits(ctx, [admin]);
+        await expectBalancesEqualAccounts(ctx);
       });
     });
 
@@ -82,14 +91,14 @@ describe("Trading", function () {
           ],
         });
         await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(75), 475_000n, 0n, admin.address);
-        await expectBalancesEqualCredits(ctx, [admin]);
+        await expectBalancesEqualAccounts(ctx);
       });
     });
 
     describe("when orders were cancelled", function () {
       it("clears over the active orders only, stepping over emptied levels", async function () {
         const ctx = await loadFixture(deployTradingFixture);
-        const { trading, p1, c1, c2, admin, epoch } = ctx;
+        const { trading, p1, c1, c2, epoch } = ctx;
         // The cancelled 600,000 bid would set b*; without it b* = 500,000 and p = (5000 + 4000) * 100 / 2.
         const [top, b, s] = await place(trading, [
           { signer: c1, side: Side.Buy, wh: 40, price: 600_000n },
@@ -106,7 +115,7 @@ describe("Trading", function () {
             fill(s, p1, Side.Sell, { filled: wh(20), payment: 9_000n }),
           ],
         });
-        await expectBalancesEqualCredits(ctx, [admin]);
+        await expectBalancesEqualAccounts(ctx);
       });
 
       it("settles an epoch whose orders were all cancelled without paying anyone", async function () {
@@ -140,7 +149,7 @@ describe("Trading", function () {
     describe("when an owner is suspended after placing orders", function () {
       it("still settles them by the clearing rule", async function () {
         const ctx = await loadFixture(deployTradingFixture);
-        const { trading, registry, p1, c1, admin, epoch } = ctx;
+        const { trading, registry, p1, c1, epoch } = ctx;
         const [s, b] = await place(trading, [
           { signer: p1, side: Side.Sell, wh: 20, price: 400_000n },
           { signer: c1, side: Side.Buy, wh: 20, price: 400_000n },
@@ -154,14 +163,14 @@ describe("Trading", function () {
             fill(b, c1, Side.Buy, { filled: wh(20), payment: 8_000n }),
           ],
         });
-        await expectBalancesEqualCredits(ctx, [admin]);
+        await expectBalancesEqualAccounts(ctx);
       });
     });
 
     describe("when GRID is paused during settlement", function () {
-      it("credits the GRID payouts, pays the payment token, and lets owners withdraw after unpause", async function () {
+      it("credits the failed delivery to the buyer's account, which is withdrawn after unpause", async function () {
         const ctx = await loadFixture(deployTradingFixture);
-        const { trading, grid, usdc, p1, c1, admin, epoch } = ctx;
+        const { trading, grid, usdc, p1, c1, epoch } = ctx;
         const [s, b] = await place(trading, [
           { signer: p1, side: Side.Sell, wh: 30, price: 400_000n },
           { signer: c1, side: Side.Buy, wh: 20, price: 400_000n },
@@ -176,35 +185,33 @@ describe("Trading", function () {
         await expect(tx)
           .to.emit(trading, "OrderFilled")
           .withArgs(b, epoch, c1.address, Side.Buy, wh(20), 400_000n, 8_000n, 0n, 0n);
-        await expect(tx)
-          .to.emit(trading, "Credited")
-          .withArgs(p1.address, await grid.getAddress(), wh(10));
-        await expect(tx)
-          .to.emit(trading, "Credited")
-          .withArgs(c1.address, await grid.getAddress(), wh(20));
-        await expect(tx).to.changeTokenBalances(usdc, [p1, c1, trading], [8_000n, 0n, -8_000n]);
+        // Only the delivery to the wallet failed: the seller's unfilled GRID goes to its account as always.
+        const receipt = (await (await tx).wait())!;
+        expect(parsed(trading, receipt, "Credited")).to.deep.equal([[c1.address, await grid.getAddress(), wh(20)]]);
+        await expect(tx).to.changeTokenBalances(usdc, [p1, c1, trading], [0n, 0n, 0n]);
         await expect(tx).to.changeTokenBalances(grid, [p1, c1, trading], [0n, 0n, 0n]);
-        expect(await trading.credits(p1.address, grid)).to.equal(wh(10));
-        expect(await trading.credits(c1.address, grid)).to.equal(wh(20));
-        await expectBalancesEqualCredits(ctx, [admin, p1, c1]);
+        expect(await accountOf(ctx, p1)).to.deep.equal([wh(10), 8_000n]);
+        expect(await accountOf(ctx, c1)).to.deep.equal([wh(20), 0n]);
+        await expectBalancesEqualAccounts(ctx);
 
-        await expect(trading.connect(c1).withdraw(grid)).to.be.revertedWithCustomError(grid, "EnforcedPause");
+        await expect(trading.connect(c1).withdraw(grid, wh(20))).to.be.revertedWithCustomError(grid, "EnforcedPause");
         await grid.unpause();
-        const w = trading.connect(c1).withdraw(grid);
+        const w = trading.connect(c1).withdraw(grid, wh(20));
         await expect(w)
           .to.emit(trading, "Withdrawn")
           .withArgs(c1.address, await grid.getAddress(), wh(20));
         await expect(w).to.changeTokenBalances(grid, [c1, trading], [wh(20), -wh(20)]);
-        await trading.connect(p1).withdraw(grid);
-        expect(await trading.credits(c1.address, grid)).to.equal(0n);
-        expect(await trading.credits(p1.address, grid)).to.equal(0n);
-        await expectBalancesEqualCredits(ctx, [admin, p1, c1]);
+        await trading.connect(p1).withdraw(grid, wh(10));
+        await trading.connect(p1).withdraw(usdc, 8_000n);
+        expect(await accountOf(ctx, c1)).to.deep.equal([0n, 0n]);
+        expect(await accountOf(ctx, p1)).to.deep.equal([0n, 0n]);
+        await expectBalancesEqualAccounts(ctx);
       });
     });
 
     it("settles a removed market maker's open orders", async function () {
       const ctx = await loadFixture(deployTradingFixture);
-      const { trading, mm, c1, admin, epoch } = ctx;
+      const { trading, mm, c1, epoch } = ctx;
       const [s, b] = await place(trading, [
         { signer: mm, side: Side.Sell, wh: 50, price: 80_000n },
         { signer: c1, side: Side.Buy, wh: 50, price: 120_000n },
@@ -218,7 +225,7 @@ describe("Trading", function () {
           fill(b, c1, Side.Buy, { filled: wh(50), payment: 5_000n, refund: 1_000n }),
         ],
       });
-      await expectBalancesEqualCredits(ctx, [admin]);
+      await expectBalancesEqualAccounts(ctx);
     });
   });
 });

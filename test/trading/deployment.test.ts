@@ -21,16 +21,25 @@ describe("Trading", function () {
     // The constructor's own checks (its events, its reverts, a genesis taken from the exact deployment time) need
     // the deployment transaction itself, so these deploy Trading alone against the fixture's Registry and tokens;
     // variants that deploy cleanly go through the Ignition module's parameters (`deployMarket`).
+    // Trading is linked to the Clearing, TradingViews and MarketAccounts libraries (as the Ignition module links
+    // it); the libraries are deployed first, so that `deployAt` is the timestamp of Trading's own deployment.
     async function deploy(
       ctx: Ctx,
       overrides: Partial<{ registry: string; grid: string; usdc: string }>,
       args: {
         genesis?: bigint;
         epochLength?: bigint;
-        params?: Partial<typeof DEFAULT_PARAMS & { feeRecipient: string }>;
+        params?: Partial<Record<keyof typeof DEFAULT_PARAMS, bigint> & { feeRecipient: string }>;
+        deployAt?: bigint;
       },
     ) {
-      return ethers.deployContract("Trading", [
+      const libraries: Record<string, string> = {};
+      for (const name of ["Clearing", "TradingViews", "MarketAccounts"]) {
+        libraries[name] = await (await ethers.deployContract(name)).getAddress();
+      }
+      const factory = await ethers.getContractFactory("Trading", { libraries });
+      if (args.deployAt !== undefined) await time.setNextBlockTimestamp(args.deployAt);
+      return factory.deploy(
         overrides.registry ?? (await ctx.registry.getAddress()),
         overrides.grid ?? (await ctx.grid.getAddress()),
         overrides.usdc ?? (await ctx.usdc.getAddress()),
@@ -39,7 +48,7 @@ describe("Trading", function () {
         { ...DEFAULT_PARAMS, feeRecipient: ctx.admin.address, ...args.params },
         ctx.admin.address,
         0,
-      ]);
+      );
     }
 
     it("wires the registry, both tokens and the initial market parameters", async function () {
@@ -71,8 +80,7 @@ describe("Trading", function () {
     it("rounds a zero genesis down to the epoch length at the deployment time", async function () {
       const ctx = await loadFixture(deployTradingFixture);
       const deployAt = BigInt(await time.latest()) + 1_000n;
-      await time.setNextBlockTimestamp(deployAt);
-      const trading = await deploy(ctx, {}, { epochLength: 600n });
+      const trading = await deploy(ctx, {}, { epochLength: 600n, deployAt });
       expect(await trading.genesis()).to.equal(deployAt - (deployAt % 600n));
       expect(await trading.epochLength()).to.equal(600n);
     });

@@ -81,8 +81,11 @@ export function fill(
 }
 
 /**
- * Checks one settlement transaction against hand-computed fills: the exact sequence of OrderFilled events,
- * every account's GRID and payment-token balance change (and the contract's), and each order's final state.
+ * Checks one settlement transaction against hand-computed fills: the exact sequence of OrderFilled events, every
+ * owner's wallet (bought GRID delivered to buyers that do not keep it in their account, nothing else) and the
+ * contract's, every owner's market account (sellers: proceeds and unfilled GRID; buyers: the refund, and the
+ * bought GRID when they keep it there), the fee recipient's account when the transaction settles the epoch (fees
+ * plus rounding, `Σ buyers' payments − Σ sellers' payments` of `fills`), and each order's final state.
  */
 export async function expectSettlement(
   ctx: Ctx,
@@ -92,36 +95,58 @@ export async function expectSettlement(
   tx: Promise<ContractTransactionResponse>,
 ): Promise<void> {
   const { trading, grid, usdc } = ctx;
-  const receipt = await (await tx).wait();
-  expect(parsed(trading, receipt!, "OrderFilled")).to.deep.equal(
+  const receipt = (await (await tx).wait())!;
+  expect(parsed(trading, receipt, "OrderFilled")).to.deep.equal(
     fills.map((f) => [f.id, epoch, f.owner.address, BigInt(f.side), f.filled, price, f.payment, f.fee, f.refund]),
   );
 
-  const accounts = new Map<string, HardhatEthersSigner>();
-  const gridDelta = new Map<string, bigint>();
-  const usdcDelta = new Map<string, bigint>();
-  let gridOut = 0n;
-  let usdcOut = 0n;
+  const owners = new Map<string, HardhatEthersSigner>();
+  const delivered = new Map<string, bigint>();
+  const accountGrid = new Map<string, bigint>();
+  const accountUsdc = new Map<string, bigint>();
+  const add = (m: Map<string, bigint>, a: string, v: bigint) => m.set(a, (m.get(a) ?? 0n) + v);
+  let fees = 0n;
   for (const f of fills) {
     const a = f.owner.address;
-    accounts.set(a, f.owner);
-    const [g, u] = f.side === Side.Buy ? [f.filled, f.refund] : [f.refund, f.payment];
-    gridDelta.set(a, (gridDelta.get(a) ?? 0n) + g);
-    usdcDelta.set(a, (usdcDelta.get(a) ?? 0n) + u);
-    gridOut += g;
-    usdcOut += u;
+    owners.set(a, f.owner);
+    for (const m of [delivered, accountGrid, accountUsdc]) add(m, a, 0n);
+    if (f.side === Side.Buy) {
+      add(accountUsdc, a, f.refund);
+      add((await trading.keepsBoughtGrid(a)) ? accountGrid : delivered, a, f.filled);
+      fees += f.payment;
+    } else {
+      add(accountUsdc, a, f.payment);
+      add(accountGrid, a, f.refund);
+      fees -= f.payment;
+    }
   }
-  const owners = [...accounts.values()];
+  const settled = parsed(trading, receipt, "EpochSettled");
+  if (settled.length !== 0) {
+    const recipient = await trading.feeRecipient();
+    expect(settled).to.deep.equal([[epoch, settled[0][1], price, fees, recipient]]);
+    add(accountUsdc, recipient, fees);
+    add(accountGrid, recipient, 0n);
+  }
+
+  const wallets = [...owners.values()];
+  const deliveredTotal = [...delivered.values()].reduce((x, y) => x + y, 0n);
   await expect(tx).to.changeTokenBalances(
     grid,
-    [...owners, trading],
-    [...owners.map((o) => gridDelta.get(o.address)!), -gridOut],
+    [...wallets, trading],
+    [...wallets.map((o) => delivered.get(o.address)!), -deliveredTotal],
   );
-  await expect(tx).to.changeTokenBalances(
-    usdc,
-    [...owners, trading],
-    [...owners.map((o) => usdcDelta.get(o.address)!), -usdcOut],
-  );
+  await expect(tx).to.changeTokenBalances(usdc, [...wallets, trading], [...wallets.map(() => 0n), 0n]);
+  const before = { blockTag: receipt.blockNumber - 1 };
+  const after = { blockTag: receipt.blockNumber };
+  for (const [token, deltas] of [
+    [grid, accountGrid],
+    [usdc, accountUsdc],
+  ] as const) {
+    for (const [a, delta] of deltas) {
+      const change = (await trading.accountBalance(a, token, after)) - (await trading.accountBalance(a, token, before));
+      expect(change, `account change of ${a} in ${await token.symbol()}`).to.equal(delta);
+    }
+  }
   for (const f of fills) {
     const order = await trading.getOrder(f.id);
     expect([order.status, order.filled]).to.deep.equal([BigInt(OrderStatus.Settled), f.filled]);
@@ -166,14 +191,28 @@ export async function expectClearing(ctx: Ctx, epoch: bigint, clearing: Clearing
   return tx;
 }
 
-/** The contract holds exactly the outstanding credits of `accounts` once no epoch is open. */
-export async function expectBalancesEqualCredits(ctx: Ctx, accounts: HardhatEthersSigner[]): Promise<void> {
+/**
+ * The contract holds exactly the market accounts of the fixture's signers once no order is open: every token it
+ * holds belongs to someone's free balance.
+ */
+export async function expectBalancesEqualAccounts(ctx: Ctx): Promise<void> {
   const { trading, grid, usdc } = ctx;
+  const { admin, p1, p2, p3, c1, c2, c3, mm, outsider, feeSink, regulator } = ctx;
   for (const token of [grid, usdc]) {
     let owed = 0n;
-    for (const a of accounts) owed += await trading.credits(a.address, token);
+    for (const a of [admin, p1, p2, p3, c1, c2, c3, mm, outsider, feeSink, regulator]) {
+      owed += await trading.accountBalance(a.address, token);
+    }
     expect(await token.balanceOf(trading)).to.equal(owed);
   }
+}
+
+/** The free balances of `account` in the market: `[GRID, payment token]`. */
+export async function accountOf(ctx: Ctx, account: { address: string }): Promise<[bigint, bigint]> {
+  return [
+    await ctx.trading.accountBalance(account.address, ctx.grid),
+    await ctx.trading.accountBalance(account.address, ctx.usdc),
+  ];
 }
 
 export async function epochResult(trading: Trading, epoch: bigint) {

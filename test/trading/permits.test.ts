@@ -81,6 +81,24 @@ describe("Trading", function () {
           .withArgs(orderId(epoch, 1), epoch, c1.address, Side.Buy, wh(13), 123_400n, 1_605n);
       });
 
+      it("pulls only the shortfall under the permit when the account covers part of the escrow", async function () {
+        const { trading, usdc, c1, epoch } = await loadFixture(deployTradingFixture);
+        await trading.connect(c1).deposit(usdc, 605n);
+        await usdc.connect(c1).approve(trading, 0n);
+        const deadline = BigInt(await time.latest()) + 3_600n;
+        const sig = await signPermit(usdc, c1, await trading.getAddress(), 1_605n, deadline);
+        const tx = trading.connect(c1).createBuyOrderWithPermit(wh(13), 123_400n, deadline, sig.v, sig.r, sig.s);
+        await expect(tx)
+          .to.emit(trading, "OrderCreated")
+          .withArgs(orderId(epoch, 1), epoch, c1.address, Side.Buy, wh(13), 123_400n, 1_605n);
+        await expect(tx)
+          .to.emit(trading, "Deposited")
+          .withArgs(c1.address, await usdc.getAddress(), 1_000n);
+        await expect(tx).to.changeTokenBalances(usdc, [c1, trading], [-1_000n, 1_000n]);
+        expect(await usdc.allowance(c1.address, trading)).to.equal(605n);
+        expect(await trading.accountBalance(c1.address, usdc)).to.equal(0n);
+      });
+
       it("reverts with the token's error when the permit has expired and the allowance is short", async function () {
         const { trading, usdc, c1 } = await loadFixture(deployTradingFixture);
         await usdc.connect(c1).approve(trading, 0n);

@@ -8,7 +8,7 @@ import {
   place,
   closeEpoch,
   clear,
-  expectBalancesEqualCredits,
+  expectBalancesEqualAccounts,
   epochResult,
   order,
   bookA,
@@ -98,7 +98,7 @@ describe("Trading", function () {
           f.refund,
         ]),
       );
-      await expectBalancesEqualCredits(ctx, [admin]);
+      await expectBalancesEqualAccounts(ctx);
     });
 
     it("settles every remaining order when the batch size is the largest uint256", async function () {
@@ -116,7 +116,7 @@ describe("Trading", function () {
 
     it("skips cancelled orders without a confirmation but counts them as settled", async function () {
       const ctx = await loadFixture(deployTradingFixture);
-      const { trading, p1, p2, c1, admin, epoch } = ctx;
+      const { trading, p1, p2, c1, epoch } = ctx;
       const [s1, s2, b1] = await place(trading, [
         { signer: p1, side: Side.Sell, wh: 20, price: 100_000n },
         { signer: p2, side: Side.Sell, wh: 20, price: 200_000n },
@@ -134,7 +134,7 @@ describe("Trading", function () {
       });
       expect(await order(trading, s1)).to.deep.include({ status: BigInt(OrderStatus.Cancelled), filled: 0n });
       expect((await epochResult(trading, epoch)).settledCount).to.equal(3n);
-      await expectBalancesEqualCredits(ctx, [admin]);
+      await expectBalancesEqualAccounts(ctx);
     });
   });
 
@@ -149,16 +149,16 @@ describe("Trading", function () {
         { signer: c2, side: Side.Buy, wh: 19, price: 123_500n },
       ]);
       await clear(trading, epoch);
-      const tx = trading.withdraw(usdc);
+      const tx = trading.withdraw(usdc, 2n);
       await expect(tx)
         .to.emit(trading, "Withdrawn")
         .withArgs(admin.address, await usdc.getAddress(), 2n);
       await expect(tx).to.changeTokenBalances(usdc, [admin, trading], [2n, -2n]);
-      expect(await trading.credits(admin.address, usdc)).to.equal(0n);
-      await expect(trading.withdraw(usdc))
-        .to.be.revertedWithCustomError(trading, "TradingNothingToWithdraw")
-        .withArgs(admin.address, await usdc.getAddress());
-      expect(await usdc.balanceOf(trading)).to.equal(0n);
+      expect(await trading.accountBalance(admin.address, usdc)).to.equal(0n);
+      await expect(trading.withdraw(usdc, 1n))
+        .to.be.revertedWithCustomError(trading, "TradingInsufficientBalance")
+        .withArgs(admin.address, await usdc.getAddress(), 0n, 1n);
+      await expectBalancesEqualAccounts(ctx);
     });
 
     it("works while paused", async function () {
@@ -171,28 +171,17 @@ describe("Trading", function () {
       ]);
       await clear(trading, epoch);
       await trading.pause();
-      await expect(trading.connect(feeSink).withdraw(usdc)).to.changeTokenBalances(
+      await expect(trading.connect(feeSink).withdraw(usdc, 1_000n)).to.changeTokenBalances(
         usdc,
         [feeSink, trading],
         [1_000n, -1_000n],
       );
-    });
-
-    it("reverts for a token other than GRID or the payment token", async function () {
-      const { trading, registry, p1 } = await loadFixture(deployTradingFixture);
-      await expect(trading.connect(p1).withdraw(registry))
-        .to.be.revertedWithCustomError(trading, "TradingUnsupportedToken")
-        .withArgs(await registry.getAddress());
-    });
-
-    it("reverts without a credit", async function () {
-      const { trading, grid, usdc, p1 } = await loadFixture(deployTradingFixture);
-      await expect(trading.connect(p1).withdraw(grid))
-        .to.be.revertedWithCustomError(trading, "TradingNothingToWithdraw")
-        .withArgs(p1.address, await grid.getAddress());
-      await expect(trading.connect(p1).withdraw(usdc))
-        .to.be.revertedWithCustomError(trading, "TradingNothingToWithdraw")
-        .withArgs(p1.address, await usdc.getAddress());
+      await expect(trading.connect(p1).withdraw(usdc, 9_000n)).to.changeTokenBalances(
+        usdc,
+        [p1, trading],
+        [9_000n, -9_000n],
+      );
+      expect(await usdc.balanceOf(trading)).to.equal(0n);
     });
   });
 });

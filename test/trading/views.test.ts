@@ -30,7 +30,7 @@ describe("Trading", function () {
       ]);
     });
 
-    it("finds each epoch's orders in the user's history across epochs", async function () {
+    it("covers the user's latest epoch with orders only; earlier epochs revert, later ones are empty", async function () {
       const { trading, c1, c2, epoch } = await loadFixture(deployTradingFixture);
       const placeIn = async (e: bigint, n: number): Promise<bigint[]> => {
         if ((await trading.currentEpoch()) < e) await time.increaseTo(await trading.epochStart(e));
@@ -42,16 +42,19 @@ describe("Trading", function () {
         return ids;
       };
       const first = await placeIn(epoch, 3);
-      const third = await placeIn(epoch + 2n, 6);
-      const fourth = await placeIn(epoch + 3n, 1);
       expect(first).to.deep.equal([orderId(epoch, 2), orderId(epoch, 4), orderId(epoch, 6)]);
-      expect(await trading.getUserOrders(c1.address, epoch - 1n)).to.deep.equal([]);
       expect(await trading.getUserOrders(c1.address, epoch)).to.deep.equal(first);
-      expect(await trading.getUserOrders(c1.address, epoch + 1n)).to.deep.equal([]);
+      const third = await placeIn(epoch + 2n, 6);
       expect(await trading.getUserOrders(c1.address, epoch + 2n)).to.deep.equal(third);
+      expect(third.map((id) => id >> 32n)).to.deep.equal(Array(6).fill(epoch + 2n));
+      const fourth = await placeIn(epoch + 3n, 1);
+      for (const e of [epoch - 1n, epoch, epoch + 1n, epoch + 2n]) {
+        await expect(trading.getUserOrders(c1.address, e))
+          .to.be.revertedWithCustomError(trading, "TradingHistoryPruned")
+          .withArgs(c1.address, e, epoch + 3n);
+      }
       expect(await trading.getUserOrders(c1.address, epoch + 3n)).to.deep.equal(fourth);
       expect(await trading.getUserOrders(c1.address, epoch + 4n)).to.deep.equal([]);
-      expect(third.map((id) => id >> 32n)).to.deep.equal(Array(6).fill(epoch + 2n));
     });
 
     it("is empty for an epoch without the user's orders", async function () {
