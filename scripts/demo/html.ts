@@ -1,7 +1,7 @@
 // The self-contained HTML report of a demo run: headline figures, inline SVG charts, the participants'
 // positions and the deployment, in one file that opens anywhere without a network.
 
-import { clockLabel, Summary } from "./report";
+import { clockLabel, FIRST_RELEASE_GAS, GAS_TARGET_REDUCTION, Summary } from "./report";
 import { esc, hbarChart, timeChart } from "./svg";
 import { DemoResult, Participant } from "./types";
 
@@ -151,6 +151,54 @@ export function renderHtml(r: DemoResult, s: Summary, seconds: number): string {
     ],
   ];
 
+  const econ = s.economics;
+  const m = (gas: number | bigint, digits = 2) => `${f(Number(gas) / 1e6, digits)} M`;
+  const usd = (x: number, digits = 2) => `$${f(x, digits)}`;
+  const economicsRows: [string, string][] = [
+    ["Assumptions", `${econ.name}: ${econ.note}`],
+    [
+      "Gas per epoch",
+      `mean ${m(s.gas.perEpochMean)}, max ${m(s.gas.perEpochMax)} (first release: mean ${m(FIRST_RELEASE_GAS.perEpochMean)}, max ${m(FIRST_RELEASE_GAS.perEpochMax)}; ` +
+        `${f(econ.reduction * 100, 1)} % less, target ${f(GAS_TARGET_REDUCTION * 100, 0)} % ${econ.targetMet ? "met" : "not met"})`,
+    ],
+    [
+      "Where it goes (mean / max per epoch)",
+      `orders ${m(s.gas.parts.orders.mean)} / ${m(s.gas.parts.orders.max)}, readings ${m(s.gas.parts.readings.mean)} / ${m(s.gas.parts.readings.max)}, ` +
+        `keeper (clearing and settlement) ${m(s.gas.parts.keeper.mean)} / ${m(s.gas.parts.keeper.max)}, prosumer cover withdrawals ${m(s.gas.parts.accounts.mean)} / ${m(s.gas.parts.accounts.max)}`,
+    ],
+    [
+      "Gas per order",
+      `mean ${f(econ.perOrder.mean / 1e3, 1)} k, max ${f(Number(econ.perOrder.max) / 1e3, 1)} k (${usd(econ.perOrder.usd, 6)}); ` +
+        `sell orders pulling a GRID shortfall ${f(econ.pullingOrder.mean / 1e3, 1)} k (${econ.pullingOrder.count}), ` +
+        `single orders reserved from the account ${f(econ.accountOrder.mean / 1e3, 1)} k (${econ.accountOrder.count}); ` +
+        `keeper ${f(s.gas.keeperPerOrder / 1e3, 1)} k per order, readings ${f(s.gas.readingsPerReading / 1e3, 1)} k per reading`,
+    ],
+    [
+      "Gas cost",
+      `${usd(econ.perEpochUsd.mean, 4)} per epoch (max ${usd(econ.perEpochUsd.max, 4)}), ${usd(econ.dayUsd)} for the day ` +
+        `(${m(s.gas.total, 1)} gas including set-up ${m(s.gas.setup, 1)} and the end-of-day withdrawals ${m(s.gas.close, 1)})`,
+    ],
+    [
+      "Who pays",
+      `consumers ${usd(econ.consumers.usd)} (${m(econ.consumers.gas, 1)}), prosumers ${usd(econ.prosumers.usd)} (${m(econ.prosumers.gas, 1)}), ` +
+        `utility ${usd(econ.utility.usd)} (${m(econ.utility.gas, 1)}), operator: registration, readings, keeper ${usd(econ.operator.usd)} (${m(econ.operator.gas, 1)})`,
+    ],
+    [
+      "Consumer savings vs retail",
+      `${f(s.consumerSavings)} USDC before gas, ${f(econ.consumerSavingsAfterGas)} USDC after the consumers' own gas`,
+    ],
+    [
+      "Prosumer earnings above feed-in",
+      `${f(s.prosumerPremium)} USDC before gas, ${f(econ.prosumerPremiumAfterGas)} USDC after the prosumers' own gas`,
+    ],
+    [
+      "Market accounts",
+      `consumers and the utility deposit once; prosumers' sell orders pull their shortfall (${s.coverWithdrawals.count} withdrawals moved ` +
+        `${f(s.coverWithdrawals.kwh, 3)} kWh of unsold GRID to wallets for metered import); withdrawn at the end of the day ` +
+        `${f(s.withdrawn.payment)} USDC and ${f(s.withdrawn.gridKwh, 3)} GRID, fee recipient ${f(s.withdrawn.feePayment, 6)} USDC`,
+    ],
+  ];
+
   const participantRows = s.participants
     .map(
       (p) =>
@@ -158,6 +206,7 @@ export function renderHtml(r: DemoResult, s: Summary, seconds: number): string {
         `<td>${p.participant.pvKwp ? f(p.participant.pvKwp, 1) : ""}</td><td>${f(p.mintedKwh)}</td><td>${f(p.burnedKwh)}</td>` +
         `<td>${f(p.boughtKwh)}</td><td>${f(p.soldKwh)}</td><td>${f(p.paid)}</td><td>${f(p.received)}</td>` +
         `<td class="${p.netPayment >= 0 ? "pos" : "neg"}">${f(p.netPayment)}</td><td>${f(p.finalGridKwh)}</td>` +
+        `<td>${f(p.withdrawnPayment)}</td><td>${f(p.withdrawnGridKwh, 3)}</td><td>${f(p.gasUsd, 4)}</td>` +
         `<td class="addr">${esc(p.participant.address)}</td></tr>`,
     )
     .join("\n");
@@ -167,7 +216,7 @@ export function renderHtml(r: DemoResult, s: Summary, seconds: number): string {
         `<tr><td>${e.epoch}</td><td>${clockLabel(e.start, r.start)}</td><td>${f(e.generationWh / 1000)}</td><td>${f(e.consumptionWh / 1000)}</td>` +
         `<td>${f(Number(e.minted) / 1e18)}</td><td>${f(Number(e.burned) / 1e18)}</td><td>${e.buyOrders}/${e.sellOrders}</td>` +
         `<td>${f(Number(e.bidVolume) / 1e18)}</td><td>${f(Number(e.askVolume) / 1e18)}</td><td>${f(Number(e.volume) / 1e18)}</td>` +
-        `<td>${e.volume > 0n ? f(Number(e.clearingPrice) / scale, 4) : "—"}</td><td>${f(Number(e.gas.orders + e.gas.readings + e.gas.keeper) / 1e6, 3)}</td></tr>`,
+        `<td>${e.volume > 0n ? f(Number(e.clearingPrice) / scale, 4) : "—"}</td><td>${f(Number(e.gas.orders) / 1e6, 3)}</td><td>${f(Number(e.gas.readings) / 1e6, 3)}</td><td>${f(Number(e.gas.keeper) / 1e6, 3)}</td><td>${f(Number(e.gas.orders + e.gas.readings + e.gas.keeper + e.gas.accounts) / 1e6, 3)}</td></tr>`,
     )
     .join("\n");
   const o = r.options;
@@ -211,22 +260,28 @@ burns it for import.</p>
 ${moneyChart}
 ${energyBars}
 <details open><summary>Positions (kWh and USDC)</summary><div class="scroll"><table>
-<tr><th>meter</th><th>participant</th><th>role</th><th>PV kWp</th><th>minted</th><th>burned</th><th>bought</th><th>sold</th><th>paid</th><th>received</th><th>net USDC</th><th>GRID end</th><th>address</th></tr>
+<tr><th>meter</th><th>participant</th><th>role</th><th>PV kWp</th><th>minted</th><th>burned</th><th>bought</th><th>sold</th><th>paid</th><th>received</th><th>net USDC</th><th>GRID end</th><th>withdrawn USDC</th><th>withdrawn GRID</th><th>gas $</th><th>address</th></tr>
 ${participantRows}
 </table></div></details>
 
+<h2 id="economics">Economics</h2>
+<table class="headline">${economicsRows.map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v)}</td></tr>`).join("")}</table>
+<p>Gas is priced at the assumptions above (<code>--preset l2|l1</code>, <code>--gas-price-gwei</code>, <code>--native-usd</code>).
+Participants pay the gas of the transactions they send (approvals, deposits, orders, withdrawals); the operator pays for
+registration, the meter readings and the keeper's upkeeps (each <code>performUpkeep</code> within 5,000,000 gas).</p>
+
 <h2>Epochs</h2>
 <details><summary>Per-epoch data</summary><div class="scroll"><table>
-<tr><th>epoch</th><th>time</th><th>gen kWh</th><th>load kWh</th><th>minted</th><th>burned</th><th>bids/asks</th><th>bid kWh</th><th>ask kWh</th><th>traded kWh</th><th>price</th><th>gas M</th></tr>
+<tr><th>epoch</th><th>time</th><th>gen kWh</th><th>load kWh</th><th>minted</th><th>burned</th><th>bids/asks</th><th>bid kWh</th><th>ask kWh</th><th>traded kWh</th><th>price</th><th>orders gas M</th><th>readings gas M</th><th>keeper gas M</th><th>gas M</th></tr>
 ${epochRows}
 </table></div></details>
 
 <h2>Run</h2>
 <table class="headline">
 <tr><td>Contracts</td><td class="addr">Registry ${r.addresses.registry}<br>GridToken ${r.addresses.gridToken}<br>OracleClient ${r.addresses.oracleClient}<br>Trading ${r.addresses.trading}<br>payment token (MockUSDC) ${r.addresses.paymentToken}</td></tr>
-<tr><td>Escrow left in Trading</td><td>${f(Number(r.escrow.grid) / 1e18)} GRID, ${f(Number(r.escrow.payment) / scale)} USDC</td></tr>
+<tr><td>Left in Trading after the withdrawals</td><td>${f(Number(r.escrow.grid) / 1e18)} GRID, ${f(Number(r.escrow.payment) / scale)} USDC</td></tr>
 <tr><td>Timings</td><td>deploy ${f(r.timings.deployMs / 1000, 1)} s, setup ${f(r.timings.setupMs / 1000, 1)} s, simulation ${f(r.timings.simulateMs / 1000, 1)} s, total ${f(seconds, 1)} s</td></tr>
-<tr><td>Reproduce</td><td><code>npm run demo -- --prosumers ${o.prosumers} --consumers ${o.consumers} --epochs ${o.epochs} --seed ${o.seed}${o.startHour ? ` --start-hour ${o.startHour}` : ""}${o.weather ? ` --weather ${o.weather}` : ""}${o.signed ? " --signed" : ""}</code></td></tr>
+<tr><td>Reproduce</td><td><code>npm run demo -- --prosumers ${o.prosumers} --consumers ${o.consumers} --epochs ${o.epochs} --seed ${o.seed}${o.startHour ? ` --start-hour ${o.startHour}` : ""}${o.weather ? ` --weather ${o.weather}` : ""}${o.signed ? " --signed" : ""}${o.economics.name === "l1" ? " --preset l1" : o.economics.name === "custom" ? ` --gas-price-gwei ${o.economics.gasPriceGwei} --native-usd ${o.economics.nativeUsd}` : ""}</code></td></tr>
 </table>
 </body></html>
 `;

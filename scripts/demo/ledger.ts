@@ -58,28 +58,57 @@ export class OrderLedger {
     return outcome;
   }
 
-  /** Reads the agents' order receipts: remembers the orders and counts them into `record`. */
-  place(receipts: RawReceipt[], record: EpochRecord): void {
-    for (const ev of this.events(receipts)) {
-      if (ev.name !== "OrderCreated") continue;
-      const side = Number(ev.args.side) === 0 ? "buy" : "sell";
-      this.orders.set((ev.args.orderId as bigint).toString(), {
-        owner: ev.args.owner as string,
-        side,
-        amount: ev.args.amount as bigint,
-        price: ev.args.price as bigint,
-      });
-      if (Number(ev.args.epoch) !== record.epoch)
-        throw new Error(`order landed in epoch ${ev.args.epoch}, not ${record.epoch}`);
-      if (side === "buy") {
-        record.buyOrders++;
-        record.bidVolume += ev.args.amount as bigint;
-      } else {
-        record.sellOrders++;
-        record.askVolume += ev.args.amount as bigint;
+  /**
+   * Reads the agents' order receipts: remembers the orders, counts them into `record` with their gas (per
+   * order: a batch's gas split over its orders), and returns the shortfalls the orders pulled from wallets.
+   */
+  place(receipts: RawReceipt[], record: EpochRecord): { owner: string; token: string; amount: bigint }[] {
+    const pulls: { owner: string; token: string; amount: bigint }[] = [];
+    for (const receipt of receipts) {
+      const events = this.events([receipt]);
+      const created = events.filter((ev) => ev.name === "OrderCreated");
+      const deposits = events.filter((ev) => ev.name === "Deposited");
+      const gas = BigInt(receipt.gasUsed);
+      record.orderTransactions++;
+      if (created.length > 0) {
+        const perOrder = gas / BigInt(created.length);
+        if (perOrder > record.maxOrderGas) record.maxOrderGas = perOrder;
+      }
+      if (deposits.length > 0) {
+        record.pullingOrders += created.length;
+        record.pullingGas += gas;
+      } else if (created.length === 1) {
+        record.accountOrders++;
+        record.accountGas += gas;
+      }
+      for (const ev of deposits) {
+        pulls.push({
+          owner: ev.args.account as string,
+          token: ev.args.token as string,
+          amount: ev.args.amount as bigint,
+        });
+      }
+      for (const ev of created) {
+        const side = Number(ev.args.side) === 0 ? "buy" : "sell";
+        this.orders.set((ev.args.orderId as bigint).toString(), {
+          owner: ev.args.owner as string,
+          side,
+          amount: ev.args.amount as bigint,
+          price: ev.args.price as bigint,
+        });
+        if (Number(ev.args.epoch) !== record.epoch)
+          throw new Error(`order landed in epoch ${ev.args.epoch}, not ${record.epoch}`);
+        if (side === "buy") {
+          record.buyOrders++;
+          record.bidVolume += ev.args.amount as bigint;
+        } else {
+          record.sellOrders++;
+          record.askVolume += ev.args.amount as bigint;
+        }
       }
     }
     record.gas.orders = receipts.reduce((s, r) => s + BigInt(r.gasUsed), 0n);
+    return pulls;
   }
 
   private events(receipts: RawReceipt[]) {
@@ -122,7 +151,15 @@ export function newEpochRecord(
     clearingPrice: 0n,
     volume: 0n,
     status: 0,
-    gas: { orders: 0n, readings: 0n, keeper: 0n },
+    gas: { orders: 0n, readings: 0n, keeper: 0n, accounts: 0n },
     upkeeps: 0,
+    orderTransactions: 0,
+    maxOrderGas: 0n,
+    pullingOrders: 0,
+    pullingGas: 0n,
+    accountOrders: 0,
+    accountGas: 0n,
+    coverWithdrawals: 0,
+    coverWithdrawn: 0n,
   };
 }

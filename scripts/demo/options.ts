@@ -1,6 +1,7 @@
 // Command-line options of `npm run demo`.
 
 import { assertKnown, flagArg, numberArg, parseArgs, stringArg } from "../../lib/args";
+import { ECONOMICS_AS_OF, GAS_PRESETS, gasEconomics, isGasPreset } from "../../lib/economics";
 import { DEFAULT_OPTIONS, DemoOptions } from "./types";
 
 export const HELP = `npm run demo -- [options]
@@ -15,6 +16,10 @@ export const HELP = `npm run demo -- [options]
   --retail X        retail tariff, USDC/kWh (default ${DEFAULT_OPTIONS.retail})
   --start-hour H    hour of the day the first epoch starts (default 0 = midnight)
   --weather W       clear | mixed | overcast (default: drawn from the seed)
+  --preset P        gas economics: l2 (${GAS_PRESETS.l2.gasPriceGwei} gwei) or l1 (${GAS_PRESETS.l1.gasPriceGwei} gwei), ETH at $${GAS_PRESETS.l2.nativeUsd}
+                    (assumptions as of ${ECONOMICS_AS_OF}; default l2)
+  --gas-price-gwei X  gas price the report prices gas at (overrides the preset's)
+  --native-usd X    native-token (ETH) price in USD (overrides the preset's)
   --signed          meters sign their readings (EIP-712); the bridge relays them
   --quiet           no progress bar
   --network NAME    Hardhat network (default: the in-process hardhat network)`;
@@ -31,6 +36,9 @@ export const OPTION_NAMES = [
   "retail",
   "weather",
   "start-hour",
+  "preset",
+  "gas-price-gwei",
+  "native-usd",
   "signed",
   "quiet",
   "network",
@@ -44,6 +52,9 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions & { netwo
   if (weather !== undefined && weather !== "clear" && weather !== "mixed" && weather !== "overcast") {
     throw new Error("--weather is clear, mixed or overcast");
   }
+  const preset = stringArg(args, "preset", "l2");
+  if (!isGasPreset(preset)) throw new Error(`--preset is ${Object.keys(GAS_PRESETS).join(" or ")}`);
+  const optional = (name: string) => (args.has(name) ? numberArg(args, name, 0, { min: 0 }) : undefined);
   const network = args.get("network");
   if (network === true) throw new Error("--network needs a value");
   return {
@@ -60,6 +71,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions & { netwo
     startHour: numberArg(args, "start-hour", DEFAULT_OPTIONS.startHour, { min: 0, max: 23.75 }),
     signed: flagArg(args, "signed"),
     quiet: flagArg(args, "quiet"),
+    economics: gasEconomics(preset, optional("gas-price-gwei"), optional("native-usd")),
     network,
     help: args.has("help"),
   };

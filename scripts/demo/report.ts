@@ -1,6 +1,7 @@
 // The day's figures, computed from what the demo recorded (events and balances read from the chain), and
 // their plain-text rendering for the terminal.
 
+import { gasCostUsd } from "../../lib/economics";
 import { KWH } from "../../lib/units";
 import { DemoResult, Participant, Role } from "./types";
 
@@ -18,6 +19,50 @@ export interface ParticipantSummary {
   netPayment: number;
   /** GRID held at the end (kWh). */
   finalGridKwh: number;
+  /** Withdrawn from the market account at the end of the day (token units, kWh). */
+  withdrawnPayment: number;
+  withdrawnGridKwh: number;
+  /** Gas of the participant's own transactions and what it cost (USD at the run's economics). */
+  gas: bigint;
+  gasUsd: number;
+}
+
+/** The first release's gas per epoch for the default day (12 prosumers, 24 consumers, 96 epochs, seed 7). */
+export const FIRST_RELEASE_GAS = { perEpochMean: 5.11e6, perEpochMax: 7.79e6 } as const;
+/** The market-accounts release's target: at least this much less gas per epoch than the first release. */
+export const GAS_TARGET_REDUCTION = 0.35;
+
+/** Mean and max of a per-epoch gas figure. */
+export interface GasStat {
+  mean: number;
+  max: bigint;
+}
+
+/** What the day's gas cost and what it leaves of the market's gains. */
+export interface Economics {
+  name: string;
+  note: string;
+  gasPriceGwei: number;
+  nativeUsd: number;
+  /** Gas per order: an order transaction's gas split over its orders. */
+  perOrder: { mean: number; max: bigint; usd: number };
+  /** Sell orders that pulled a GRID shortfall from the wallet vs single orders reserved wholly from the account. */
+  pullingOrder: { count: number; mean: number };
+  accountOrder: { count: number; mean: number };
+  perEpochUsd: { mean: number; max: number };
+  /** Gas of the whole day including set-up and the end-of-day withdrawals, and its cost. */
+  dayUsd: number;
+  /** Per role: the gas of the transactions its members sent themselves, and its cost. */
+  consumers: { gas: bigint; usd: number };
+  prosumers: { gas: bigint; usd: number };
+  utility: { gas: bigint; usd: number };
+  /** The operator's gas: registration, meter readings, the keeper's upkeeps and the fee recipient's withdrawal. */
+  operator: { gas: bigint; usd: number };
+  consumerSavingsAfterGas: number;
+  prosumerPremiumAfterGas: number;
+  /** Against the first release: the mean gas per epoch's reduction, and whether the release target is met. */
+  reduction: number;
+  targetMet: boolean;
 }
 
 export interface Summary {
@@ -58,8 +103,21 @@ export interface Summary {
     readings: bigint;
     keeper: bigint;
     setup: bigint;
+    /** Prosumers' withdrawals that cover a meter's import, and the end-of-day withdrawals. */
+    accounts: bigint;
+    close: bigint;
     upkeeps: number;
+    /** Per epoch, by part. */
+    parts: { orders: GasStat; readings: GasStat; keeper: GasStat; accounts: GasStat };
+    /** Keeper gas per order settled, reading gas per accepted reading. */
+    keeperPerOrder: number;
+    readingsPerReading: number;
   };
+  economics: Economics;
+  /** Withdrawn at the end of the day by the participants (token units, kWh) and by the fee recipient. */
+  withdrawn: { payment: number; gridKwh: number; feePayment: number };
+  /** Prosumer withdrawals that topped a wallet up for a meter's import: how many, and the GRID (kWh). */
+  coverWithdrawals: { count: number; kwh: number };
   orders: number;
   participants: ParticipantSummary[];
 }
@@ -95,7 +153,15 @@ export function summarize(r: DemoResult): Summary {
   const importWh = r.epochs.reduce((s, e) => s + e.importWh, 0);
   const burned = sum(r.epochs.map((e) => e.burned));
 
-  const perEpoch = r.epochs.map((e) => e.gas.orders + e.gas.readings + e.gas.keeper);
+  const perEpoch = r.epochs.map((e) => e.gas.orders + e.gas.readings + e.gas.keeper + e.gas.accounts);
+  const stat = (xs: bigint[]): GasStat => ({
+    mean: xs.length === 0 ? 0 : Number(sum(xs)) / xs.length,
+    max: xs.reduce((m, x) => (x > m ? x : m), 0n),
+  });
+  const econ = r.options.economics;
+  const usd = (gas: bigint | number) => gasCostUsd(gas, econ);
+  const ownGas = (who: Role) =>
+    sum(r.participants.filter((p) => p.role === who).map((p) => r.accounts[p.address]?.gas ?? 0n));
   const participants: ParticipantSummary[] = r.participants.map((p) => {
     const mine = r.fills.filter((f) => f.owner === p.address);
     const buys = mine.filter((f) => f.side === "buy");
@@ -110,8 +176,58 @@ export function summarize(r: DemoResult): Summary {
       received: money(sum(sells.map((f) => f.payment))),
       netPayment: money(r.final[p.address].payment - r.initial[p.address].payment),
       finalGridKwh: kwh(r.final[p.address].grid),
+      withdrawnPayment: money(r.accounts[p.address].withdrawn.payment),
+      withdrawnGridKwh: kwh(r.accounts[p.address].withdrawn.grid),
+      gas: r.accounts[p.address].gas,
+      gasUsd: usd(r.accounts[p.address].gas),
     };
   });
+  const orderCount = r.epochs.reduce((s, e) => s + e.buyOrders + e.sellOrders, 0);
+  const ordersGas = sum(r.epochs.map((e) => e.gas.orders));
+  const readingsGas = sum(r.epochs.map((e) => e.gas.readings));
+  const keeperGas = sum(r.epochs.map((e) => e.gas.keeper));
+  const accountsGas = sum(r.epochs.map((e) => e.gas.accounts));
+  const totalGas = sum(perEpoch) + r.setupGas + r.closeGas;
+  const consumerSavings = money((consumerBoughtUnits * r.retail) / KWH - consumerSpentUnits);
+  const prosumerPremium = money(prosumerRevenueUnits - (prosumerSoldUnits * r.feedIn) / KWH);
+  const consumersGas = ownGas("consumer");
+  const prosumersGas = ownGas("prosumer");
+  const utilityGas = ownGas("utility");
+  const operatorGas = totalGas - consumersGas - prosumersGas - utilityGas;
+  const perEpochStat = stat(perEpoch);
+  const pulling = r.epochs.reduce((s, e) => s + e.pullingOrders, 0);
+  const accountOnly = r.epochs.reduce((s, e) => s + e.accountOrders, 0);
+  const reduction = 1 - perEpochStat.mean / FIRST_RELEASE_GAS.perEpochMean;
+  const economics: Economics = {
+    name: econ.name,
+    note: econ.note,
+    gasPriceGwei: econ.gasPriceGwei,
+    nativeUsd: econ.nativeUsd,
+    perOrder: {
+      mean: orderCount === 0 ? 0 : Number(ordersGas) / orderCount,
+      max: r.epochs.reduce((m, e) => (e.maxOrderGas > m ? e.maxOrderGas : m), 0n),
+      usd: orderCount === 0 ? 0 : usd(Number(ordersGas) / orderCount),
+    },
+    pullingOrder: {
+      count: pulling,
+      mean: pulling === 0 ? 0 : Number(sum(r.epochs.map((e) => e.pullingGas))) / pulling,
+    },
+    accountOrder: {
+      count: accountOnly,
+      mean: accountOnly === 0 ? 0 : Number(sum(r.epochs.map((e) => e.accountGas))) / accountOnly,
+    },
+    perEpochUsd: { mean: usd(perEpochStat.mean), max: usd(perEpochStat.max) },
+    dayUsd: usd(totalGas),
+    consumers: { gas: consumersGas, usd: usd(consumersGas) },
+    prosumers: { gas: prosumersGas, usd: usd(prosumersGas) },
+    utility: { gas: utilityGas, usd: usd(utilityGas) },
+    operator: { gas: operatorGas, usd: usd(operatorGas) },
+    consumerSavingsAfterGas: consumerSavings - usd(consumersGas),
+    prosumerPremiumAfterGas: prosumerPremium - usd(prosumersGas),
+    reduction,
+    targetMet: reduction >= GAS_TARGET_REDUCTION,
+  };
+  const acceptedReadings = r.epochs.reduce((s, e) => s + e.readingsAccepted, 0);
 
   return {
     epochs: r.epochs.length,
@@ -129,9 +245,9 @@ export function summarize(r: DemoResult): Summary {
     },
     feedIn: money(r.feedIn),
     retail: money(r.retail),
-    consumerSavings: money((consumerBoughtUnits * r.retail) / KWH - consumerSpentUnits),
+    consumerSavings,
     consumerSpent: money(consumerSpentUnits),
-    prosumerPremium: money(prosumerRevenueUnits - (prosumerSoldUnits * r.feedIn) / KWH),
+    prosumerPremium,
     prosumerRevenue: money(prosumerRevenueUnits),
     generationKwh: r.epochs.reduce((s, e) => s + e.generationWh, 0) / 1000,
     consumptionKwh: consumption / 1000,
@@ -142,16 +258,36 @@ export function summarize(r: DemoResult): Summary {
     selfSufficiency: consumption === 0 ? 0 : selfMet / consumption,
     gridCoverage: importWh === 0 ? 0 : kwh(burned) / (importWh / 1000),
     gas: {
-      total: sum(perEpoch) + r.setupGas,
-      perEpochMean: perEpoch.length === 0 ? 0 : Number(sum(perEpoch)) / perEpoch.length,
-      perEpochMax: perEpoch.reduce((m, x) => (x > m ? x : m), 0n),
-      orders: sum(r.epochs.map((e) => e.gas.orders)),
-      readings: sum(r.epochs.map((e) => e.gas.readings)),
-      keeper: sum(r.epochs.map((e) => e.gas.keeper)),
+      total: totalGas,
+      perEpochMean: perEpochStat.mean,
+      perEpochMax: perEpochStat.max,
+      orders: ordersGas,
+      readings: readingsGas,
+      keeper: keeperGas,
       setup: r.setupGas,
+      accounts: accountsGas,
+      close: r.closeGas,
       upkeeps: r.epochs.reduce((s, e) => s + e.upkeeps, 0),
+      parts: {
+        orders: stat(r.epochs.map((e) => e.gas.orders)),
+        readings: stat(r.epochs.map((e) => e.gas.readings)),
+        keeper: stat(r.epochs.map((e) => e.gas.keeper)),
+        accounts: stat(r.epochs.map((e) => e.gas.accounts)),
+      },
+      keeperPerOrder: orderCount === 0 ? 0 : Number(keeperGas) / orderCount,
+      readingsPerReading: acceptedReadings === 0 ? 0 : Number(readingsGas) / acceptedReadings,
     },
-    orders: r.epochs.reduce((s, e) => s + e.buyOrders + e.sellOrders, 0),
+    economics,
+    withdrawn: {
+      payment: money(sum(Object.values(r.accounts).map((a) => a.withdrawn.payment))),
+      gridKwh: kwh(sum(Object.values(r.accounts).map((a) => a.withdrawn.grid))),
+      feePayment: money(r.feeRecipient.withdrawn.payment),
+    },
+    coverWithdrawals: {
+      count: r.epochs.reduce((s, e) => s + e.coverWithdrawals, 0),
+      kwh: kwh(sum(r.epochs.map((e) => e.coverWithdrawn))),
+    },
+    orders: orderCount,
     participants,
   };
 }
@@ -190,7 +326,9 @@ export function renderText(r: DemoResult, s: Summary, seconds: number): string {
       ["clearing price: range", `${f(s.price.min, 4)} – ${f(s.price.max, 4)} ${unit}/kWh`],
       ["tariffs: feed-in / retail", `${f(s.feedIn, 4)} / ${f(s.retail, 4)} ${unit}/kWh`],
       ["consumer savings vs retail", `${f(s.consumerSavings)} ${unit} (paid ${f(s.consumerSpent)})`],
+      ["  after the consumers' own gas", `${f(s.economics.consumerSavingsAfterGas)} ${unit}`],
       ["prosumer earnings above feed-in", `${f(s.prosumerPremium)} ${unit} (revenue ${f(s.prosumerRevenue)})`],
+      ["  after the prosumers' own gas", `${f(s.economics.prosumerPremiumAfterGas)} ${unit}`],
       ["generation / consumption", `${f(s.generationKwh, 1)} / ${f(s.consumptionKwh, 1)} kWh`],
       ["campus self-sufficiency", pct(s.selfSufficiency)],
       [
@@ -200,8 +338,36 @@ export function renderText(r: DemoResult, s: Summary, seconds: number): string {
       ["GRID minted / burned", `${f(s.mintedKwh, 1)} / ${f(s.burnedKwh, 1)} kWh`],
       ["gas per epoch: mean / max", `${f(s.gas.perEpochMean / 1e6, 2)} M / ${f(Number(s.gas.perEpochMax) / 1e6, 2)} M`],
       [
-        "gas: orders / readings / keeper",
-        `${f(Number(s.gas.orders) / 1e6, 1)} M / ${f(Number(s.gas.readings) / 1e6, 1)} M / ${f(Number(s.gas.keeper) / 1e6, 1)} M`,
+        "  vs the first release (5.11 M mean)",
+        `${f(s.economics.reduction * 100, 1)} % less; target ${f(GAS_TARGET_REDUCTION * 100, 0)} % ${s.economics.targetMet ? "met" : "not met"}`,
+      ],
+      [
+        "gas per epoch (mean): orders / readings / keeper / cover",
+        [s.gas.parts.orders, s.gas.parts.readings, s.gas.parts.keeper, s.gas.parts.accounts]
+          .map((x) => `${f(x.mean / 1e6, 2)} M`)
+          .join(" / "),
+      ],
+      [
+        "gas: orders / readings / keeper / cover",
+        `${f(Number(s.gas.orders) / 1e6, 1)} M / ${f(Number(s.gas.readings) / 1e6, 1)} M / ${f(Number(s.gas.keeper) / 1e6, 1)} M / ${f(Number(s.gas.accounts) / 1e6, 1)} M`,
+      ],
+      [
+        "gas per order: mean / max",
+        `${f(s.economics.perOrder.mean / 1e3, 1)} k / ${f(Number(s.economics.perOrder.max) / 1e3, 1)} k`,
+      ],
+      [
+        `gas cost (${s.economics.name}: ${s.economics.gasPriceGwei} gwei, $${s.economics.nativeUsd})`,
+        `$${f(s.economics.perEpochUsd.mean, 4)} per epoch (max $${f(s.economics.perEpochUsd.max, 4)}), $${f(s.economics.dayUsd, 2)} per day`,
+      ],
+      [
+        "  own gas: consumers / prosumers / utility / operator",
+        [s.economics.consumers, s.economics.prosumers, s.economics.utility, s.economics.operator]
+          .map((x) => `$${f(x.usd, 2)}`)
+          .join(" / "),
+      ],
+      [
+        "withdrawn at the end of the day",
+        `${f(s.withdrawn.payment)} ${unit}, ${f(s.withdrawn.gridKwh, 3)} GRID (fee recipient ${f(s.withdrawn.feePayment, 6)} ${unit})`,
       ],
       ["orders / upkeeps / transactions", `${s.orders} / ${s.gas.upkeeps} / ${r.transactions}`],
       ["run time", `${f(seconds, 1)} s`],

@@ -1,5 +1,11 @@
 // The demo's campus on-chain: one impersonated account per meter's building plus the utility (the market maker),
-// registered, metered, funded and approved by the admin in one batch of transactions.
+// registered, metered and funded by the admin in one batch of transactions. In the same batch each participant
+// approves Trading for the token it brings to the market and the buyers fund their market accounts:
+//  - consumers and the utility deposit their payment token once and trade the whole day from the account;
+//  - prosumers approve GRID only: meter readings mint their GRID to the wallet every interval, and each sell
+//    order pulls just its shortfall from the wallet in the order's own transaction (cheaper than a deposit
+//    transaction per epoch, see docs/DEMO.md);
+//  - the utility keeps the GRID it buys in its account (it consumes through no meter), so its asks need no pull.
 import { getAddress, keccak256, MaxUint256, toUtf8Bytes, Wallet } from "ethers";
 
 import { UserType } from "../../lib/enums";
@@ -51,6 +57,10 @@ export interface RegisteredCampus {
   meterKeys: Map<string, Wallet>;
   transactions: number;
   gasUsed: bigint;
+  /** Of `gasUsed`: the participants' own transactions, by address. */
+  gasBy: Map<string, bigint>;
+  /** Payment token each participant deposited. */
+  deposits: Map<string, bigint>;
 }
 
 /** The demo's contracts at `addresses` (a {@link DemoResult}'s), connected to `runner`. */
@@ -105,6 +115,7 @@ export async function registerCampus(
   // ── Register the campus (one batch of transactions, mined together) ───────────────────────────
   const a = contracts.admin;
   const setupTxs: TxRequest[] = [];
+  const deposits = new Map<string, bigint>();
   for (const p of participants) {
     if (p.role === "utility") {
       setupTxs.push({
@@ -159,17 +170,41 @@ export async function registerCampus(
         label: `mint USDC ${p.label}`,
       });
     }
-    for (const token of [addresses.gridToken, addresses.paymentToken]) {
+    // What the participant brings to the market: GRID (prosumers) or the payment token (consumers, utility).
+    const token = p.role === "prosumer" ? addresses.gridToken : addresses.paymentToken;
+    setupTxs.push({
+      from: p.address,
+      to: token,
+      data: grid.interface.encodeFunctionData("approve", [addresses.trading, MaxUint256]),
+      gas: SETUP_GAS,
+      label: `approve ${p.label}`,
+    });
+    if (fundsOf(p) > 0n) {
       setupTxs.push({
         from: p.address,
-        to: token,
-        data: grid.interface.encodeFunctionData("approve", [addresses.trading, MaxUint256]),
+        to: addresses.trading,
+        data: trading.interface.encodeFunctionData("deposit", [addresses.paymentToken, fundsOf(p)]),
         gas: SETUP_GAS,
-        label: `approve ${p.label}`,
+        label: `deposit ${p.label}`,
+      });
+      deposits.set(p.address, fundsOf(p));
+    }
+    if (p.role === "utility") {
+      setupTxs.push({
+        from: p.address,
+        to: addresses.trading,
+        data: trading.interface.encodeFunctionData("setKeepsBoughtGrid", [true]),
+        gas: SETUP_GAS,
+        label: `setKeepsBoughtGrid ${p.label}`,
       });
     }
   }
   const setupReceipts = await driver.batch(setupTxs);
   const gasUsed = setupReceipts.reduce((s, r) => s + BigInt(r.gasUsed), 0n);
-  return { participants, utility, meterKeys, transactions: setupTxs.length, gasUsed };
+  const gasBy = new Map<string, bigint>();
+  setupReceipts.forEach((r, i) => {
+    const from = setupTxs[i].from;
+    if (from !== a) gasBy.set(from, (gasBy.get(from) ?? 0n) + BigInt(r.gasUsed));
+  });
+  return { participants, utility, meterKeys, transactions: setupTxs.length, gasUsed, gasBy, deposits };
 }

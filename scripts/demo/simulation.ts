@@ -2,8 +2,11 @@
 // mock AMI head-end and the AMI bridge, and runs one epoch after another:
 //   1. the chain's clock moves to the start of the next 15-minute interval, and the head-end's clock with it;
 //   2. the keeper (checkUpkeep/performUpkeep) clears and settles the epoch that just ended;
-//   3. the bridge submits the interval's meter readings (GRID minted for export, burned for import);
-//   4. the agents place their orders for the new epoch.
+//   3. a prosumer whose wallet holds less GRID than its meter imported in the interval tops the wallet up from
+//      its market account (unsold GRID returns to the account, and readings burn from the wallet only);
+//   4. the bridge submits the interval's meter readings (GRID minted for export, burned for import);
+//   5. the agents place their orders for the new epoch, trading from their market accounts.
+// At the end of the day everybody withdraws the free balances of its market account.
 // It returns everything it saw; the report is computed from that (see report.ts).
 
 import fs from "node:fs";
@@ -16,15 +19,15 @@ import GridMarketModule from "../../deploy/modules/GridMarket";
 import { AmiClient } from "../../lib/bridge/ami-client";
 import { AmiBridge } from "../../lib/bridge/bridge";
 import { contractPort, drainUpkeeps } from "../../lib/keeper";
-import { RpcDriver } from "../../lib/rpc";
+import { type RawReceipt, RpcDriver, type TxRequest } from "../../lib/rpc";
 import { WH } from "../../lib/units";
 import { Campus } from "../ami/campus";
 import { AmiServer, startAmiServer } from "../ami/server";
 import type { FillOutcome, Tariffs } from "./agents";
 import { newEpochRecord, OrderLedger } from "./ledger";
 import { connectDemoContracts, registerCampus, toUnits } from "./setup";
-import { orderTx, Traders } from "./traders";
-import { BalanceSheet, DemoOptions, DemoResult, EpochRecord, Participant } from "./types";
+import { ordersTx, Traders } from "./traders";
+import { AccountFlows, BalanceSheet, DemoOptions, DemoResult, EpochRecord, Participant } from "./types";
 
 export interface Progress {
   step: number;
@@ -37,7 +40,9 @@ export interface Progress {
   lastVolume?: bigint;
 }
 
-const UPKEEP_GAS = 12_000_000n;
+/** Gas limit per `performUpkeep`: the `maxPerformGas` of Chainlink Automation's registries. */
+export const UPKEEP_GAS = 5_000_000n;
+const WITHDRAW_GAS = 200_000n;
 
 export async function runDemo(
   hre: HardhatRuntimeEnvironment,
@@ -101,6 +106,8 @@ export async function runDemo(
       meterKeys,
       transactions: setupTransactions,
       gasUsed,
+      gasBy,
+      deposits,
     } = await registerCampus(
       driver,
       { registry, grid, oracle, trading, usdc, addresses, admin: admin.address },
@@ -119,9 +126,44 @@ export async function runDemo(
           "latest",
         ]),
       );
+    const accountOf = async (token: string, account: string): Promise<bigint> =>
+      BigInt(
+        await driver.request<string>("eth_call", [
+          { to: addresses.trading, data: trading.interface.encodeFunctionData("accountBalance", [account, token]) },
+          "latest",
+        ]),
+      );
+    // What an agent holds: its wallet and the free balance of its market account.
+    const holding = async (token: string, account: string): Promise<bigint> =>
+      (await balanceOf(token, account)) + (await accountOf(token, account));
+    const accounts: Record<string, AccountFlows> = {};
+    for (const p of participants) {
+      accounts[p.address] = {
+        deposited: deposits.get(p.address) ?? 0n,
+        pulled: { grid: 0n, payment: 0n },
+        coverWithdrawn: 0n,
+        withdrawn: { grid: 0n, payment: 0n },
+        gas: gasBy.get(p.address) ?? 0n,
+      };
+    }
+    const participantSetupGas = [...gasBy.values()].reduce((a, b) => a + b, 0n);
+    const chargeGas = (receipts: RawReceipt[]) => {
+      for (const r of receipts) {
+        const flows = Object.entries(accounts).find(([a]) => a.toLowerCase() === r.from.toLowerCase())?.[1];
+        if (flows !== undefined) flows.gas += BigInt(r.gasUsed);
+      }
+    };
+    const withdrawTx = (from: string, token: string, amount: bigint, label: string): TxRequest => ({
+      from,
+      to: addresses.trading,
+      data: trading.interface.encodeFunctionData("withdraw", [token, amount]),
+      gas: WITHDRAW_GAS,
+      label,
+    });
+    // A participant's position: its wallet and its market account (empty again at the end of the day).
     const sheet = async (p: Participant): Promise<BalanceSheet> => ({
-      grid: await balanceOf(addresses.gridToken, p.address),
-      payment: await balanceOf(addresses.paymentToken, p.address),
+      grid: await holding(addresses.gridToken, p.address),
+      payment: await holding(addresses.paymentToken, p.address),
     });
     const initial: Record<string, BalanceSheet> = {};
     for (const p of participants) initial[p.address] = await sheet(p);
@@ -205,6 +247,39 @@ export async function runDemo(
         prev.status = Number((await trading.getEpochResult(prev.epoch)).status);
       }
 
+      // Prosumers: a meter's import is burned from the wallet only. Unsold GRID came back to the account at
+      // settlement, so a building whose wallet holds less than its meter imported in the interval (its own
+      // meter shows it) withdraws the missing GRID first, and the reading burns what it would have burned
+      // had the GRID come back to the wallet.
+      if (prev !== undefined) {
+        const covers: TxRequest[] = [];
+        const amounts: { p: Participant; amount: bigint }[] = [];
+        for (const p of participants) {
+          if (p.serial === undefined) continue;
+          const imported =
+            BigInt(
+              campus.registersAt(p.serial, slot0 + k).importWh - campus.registersAt(p.serial, slot0 + k - 1).importWh,
+            ) * WH;
+          if (imported === 0n) continue;
+          const wallet = await balanceOf(addresses.gridToken, p.address);
+          if (wallet >= imported) continue;
+          const free = await accountOf(addresses.gridToken, p.address);
+          const amount = free < imported - wallet ? free : imported - wallet;
+          if (amount === 0n) continue;
+          covers.push(withdrawTx(p.address, addresses.gridToken, amount, `cover import ${p.label}`));
+          amounts.push({ p, amount });
+        }
+        const coverReceipts = await driver.batch(covers);
+        chargeGas(coverReceipts);
+        transactions += coverReceipts.length;
+        prev.gas.accounts = coverReceipts.reduce((sum, r) => sum + BigInt(r.gasUsed), 0n);
+        prev.coverWithdrawals = amounts.length;
+        for (const { p, amount } of amounts) {
+          prev.coverWithdrawn += amount;
+          accounts[p.address].coverWithdrawn += amount;
+        }
+      }
+
       // Bridge: the readings at tk (baseline at k = 0, interval k-1 afterwards).
       const round = await bridge.step();
       transactions += round.transactions;
@@ -244,17 +319,48 @@ export async function runDemo(
       epochs.push(record);
 
       // Agents: decide on what they hold now, place all orders in one block.
-      const planned = await traders.plan({
-        gridBalance: (account) => balanceOf(addresses.gridToken, account),
-        paymentBalance: (account) => balanceOf(addresses.paymentToken, account),
+      const planned = await traders.planByParticipant({
+        gridBalance: (account) => holding(addresses.gridToken, account),
+        paymentBalance: (account) => holding(addresses.paymentToken, account),
         lastImportWh,
         outcome,
         supplyLastEpoch: prev === undefined || prev.sellOrders > 0,
       });
-      const receipts = await driver.batch(planned.map(({ p, order }) => orderTx(trading, addresses.trading, p, order)));
+      const receipts = await driver.batch(
+        planned.map(({ p, orders }) => ordersTx(trading, addresses.trading, p, orders)),
+      );
       transactions += receipts.length;
-      ledger.place(receipts, record);
+      chargeGas(receipts);
+      for (const pull of ledger.place(receipts, record)) {
+        const side = pull.token.toLowerCase() === addresses.gridToken.toLowerCase() ? "grid" : "payment";
+        accounts[pull.owner].pulled[side] += pull.amount;
+      }
       progress();
+    }
+
+    // ── End of the day: everybody withdraws the free balances of its market account ─────────────────
+    const feeRecipient = await trading.feeRecipient();
+    const closing: TxRequest[] = [];
+    const closed: { who: string; side: keyof BalanceSheet; amount: bigint }[] = [];
+    for (const who of [...participants.map((p) => p.address), feeRecipient]) {
+      for (const [side, token] of [
+        ["payment", addresses.paymentToken],
+        ["grid", addresses.gridToken],
+      ] as const) {
+        const free = await accountOf(token, who);
+        if (free === 0n) continue;
+        closing.push(withdrawTx(who, token, free, `withdraw ${side} ${who}`));
+        closed.push({ who, side, amount: free });
+      }
+    }
+    const closeReceipts = await driver.batch(closing);
+    chargeGas(closeReceipts);
+    transactions += closeReceipts.length;
+    const closeGas = closeReceipts.reduce((sum, r) => sum + BigInt(r.gasUsed), 0n);
+    const feeWithdrawn: BalanceSheet = { grid: 0n, payment: 0n };
+    for (const { who, side, amount } of closed) {
+      if (accounts[who] !== undefined) accounts[who].withdrawn[side] += amount;
+      else feeWithdrawn[side] += amount;
     }
 
     const final: Record<string, BalanceSheet> = {};
@@ -282,6 +388,10 @@ export async function runDemo(
         payment: await balanceOf(addresses.paymentToken, addresses.trading),
       },
       setupGas,
+      participantSetupGas,
+      closeGas,
+      feeRecipient: { address: feeRecipient, withdrawn: feeWithdrawn },
+      accounts,
       transactions,
       blocks: { first: firstBlock, last: await driver.blockNumber() },
       timings: { deployMs, setupMs, simulateMs: Date.now() - simStart },

@@ -1,5 +1,7 @@
 // The campus's traders: one agent per prosumer and consumer building and the utility, each deciding on what it
-// holds now; their orders go out together as transactions.
+// holds now (wallet and market account together); their orders go out together as transactions, one per agent:
+// a single order as `createBuyOrder`/`createSellOrder`, several (the utility's bid and ask) as one `createOrders`.
+import { Side } from "../../lib/enums";
 import type { TxRequest } from "../../lib/rpc";
 import type { Trading } from "../../typechain-types";
 import {
@@ -16,6 +18,7 @@ const ORDER_GAS = 400_000n;
 
 /** What the traders see of the market and the meters. */
 export interface TraderView {
+  /** GRID and payment token the account holds, in its wallet and free in its market account together. */
   gridBalance(account: string): Promise<bigint>;
   paymentBalance(account: string): Promise<bigint>;
   /** Energy each participant's meter imported in the last interval (Wh). */
@@ -47,6 +50,22 @@ export class Traders {
   /** Every participant's orders for the new epoch, in participant order. */
   async plan(view: TraderView): Promise<{ p: Participant; order: PlannedOrder }[]> {
     const planned: { p: Participant; order: PlannedOrder }[] = [];
+    await this.decideAll(view, planned);
+    return planned;
+  }
+
+  /** The orders of {@link plan}, one entry per participant that places any. */
+  async planByParticipant(view: TraderView): Promise<{ p: Participant; orders: PlannedOrder[] }[]> {
+    const out: { p: Participant; orders: PlannedOrder[] }[] = [];
+    for (const { p, order } of await this.plan(view)) {
+      const last = out[out.length - 1];
+      if (last?.p.address === p.address) last.orders.push(order);
+      else out.push({ p, orders: [order] });
+    }
+    return out;
+  }
+
+  private async decideAll(view: TraderView, planned: { p: Participant; order: PlannedOrder }[]): Promise<void> {
     for (const p of this.participants) {
       if (p.role === "prosumer") {
         const order = this.prosumers.get(p.address)!.decide(
@@ -81,8 +100,26 @@ export class Traders {
         }
       }
     }
-    return planned;
   }
+}
+
+/** The transaction placing `orders` for `p`: one order on its own, several in one `createOrders`. */
+export function ordersTx(
+  trading: Trading,
+  tradingAddress: string,
+  p: Participant,
+  orders: readonly PlannedOrder[],
+): TxRequest {
+  if (orders.length === 1) return orderTx(trading, tradingAddress, p, orders[0]);
+  return {
+    from: p.address,
+    to: tradingAddress,
+    data: trading.interface.encodeFunctionData("createOrders", [
+      orders.map((o) => ({ side: o.side === "buy" ? Side.Buy : Side.Sell, amount: o.amount, price: o.price })),
+    ]),
+    gas: ORDER_GAS * BigInt(orders.length),
+    label: `${orders.length} orders ${p.label}`,
+  };
 }
 
 /** The transaction placing `order` for `p`. */

@@ -1,4 +1,5 @@
 // What a demo run records: the raw facts the report is computed from (all amounts as on-chain integers).
+import { type GasEconomics, GAS_PRESETS } from "../../lib/economics";
 
 export type Role = "prosumer" | "consumer" | "utility";
 
@@ -23,6 +24,8 @@ export interface DemoOptions {
   signed: boolean;
   /** No progress bar. */
   quiet: boolean;
+  /** Gas price and native-token price the report prices gas at (a preset of lib/economics.ts or given). */
+  economics: GasEconomics;
 }
 
 export const DEFAULT_OPTIONS: DemoOptions = {
@@ -38,6 +41,7 @@ export const DEFAULT_OPTIONS: DemoOptions = {
   startHour: 0,
   signed: false,
   quiet: false,
+  economics: { ...GAS_PRESETS.l2 },
 };
 
 export interface Participant {
@@ -90,13 +94,43 @@ export interface EpochRecord {
   clearingPrice: bigint;
   volume: bigint;
   status: number;
-  gas: { orders: bigint; readings: bigint; keeper: bigint };
+  /**
+   * Gas of the epoch: the agents' order transactions, the bridge's readings, the keeper's upkeeps, and the
+   * prosumers' account withdrawals that top their wallets up for the interval's import (see `coverWithdrawals`).
+   */
+  gas: { orders: bigint; readings: bigint; keeper: bigint; accounts: bigint };
   upkeeps: number;
+  /** Order transactions and the most gas one order cost (a batch's gas split over its orders). */
+  orderTransactions: number;
+  maxOrderGas: bigint;
+  /** Sell orders that pulled a GRID shortfall from the wallet, and their gas. */
+  pullingOrders: number;
+  pullingGas: bigint;
+  /** Orders reserved wholly from the account (no pull), and their gas (single-order transactions only). */
+  accountOrders: number;
+  accountGas: bigint;
+  /** Prosumer withdrawals before the interval's readings, and the GRID they moved to the wallets. */
+  coverWithdrawals: number;
+  coverWithdrawn: bigint;
 }
 
 export interface BalanceSheet {
   grid: bigint;
   payment: bigint;
+}
+
+/** What a participant moved between its wallet and its market account over the day. */
+export interface AccountFlows {
+  /** Deposited at the start of the day (payment token). */
+  deposited: bigint;
+  /** Pulled from the wallet by orders (shortfalls, per token). */
+  pulled: BalanceSheet;
+  /** Withdrawn during the day to cover metered import (GRID). */
+  coverWithdrawn: bigint;
+  /** Withdrawn at the end of the day (the free balances). */
+  withdrawn: BalanceSheet;
+  /** Gas of the transactions the participant sent itself (approvals, deposits, orders, withdrawals). */
+  gas: bigint;
 }
 
 export interface DemoResult {
@@ -121,6 +155,12 @@ export interface DemoResult {
   /** GRID still escrowed / payment escrowed in Trading at the end (should be 0 once all epochs settle). */
   escrow: BalanceSheet;
   setupGas: bigint;
+  /** Of the set-up gas: what the participants sent themselves (approvals, deposits, bought-GRID destination). */
+  participantSetupGas: bigint;
+  /** The end-of-day withdrawals' gas, and what the fee recipient withdrew. */
+  closeGas: bigint;
+  feeRecipient: { address: string; withdrawn: BalanceSheet };
+  accounts: Record<string, AccountFlows>;
   transactions: number;
   blocks: { first: number; last: number };
   timings: { deployMs: number; setupMs: number; simulateMs: number };

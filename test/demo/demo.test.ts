@@ -2,23 +2,24 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import hre from "hardhat";
 
+import { GAS_PRESETS } from "../../lib/economics";
 import { EpochStatus } from "../../lib/enums";
 import { KWH, wh } from "../../lib/units";
 import { renderHtml } from "../../scripts/demo/html";
 import { parseDemoOptions } from "../../scripts/demo/options";
 import { renderText, summarize, Summary } from "../../scripts/demo/report";
 import { connectDemoContracts } from "../../scripts/demo/setup";
-import { runDemo } from "../../scripts/demo/simulation";
+import { runDemo, UPKEEP_GAS } from "../../scripts/demo/simulation";
 import { DEFAULT_OPTIONS, DemoResult } from "../../scripts/demo/types";
 import { OracleClient__factory, Registry__factory } from "../../typechain-types";
 
 describe("Campus-day demo", function () {
-  // A short sunny midday: 3 prosumers, 5 consumers, 4 epochs from 11:00.
+  // A short sunny midday with more PV than load: 5 prosumers, 3 consumers, 8 epochs from 11:00 (the utility buys the surplus).
   const options = {
     ...DEFAULT_OPTIONS,
-    prosumers: 3,
-    consumers: 5,
-    epochs: 4,
+    prosumers: 5,
+    consumers: 3,
+    epochs: 8,
     seed: 11,
     startHour: 11,
     weather: "clear" as const,
@@ -38,7 +39,7 @@ describe("Campus-day demo", function () {
 
   it("trades in a sunny midday and settles every epoch", async function () {
     const { trading } = contracts();
-    expect(result.epochs).to.have.length(4);
+    expect(result.epochs).to.have.length(8);
     expect(summary.tradedKwh).to.be.greaterThan(0);
     for (const e of result.epochs) {
       const onChain = await trading.getEpochResult(e.epoch);
@@ -64,12 +65,20 @@ describe("Campus-day demo", function () {
     expect(result.fills.map((f) => [f.orderId, f.owner, f.filled, f.clearingPrice, f.payment, f.refund])).to.deep.equal(
       fromChain,
     );
+    // Orders as placed come from the events; the views still hold the latest epochs' orders (slots are reused).
+    const created = await trading.queryFilter(trading.filters.OrderCreated(), result.blocks.first, result.blocks.last);
+    const placed = new Map(created.map((e) => [e.args.orderId.toString(), e.args]));
+    const last = result.epochs[result.epochs.length - 1].epoch;
     for (const f of result.fills) {
+      expect(placed.get(f.orderId)!.amount).to.equal(f.amount);
+      expect(placed.get(f.orderId)!.price).to.equal(f.limitPrice);
+      if (f.epoch !== last) continue;
       const order = await trading.getOrder(BigInt(f.orderId));
       expect(order.filled).to.equal(f.filled);
       expect(order.amount).to.equal(f.amount);
       expect(order.price).to.equal(f.limitPrice);
     }
+    expect(result.fills.filter((f) => f.epoch === last)).to.not.have.length(0);
   });
 
   it("reports traded energy, prices, savings and earnings that the events reproduce", async function () {
@@ -118,12 +127,91 @@ describe("Campus-day demo", function () {
       expect(result.final[p.address].grid).to.equal(minted - burned + bought - sold);
       paymentDelta += result.final[p.address].payment - result.initial[p.address].payment;
     }
-    // Payment token: what participants lost together is the fee recipient's rounding credit, still in Trading.
+    // Payment token: what participants lost together is the fee recipient's rounding credit, which it withdrew
+    // with everybody else at the end of the day: Trading holds nothing and every account is empty.
     const [admin] = await ethers.getSigners();
-    const credit = await trading.credits(admin.address, result.addresses.paymentToken);
-    expect(result.escrow.payment).to.equal(credit);
-    expect(-paymentDelta).to.equal(credit);
-    expect(result.escrow.grid).to.equal(await trading.credits(admin.address, result.addresses.gridToken));
+    expect(result.feeRecipient.address).to.equal(admin.address);
+    expect(-paymentDelta).to.equal(result.feeRecipient.withdrawn.payment);
+    expect(result.escrow).to.deep.equal({ grid: 0n, payment: 0n });
+    for (const who of [...result.participants.map((p) => p.address), admin.address]) {
+      expect(await trading.accountBalance(who, result.addresses.paymentToken)).to.equal(0n);
+      expect(await trading.accountBalance(who, result.addresses.gridToken)).to.equal(0n);
+    }
+  });
+
+  it("trades from market accounts: buyers deposit once, the utility keeps bought GRID, all withdraw at the end", async function () {
+    const { trading, usdc } = contracts();
+    const from = result.blocks.first;
+    const to = result.blocks.last;
+    const deposited = await trading.queryFilter(trading.filters.Deposited(), from, to);
+    const withdrawn = await trading.queryFilter(trading.filters.Withdrawn(), from, to);
+    for (const p of result.participants) {
+      const flows = result.accounts[p.address];
+      const mine = deposited.filter((e) => e.args.account === p.address);
+      const paymentIn = mine
+        .filter((e) => e.args.token === result.addresses.paymentToken)
+        .reduce((s, e) => s + e.args.amount, 0n);
+      const gridIn = mine
+        .filter((e) => e.args.token === result.addresses.gridToken)
+        .reduce((s, e) => s + e.args.amount, 0n);
+      if (p.role === "prosumer") {
+        // Prosumers never deposit: their sell orders pull the shortfall from the wallet.
+        expect(flows.deposited).to.equal(0n);
+        expect(paymentIn).to.equal(0n);
+        expect(gridIn).to.equal(flows.pulled.grid);
+      } else {
+        // Consumers and the utility deposit once and never pull.
+        expect(flows.deposited).to.equal(p.role === "utility" ? 5000n * 10n ** 6n : 100n * 10n ** 6n);
+        expect(paymentIn).to.equal(flows.deposited);
+        expect(gridIn).to.equal(0n);
+        expect(mine).to.have.length(1);
+      }
+      const out = withdrawn.filter((e) => e.args.account === p.address);
+      const gridOut = out
+        .filter((e) => e.args.token === result.addresses.gridToken)
+        .reduce((s, e) => s + e.args.amount, 0n);
+      const paymentOut = out
+        .filter((e) => e.args.token === result.addresses.paymentToken)
+        .reduce((s, e) => s + e.args.amount, 0n);
+      expect(gridOut).to.equal(flows.withdrawn.grid + flows.coverWithdrawn);
+      expect(paymentOut).to.equal(flows.withdrawn.payment);
+      expect(await trading.keepsBoughtGrid(p.address)).to.equal(p.role === "utility");
+    }
+    // The utility's bought GRID stayed in its account, and it withdrew it with its payment token at the end.
+    const utility = result.participants.find((p) => p.role === "utility")!;
+    const utilityFills = result.fills.filter((f) => f.owner === utility.address);
+    const utilityBought = utilityFills.filter((f) => f.side === "buy").reduce((s, f) => s + f.filled, 0n);
+    const utilitySold = utilityFills.filter((f) => f.side === "sell").reduce((s, f) => s + f.filled, 0n);
+    expect(utilityBought).to.be.greaterThan(0n);
+    expect(result.accounts[utility.address].withdrawn.grid).to.equal(utilityBought - utilitySold);
+    expect(result.accounts[utility.address].withdrawn.payment).to.equal(await usdc.balanceOf(utility.address));
+    // Several orders of one agent in an epoch go out in one createOrders transaction.
+    const created = await trading.queryFilter(trading.filters.OrderCreated(), from, to);
+    const utilityTxs = new Set(created.filter((e) => e.args.owner === utility.address).map((e) => e.transactionHash));
+    const utilityOrders = created.filter((e) => e.args.owner === utility.address).length;
+    expect(utilityOrders).to.be.greaterThan(utilityTxs.size);
+    const selector = trading.interface.getFunction("createOrders").selector;
+    for (const hash of utilityTxs) {
+      const count = created.filter((e) => e.transactionHash === hash).length;
+      if (count > 1) expect((await ethers.provider.getTransaction(hash))!.data.slice(0, 10)).to.equal(selector);
+    }
+  });
+
+  it("keeps every upkeep within Chainlink's 5,000,000 maxPerformGas", async function () {
+    const { oracle } = contracts();
+    const performed = await oracle.queryFilter(
+      oracle.filters.UpkeepPerformed(),
+      result.blocks.first,
+      result.blocks.last,
+    );
+    expect(performed.length).to.be.greaterThan(0);
+    const selector = oracle.interface.getFunction("performUpkeep").selector;
+    for (const hash of new Set(performed.map((e) => e.transactionHash))) {
+      const tx = (await ethers.provider.getTransaction(hash))!;
+      expect(tx.data.slice(0, 10)).to.equal(selector);
+      expect(tx.gasLimit).to.equal(UPKEEP_GAS);
+    }
+    expect(UPKEEP_GAS).to.equal(5_000_000n);
   });
 
   it("mints exactly the metered export and burns what owners held of their import", async function () {
@@ -146,15 +234,41 @@ describe("Campus-day demo", function () {
     }
   });
 
-  it("renders the summary table and a self-contained HTML report with four charts", function () {
+  it("prices the gas at the preset and shows savings and earnings before and after gas", function () {
+    const econ = summary.economics;
+    expect(econ.name).to.equal("l2");
+    expect(econ.gasPriceGwei).to.equal(0.01);
+    expect(econ.nativeUsd).to.equal(3000);
+    const usd = (gas: bigint) => Number(gas) * 0.01 * 1e-9 * 3000;
+    expect(econ.consumers.usd).to.be.closeTo(usd(econ.consumers.gas), 1e-12);
+    expect(econ.consumerSavingsAfterGas).to.be.closeTo(summary.consumerSavings - usd(econ.consumers.gas), 1e-9);
+    expect(econ.prosumerPremiumAfterGas).to.be.closeTo(summary.prosumerPremium - usd(econ.prosumers.gas), 1e-9);
+    const own = result.participants.reduce((s, p) => s + result.accounts[p.address].gas, 0n);
+    expect(econ.consumers.gas + econ.prosumers.gas + econ.utility.gas).to.equal(own);
+    expect(econ.operator.gas + own).to.equal(summary.gas.total);
+    expect(econ.perOrder.mean).to.equal(Number(summary.gas.orders) / summary.orders);
+    expect(econ.perEpochUsd.mean).to.be.closeTo(summary.gas.perEpochMean * 0.01 * 1e-9 * 3000, 1e-12);
+    const l1 = summarize({
+      ...result,
+      options: { ...result.options, economics: parseDemoOptions(["--preset", "l1"]).economics },
+    });
+    expect(l1.economics.dayUsd).to.be.closeTo(econ.dayUsd * 1000, 1e-6);
+  });
+
+  it("renders the summary table and a self-contained HTML report with four charts and the economics", function () {
     const text = renderText(result, summary, 1);
     expect(text).to.contain(`energy traded`);
-    expect(text).to.contain(`${summary.clearedEpochs}/4 epochs`);
+    expect(text).to.contain(`${summary.clearedEpochs}/8 epochs`);
+    expect(text).to.contain("after the consumers' own gas");
+    expect(text).to.contain("gas per order: mean / max");
     const html = renderHtml(result, summary, 1);
     expect(html.match(/<svg /g)).to.have.length(4);
+    expect(html).to.contain('<h2 id="economics">Economics</h2>');
+    expect(html).to.contain("assumptions as of 2026-11");
+    expect(html).to.contain("USDC after the prosumers' own gas");
     expect(html).to.not.match(/<script|https?:\/\/(?!www\.w3\.org)/);
     expect(html).to.contain(
-      "npm run demo -- --prosumers 3 --consumers 5 --epochs 4 --seed 11 --start-hour 11 --weather clear",
+      "npm run demo -- --prosumers 5 --consumers 3 --epochs 8 --seed 11 --start-hour 11 --weather clear",
     );
   });
 
@@ -191,6 +305,15 @@ describe("Campus-day demo", function () {
         "reports/",
       ]),
     ).to.deep.equal({ ...DEFAULT_OPTIONS, out: "reports/", network: undefined, help: false, weather: undefined });
+    expect(parseDemoOptions(["--preset", "l1"]).economics).to.deep.equal(GAS_PRESETS.l1);
+    expect(parseDemoOptions(["--preset", "l1", "--gas-price-gwei", "25"]).economics).to.include({
+      name: "custom",
+      gasPriceGwei: 25,
+      nativeUsd: 3000,
+    });
+    expect(parseDemoOptions(["--native-usd", "2500"]).economics).to.include({ gasPriceGwei: 0.01, nativeUsd: 2500 });
+    expect(() => parseDemoOptions(["--preset", "l3"])).to.throw("--preset is l2 or l1");
+    expect(() => parseDemoOptions(["--gas-price-gwei", "-1"])).to.throw("--gas-price-gwei must be at least 0");
     expect(() => parseDemoOptions(["--prosumer", "3"])).to.throw("unknown option --prosumer");
     expect(() => parseDemoOptions(["--epochs", "2.5"])).to.throw("--epochs must be a whole number");
   });
