@@ -10,18 +10,23 @@ import path from "node:path";
 
 import type { ContractRunner, ContractTransactionReceipt } from "ethers";
 
-import {
-  type IAutomationRegistrar2_1,
-  IAutomationRegistrar2_1__factory,
-  type IAutomationRegistrar2_3,
-  IAutomationRegistrar2_3__factory,
-  type IAutomationRegistryForwarding,
-  IAutomationRegistryForwarding__factory,
-  type LinkTokenInterface,
-  LinkTokenInterface__factory,
+import type {
+  IAutomationRegistrar2_1,
+  IAutomationRegistrar2_3,
+  IAutomationRegistryForwarding,
+  LinkTokenInterface,
 } from "../typechain-types";
 import { CliError } from "./errors";
 import { eventsOf, type HasInterface, send } from "./tx";
+
+/**
+ * TypeChain's factories, loaded on first use: hardhat.config.ts loads the tasks (and so this module) before
+ * `typechain-types/` exists on a fresh clone, when `hardhat compile` is about to generate it.
+ */
+function factories(): typeof import("../typechain-types") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("../typechain-types");
+}
 
 /** Printed before and after every registration. */
 export const AUTOMATION_RETIRED_WARNING = [
@@ -90,8 +95,8 @@ export interface Registrar {
 
 /** Reads the registrar at `address`: it tells its version, its registry and its LINK. */
 export async function connectRegistrar(address: string, runner: ContractRunner): Promise<Registrar> {
-  const r21: IAutomationRegistrar2_1 = IAutomationRegistrar2_1__factory.connect(address, runner);
-  const r23: IAutomationRegistrar2_3 = IAutomationRegistrar2_3__factory.connect(address, runner);
+  const r21: IAutomationRegistrar2_1 = factories().IAutomationRegistrar2_1__factory.connect(address, runner);
+  const r23: IAutomationRegistrar2_3 = factories().IAutomationRegistrar2_3__factory.connect(address, runner);
   const typeAndVersion = await r21.typeAndVersion();
   const version = registrarVersion(typeAndVersion);
   let registry: string;
@@ -165,10 +170,10 @@ export async function connectRegistrar(address: string, runner: ContractRunner):
 
 /** The Automation registry at `address` (forwarders and balances). */
 export function connectRegistry(address: string, runner: ContractRunner): IAutomationRegistryForwarding {
-  return IAutomationRegistryForwarding__factory.connect(address, runner);
+  return factories().IAutomationRegistryForwarding__factory.connect(address, runner);
 }
 
 /** The LINK token at `address`. */
 export function connectLink(address: string, runner: ContractRunner): LinkTokenInterface {
-  return LinkTokenInterface__factory.connect(address, runner);
+  return factories().LinkTokenInterface__factory.connect(address, runner);
 }

@@ -29,7 +29,10 @@ export const MAX_ORDERS = DEFAULT_MAX_ORDERS_PER_USER;
 export const MAX_UINT32 = 2n ** 32n - 1n;
 export const METER = ethers.encodeBytes32String("METER-1");
 export const DEFAULT_ADMIN_ROLE = ethers.ZeroHash;
-export const DEFAULT_PARAMS = {
+export const DEFAULT_PARAMS: Record<
+  "tickSize" | "maxPrice" | "minOrderAmount" | "maxOrdersPerUser" | "feeBps",
+  bigint
+> = {
   tickSize: TICK,
   maxPrice: MAX_PRICE,
   minOrderAmount: MIN_ORDER,
