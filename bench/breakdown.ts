@@ -9,11 +9,13 @@ import { breakdown, formatBreakdown } from "./lib/trace";
  */
 const DEFAULT = [
   "trading.createBuyOrder.steady",
-  "trading.createBuyOrder.userFirst",
   "trading.createSellOrder.steady",
+  "trading.createBuyOrder.steadyFromWallet",
+  "trading.createOrders.buy5.perOrder",
   "trading.cancelOrder.buy",
   "trading.matchOrders.dense1",
-  "trading.executeTrades[fullFillBuy#1]",
+  "trading.executeTrades[fullFillSell#10]",
+  "trading.executeTrades[fullFillBuyKeeps#10]",
   "trading.executeTrades[fullFillBuy#10]",
   "oracle.submitReadings.batch1",
 ];

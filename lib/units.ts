@@ -96,7 +96,8 @@ export function formatPrice(price: bigint, decimals: number, symbol: string): st
   return `${formatMoney(price, decimals, symbol)}/kWh`;
 }
 
-/** The payment-token escrow of a buy order: `ceil(amount * price / 1e18)`, as `Trading` computes it. */
+/** The payment-token escrow of a buy order: `ceil(amount * price / 1e18)`, as `Trading` computes it (there in whole
+ * watt-hours: `ceil(wh * price / 1000)`, the same value since `amount` is `wh * 1e15`). */
 export function buyEscrow(amount: bigint, price: bigint): bigint {
   return (amount * price + KWH - 1n) / KWH;
 }

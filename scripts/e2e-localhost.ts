@@ -1,6 +1,7 @@
 // End-to-end test over JSON-RPC (npm run e2e): a separate `hardhat node`, an Ignition deployment from the command
-// line (resumed from its journal after a partial first run), the operator CLI for a small market, time advanced
-// through the RPC, the keeper until the epoch settles, and exact balances checked with ethers. The node is always
+// line (resumed from its journal after a partial first run), the operator CLI for a small market traded from market
+// accounts (deposit, batch orders, batch cancel), time advanced through the RPC, the keeper until the epoch settles,
+// exact wallet and account balances checked with ethers, and the withdrawals that empty the accounts. The node is always
 // stopped, and the run's deployment folder removed.
 //
 //   npm run e2e                     # needs compiled artifacts (the script compiles first)
@@ -247,21 +248,32 @@ async function market(env: NodeJS.ProcessEnv, hre: HardhatRuntime): Promise<void
   assert.equal(await d.gridToken.balanceOf(alice.address), 4n * KWH);
   await run("gridmarket:mint-payment-token", { to: bob.address, amount: "20" });
 
+  log("market accounts: Bob deposits 5 USDC, Alice 1 kWh");
+  await run("gridmarket:deposit", { token: "usdc", amount: "5", from: bob.address });
+  await run("gridmarket:deposit", { token: "grid", amount: "1", from: alice.address });
+  const usdc = d.payment.address;
+  const grid = await d.gridToken.getAddress();
+  assert.equal(await d.trading.accountBalance(bob.address, usdc), 5_000_000n);
+  assert.equal(await d.trading.accountBalance(alice.address, grid), KWH);
+
   log("move to the start of a fresh epoch and place orders");
   const epoch = (await d.trading.currentEpoch()) + 1n;
   const latest = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
   await hre.network.provider.send("evm_increaseTime", [Number((await d.trading.epochStart(epoch)) - latest)]);
   await hre.network.provider.send("evm_mine", []);
   assert.equal(await d.trading.currentEpoch(), epoch);
-  await run("gridmarket:place-order", { side: "sell", amount: "3", price: "0.18", from: alice.address });
-  await run("gridmarket:place-order", { side: "buy", amount: "2", price: "0.24", from: bob.address });
-  const cancelled = await run<{ orderId: bigint }>("gridmarket:place-order", {
-    side: "buy",
-    amount: "1",
-    price: "0.10",
+  // Alice's ask reserves 1 kWh from her account and pulls the 2 kWh shortfall from her wallet.
+  await run("gridmarket:place-orders", { orders: "sell:3@0.18", from: alice.address });
+  assert.equal(await d.trading.accountBalance(alice.address, grid), 0n);
+  assert.equal(await d.gridToken.balanceOf(alice.address), 1n * KWH);
+  // Bob's bids reserve 0.48 + 0.10 USDC from his account; the cancel returns 0.10 to it.
+  const [, cancelled] = await run<{ orderId: bigint }[]>("gridmarket:place-orders", {
+    orders: "buy:2@0.24,buy:1@0.10",
     from: bob.address,
   });
-  await run("gridmarket:cancel-order", { orderId: String(cancelled.orderId), from: bob.address });
+  await run("gridmarket:cancel-orders", { orderIds: String(cancelled.orderId), from: bob.address });
+  assert.equal(await d.trading.accountBalance(bob.address, usdc), 4_520_000n);
+  assert.equal(await d.paymentToken.balanceOf(bob.address), 15_000_000n);
   const status = await run<{ epochs: { bids: unknown[]; asks: unknown[] }[] }>("gridmarket:market-status", {});
   assert.deepEqual(status.epochs[0].bids, [{ price: 240_000n, quantity: 2n * KWH }]);
   assert.deepEqual(status.epochs[0].asks, [{ price: 180_000n, quantity: 3n * KWH }]);
@@ -283,13 +295,32 @@ async function market(env: NodeJS.ProcessEnv, hre: HardhatRuntime): Promise<void
     await run("gridmarket:keeper", { once: true, from: admin.address });
   }
 
-  // p = floor((0.24 + 0.18) / 2) = 0.21 USDC/kWh; 2 kWh trade. Bob escrowed 0.48 and pays 0.42; Alice sold 2 of 3 kWh.
+  // p = floor((0.24 + 0.18) / 2) = 0.21 USDC/kWh; 2 kWh trade. Bob escrowed 0.48, pays 0.42 and gets 0.06 back in
+  // his account and 2 kWh in his wallet; Alice sold 2 of 3 kWh: 0.42 USDC and the unsold 1 kWh go to her account.
   const result = await d.trading.getEpochResult(epoch);
   assert.deepEqual([result.clearingPrice, result.volume], [210_000n, 2n * KWH]);
-  assert.equal(await d.gridToken.balanceOf(alice.address), before.aliceGrid + 1n * KWH);
+  assert.equal(await d.gridToken.balanceOf(alice.address), before.aliceGrid);
   assert.equal(await d.gridToken.balanceOf(bob.address), before.bobGrid + 2n * KWH);
+  assert.equal(await d.paymentToken.balanceOf(alice.address), before.aliceUsdc);
+  assert.equal(await d.paymentToken.balanceOf(bob.address), before.bobUsdc);
+  const balances = await run<{ account: { grid: bigint; payment: bigint } }>("gridmarket:balance", {
+    account: alice.address,
+  });
+  assert.deepEqual(balances.account, { grid: KWH, payment: 420_000n });
+  assert.equal(await d.trading.accountBalance(bob.address, usdc), 4_580_000n);
+  assert.equal(await d.trading.accountBalance(bob.address, grid), 0n);
+  assert.equal(await d.paymentToken.balanceOf(d.trading), 5_000_000n);
+  assert.equal(await d.gridToken.balanceOf(d.trading), KWH);
+
+  log("withdraw: Bob all his USDC, Alice 0.42 USDC and all her GRID");
+  await run("gridmarket:withdraw", { token: "usdc", all: true, from: bob.address });
+  await run("gridmarket:withdraw", { token: "usdc", amount: "0.42", from: alice.address });
+  await run("gridmarket:withdraw", { token: "grid", all: true, from: alice.address });
+  assert.equal(await d.paymentToken.balanceOf(bob.address), 19_580_000n);
   assert.equal(await d.paymentToken.balanceOf(alice.address), before.aliceUsdc + 420_000n);
-  assert.equal(await d.paymentToken.balanceOf(bob.address), before.bobUsdc + 60_000n);
+  assert.equal(await d.gridToken.balanceOf(alice.address), before.aliceGrid + KWH);
+  assert.equal(await d.trading.accountBalance(alice.address, usdc), 0n);
+  assert.equal(await d.trading.accountBalance(bob.address, usdc), 0n);
   assert.equal(await d.paymentToken.balanceOf(d.trading), 0n);
   assert.equal(await d.gridToken.balanceOf(d.trading), 0n);
 

@@ -5,7 +5,7 @@ import type { ConfigurableTaskDefinition, HardhatRuntimeEnvironment } from "hard
 import { type Deployment, loadDeployment } from "../lib/deployment";
 import { say } from "../lib/output";
 import { resolveSigner } from "../lib/signer";
-import type { HasInterface } from "../lib/tx";
+import { type HasInterface, send } from "../lib/tx";
 
 /** Options every GridMarket task accepts. */
 export interface CommonArgs {
@@ -34,4 +34,18 @@ export async function setup(hre: HardhatRuntimeEnvironment, args: CommonArgs): P
   const d = await loadDeployment(hre, { deploymentId: args.deploymentId, signer });
   say(`GridMarket on ${d.network} (chain ${d.chainId}, deployment ${d.deploymentId}), sender ${signer.address}`);
   return { signer, d, decoders: [d.registry, d.gridToken, d.trading, d.oracleClient, d.paymentToken] };
+}
+
+/** Approves Trading for `amount` of `token` when the signer's allowance falls short. */
+export async function ensureAllowance(
+  ctx: Context,
+  token: Deployment["gridToken"] | Deployment["paymentToken"],
+  label: string,
+  amount: bigint,
+): Promise<void> {
+  if (amount === 0n) return;
+  const spender = await ctx.d.trading.getAddress();
+  const allowance = await token.allowance(ctx.signer.address, spender);
+  if (allowance >= amount) return;
+  await send(`approve ${label}`, () => token.approve(spender, amount), ctx.decoders);
 }

@@ -6,6 +6,7 @@ import "./meters";
 import "./roles";
 import "./readings";
 import "./orders";
+import "./accounts";
 import "./market";
 import "./upkeep";
 import "./keeper";

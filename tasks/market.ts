@@ -154,7 +154,10 @@ export interface FillView {
 }
 
 withCommonParams(
-  task("gridmarket:market-history", "Trade confirmations (OrderFilled events) and epoch settlements")
+  task(
+    "gridmarket:market-history",
+    "Trade confirmations (OrderFilled events) and epoch settlements; proceeds, refunds and unsold GRID went to the accounts",
+  )
     .addOptionalParam("epoch", "Only this epoch")
     .addOptionalParam("account", "Only this account's orders")
     .addOptionalParam("fromBlock", "First block to scan (default: the deployment block)")
@@ -185,6 +188,8 @@ withCommonParams(
   const money = (x: bigint) => formatMoney(x, d.payment.decimals, d.payment.symbol);
   say(`${fills.length} fill(s)${epoch === undefined ? "" : ` in epoch ${epoch}`}${account ? ` of ${account}` : ""}`);
   if (fills.length > 0) {
+    say("  paid/received, fee and refund settle in the market accounts; bought GRID goes to the buyer's wallet");
+    say("  unless the buyer keeps it in its account (gridmarket:keep-bought-grid)");
     sayTable(
       ["epoch", "order id", "owner", "side", "filled", "price", "paid/received", "fee", "refund"],
       fills.map((f) => [

@@ -1,52 +1,31 @@
-// Orders in human units: place (escrow approved as needed), cancel, list; and the local payment-token faucet.
+// Orders in human units: place one or several (reserved from the market account, the shortfall pulled from the
+// wallet with an approval as needed), cancel one or several (escrow back to the account), list; and the local
+// payment-token faucet.
 import type { Signer } from "ethers";
 import { task } from "hardhat/config";
 
 import type { MockUSDC } from "../typechain-types";
-import { type CommonArgs, type Context, setup, withCommonParams } from "./common";
+import { type CommonArgs, type Context, ensureAllowance, setup, withCommonParams } from "./common";
+import { readBalances } from "../lib/accounts";
 import type { Deployment } from "../lib/deployment";
 import { CliError, ensure } from "../lib/errors";
+import {
+  listOrders,
+  orderHistory,
+  type OrderRequest,
+  type OrderView,
+  parseOrderSpecs,
+  readOrder,
+  batchEscrow,
+  shortfall,
+} from "../lib/orders";
 import { say, sayFields, sayTable } from "../lib/output";
 import { eventsOf, send } from "../lib/tx";
-import {
-  buyEscrow,
-  formatKwh,
-  formatMoney,
-  formatPrice,
-  parseInteger,
-  parseKwh,
-  parseMoney,
-  parsePrice,
-} from "../lib/units";
+import { formatKwh, formatMoney, formatPrice, parseInteger, parseKwh, parseMoney, parsePrice } from "../lib/units";
 import { parseAddress, parseChoice } from "../lib/validate";
-import { ORDER_STATUSES, SIDES } from "../lib/enums";
+import { Side, SIDES } from "../lib/enums";
 
-/** An order as the CLI prints it. */
-export interface OrderView {
-  orderId: bigint;
-  owner: string;
-  side: (typeof SIDES)[number];
-  status: (typeof ORDER_STATUSES)[number];
-  epoch: bigint;
-  amount: bigint;
-  price: bigint;
-  filled: bigint;
-}
-
-/** Reads order `orderId`. */
-export async function readOrder(d: Deployment, orderId: bigint): Promise<OrderView> {
-  const o = await d.trading.getOrder(orderId);
-  return {
-    orderId,
-    owner: o.owner,
-    side: SIDES[Number(o.side)],
-    status: ORDER_STATUSES[Number(o.status)],
-    epoch: o.epoch,
-    amount: o.amount,
-    price: o.price,
-    filled: o.filled,
-  };
-}
+export { readOrder, type OrderView } from "../lib/orders";
 
 function orderRow(d: Deployment, o: OrderView): string[] {
   return [
@@ -62,21 +41,95 @@ function orderRow(d: Deployment, o: OrderView): string[] {
 
 const ORDER_HEADER = ["order id", "epoch", "side", "status", "amount", "limit price", "filled"];
 
-/** Approves `spender` for `amount` of `token` when the allowance falls short. */
-async function ensureAllowance(
-  ctx: Context,
-  token: Deployment["gridToken"] | Deployment["paymentToken"],
-  label: string,
-  amount: bigint,
-): Promise<void> {
-  const spender = await ctx.d.trading.getAddress();
-  const allowance = await token.allowance(ctx.signer.address, spender);
-  if (allowance >= amount) return;
-  await send(`approve ${label}`, () => token.approve(spender, amount), ctx.decoders);
+/** A placed order as the place tasks return it. */
+export interface PlacedOrder extends OrderView {
+  escrow: bigint;
+}
+
+/**
+ * Checks what Trading would refuse before sending `orders` from the signer in the current epoch (eligibility,
+ * minimum, per-epoch limit, funds in account plus wallet), then approves the wallet shortfalls as needed.
+ * Returns the epoch and what the orders pull from the wallet.
+ */
+async function preparePlacement(ctx: Context, orders: OrderRequest[]): Promise<{ grid: bigint; payment: bigint }> {
+  const { d, signer } = ctx;
+  const [minOrderAmount, maxOrders, epoch] = await Promise.all([
+    d.trading.minOrderAmount(),
+    d.trading.maxOrdersPerUser(),
+    d.trading.currentEpoch(),
+  ]);
+  for (const o of orders) {
+    ensure(
+      o.amount >= minOrderAmount,
+      `--amount: ${formatKwh(o.amount)} is below the minimum order ${formatKwh(minOrderAmount)}`,
+    );
+  }
+  const [marketMaker, verified, prosumer, placed, balances] = await Promise.all([
+    d.trading.isMarketMaker(signer.address),
+    d.registry.isUserVerified(signer.address),
+    d.registry.isProsumer(signer.address),
+    d.trading.getUserOrders(signer.address, epoch),
+    readBalances(d, signer.address),
+  ]);
+  if (orders.some((o) => o.side === Side.Sell)) {
+    ensure(prosumer || marketMaker, `${signer.address} may not sell: only active prosumers and market makers may`);
+  }
+  if (orders.some((o) => o.side === Side.Buy)) {
+    ensure(
+      verified || marketMaker,
+      `${signer.address} may not buy: it is not an active registered user or market maker`,
+    );
+  }
+  ensure(
+    BigInt(placed.length + orders.length) <= maxOrders,
+    `${signer.address} already placed ${placed.length} orders in epoch ${epoch}, the limit is ${maxOrders}`,
+  );
+
+  const money = (x: bigint) => formatMoney(x, d.payment.decimals, d.payment.symbol);
+  const need = batchEscrow(orders);
+  const pull = {
+    grid: shortfall(balances.account.grid, need.grid),
+    payment: shortfall(balances.account.payment, need.payment),
+  };
+  const what = orders.length > 1 ? "these orders" : orders[0].side === Side.Sell ? "this ask" : "this bid";
+  const verb = orders.length > 1 ? "reserve" : "reserves";
+  ensure(
+    pull.grid <= balances.wallet.grid,
+    `${what} ${verb} ${formatKwh(need.grid)} of GRID; ${signer.address} has ${formatKwh(balances.account.grid)} in its account and ${formatKwh(balances.wallet.grid)} in its wallet`,
+  );
+  ensure(
+    pull.payment <= balances.wallet.payment,
+    `${what} ${verb} ${money(need.payment)}; ${signer.address} has ${money(balances.account.payment)} in its account and ${money(balances.wallet.payment)} in its wallet`,
+  );
+  await ensureAllowance(ctx, d.gridToken, "GRID", pull.grid);
+  await ensureAllowance(ctx, d.paymentToken, d.payment.symbol, pull.payment);
+  return pull;
+}
+
+/** The orders an order transaction created, read back from storage, with their escrow. */
+async function createdOrders(d: Deployment, receipt: Parameters<typeof eventsOf>[0]): Promise<PlacedOrder[]> {
+  const created = eventsOf(receipt, d.trading, "OrderCreated");
+  if (created.length === 0) throw new CliError("the order transaction emitted no OrderCreated event");
+  return Promise.all(
+    created.map(async (ev) => ({
+      ...(await readOrder(d, BigInt(ev.args.orderId as bigint))),
+      escrow: BigInt(ev.args.escrow as bigint),
+    })),
+  );
+}
+
+function pulledLine(d: Deployment, pull: { grid: bigint; payment: bigint }): string {
+  const parts = [];
+  if (pull.grid > 0n) parts.push(formatKwh(pull.grid));
+  if (pull.payment > 0n) parts.push(formatMoney(pull.payment, d.payment.decimals, d.payment.symbol));
+  return parts.length === 0 ? "nothing (all from the account)" : parts.join(" and ");
 }
 
 withCommonParams(
-  task("gridmarket:place-order", "Places a buy or sell order in the current epoch, in kWh and currency per kWh")
+  task(
+    "gridmarket:place-order",
+    "Places a buy or sell order in the current epoch, in kWh and currency per kWh; the escrow comes from your market account, the shortfall from your wallet",
+  )
     .addParam("side", "buy or sell")
     .addParam("amount", "Energy in kWh, whole Wh (e.g. 1.25)")
     .addParam("price", "Limit price in the payment currency per kWh (e.g. 0.25)"),
@@ -84,84 +137,61 @@ withCommonParams(
   const side = parseChoice("--side", args.side, SIDES);
   const amount = parseKwh("--amount", args.amount);
   const ctx = await setup(hre, args);
-  const { d, signer } = ctx;
-  const [tickSize, maxPrice, minOrderAmount, maxOrders, epoch] = await Promise.all([
-    d.trading.tickSize(),
-    d.trading.maxPrice(),
-    d.trading.minOrderAmount(),
-    d.trading.maxOrdersPerUser(),
-    d.trading.currentEpoch(),
-  ]);
+  const { d } = ctx;
+  const [tickSize, maxPrice] = await Promise.all([d.trading.tickSize(), d.trading.maxPrice()]);
   const price = parsePrice("--price", args.price, { tickSize, maxPrice, ...d.payment });
-  ensure(
-    amount >= minOrderAmount,
-    `--amount: ${formatKwh(amount)} is below the minimum order ${formatKwh(minOrderAmount)}`,
-  );
-
-  const [marketMaker, verified, prosumer, placed] = await Promise.all([
-    d.trading.isMarketMaker(signer.address),
-    d.registry.isUserVerified(signer.address),
-    d.registry.isProsumer(signer.address),
-    d.trading.getUserOrders(signer.address, epoch),
-  ]);
-  if (side === "Sell") {
-    ensure(prosumer || marketMaker, `${signer.address} may not sell: only active prosumers and market makers may`);
-  } else {
-    ensure(
-      verified || marketMaker,
-      `${signer.address} may not buy: it is not an active registered user or market maker`,
-    );
-  }
-  ensure(
-    BigInt(placed.length) < maxOrders,
-    `${signer.address} already placed ${placed.length} orders in epoch ${epoch}, the limit is ${maxOrders}`,
-  );
-
-  const money = (x: bigint) => formatMoney(x, d.payment.decimals, d.payment.symbol);
-  if (side === "Sell") {
-    const balance = await d.gridToken.balanceOf(signer.address);
-    ensure(
-      balance >= amount,
-      `selling ${formatKwh(amount)} needs that much GRID; ${signer.address} holds ${formatKwh(balance)}`,
-    );
-    await ensureAllowance(ctx, d.gridToken, "GRID", amount);
-  } else {
-    const escrow = buyEscrow(amount, price);
-    const balance = await d.paymentToken.balanceOf(signer.address);
-    ensure(balance >= escrow, `this bid escrows ${money(escrow)}; ${signer.address} holds ${money(balance)}`);
-    await ensureAllowance(ctx, d.paymentToken, d.payment.symbol, escrow);
-  }
+  const request: OrderRequest = { side: side === "Sell" ? Side.Sell : Side.Buy, amount, price };
+  const pull = await preparePlacement(ctx, [request]);
 
   const receipt = await send(
     side === "Sell" ? "createSellOrder" : "createBuyOrder",
     () => (side === "Sell" ? d.trading.createSellOrder(amount, price) : d.trading.createBuyOrder(amount, price)),
     ctx.decoders,
   );
-  const [created] = eventsOf(receipt, d.trading, "OrderCreated");
-  if (created === undefined) throw new CliError("the order transaction emitted no OrderCreated event");
-  const orderId = BigInt(created.args.orderId as bigint);
-  const escrow = BigInt(created.args.escrow as bigint);
-  const order = await readOrder(d, orderId);
+  const [order] = await createdOrders(d, receipt);
   const closes = await d.trading.epochEnd(order.epoch);
-  say(`Order ${orderId} placed:`);
+  say(`Order ${order.orderId} placed:`);
   sayFields([
     ["side", order.side],
     ["amount", formatKwh(order.amount)],
     ["limit price", formatPrice(order.price, d.payment.decimals, d.payment.symbol)],
-    ["escrow", side === "Sell" ? formatKwh(escrow) : money(escrow)],
+    [
+      "escrow",
+      side === "Sell" ? formatKwh(order.escrow) : formatMoney(order.escrow, d.payment.decimals, d.payment.symbol),
+    ],
+    ["from the wallet", pulledLine(d, pull)],
     ["epoch", `${order.epoch} (gate closes ${new Date(Number(closes) * 1000).toISOString()})`],
   ]);
-  return { ...order, escrow };
+  return order;
 });
 
 withCommonParams(
   task(
-    "gridmarket:cancel-order",
-    "Cancels your open order before its gate closure; the escrow comes back at once",
-  ).addParam("orderId", "The order id"),
-).setAction(async (args: CommonArgs & { orderId: string }, hre) => {
-  const orderId = parseInteger("--order-id", args.orderId, 1n);
+    "gridmarket:place-orders",
+    'Places several orders in one transaction (createOrders), e.g. --orders "sell:1.5@0.20,buy:1@0.30"',
+  ).addParam("orders", "Comma-separated side:kWh@price specs (price in the payment currency per kWh)"),
+).setAction(async (args: CommonArgs & { orders: string }, hre) => {
   const ctx = await setup(hre, args);
+  const { d } = ctx;
+  const [tickSize, maxPrice] = await Promise.all([d.trading.tickSize(), d.trading.maxPrice()]);
+  const requests = parseOrderSpecs("--orders", args.orders, { tickSize, maxPrice, ...d.payment });
+  const pull = await preparePlacement(ctx, requests);
+  const receipt = await send(
+    `createOrders (${requests.length})`,
+    () => d.trading.createOrders(requests.map((r) => ({ side: r.side, amount: r.amount, price: r.price }))),
+    ctx.decoders,
+  );
+  const orders = await createdOrders(d, receipt);
+  say(`${orders.length} order(s) placed in epoch ${orders[0].epoch}; from the wallet: ${pulledLine(d, pull)}`);
+  sayTable(
+    ORDER_HEADER,
+    orders.map((o) => orderRow(d, o)),
+  );
+  return orders;
+});
+
+/** Checks that the signer may cancel `orderId` now; returns the order. */
+async function cancellable(ctx: Context, orderId: bigint, now: bigint): Promise<OrderView> {
   const { d, signer } = ctx;
   let before: OrderView;
   try {
@@ -171,38 +201,100 @@ withCommonParams(
   }
   ensure(before.owner === signer.address, `order ${orderId} belongs to ${before.owner}, not ${signer.address}`);
   ensure(before.status === "Open", `order ${orderId} is ${before.status.toLowerCase()}, not open`);
-  const [closes, latest] = await Promise.all([
-    d.trading.epochEnd(before.epoch),
-    hre.ethers.provider.getBlock("latest"),
-  ]);
+  const closes = await d.trading.epochEnd(before.epoch);
   ensure(
-    BigInt(latest?.timestamp ?? 0) < closes,
+    now < closes,
     `order ${orderId}'s epoch ${before.epoch} closed at ${new Date(Number(closes) * 1000).toISOString()}; ` +
       `it is locked until the epoch settles`,
   );
+  return before;
+}
 
-  const receipt = await send("cancelOrder", () => d.trading.cancelOrder(orderId), ctx.decoders);
-  const [cancelled] = eventsOf(receipt, d.trading, "OrderCancelled");
-  const refund = cancelled === undefined ? 0n : BigInt(cancelled.args.refund as bigint);
-  const after = await readOrder(d, orderId);
-  say(
-    `Order ${orderId} ${after.status.toLowerCase()}; refunded ` +
-      (after.side === "Sell" ? formatKwh(refund) : formatMoney(refund, d.payment.decimals, d.payment.symbol)),
+/** Cancels `orderIds` (one call for one id, `cancelOrders` for several) and reports the refunds to the account. */
+async function cancel(ctx: Context, orderIds: bigint[], latestTime: bigint) {
+  const { d, signer } = ctx;
+  for (const id of orderIds) await cancellable(ctx, id, latestTime);
+  const receipt = await send(
+    orderIds.length === 1 ? "cancelOrder" : `cancelOrders (${orderIds.length})`,
+    () => (orderIds.length === 1 ? d.trading.cancelOrder(orderIds[0]) : d.trading.cancelOrders(orderIds)),
+    ctx.decoders,
   );
-  return { ...after, refund };
+  const refunds = new Map(
+    eventsOf(receipt, d.trading, "OrderCancelled").map((ev) => [
+      BigInt(ev.args.orderId as bigint),
+      BigInt(ev.args.refund as bigint),
+    ]),
+  );
+  const money = (x: bigint) => formatMoney(x, d.payment.decimals, d.payment.symbol);
+  const cancelled = [];
+  for (const id of orderIds) {
+    const after = await readOrder(d, id);
+    const refund = refunds.get(id) ?? 0n;
+    say(
+      `Order ${id} ${after.status.toLowerCase()}; ${after.side === "Sell" ? formatKwh(refund) : money(refund)} back to the account`,
+    );
+    cancelled.push({ ...after, refund });
+  }
+  const balances = await readBalances(d, signer.address);
+  say(`Account of ${signer.address}: ${formatKwh(balances.account.grid)}, ${money(balances.account.payment)}`);
+  return { cancelled, account: balances.account };
+}
+
+async function chainTime(ctx: Context): Promise<bigint> {
+  const latest = await ctx.signer.provider.getBlock("latest");
+  return BigInt(latest?.timestamp ?? 0);
+}
+
+withCommonParams(
+  task(
+    "gridmarket:cancel-order",
+    "Cancels your open order before its gate closure; the escrow goes back to your market account at once",
+  ).addParam("orderId", "The order id"),
+).setAction(async (args: CommonArgs & { orderId: string }, hre) => {
+  const orderId = parseInteger("--order-id", args.orderId, 1n);
+  const ctx = await setup(hre, args);
+  const { cancelled, account } = await cancel(ctx, [orderId], await chainTime(ctx));
+  return { ...cancelled[0], account };
 });
 
 withCommonParams(
-  task("gridmarket:orders", "Lists an account's orders in an epoch")
+  task(
+    "gridmarket:cancel-orders",
+    "Cancels several of your open orders in one transaction (cancelOrders); escrow back to your market account",
+  ).addParam("orderIds", "Comma-separated order ids"),
+).setAction(async (args: CommonArgs & { orderIds: string }, hre) => {
+  const parts = args.orderIds.split(/[,\s]+/).filter((p) => p !== "");
+  ensure(parts.length > 0, "--order-ids: give at least one order id");
+  const orderIds = parts.map((p) => parseInteger("--order-ids", p, 1n));
+  ensure(new Set(orderIds).size === orderIds.length, "--order-ids: an order id is listed twice");
+  const ctx = await setup(hre, args);
+  return cancel(ctx, orderIds, await chainTime(ctx));
+});
+
+withCommonParams(
+  task(
+    "gridmarket:orders",
+    "Lists an account's orders in an epoch (storage for its latest epoch, the events for earlier ones)",
+  )
     .addOptionalParam("account", "Whose orders (default: the sender)")
-    .addOptionalParam("epoch", "Epoch (default: the current one)"),
-).setAction(async (args: CommonArgs & { account?: string; epoch?: string }, hre) => {
+    .addOptionalParam("epoch", "Epoch (default: the current one)")
+    .addFlag("history", "Every epoch, from the OrderCreated/OrderCancelled/OrderFilled events"),
+).setAction(async (args: CommonArgs & { account?: string; epoch?: string; history: boolean }, hre) => {
   const ctx = await setup(hre, args);
   const account = args.account === undefined ? ctx.signer.address : parseAddress("--account", args.account);
-  const epoch = args.epoch === undefined ? await ctx.d.trading.currentEpoch() : parseInteger("--epoch", args.epoch);
-  const ids = await ctx.d.trading.getUserOrders(account, epoch);
-  const orders = await Promise.all(ids.map((id) => readOrder(ctx.d, id)));
-  say(`${orders.length} order(s) of ${account} in epoch ${epoch}`);
+  let orders: OrderView[];
+  if (args.history) {
+    const epoch = args.epoch === undefined ? undefined : parseInteger("--epoch", args.epoch);
+    orders = await orderHistory(ctx.d, account, { epoch });
+    say(`${orders.length} order(s) of ${account}${epoch === undefined ? "" : ` in epoch ${epoch}`} (from the events)`);
+  } else {
+    const epoch = args.epoch === undefined ? await ctx.d.trading.currentEpoch() : parseInteger("--epoch", args.epoch);
+    const listed = await listOrders(ctx.d, account, epoch);
+    orders = listed.orders;
+    say(
+      `${orders.length} order(s) of ${account} in epoch ${epoch} (from ${listed.source === "storage" ? "storage" : "the events: Trading keeps only the account's latest epoch"})`,
+    );
+  }
   if (orders.length > 0)
     sayTable(
       ORDER_HEADER,

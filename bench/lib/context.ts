@@ -17,16 +17,19 @@ const BLOCK_GAS_LIMIT = 100_000_000;
 const POOL = 500;
 const PAYMENT_PER_USER = 1_000_000n * 10n ** 6n; // 1,000,000 USDC
 const GRID_PER_USER_WH = 150_000n; // 150 kWh
+/** What each pool user keeps in its market account: prosumers GRID, consumers the payment token. */
+const GRID_DEPOSIT_WH = 100_000n; // 100 kWh
+const PAYMENT_DEPOSIT = 500_000n * 10n ** 6n; // 500,000 USDC
 
 /** The onboarded users, fixed once set up. */
 export interface Population {
-  /** 500 prosumers with meters, 150 kWh of GRID, USDC and approvals. */
+  /** 500 prosumers with meters, 150 kWh of GRID, USDC and approvals, 100 kWh of it deposited in their accounts. */
   readonly prosumers: readonly Actor[];
-  /** 500 consumers, funded like the prosumers. */
+  /** 500 consumers, funded like the prosumers, 500,000 USDC deposited in their accounts. */
   readonly consumers: readonly Actor[];
   /** A prosumer and a consumer who never approved Trading (they trade with permits). */
   readonly permitUsers: readonly Actor[];
-  /** A prosumer and a consumer who have not traded before the orders scenario. */
+  /** A prosumer and a consumer who have not traded before the orders scenario and never deposit (wallet path). */
   readonly novices: readonly Actor[];
   /** Twelve consumers with USDC only (first-time GRID holders when they buy). */
   readonly freshBuyers: readonly Actor[];
@@ -40,6 +43,7 @@ export class Recorder {
   readonly settlementSlices: Measurements["settlementSlices"] = [];
   readonly scaling: ScalingRow[] = [];
   endToEnd?: ScalingRow;
+  endToEndKeep?: ScalingRow;
   private readonly started = Date.now();
 
   constructor(private readonly log: (line: string) => void) {}
@@ -89,13 +93,24 @@ export async function setUp(hre: HardhatRuntimeEnvironment, log: (line: string) 
   await onboarding.onboard([...prosumers, ...consumers, ...novices], { ...funded, approve: true });
   await onboarding.onboard([...permitUsers], funded);
   await onboarding.onboard([...freshBuyers], { payment: PAYMENT_PER_USER, approve: true });
+  // The accounts path: pool users trade from their market accounts, so they deposit first (SPEC 11).
+  const deposit = (a: Actor, token: string, amount: bigint) => ({
+    from: a.address,
+    to: suite.addresses.trading,
+    data: suite.trading.interface.encodeFunctionData("deposit", [token, amount]),
+    gas: 200_000,
+  });
+  await chain.execMany([
+    ...prosumers.map((a) => deposit(a, suite.addresses.gridToken, GRID_DEPOSIT_WH * 10n ** 15n)),
+    ...consumers.map((a) => deposit(a, suite.addresses.paymentToken, PAYMENT_DEPOSIT)),
+  ]);
   // The fee recipient (the admin) holds the payment token, as any operator account would.
   await chain.exec({
     from: suite.admin,
     to: suite.addresses.paymentToken,
     data: suite.paymentToken.interface.encodeFunctionData("mint", [suite.admin, PAYMENT_PER_USER]),
   });
-  rec.progress(`deployed and onboarded ${2 * POOL + 16} users with meters, GRID and USDC`);
+  rec.progress(`deployed and onboarded ${2 * POOL + 16} users with meters, GRID and USDC; ${2 * POOL} deposited`);
   return { hre, chain, suite, market, onboarding, population, rec };
 }
 

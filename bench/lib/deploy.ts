@@ -43,7 +43,17 @@ export async function deploySuite(hre: HardhatRuntimeEnvironment): Promise<Suite
   const registry = await new Registry__factory(signer).deploy(admin, adminDelay);
   const gridToken = await new GridToken__factory(signer).deploy(await registry.getAddress(), admin, adminDelay);
   const paymentToken = await new MockUSDC__factory(signer).deploy();
-  const trading = await new Trading__factory(signer).deploy(
+  // Trading is linked to its libraries, as the Ignition module deploys it.
+  const library = async (name: string) => {
+    const deployed = await (await hre.ethers.getContractFactory(name, signer)).deploy();
+    return deployed.getAddress();
+  };
+  const libraries = {
+    "contracts/libraries/Clearing.sol:Clearing": await library("Clearing"),
+    "contracts/libraries/TradingViews.sol:TradingViews": await library("TradingViews"),
+    "contracts/libraries/MarketAccounts.sol:MarketAccounts": await library("MarketAccounts"),
+  };
+  const trading = await new Trading__factory(libraries, signer).deploy(
     await registry.getAddress(),
     await gridToken.getAddress(),
     await paymentToken.getAddress(),

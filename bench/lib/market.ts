@@ -54,9 +54,13 @@ export class Market {
     return this.epochStart(epoch + 1);
   }
 
-  /** Moves the clock to one second into the next epoch and returns that epoch. */
-  enterNextEpoch(): number {
-    const epoch = this.epochOf(this.chain.now()) + 1;
+  /**
+   * Moves the clock to one second into the next epoch and returns that epoch. With `sameBankAs`, the next epoch that
+   * takes the same bank of order slots as epoch `sameBankAs` (the same residue modulo 4), skipping empty epochs.
+   */
+  enterNextEpoch(sameBankAs?: number): number {
+    let epoch = this.epochOf(this.chain.now()) + 1;
+    if (sameBankAs !== undefined) while ((epoch - sameBankAs) % 4 !== 0) ++epoch;
     this.chain.jumpTo(this.epochStart(epoch) + 1);
     return epoch;
   }
@@ -162,6 +166,80 @@ export class Market {
     return this.chain.execMany(specs.map((s) => this.orderTx(s)));
   }
 
+  /** Several orders of one user in one `createOrders` transaction. */
+  ordersTx(actor: Actor, specs: Omit<OrderSpec, "actor">[]): TxRequest {
+    for (let i = 0; i < specs.length; ++i) this.count(actor);
+    const requests = specs.map((spec) => ({
+      side: spec.side,
+      amount: spec.wh * WH,
+      price: BigInt(spec.level) * MARKET.tickSize,
+    }));
+    return {
+      from: actor.address,
+      to: this.suite.addresses.trading,
+      data: this.suite.trading.interface.encodeFunctionData("createOrders", [requests]),
+      gas: 2_000_000,
+    };
+  }
+
+  cancelManyTx(actor: Actor, orderIds: bigint[]): TxRequest {
+    return {
+      from: actor.address,
+      to: this.suite.addresses.trading,
+      data: this.suite.trading.interface.encodeFunctionData("cancelOrders", [orderIds]),
+      gas: 1_000_000,
+    };
+  }
+
+  /** `setKeepsBoughtGrid(keeps)` by `actor`. */
+  keepTx(actor: Actor, keeps: boolean): TxRequest {
+    return {
+      from: actor.address,
+      to: this.suite.addresses.trading,
+      data: this.suite.trading.interface.encodeFunctionData("setKeepsBoughtGrid", [keeps]),
+      gas: 100_000,
+    };
+  }
+
+  /** `deposit` or `withdraw` of `amount` of `token` by `actor`. */
+  accountTx(actor: string, what: "deposit" | "withdraw", token: string, amount: bigint): TxRequest {
+    return {
+      from: actor,
+      to: this.suite.addresses.trading,
+      data:
+        what === "deposit"
+          ? this.suite.trading.interface.encodeFunctionData("deposit", [token, amount])
+          : this.suite.trading.interface.encodeFunctionData("withdraw", [token, amount]),
+      gas: 200_000,
+    };
+  }
+
+  orderIdsOf(mined: Mined): bigint[] {
+    return parseEvents(mined.logs, this.suite.trading, "OrderCreated").map(({ args }) => args.orderId as bigint);
+  }
+
+  /**
+   * The orders of the last earlier epoch that held `epoch`'s bank of order slots (the same residue modulo 4):
+   * orders of `epoch` with a sequence up to this many rewrite a slot a settled order left behind.
+   */
+  async reusableSlots(epoch: number): Promise<number> {
+    for (let e = epoch - 4; e >= 0 && e >= epoch - 400; e -= 4) {
+      const count = await this.orderCount(e);
+      if (count > 0) return count;
+    }
+    return 0;
+  }
+
+  async orderCount(epoch: number): Promise<number> {
+    const { trading, addresses } = this.suite;
+    const raw = await this.chain.call(
+      addresses.trading,
+      trading.interface.encodeFunctionData("getEpochResult", [epoch]),
+    );
+    const [result] = trading.interface.decodeFunctionResult("getEpochResult", raw);
+    return Number(result.orderCount);
+  }
+
   cancelTx(actor: Actor, orderId: bigint): TxRequest {
     return {
       from: actor.address,
@@ -259,11 +337,12 @@ export class Market {
     return Number(result.status);
   }
 
-  async credit(account: string, token: string): Promise<bigint> {
+  /** The free balance of `token` in the market account of `account`. */
+  async accountBalance(account: string, token: string): Promise<bigint> {
     const { trading, addresses } = this.suite;
     const raw = await this.chain.call(
       addresses.trading,
-      trading.interface.encodeFunctionData("credits", [account, token]),
+      trading.interface.encodeFunctionData("accountBalance", [account, token]),
     );
     return AbiCoder.defaultAbiCoder().decode(["uint256"], raw)[0] as bigint;
   }

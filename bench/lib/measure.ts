@@ -5,7 +5,7 @@ import { orders } from "../scenarios/orders";
 import { registryAndReadings } from "../scenarios/readings";
 import { history, scalingRuns } from "../scenarios/scaling";
 import { settlement } from "../scenarios/settlement";
-import { withdraw } from "../scenarios/withdraw";
+import { accounts } from "../scenarios/accounts";
 import { type Bench, setUp } from "./context";
 import type { Suite } from "./deploy";
 import type { Measurements } from "./types";
@@ -25,9 +25,8 @@ export async function measure(hre: HardhatRuntimeEnvironment, log: (line: string
   await matching(b);
   await settlement(b);
   await orders(b);
-  await history(b);
-  await scalingRuns(b);
-  await withdraw(b);
+  await scalingRuns(b, await history(b));
+  await accounts(b);
   return result(b);
 }
 
@@ -39,7 +38,7 @@ async function result(b: Bench): Promise<Measurements> {
     b.rec.record(`bytecode.${name}.initcode`, (artifact.bytecode.length - 2) / 2);
   }
   b.rec.progress("done");
-  const { metrics, transactions, matchPoints, settlementSlices, scaling, endToEnd } = b.rec;
+  const { metrics, transactions, matchPoints, settlementSlices, scaling, endToEnd, endToEndKeep } = b.rec;
   return {
     metrics,
     transactions,
@@ -51,5 +50,6 @@ async function result(b: Bench): Promise<Measurements> {
     settlementSlices,
     scaling,
     endToEnd: endToEnd!,
+    endToEndKeep: endToEndKeep!,
   };
 }

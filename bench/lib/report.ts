@@ -1,6 +1,7 @@
 import {
   CONTRACT_SIZE_LIMIT,
   INITCODE_SIZE_LIMIT,
+  readFirstRelease,
   TOLERANCE,
   type Snapshot,
   type SnapshotScalingRow,
@@ -72,24 +73,46 @@ export const OPERATIONS: { section: string; rows: [key: string, operation: strin
       ["trading.createBuyOrder.userFirstEver", "`createBuyOrder`", "the user's first order ever (level used)"],
       [
         "trading.createSellOrder.steady",
-        "`createSellOrder`, **steady state**",
-        "mean of 12 consecutive orders: existing holder, level used, user already has an order in the epoch",
+        "`createSellOrder` from the account, **steady state**",
+        "deposited first; mean of 12 consecutive orders: existing holder, level used, user already has an order in the epoch, slot of a settled order reused",
       ],
       [
         "trading.createSellOrder.steadyMax",
-        "`createSellOrder`, steady state, most expensive",
-        "the costliest of those 8",
+        "`createSellOrder` from the account, steady state, most expensive",
+        "the costliest of those 12",
       ],
       [
         "trading.createBuyOrder.steady",
-        "`createBuyOrder`, **steady state**",
+        "`createBuyOrder` from the account, **steady state**",
         "mean of 12 consecutive orders, as above",
       ],
       [
         "trading.createBuyOrder.steadyMax",
-        "`createBuyOrder`, steady state, most expensive",
-        "the costliest of those 8",
+        "`createBuyOrder` from the account, steady state, most expensive",
+        "the costliest of those 12",
       ],
+      [
+        "trading.createSellOrder.steadyFromWallet",
+        "`createSellOrder` from the wallet, steady state",
+        "a user who never deposited: the whole escrow pulled with `transferFrom`; mean of 12 consecutive orders",
+      ],
+      [
+        "trading.createSellOrder.steadyFromWalletMax",
+        "`createSellOrder` from the wallet, most expensive",
+        "the costliest of those 12",
+      ],
+      ["trading.createBuyOrder.steadyFromWallet", "`createBuyOrder` from the wallet, steady state", "as above"],
+      [
+        "trading.createBuyOrder.steadyFromWalletMax",
+        "`createBuyOrder` from the wallet, most expensive",
+        "the costliest of those 12",
+      ],
+      [
+        "trading.createOrders.sell5.perOrder",
+        "`createOrders`, 5 sells, per order",
+        "from the account, level used, after the user's first order in the epoch; mean of 3 batches",
+      ],
+      ["trading.createOrders.buy5.perOrder", "`createOrders`, 5 buys, per order", "as above"],
       [
         "trading.createSellOrderWithPermit.userFirstEver",
         "`createSellOrderWithPermit`",
@@ -103,7 +126,7 @@ export const OPERATIONS: { section: string; rows: [key: string, operation: strin
       [
         "trading.createSellOrderWithPermit.steadyMax",
         "`createSellOrderWithPermit`, steady state, most expensive",
-        "the costliest of those 8",
+        "the costliest of those 12",
       ],
       [
         "trading.createBuyOrderWithPermit.userFirstEver",
@@ -118,10 +141,11 @@ export const OPERATIONS: { section: string; rows: [key: string, operation: strin
       [
         "trading.createBuyOrderWithPermit.steadyMax",
         "`createBuyOrderWithPermit`, steady state, most expensive",
-        "the costliest of those 8",
+        "the costliest of those 12",
       ],
-      ["trading.cancelOrder.buy", "`cancelOrder`, buy", "level keeps other orders, refund to an existing holder"],
+      ["trading.cancelOrder.buy", "`cancelOrder`, buy", "level keeps other orders, escrow back to the account"],
       ["trading.cancelOrder.sell", "`cancelOrder`, sell", "as above"],
+      ["trading.cancelOrders.sell5.perOrder", "`cancelOrders`, 5 sells, per order", "escrow back to the account"],
     ],
   },
   {
@@ -168,25 +192,30 @@ export const OPERATIONS: { section: string; rows: [key: string, operation: strin
       [
         "trading.executeTrades.fullFillBuy",
         "full fill, buy",
-        "buyer above the clearing price: GRID delivered and the price difference refunded",
+        "buyer above the clearing price: GRID delivered to the wallet (existing holder), price difference to the account",
       ],
-      ["trading.executeTrades.fullFillSell", "full fill, sell", "payment delivered"],
+      [
+        "trading.executeTrades.fullFillBuyKeeps",
+        "full fill, buy, GRID kept in the account",
+        "the buyer chose `setKeepsBoughtGrid(true)`: GRID and refund credited to the account",
+      ],
+      ["trading.executeTrades.fullFillSell", "full fill, sell", "proceeds credited to the account"],
       [
         "trading.executeTrades.partialFillBuy",
         "partial fill, buy",
-        "at the margin: GRID delivered, unfilled escrow refunded",
+        "at the margin: GRID delivered to the wallet, unfilled escrow to the account",
       ],
       [
         "trading.executeTrades.partialFillSell",
         "partial fill, sell",
-        "at the margin: payment delivered, unfilled GRID refunded",
+        "at the margin: proceeds and unfilled GRID credited to the account",
       ],
-      ["trading.executeTrades.unfilledBuy", "unfilled, buy", "whole escrow refunded"],
-      ["trading.executeTrades.unfilledSell", "unfilled, sell", "whole GRID refunded"],
+      ["trading.executeTrades.unfilledBuy", "unfilled, buy", "whole escrow back to the account"],
+      ["trading.executeTrades.unfilledSell", "unfilled, sell", "whole GRID back to the account"],
       [
         "trading.executeTrades.fullFillBuy.firstTimeHolder",
         "full fill, buy, first-time GRID holder",
-        "the buyer's GRID balance was zero",
+        "GRID delivered to a wallet whose GRID balance was zero",
       ],
       ["trading.executeTrades.epochClose", "closing the epoch", "extra cost of the call that settles the last order"],
     ],
@@ -204,12 +233,21 @@ export const OPERATIONS: { section: string; rows: [key: string, operation: strin
     ],
   },
   {
-    section: "Credits",
+    section: "Market accounts",
     rows: [
+      ["trading.deposit.grid", "`deposit`, GRID", "1 kWh into an account that holds GRID, existing holder"],
+      ["trading.deposit.payment", "`deposit`, payment token", "100 USDC into an account that holds USDC"],
+      ["trading.withdraw.grid", "`withdraw`, GRID", "1 kWh of a larger free balance, to an existing holder"],
+      ["trading.withdraw.payment", "`withdraw`, payment token", "100 USDC of a larger free balance"],
       [
-        "trading.withdraw",
-        "`withdraw`",
-        "the fee recipient withdraws rounding remainders (payment token, existing holder)",
+        "trading.withdraw.feeRecipient",
+        "`withdraw`, payment token, whole balance",
+        "the fee recipient withdraws the rounding remainders the epochs credited it",
+      ],
+      [
+        "trading.setKeepsBoughtGrid",
+        "`setKeepsBoughtGrid(true)`",
+        "a consumer chooses to keep bought GRID in its account",
       ],
     ],
   },
@@ -251,12 +289,13 @@ export function renderReport(s: Snapshot): string {
   for (const item of [
     "Every figure is a receipt's `gasUsed`: the 21,000 intrinsic gas and the calldata are included, refunds deducted.",
     "Every transaction is a real one from the real account: users, the regulator, the oracle operator and a keeper are distinct externally owned accounts (deterministic keys, funded with `hardhat_setBalance`, sent with `eth_sendTransaction` from the unlocked account; a signature does not change `gasUsed`). No helper contract stands in for a user.",
-    "1,015 users are onboarded the way the live system does it: the regulator registers each one and assigns a meter, the oracle operator submits a baseline and a generation reading (GRID is minted by the OracleClient), users mint mock USDC and approve Trading for both tokens with the maximum allowance (the permit rows use users who never approved). Everyone is an existing holder of both tokens unless a row says otherwise.",
+    "1,016 users are onboarded the way the live system does it: the regulator registers each one and assigns a meter, the oracle operator submits a baseline and a generation reading (GRID is minted by the OracleClient), users mint mock USDC and approve Trading for both tokens with the maximum allowance (the permit rows use users who never approved). Everyone is an existing holder of both tokens unless a row says otherwise.",
+    '**The accounts path** (SPEC 11): the 1,000 pool users deposit before they trade (prosumers 100 kWh of GRID, consumers 500,000 USDC), so their orders reserve from their market accounts and pull nothing from the wallet; settlement credits their accounts, and delivers bought GRID to the buyer\'s wallet unless the buyer keeps it in the account. The "from the wallet" rows use two users who never deposited, the permit rows two who never approved.',
     "The benchmark mines every block itself at timestamps of its own clock, from a fixed start: the run does not depend on the wall clock and reproduces to the unit.",
-    "**Steady state** (SPEC 10): existing holders, a price level already used in the epoch, and a user who already has an order in the epoch and has traded in earlier epochs. Because per-user storage may fill up in words, the steady figure is the mean over 12 consecutive orders of one user, and the most expensive of them is listed too.",
+    "**Steady state** (SPEC 10): existing holders, a price level already used in the epoch, a user who already has an order in the epoch and has traded in earlier epochs, and order slots reused: the order epoch comes after six epochs of traffic, and the benchmark checks that every order of it rewrote a slot a settled order of the bank's previous epoch left behind. Because per-user storage may fill up in words, the steady figure is the mean over 12 consecutive orders of one user, and the most expensive of them is listed too.",
     "Price discovery is measured on fully crossing books (every bid above every ask, one order of 1 kWh per level), so the walk visits every level; the fixed and per-level parts are a least-squares fit over walks of 1 + 1, 10 + 10 and 100 + 100 levels.",
     "Settlement is measured per kind of order: each kind occupies a run of consecutive order ids and is settled by an `executeTrades` call of 1 order and one of 10; the per-order cost is the difference over the 9 extra orders, the fixed part what remains of the 1-order call.",
-    "The scaling books are cleared through the keeper path (`checkUpkeep`, then `performUpkeep` by an oracle operator) with the default batch sizes and a 5,000,000 gas limit per call (Chainlink's `maxPerformGas`). Their orders alternate sell and buy, each from a distinct existing holder; asks lie on the lower half of the levels and bids on the upper half, so the book crosses at every level and nearly every order fills (the worst case for clearing).",
+    "The scaling books are cleared through the keeper path (`checkUpkeep`, then `performUpkeep` by an oracle operator) with the default batch sizes and a 5,000,000 gas limit per call (Chainlink's `maxPerformGas`). Their orders alternate sell and buy, each from a distinct existing holder trading from its market account; asks lie on the lower half of the levels and bids on the upper half, so the book crosses at every level and nearly every order fills (the worst case for clearing). Each of these epochs takes the bank of order slots of an earlier epoch with at least as many orders (an unmeasured history epoch of 2,298 orders, then the books largest first), as under steady traffic: its orders rewrite slots settled orders left behind. The end-to-end book is measured twice: buyers with the default delivery of bought GRID to their wallets, and buyers who chose to keep it in their accounts.",
   ]) {
     line(`- ${item}`);
   }
@@ -264,23 +303,45 @@ export function renderReport(s: Snapshot): string {
 
   line("## SPEC 10 budgets");
   line();
+  line(
+    "The accounts release's budgets (SPEC 10, second column), each with the first release's figure and budget for the row it follows (from `bench/first-release.json`, the first release's snapshot; — where the row is new). A figure over its budget is a **FAIL**, with the reason in the conditions.",
+  );
+  line();
+  const withUnit = (x: number, unit: string) => `${signed(x)}${unit === "gas" ? "" : unit === "%" ? "%" : ` ${unit}`}`;
   table(
-    ["Requirement", "Figure", "Budget", "Margin", "Result", "Conditions"],
+    ["Requirement", "First release", "Accounts release", "Budget", "Margin", "Result", "Conditions"],
     s.budgets.map((b) => {
-      const unit = b.unit === "gas" ? "" : b.unit === "%" ? "%" : ` ${b.unit}`;
       const margin = Math.round((b.budget - b.figure) * 100) / 100;
-      const pct = b.unit === "%" ? "" : ` (${signed((margin / b.budget) * 100, 1)}%)`;
+      const pct = b.unit === "%" || b.budget === 0 ? "" : ` (${signed((margin / b.budget) * 100, 1)}%)`;
+      const before =
+        b.before === undefined
+          ? "—"
+          : `${withUnit(b.before.figure, b.unit)} (≤ ${withUnit(b.before.budget, b.unit)}${b.before.pass ? "" : ", FAIL"})`;
       return [
         b.requirement,
-        `${signed(b.figure)}${unit}`,
-        `≤ ${n(b.budget)}${unit}`,
-        `${signed(margin)}${unit}${pct}`,
+        before,
+        withUnit(b.figure, b.unit),
+        `≤ ${withUnit(b.budget, b.unit)}`,
+        `${withUnit(margin, b.unit)}${pct}`,
         b.pass ? "PASS" : "**FAIL**",
         b.note,
       ];
     }),
-    ["---", "---:", "---:", "---:", ":---:", "---"],
+    ["---", "---:", "---:", "---:", "---:", ":---:", "---"],
   );
+  const first = readFirstRelease();
+  const followed = new Set(s.budgets.flatMap((b) => (b.before ? [b.before.id] : [])));
+  const dropped = Object.entries(first.budgets).filter(([id]) => !followed.has(id));
+  if (dropped.length > 0) {
+    line("First-release rows the accounts release does not budget any more (SPEC 10 replaced them):");
+    line();
+    for (const [id, b] of dropped) {
+      line(
+        `- ${b.requirement}: ${withUnit(b.figure, b.unit)} against ≤ ${withUnit(b.budget, b.unit)} (${b.pass ? "PASS" : "FAIL"}; \`${id}\`)`,
+      );
+    }
+    line();
+  }
 
   line("## Operations");
   line();
@@ -330,13 +391,19 @@ export function renderReport(s: Snapshot): string {
       "`performUpkeep` calls",
       "Largest call",
     ],
-    [...s.scaling.map((r) => scalingRow(r)), scalingRow(s.endToEnd, `${n(s.endToEnd.orders)} (end to end)`)],
+    [
+      ...s.scaling.map((r) => scalingRow(r)),
+      scalingRow(s.endToEnd, `${n(s.endToEnd.orders)} (end to end, GRID to wallets)`),
+      scalingRow(s.endToEndKeep, `${n(s.endToEndKeep.orders)} (end to end, GRID kept in accounts)`),
+    ],
     ["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"],
   );
   line("`performUpkeep` calls, in order (gas):");
   line();
-  for (const r of [...s.scaling, s.endToEnd]) {
-    line(`- ${n(r.orders)} orders over ${r.levels} levels: ${r.upkeepGas.map(n).join(", ")}`);
+  for (const r of [...s.scaling, s.endToEnd, s.endToEndKeep]) {
+    const which =
+      r === s.endToEnd ? " (end to end, GRID to wallets)" : r === s.endToEndKeep ? " (end to end, GRID kept)" : "";
+    line(`- ${n(r.orders)} orders over ${r.levels} levels${which}: ${r.upkeepGas.map(n).join(", ")}`);
   }
   line();
   line("### Flatness");

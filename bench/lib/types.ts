@@ -46,4 +46,6 @@ export interface Measurements {
   settlementSlices: { what: string; orders: number; gasUsed: number }[];
   scaling: ScalingRow[];
   endToEnd: ScalingRow;
+  /** The same book, buyers keeping bought GRID in their accounts. */
+  endToEndKeep: ScalingRow;
 }

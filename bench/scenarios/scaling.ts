@@ -19,7 +19,7 @@ const PHASES = 4;
  * the users' identical histories. The 1,000-order books take every user (all shift alike); smaller books pick
  * users with {@link Market.pickBalanced}.
  */
-export async function history(b: Bench): Promise<void> {
+export async function history(b: Bench): Promise<number> {
   const specs: OrderSpec[] = [];
   for (const [pool, side, level] of [
     [b.population.prosumers, Side.Sell, 1000],
@@ -37,29 +37,54 @@ export async function history(b: Bench): Promise<void> {
   await b.market.closeEpoch(epoch);
   await clearDirect(b, epoch);
   b.rec.progress(`history: ${specs.length} orders`);
+  return epoch;
 }
 
-export async function scalingRuns(b: Bench): Promise<void> {
+/**
+ * The scaling books and the end-to-end books, each in an epoch that takes the bank of order slots of the history
+ * epoch (`bank`), largest books first: every epoch rewrites slots that an earlier epoch with at least as many
+ * orders left behind, as under steady traffic (a first epoch of 1,000 orders after epochs of 200 would pay a fresh
+ * slot for each of its extra 800 orders).
+ */
+export async function scalingRuns(b: Bench, bank: number): Promise<void> {
   const largestFirst = [...SCALING_BOOKS].sort((a, b) => b[0] - a[0] || a[1] - b[1]);
-  for (const [orders, levels] of largestFirst) {
-    const row = await scalingRun(b, orders, levels);
+  // Books above the end-to-end size first, then the end-to-end books, then the smaller ones.
+  const larger = largestFirst.filter(([orders]) => orders >= END_TO_END_BOOK[0]);
+  const smallest = largestFirst.filter(([orders]) => orders < END_TO_END_BOOK[0]);
+  for (const [orders, levels] of larger) {
+    const row = await scalingRun(b, bank, orders, levels);
     b.rec.scaling.push(row);
-    const key = `scaling.o${orders}.l${levels}`;
-    b.rec.record(`${key}.gasPerOrder`, row.gasPerOrder);
-    b.rec.record(`${key}.createPerOrder`, row.createPerOrder);
-    b.rec.record(`${key}.clearingPerOrder`, row.clearingPerOrder);
-    b.rec.record(`${key}.upkeepCalls`, row.upkeepCalls);
-    b.rec.record(`${key}.largestUpkeep`, row.largestUpkeep);
-    b.rec.progress(`scaling: ${orders} orders over ${levels} levels, ${row.upkeepCalls} upkeeps`);
-    if (orders === 1000 && levels === 100) recordUpkeepSlices(b, row);
+    recordScaling(b, row);
+  }
+  const [orders, levels] = END_TO_END_BOOK;
+  b.rec.endToEnd = await scalingRun(b, bank, orders, levels);
+  b.rec.record(`endToEnd.o${orders}.gasPerOrder`, b.rec.endToEnd.gasPerOrder);
+  b.rec.record(`endToEnd.o${orders}.createPerOrder`, b.rec.endToEnd.createPerOrder);
+  b.rec.record(`endToEnd.o${orders}.clearingPerOrder`, b.rec.endToEnd.clearingPerOrder);
+  b.rec.progress(`end to end on a ${orders}-order book, bought GRID delivered to the buyers' wallets`);
+  b.rec.endToEndKeep = await scalingRun(b, bank, orders, levels, true);
+  b.rec.record(`endToEnd.o${orders}keep.gasPerOrder`, b.rec.endToEndKeep.gasPerOrder);
+  b.rec.record(`endToEnd.o${orders}keep.createPerOrder`, b.rec.endToEndKeep.createPerOrder);
+  b.rec.record(`endToEnd.o${orders}keep.clearingPerOrder`, b.rec.endToEndKeep.clearingPerOrder);
+  b.rec.progress(`end to end on a ${orders}-order book, buyers keeping bought GRID in their accounts`);
+  for (const [orders, levels] of smallest) {
+    const row = await scalingRun(b, bank, orders, levels);
+    b.rec.scaling.push(row);
+    recordScaling(b, row);
   }
   b.rec.scaling.sort((a, b) => a.orders - b.orders || a.levels - b.levels);
-  const [orders, levels] = END_TO_END_BOOK;
-  b.rec.endToEnd = await scalingRun(b, orders, levels);
-  b.rec.record("endToEnd.o200.gasPerOrder", b.rec.endToEnd.gasPerOrder);
-  b.rec.record("endToEnd.o200.createPerOrder", b.rec.endToEnd.createPerOrder);
-  b.rec.record("endToEnd.o200.clearingPerOrder", b.rec.endToEnd.clearingPerOrder);
-  b.rec.progress("end to end on a 200-order book");
+}
+
+function recordScaling(b: Bench, row: ScalingRow): void {
+  const { orders, levels } = row;
+  const key = `scaling.o${orders}.l${levels}`;
+  b.rec.record(`${key}.gasPerOrder`, row.gasPerOrder);
+  b.rec.record(`${key}.createPerOrder`, row.createPerOrder);
+  b.rec.record(`${key}.clearingPerOrder`, row.clearingPerOrder);
+  b.rec.record(`${key}.upkeepCalls`, row.upkeepCalls);
+  b.rec.record(`${key}.largestUpkeep`, row.largestUpkeep);
+  b.rec.progress(`scaling: ${orders} orders over ${levels} levels, ${row.upkeepCalls} upkeeps`);
+  if (orders === 1000 && levels === 100) recordUpkeepSlices(b, row);
 }
 
 function recordUpkeepSlices(b: Bench, row: ScalingRow): void {
@@ -73,15 +98,24 @@ function recordUpkeepSlices(b: Bench, row: ScalingRow): void {
 }
 
 /**
- * One epoch of `orders` orders (half sells, half buys, alternating, each from a distinct existing holder whose
- * past order counts are spread evenly, see {@link Market.pickBalanced}) over
+ * One epoch of `orders` orders (half sells, half buys, alternating, each from a distinct existing holder who trades
+ * from its market account and whose past order counts are spread evenly, see {@link Market.pickBalanced}) over
  * `levels` price levels (asks on the lower half, bids on the upper half: the book crosses everywhere, the walk
- * visits every level and nearly every order fills), cleared by the keeper path with the default batch sizes.
+ * visits every level and nearly every order fills), cleared by the keeper path with the default batch sizes. With
+ * `keepBoughtGrid` the buyers keep the GRID they buy in their accounts; otherwise it is delivered to their wallets.
  */
-async function scalingRun(b: Bench, orders: number, levels: number): Promise<ScalingRow> {
+async function scalingRun(
+  b: Bench,
+  bank: number,
+  orders: number,
+  levels: number,
+  keepBoughtGrid = false,
+): Promise<ScalingRow> {
   const perSide = Math.max(1, levels / 2);
   const sellers = b.market.pickBalanced(b.population.prosumers, orders / 2);
   const buyers = b.market.pickBalanced(b.population.consumers, orders / 2);
+  // Unmeasured: the buyers choose to keep bought GRID in their accounts for this epoch (and go back after).
+  if (keepBoughtGrid) await b.chain.execMany(buyers.map((a) => b.market.keepTx(a, true)));
   const specs: OrderSpec[] = [];
   for (let k = 0; k < orders / 2; ++k) {
     const j = k % perSide;
@@ -90,11 +124,13 @@ async function scalingRun(b: Bench, orders: number, levels: number): Promise<Sca
     specs.push({ actor: sellers[k], side: Side.Sell, wh: 1_000n + BigInt((k * 37) % 500), level: askLevel });
     specs.push({ actor: buyers[k], side: Side.Buy, wh: 1_000n + BigInt((k * 53) % 500), level: bidLevel });
   }
-  const epoch = b.market.enterNextEpoch();
+  const epoch = b.market.enterNextEpoch(bank);
+  if ((await b.market.reusableSlots(epoch)) < orders) throw new Error(`epoch ${epoch}: too few reusable order slots`);
   const created = await b.market.placeMany(specs);
   await b.market.closeEpoch(epoch);
   const upkeep: UpkeepRun = await b.market.runUpkeeps();
   if ((await b.market.epochStatus(epoch)) !== EpochStatus.Settled) throw new Error("upkeeps left the epoch unsettled");
+  if (keepBoughtGrid) await b.chain.execMany(buyers.map((a) => b.market.keepTx(a, false)));
   const createGas = sum(created.map((m) => m.gasUsed));
   const totalGas = createGas + upkeep.totalGas;
   return {

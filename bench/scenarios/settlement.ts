@@ -1,6 +1,8 @@
 // Scenario: settlement per order (full, partial and unfilled fills, first-time holders, epoch close), from
-// `executeTrades` slices of 1 and 10 orders.
-//   Actors: prosumers 0–37 and consumers 0–24 of the population, and the twelve fresh buyers (who never held GRID).
+// `executeTrades` slices of 1 and 10 orders. Sellers' proceeds and unsold GRID, and buyers' refunds, are credited to
+// their market accounts; bought GRID is delivered to the buyer's wallet unless the buyer keeps it in its account.
+//   Actors: prosumers 0–49 and consumers 0–36 of the population (consumers 25–36 keep bought GRID in their
+//   accounts for this scenario), and the twelve fresh buyers (who never held GRID).
 import { EpochStatus, Side } from "../../lib/enums";
 import type { Actor } from "../lib/actors";
 import type { Bench } from "../lib/context";
@@ -14,6 +16,7 @@ import { sum } from "../lib/stats";
  */
 export async function settlement(b: Bench): Promise<void> {
   const [p, c, fresh] = [b.population.prosumers, b.population.consumers, b.population.freshBuyers];
+  const keepers = c.slice(25, 37);
   const order = (actor: Actor, side: Side, wh: bigint, level: number): OrderSpec => ({ actor, side, wh, level });
   const slices: { what: string; orders: number }[] = [];
   const plan: OrderSpec[] = [];
@@ -35,9 +38,14 @@ export async function settlement(b: Bench): Promise<void> {
     [1, 1, 10],
   );
   add(
+    "fullFillBuyKeeps",
+    keepers.map((a) => order(a, Side.Buy, 1_000n, 1200)),
+    [1, 1, 10],
+  );
+  add(
     "fullFillSell",
-    p.slice(0, 24).map((a) => order(a, Side.Sell, 1_000n, 1000)),
-    [1, 1, 10, 12],
+    [...p.slice(0, 24), ...p.slice(38, 50)].map((a) => order(a, Side.Sell, 1_000n, 1000)),
+    [1, 1, 10, 12, 12],
   );
   add("partialFillBuy", [order(c[12], Side.Buy, 2_000n, 1100)], [1]);
   add("marginSell", [order(p[24], Side.Sell, 1_000n, 1100)], [1]);
@@ -52,7 +60,9 @@ export async function settlement(b: Bench): Promise<void> {
     [1, 1, 10],
   );
   add("unfilledSellAndClose", [order(p[37], Side.Sell, 1_000n, 1300)], [1]);
+  await b.chain.execMany(keepers.map((a) => b.market.keepTx(a, true)));
   const first = await settleEpoch(b, plan, slices);
+  await b.chain.execMany(keepers.map((a) => b.market.keepTx(a, false)));
 
   const perOrder = (what: string) => (first.get(`${what}#10`)! - first.get(`${what}#1`)!) / 9;
   const fullBuy = perOrder("fullFillBuy");
@@ -60,6 +70,7 @@ export async function settlement(b: Bench): Promise<void> {
   b.rec.record("trading.executeTrades.fixed", fixed);
   b.rec.record("trading.executeTrades.fullFillBuy", fullBuy);
   b.rec.record("trading.executeTrades.fullFillBuy.firstTimeHolder", perOrder("fullFillBuyFirstTimeHolder"));
+  b.rec.record("trading.executeTrades.fullFillBuyKeeps", perOrder("fullFillBuyKeeps"));
   b.rec.record("trading.executeTrades.fullFillSell", perOrder("fullFillSell"));
   b.rec.record("trading.executeTrades.partialFillBuy", first.get("partialFillBuy#1")! - fixed);
   b.rec.record("trading.executeTrades.unfilledBuy", perOrder("unfilledBuy"));

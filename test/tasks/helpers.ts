@@ -121,3 +121,10 @@ export async function deployWithEndedEpoch(): Promise<System & { epoch: bigint }
   await passEpoch(system.trading, epoch);
   return { ...system, epoch };
 }
+
+/** The arguments of every `event` that `contract` emitted in the latest block (what the last task sent). */
+export async function lastBlockEvents(trading: Trading, event: string): Promise<unknown[][]> {
+  const block = await hre.ethers.provider.getBlockNumber();
+  const logs = await trading.queryFilter(trading.getEvent(event as "Deposited"), block, block);
+  return logs.map((log) => [...log.args]);
+}

@@ -6,7 +6,9 @@ import path from "node:path";
 import { expect } from "chai";
 import { encodeBytes32String, keccak256, toUtf8Bytes } from "ethers";
 
+import { parseAccountToken } from "../../lib/accounts";
 import { describeMeterId, meterIdFromSerial } from "../../lib/meters";
+import { batchEscrow, parseOrderSpec, parseOrderSpecs, shortfall } from "../../lib/orders";
 import { readReadingsFile } from "../../lib/readings";
 import {
   buyEscrow,
@@ -22,7 +24,7 @@ import { parseAddress, parseBoolean, parseChoice } from "../../lib/validate";
 import hre from "hardhat";
 
 import { registrarVersion } from "../../lib/automation";
-import { CONTRACT_ENUMS, enumNames } from "../../lib/enums";
+import { CONTRACT_ENUMS, enumNames, Side } from "../../lib/enums";
 
 const USDC = { tickSize: 100n, maxPrice: 1_000_000n, decimals: 6, symbol: "USDC" };
 
@@ -69,6 +71,42 @@ describe("operator CLI helpers", () => {
       expect(buyEscrow(10n ** 18n, 250_000n)).to.equal(250_000n);
       expect(buyEscrow(10n ** 15n, 100n)).to.equal(1n); // 0.1 base unit rounds up to 1
       expect(buyEscrow(3n * 10n ** 15n, 333_300n)).to.equal(1_000n); // 999.9 → 1000
+    });
+  });
+
+  describe("#parseOrderSpecs / #batchEscrow / #shortfall", () => {
+    it("parses side:kWh@price specs into base units, checked against the price rules", () => {
+      const orders = parseOrderSpecs("--orders", "sell:1.5@0.20, BUY:0.001@0.0001", USDC);
+      expect(orders).to.deep.equal([
+        { side: Side.Sell, amount: 1_500n * 10n ** 15n, price: 200_000n },
+        { side: Side.Buy, amount: 10n ** 15n, price: 100n },
+      ]);
+      expect(batchEscrow(orders)).to.deep.equal({ grid: 1_500n * 10n ** 15n, payment: 1n });
+      expect(() => parseOrderSpec("--orders", "hold:1@0.2", USDC)).to.throw(
+        '--orders: "hold:1@0.2" is not side:kWh@price (e.g. buy:1.5@0.25)',
+      );
+      expect(() => parseOrderSpec("--orders", "buy:1@2", USDC)).to.throw(
+        '--orders "buy:1@2": 2 USDC/kWh is above the regulator\'s price cap 1 USDC/kWh',
+      );
+      expect(() => parseOrderSpecs("--orders", " , ", USDC)).to.throw(
+        "--orders: give at least one side:kWh@price order",
+      );
+    });
+
+    it("pulls from the wallet only what the account lacks", () => {
+      expect(shortfall(0n, 5n)).to.equal(5n);
+      expect(shortfall(3n, 5n)).to.equal(2n);
+      expect(shortfall(5n, 5n)).to.equal(0n);
+      expect(shortfall(9n, 5n)).to.equal(0n);
+    });
+  });
+
+  describe("#parseAccountToken", () => {
+    it("takes grid/kwh or the payment token by name or symbol", () => {
+      expect(
+        ["grid", "kWh", "payment", "usdc", "USDC"].map((t) => parseAccountToken("--token", t, "USDC")),
+      ).to.deep.equal(["GRID", "GRID", "payment", "payment", "payment"]);
+      expect(() => parseAccountToken("--token", "dai", "USDC")).to.throw('--token: "dai" is not grid or usdc');
     });
   });
 

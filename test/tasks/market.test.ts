@@ -203,11 +203,20 @@ describe("operator CLI: readings, orders, market", () => {
 
       const result = await trading.getEpochResult(epoch);
       expect([result.status, result.clearingPrice, result.volume]).to.deep.equal([5n, 250_000n, KWH]);
-      // Alice gets 0.25 USDC and her unsold 0.5 kWh back; Bob gets 1 kWh and 0.05 USDC of his escrow back.
-      expect(await gridToken.balanceOf(alice.address)).to.equal(gridBefore[0] + 500n * WH);
+      // Alice's 0.25 USDC and her unsold 0.5 kWh go to her account; Bob's 1 kWh is delivered to his wallet and
+      // the 0.05 USDC left of his escrow goes to his account. No payment token moves to a wallet.
+      expect(await gridToken.balanceOf(alice.address)).to.equal(gridBefore[0]);
       expect(await gridToken.balanceOf(bob.address)).to.equal(gridBefore[1] + KWH);
-      expect(await paymentToken.balanceOf(alice.address)).to.equal(usdcBefore[0] + 250_000n);
-      expect(await paymentToken.balanceOf(bob.address)).to.equal(usdcBefore[1] + 50_000n);
+      expect(await paymentToken.balanceOf(alice.address)).to.equal(usdcBefore[0]);
+      expect(await paymentToken.balanceOf(bob.address)).to.equal(usdcBefore[1]);
+      const aliceBalance = await run<{ account: { grid: bigint; payment: bigint } }>("gridmarket:balance", {
+        account: alice.address,
+      });
+      const bobBalance = await run<{ account: { grid: bigint; payment: bigint } }>("gridmarket:balance", {
+        account: bob.address,
+      });
+      expect(aliceBalance.account).to.deep.equal({ grid: 500n * WH, payment: 250_000n });
+      expect(bobBalance.account).to.deep.equal({ grid: 0n, payment: 50_000n });
 
       const history = await run<{ fills: { orderId: bigint; side: string; filled: bigint; payment: bigint }[] }>(
         "gridmarket:market-history",
@@ -224,8 +233,8 @@ describe("operator CLI: readings, orders, market", () => {
       expect(again.performs).to.equal(0);
     });
 
-    it("cancels an open order and returns the escrow", async () => {
-      const { paymentToken, bob, alice } = await load(fundedFixture);
+    it("cancels an open order and returns the escrow to the account", async () => {
+      const { trading, paymentToken, bob, alice } = await load(fundedFixture);
       const { orderId } = await run<{ orderId: bigint }>("gridmarket:place-order", {
         side: "buy",
         amount: "2",
@@ -236,14 +245,30 @@ describe("operator CLI: readings, orders, market", () => {
       expect(await runError("gridmarket:cancel-order", { orderId: String(orderId), from: alice.address })).to.equal(
         `order ${orderId} belongs to ${bob.address}, not ${alice.address}`,
       );
-      const cancelled = await run<{ status: string; refund: bigint }>("gridmarket:cancel-order", {
-        orderId: String(orderId),
-        from: bob.address,
-      });
-      expect([cancelled.status, cancelled.refund]).to.deep.equal(["Cancelled", 200_000n]);
-      expect(await paymentToken.balanceOf(bob.address)).to.equal(10n * USDC);
+      const cancelled = await run<{ status: string; refund: bigint; account: { payment: bigint } }>(
+        "gridmarket:cancel-order",
+        { orderId: String(orderId), from: bob.address },
+      );
+      expect([cancelled.status, cancelled.refund, cancelled.account.payment]).to.deep.equal([
+        "Cancelled",
+        200_000n,
+        200_000n,
+      ]);
+      expect(await paymentToken.balanceOf(bob.address)).to.equal(10n * USDC - 200_000n);
+      expect(await trading.accountBalance(bob.address, await paymentToken.getAddress())).to.equal(200_000n);
       const listed = await run<{ status: string }[]>("gridmarket:orders", { account: bob.address });
       expect(listed.map((o) => o.status)).to.deep.equal(["Cancelled"]);
+
+      // The next order draws on the account: nothing is pulled from the wallet.
+      const again = await run<{ escrow: bigint }>("gridmarket:place-order", {
+        side: "buy",
+        amount: "1",
+        price: "0.15",
+        from: bob.address,
+      });
+      expect(again.escrow).to.equal(150_000n);
+      expect(await paymentToken.balanceOf(bob.address)).to.equal(10n * USDC - 200_000n);
+      expect(await trading.accountBalance(bob.address, await paymentToken.getAddress())).to.equal(50_000n);
     });
 
     it("checks eligibility, escrow and market rules before sending", async () => {
@@ -256,10 +281,10 @@ describe("operator CLI: readings, orders, market", () => {
       ).to.equal(`${outsider.address} may not buy: it is not an active registered user or market maker`);
       expect(
         await runError("gridmarket:place-order", { side: "sell", amount: "5", price: "0.2", from: alice.address }),
-      ).to.equal(`selling 5 kWh needs that much GRID; ${alice.address} holds 3 kWh`);
+      ).to.equal(`this ask reserves 5 kWh of GRID; ${alice.address} has 0 kWh in its account and 3 kWh in its wallet`);
       expect(
         await runError("gridmarket:place-order", { side: "buy", amount: "100", price: "0.5", from: bob.address }),
-      ).to.equal(`this bid escrows 50 USDC; ${bob.address} holds 10 USDC`);
+      ).to.equal(`this bid reserves 50 USDC; ${bob.address} has 0 USDC in its account and 10 USDC in its wallet`);
       expect(
         await runError("gridmarket:place-order", { side: "buy", amount: "0.005", price: "0.5", from: bob.address }),
       ).to.equal("--amount: 0.005 kWh is below the minimum order 0.01 kWh");

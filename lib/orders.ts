@@ -1,0 +1,142 @@
+// Orders as Trading keeps them in the accounts release: batch specs ("buy:1.5@0.25"), what an order reserves,
+// the live view of an account's latest epoch (`getUserOrders`/`getOrder`) and the history of earlier epochs, which
+// lives only in the events (`OrderCreated` by owner, with its `OrderCancelled` and `OrderFilled`).
+import type { Deployment } from "./deployment";
+import { decodeRevert } from "./tx";
+import { CliError } from "./errors";
+import { ORDER_STATUSES, Side, SIDES } from "./enums";
+import { queryEvents } from "./events";
+import { buyEscrow, parseKwh, parsePrice, type PriceRules } from "./units";
+
+/** One order of a batch, in base units. */
+export interface OrderRequest {
+  side: Side;
+  amount: bigint;
+  price: bigint;
+}
+
+/** An order as the CLI prints it. */
+export interface OrderView {
+  orderId: bigint;
+  owner: string;
+  side: (typeof SIDES)[number];
+  status: (typeof ORDER_STATUSES)[number];
+  epoch: bigint;
+  amount: bigint;
+  price: bigint;
+  filled: bigint;
+}
+
+const SPEC = /^\s*(buy|sell)\s*:\s*([^@\s]+)\s*@\s*(\S+)\s*$/i;
+
+/** Parses one `side:kWh@price` spec ("sell:1.5@0.20") into base units, checked against the price rules. */
+export function parseOrderSpec(option: string, text: string, rules: PriceRules): OrderRequest {
+  const match = SPEC.exec(text);
+  if (match === null) throw new CliError(`${option}: "${text}" is not side:kWh@price (e.g. buy:1.5@0.25)`);
+  const side = match[1].toLowerCase() === "buy" ? Side.Buy : Side.Sell;
+  return {
+    side,
+    amount: parseKwh(`${option} "${text}"`, match[2]),
+    price: parsePrice(`${option} "${text}"`, match[3], rules),
+  };
+}
+
+/** Parses a comma- or space-separated list of `side:kWh@price` specs (at least one). */
+export function parseOrderSpecs(option: string, text: string, rules: PriceRules): OrderRequest[] {
+  const parts = text.split(/[,\s]+/).filter((p) => p !== "");
+  if (parts.length === 0) throw new CliError(`${option}: give at least one side:kWh@price order`);
+  return parts.map((part) => parseOrderSpec(option, part, rules));
+}
+
+/** What an order reserves: GRID base units for a sell, `ceil(amount * price / 1e18)` payment token for a buy. */
+export function escrowOf(order: OrderRequest): bigint {
+  return order.side === Side.Sell ? order.amount : buyEscrow(order.amount, order.price);
+}
+
+/** The total GRID and payment token a batch reserves. */
+export function batchEscrow(orders: OrderRequest[]): { grid: bigint; payment: bigint } {
+  let grid = 0n;
+  let payment = 0n;
+  for (const o of orders) {
+    if (o.side === Side.Sell) grid += escrowOf(o);
+    else payment += escrowOf(o);
+  }
+  return { grid, payment };
+}
+
+/** What an order pulls from the wallet: the part of `need` the account's free balance does not cover. */
+export function shortfall(free: bigint, need: bigint): bigint {
+  return need > free ? need - free : 0n;
+}
+
+/** Reads order `orderId` from storage (reverts with `TradingOrderPruned` once its slot was reused). */
+export async function readOrder(d: Deployment, orderId: bigint): Promise<OrderView> {
+  const o = await d.trading.getOrder(orderId);
+  return {
+    orderId,
+    owner: o.owner,
+    side: SIDES[Number(o.side)],
+    status: ORDER_STATUSES[Number(o.status)],
+    epoch: o.epoch,
+    amount: o.amount,
+    price: o.price,
+    filled: o.filled,
+  };
+}
+
+/**
+ * The orders `owner` placed, from the events: `OrderCreated` by owner (in `epoch` only, when given), with the
+ * status and fill their `OrderCancelled` / `OrderFilled` events give (an order with neither is `Open`: waiting
+ * for its epoch to clear). Works for every epoch, including those whose storage was reused.
+ */
+export async function orderHistory(
+  d: Deployment,
+  owner: string,
+  options: { epoch?: bigint; fromBlock?: number } = {},
+): Promise<OrderView[]> {
+  const from = options.fromBlock ?? d.deploymentBlock;
+  const { filters } = d.trading;
+  const [created, cancelled, filled] = await Promise.all([
+    queryEvents(d.trading, filters.OrderCreated(undefined, options.epoch, owner), from),
+    queryEvents(d.trading, filters.OrderCancelled(undefined, options.epoch, owner), from),
+    queryEvents(d.trading, filters.OrderFilled(undefined, options.epoch, owner), from),
+  ]);
+  const cancelledIds = new Set(cancelled.map((ev) => BigInt(ev.args.orderId)));
+  const fills = new Map(filled.map((ev) => [BigInt(ev.args.orderId), BigInt(ev.args.filled)]));
+  return created
+    .map((ev): OrderView => {
+      const orderId = BigInt(ev.args.orderId);
+      const fill = fills.get(orderId);
+      return {
+        orderId,
+        owner: String(ev.args.owner),
+        side: SIDES[Number(ev.args.side)],
+        status: cancelledIds.has(orderId) ? "Cancelled" : fill !== undefined ? "Settled" : "Open",
+        epoch: BigInt(ev.args.epoch),
+        amount: BigInt(ev.args.amount),
+        price: BigInt(ev.args.price),
+        filled: fill ?? 0n,
+      };
+    })
+    .sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
+}
+
+/**
+ * The orders `account` placed in `epoch`: from storage when `epoch` is the account's latest epoch with orders
+ * (`getUserOrders`), from the events when Trading no longer keeps it (`TradingHistoryPruned`,
+ * `TradingOrderPruned`). `source` says which.
+ */
+export async function listOrders(
+  d: Deployment,
+  account: string,
+  epoch: bigint,
+): Promise<{ orders: OrderView[]; source: "storage" | "events" }> {
+  try {
+    const ids = await d.trading.getUserOrders(account, epoch);
+    return { orders: await Promise.all(ids.map((id) => readOrder(d, id))), source: "storage" };
+  } catch (error) {
+    const name = decodeRevert(error, [d.trading])?.name;
+    if (name !== "TradingHistoryPruned" && name !== "TradingOrderPruned") throw error;
+    return { orders: await orderHistory(d, account, { epoch }), source: "events" };
+  }
+}
