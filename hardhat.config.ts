@@ -80,12 +80,27 @@ function remote(urlVar: string, chainId: number): NetworkUserConfig {
 
 const config: HardhatUserConfig = {
   solidity: {
-    version: SOLC_VERSION,
-    settings: {
-      optimizer: { enabled: true, runs: 1000 },
-      evmVersion: "cancun",
-      // The storage layout is part of the gas budgets; test/StorageLayout.test.ts reads it from the build info.
-      outputSelection: { "*": { "*": ["storageLayout"] } },
+    compilers: [
+      {
+        version: SOLC_VERSION,
+        settings: {
+          optimizer: { enabled: true, runs: 1000 },
+          evmVersion: "cancun",
+          // The storage layout is part of the gas budgets; test/StorageLayout.test.ts reads it from the build info.
+          outputSelection: { "*": { "*": ["storageLayout"] } },
+        },
+      },
+    ],
+    overrides: {
+      "contracts/libraries/Clearing.sol": {
+        version: SOLC_VERSION,
+        settings: {
+          optimizer: { enabled: true, runs: 1000 },
+          viaIR: true,
+          evmVersion: "cancun",
+          outputSelection: { "*": { "*": ["storageLayout"] } },
+        },
+      },
     },
   },
   paths: {

@@ -57,10 +57,11 @@ library Clearing {
         uint256 askCutWh;
     }
 
-    /// @dev A delivery of bought GRID to a buyer's wallet, made once all settlement state is written.
-    struct Delivery {
-        address owner;
-        uint256 wh;
+    /// @dev Deliveries of bought GRID to buyers' wallets, made once all settlement state is written: each entry
+    /// is `wh << 160 | owner`, the first `count` entries used.
+    struct Deliveries {
+        uint256[] entries;
+        uint256 count;
     }
 
     /// @notice Settles orders `batch.first..batch.last` of `book`; closes the epoch when `batch.done`.
@@ -88,11 +89,7 @@ library Clearing {
             askCutSeq: book.askCutSeq,
             askCutWh: book.askCutWh
         });
-        Delivery[] memory deliveries = new Delivery[](batch.last + 1 - batch.first);
-        for (uint256 seq = batch.first; seq <= batch.last; ++seq) {
-            OrderSlots.Order memory order = orders[OrderSlots.key(batch.epoch, st.bank, seq)];
-            if (!order.cancelled) _settleOrder(accounts, order, batch.epoch, seq, st, deliveries[seq - batch.first]);
-        }
+        Deliveries memory deliveries = _settleRange(orders, accounts, st, batch.epoch, batch.first, batch.last);
         // Margins fit 64 bits (see Auction.start); order sequences and amounts 32 bits.
         (cursor.bidLeft, cursor.askLeft, cursor.net) = (uint64(st.bidMargin), uint64(st.askMargin), st.net);
         if (st.bidCutSeq != book.bidCutSeq || st.askCutSeq != book.askCutSeq) {
@@ -104,6 +101,27 @@ library Clearing {
         _deliver(accounts, batch.grid, deliveries);
     }
 
+    /// @dev Settles orders `first..last` of `epoch`, skipping cancelled ones; lists the GRID to deliver.
+    function _settleRange(
+        mapping(uint256 => OrderSlots.Order) storage orders,
+        mapping(address => MarketAccounts.Account) storage accounts,
+        State memory st,
+        uint256 epoch,
+        uint256 first,
+        uint256 last
+    ) private returns (Deliveries memory deliveries) {
+        deliveries = Deliveries(new uint256[](last + 1 - first), 0);
+        OrderSlots.Order memory order;
+        uint256 bank = st.bank;
+        // Cannot overflow: sequences are below 2^32.
+        unchecked {
+            for (uint256 seq = first; seq <= last; ++seq) {
+                OrderSlots.loadInto(order, orders, OrderSlots.key(epoch, bank, seq));
+                if (!order.cancelled) _settleOrder(accounts, order, epoch, seq, st, deliveries);
+            }
+        }
+    }
+
     /// @dev Settles one open order: its fill, the account credit, the confirmation, the GRID to deliver.
     function _settleOrder(
         mapping(address => MarketAccounts.Account) storage accounts,
@@ -111,38 +129,41 @@ library Clearing {
         uint256 epoch,
         uint256 seq,
         State memory st,
-        Delivery memory delivery
+        Deliveries memory deliveries
     ) private {
         bool buy = order.side == ITrading.Side.Buy;
         uint256 filled = _fill(order, seq, st, buy);
         uint256 payment;
         uint256 fee;
         uint256 refund;
-        if (buy) {
-            payment = Settlement.buyerCost(filled, st.price);
-            refund = Settlement.buyerCost(order.amountWh, order.level * st.tick) - payment;
-            st.net += payment;
-            MarketAccounts.Account storage account = accounts[order.owner];
-            if (account.keepsBoughtGrid) account.credit(refund, filled);
-            else {
-                if (refund != 0) account.credit(refund, 0);
-                (delivery.owner, delivery.wh) = (order.owner, filled);
+        // Cannot overflow or underflow: amounts are below 2^32 Wh and prices below 2^64, so every product is
+        // below 2^96; a buyer pays at most its escrow (p <= its limit), a fee is at most 10% of the proceeds,
+        // a fill at most the order's amount, and `net` stays within what buyers paid in (see {_close}).
+        unchecked {
+            if (buy) {
+                payment = Settlement.buyerCost(filled, st.price);
+                refund = Settlement.buyerCost(order.amountWh, order.level * st.tick) - payment;
+                st.net += payment;
+                if (accounts[order.owner].creditBuy(refund, filled) && filled != 0) {
+                    deliveries.entries[deliveries.count++] = (filled << 160) | uint160(order.owner);
+                }
+            } else {
+                uint256 proceeds = Settlement.sellerProceeds(filled, st.price);
+                fee = Settlement.fee(proceeds, st.feeBps);
+                payment = proceeds - fee;
+                refund = order.amountWh - filled;
+                st.net -= payment;
+                accounts[order.owner].credit(payment, refund);
+                refund *= Units.WH;
             }
-        } else {
-            uint256 proceeds = Settlement.sellerProceeds(filled, st.price);
-            fee = Settlement.fee(proceeds, st.feeBps);
-            payment = proceeds - fee;
-            refund = order.amountWh - filled;
-            st.net -= payment;
-            accounts[order.owner].credit(payment, refund);
-            refund *= Units.WH;
+            filled *= Units.WH;
         }
         emit ITrading.OrderFilled(
             (epoch << 32) | seq,
             epoch,
             order.owner,
             order.side,
-            filled * Units.WH,
+            filled,
             st.price,
             payment,
             fee,
@@ -202,13 +223,14 @@ library Clearing {
     function _deliver(
         mapping(address => MarketAccounts.Account) storage accounts,
         IERC20 grid,
-        Delivery[] memory deliveries
+        Deliveries memory deliveries
     ) private {
-        for (uint256 i; i < deliveries.length; ++i) {
-            Delivery memory d = deliveries[i];
-            if (d.wh == 0 || grid.trySafeTransfer(d.owner, d.wh * Units.WH)) continue;
-            accounts[d.owner].credit(0, d.wh);
-            emit ITradingAccounts.Credited(d.owner, address(grid), d.wh * Units.WH);
+        for (uint256 i; i < deliveries.count; ++i) {
+            uint256 entry = deliveries.entries[i];
+            (address owner, uint256 wh) = (address(uint160(entry)), entry >> 160);
+            if (grid.trySafeTransfer(owner, wh * Units.WH)) continue;
+            accounts[owner].credit(0, wh);
+            emit ITradingAccounts.Credited(owner, address(grid), wh * Units.WH);
         }
     }
 }

@@ -63,9 +63,42 @@ library MarketAccounts {
     /// @dev Reverts only beyond 2^112 payment base units or 2^56 Wh (72 PWh) in one account: more than any payment
     /// token's supply and than GRID a campus mints.
     function credit(Account storage account, uint256 payment, uint256 gridWh) internal {
-        (account.payment, account.gridWh) = (
-            (account.payment + payment).toUint112(),
-            (account.gridWh + gridWh).toUint56()
-        );
+        _write(account, _credited(_read(account), payment, gridWh));
+    }
+
+    /// @notice Credits a settled buy to `account`: the escrow `refund` and, when the account keeps bought GRID,
+    /// the `filledWh` bought; one read and at most one write. Returns whether the GRID is to be delivered to the
+    /// wallet instead.
+    function creditBuy(Account storage account, uint256 refund, uint256 filledWh) internal returns (bool deliver) {
+        uint256 word = _read(account);
+        deliver = word >> KEEPS_SHIFT == 0;
+        if (deliver) filledWh = 0;
+        if (refund != 0 || filledWh != 0) _write(account, _credited(word, refund, filledWh));
+    }
+
+    // The slot as the compiler lays it out (pinned by test/StorageLayout.test.ts): payment in bits 0..111,
+    // gridWh in 112..167, then epoch, inEpoch, lastSeq and keepsBoughtGrid in 248..255. Reading the word once
+    // instead of field by field saves a storage read per field on the settlement path.
+    uint256 private constant GRID_SHIFT = 112;
+    uint256 private constant KEEPS_SHIFT = 248;
+    uint256 private constant BALANCES_BITS = 168;
+
+    function _read(Account storage account) private view returns (uint256 word) {
+        assembly ("memory-safe") {
+            word := sload(account.slot)
+        }
+    }
+
+    function _write(Account storage account, uint256 word) private {
+        assembly ("memory-safe") {
+            sstore(account.slot, word)
+        }
+    }
+
+    /// @dev `word` with `payment` and `gridWh` added to its balances, reverting beyond their widths.
+    function _credited(uint256 word, uint256 payment, uint256 gridWh) private pure returns (uint256) {
+        uint256 newPayment = (uint256(uint112(word)) + payment).toUint112();
+        uint256 newGrid = (uint256(uint56(word >> GRID_SHIFT)) + gridWh).toUint56();
+        return ((word >> BALANCES_BITS) << BALANCES_BITS) | (newGrid << GRID_SHIFT) | newPayment;
     }
 }

@@ -26,6 +26,24 @@ library OrderSlots {
         uint32 prevSeq;
     }
 
+    /// @notice Reads order `k` of `orders` into `order` with one storage read (the compiler would read the packed
+    /// slot once per field), reusing `order`'s memory so that a loop allocates none.
+    /// @dev The slot as the compiler lays it out (pinned by test/StorageLayout.test.ts): owner in bits 0..159,
+    /// then side, cancelled, level, amountWh and prevSeq.
+    function loadInto(Order memory order, mapping(uint256 => Order) storage orders, uint256 k) internal view {
+        Order storage stored = orders[k];
+        uint256 word;
+        assembly ("memory-safe") {
+            word := sload(stored.slot)
+        }
+        order.owner = address(uint160(word));
+        order.side = uint8(word >> 160) == 0 ? ITrading.Side.Buy : ITrading.Side.Sell;
+        order.cancelled = uint8(word >> 168) != 0;
+        order.level = uint16(word >> 176);
+        order.amountWh = uint32(word >> 192);
+        order.prevSeq = uint32(word >> 224);
+    }
+
     /// @notice The storage key of order `seq` of `epoch` held in `bank` (0: keyed by its id).
     /// @dev Bank keys carry bit 128, above every order id (epochs stay below 2^32), so the two never meet.
     function key(uint256 epoch, uint256 bank, uint256 seq) internal pure returns (uint256) {
