@@ -145,7 +145,8 @@ library Clearing {
                 refund = Settlement.buyerCost(order.amountWh, order.level * st.tick) - payment;
                 st.net += payment;
                 if (accounts[order.owner].creditBuy(refund, filled) && filled != 0) {
-                    deliveries.entries[deliveries.count++] = (filled << 160) | uint160(order.owner);
+                    deliveries.entries[deliveries.count] = (filled << 160) | uint160(order.owner);
+                    ++deliveries.count;
                 }
             } else {
                 uint256 proceeds = Settlement.sellerProceeds(filled, st.price);

@@ -84,12 +84,16 @@ library MarketAccounts {
     uint256 private constant BALANCES_BITS = 168;
 
     function _read(Account storage account) private view returns (uint256 word) {
+        // One read or write of the whole packed slot (its layout is pinned by a test).
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             word := sload(account.slot)
         }
     }
 
     function _write(Account storage account, uint256 word) private {
+        // One read or write of the whole packed slot (its layout is pinned by a test).
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             sstore(account.slot, word)
         }

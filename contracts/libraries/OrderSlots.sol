@@ -33,6 +33,8 @@ library OrderSlots {
     function loadInto(Order memory order, mapping(uint256 => Order) storage orders, uint256 k) internal view {
         Order storage stored = orders[k];
         uint256 word;
+        // One read or write of the whole packed slot (its layout is pinned by a test).
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             word := sload(stored.slot)
         }
