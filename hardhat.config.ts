@@ -78,6 +78,16 @@ function remote(urlVar: string, chainId: number): NetworkUserConfig {
   };
 }
 
+const VIA_IR = {
+  version: SOLC_VERSION,
+  settings: {
+    optimizer: { enabled: true, runs: 1000 },
+    viaIR: true,
+    evmVersion: "cancun",
+    outputSelection: { "*": { "*": ["storageLayout"] } },
+  },
+};
+
 const config: HardhatUserConfig = {
   solidity: {
     compilers: [
@@ -92,15 +102,8 @@ const config: HardhatUserConfig = {
       },
     ],
     overrides: {
-      "contracts/libraries/Clearing.sol": {
-        version: SOLC_VERSION,
-        settings: {
-          optimizer: { enabled: true, runs: 1000 },
-          viaIR: true,
-          evmVersion: "cancun",
-          outputSelection: { "*": { "*": ["storageLayout"] } },
-        },
-      },
+      "contracts/libraries/Clearing.sol": VIA_IR,
+      "contracts/Trading.sol": VIA_IR,
     },
   },
   paths: {
