@@ -121,7 +121,8 @@ contract BookLoader {
             }
             uint256[] memory placed = _traders[orders[start].trader].placeMany(requests);
             for (uint256 i = start; i < end; ++i) ids[i] = placed[i - start];
-            runEnds[runs++] = end;
+            runEnds[runs] = end;
+            ++runs;
             start = end;
         }
         uint256 from;
@@ -132,7 +133,12 @@ contract BookLoader {
             if (n != 0) {
                 uint256[] memory cancels = new uint256[](n);
                 n = 0;
-                for (uint256 i = from; i < end; ++i) if (orders[i].cancel) cancels[n++] = ids[i];
+                for (uint256 i = from; i < end; ++i) {
+                    if (orders[i].cancel) {
+                        cancels[n] = ids[i];
+                        ++n;
+                    }
+                }
                 _traders[orders[from].trader].cancelMany(cancels);
             }
             from = end;

@@ -10,7 +10,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { expect } from "chai";
 import hre, { ethers, network } from "hardhat";
 
-import type { BookLoader, GridToken, MockUSDC, Registry, Trading } from "../../typechain-types";
+import type { BookLoader, GridToken, MockUSDC, OracleClient, Registry, Trading } from "../../typechain-types";
 import { systemFixture } from "../fixtures";
 import type { ClearingResult, ModelOrder } from "./clearingModel";
 import { KWH, WH } from "./constants";
@@ -26,8 +26,10 @@ export interface BookMarket {
   gridToken: GridToken;
   paymentToken: MockUSDC;
   trading: Trading;
+  oracleClient: OracleClient;
   loader: BookLoader;
   admin: HardhatEthersSigner;
+  regulator: HardhatEthersSigner;
   feeRecipient: HardhatEthersSigner;
   /** Addresses here and in decoded events and states are lowercase hex: cheap to compare in bulk. */
   traderAddresses: string[];
@@ -64,7 +66,8 @@ export const TRADER_PAYMENT = 10n ** 18n;
  * for the purpose, to a prosumer who passes it on (GRID is minted to verified users only).
  */
 export async function deployBookMarket(traderCount: number): Promise<BookMarket> {
-  const { admin, regulator, prosumers, registry, gridToken, paymentToken, trading } = await systemFixture();
+  const { admin, regulator, prosumers, registry, gridToken, paymentToken, trading, oracleClient } =
+    await systemFixture();
   const lower = async (c: { getAddress(): Promise<string> }): Promise<string> => (await c.getAddress()).toLowerCase();
   const tradingAddress = await lower(trading);
   const tokenAddresses: [string, string] = [await lower(gridToken), await lower(paymentToken)];
@@ -91,8 +94,10 @@ export async function deployBookMarket(traderCount: number): Promise<BookMarket>
     gridToken,
     paymentToken,
     trading,
+    oracleClient,
     loader,
     admin,
+    regulator,
     feeRecipient,
     traderAddresses,
     loaderAddress,
