@@ -29,9 +29,12 @@ import { EpochStatus, OrderStatus, Side } from "../helpers/enums";
 // Thousands of seeded random books, each placed and cleared on chain and compared field by field with the
 // independent TypeScript model of the clearing rule: price, volume, b*, a*, every order's fill, payment, fee
 // and refund (events and storage), and every token movement. Books run back to back in consecutive epochs:
-// one transaction clears epoch e and places the book of epoch e + 1. `npm test` runs 2,000 books, HEAVY=1
-// 20,000 and a coverage run 250; DIFF_SEED and DIFF_BOOKS choose another run. A failing book is shrunk to a
-// minimal reproduction.
+// one transaction clears epoch e and places the book of epoch e + 1. Every third book is placed in batches
+// (`createOrders` per run of one trader's orders, `cancelOrders`); traders 0 and 1 deposit first, so their orders
+// reserve from their market accounts (and, like everyone's, from what settlements credited there); token
+// movements are then compared per owner as wallet + account, and Trading's own part as its balance less the
+// accounts. `npm test` runs 2,000 books, HEAVY=1 20,000 and a coverage run 250; DIFF_SEED and DIFF_BOOKS choose
+// another run. A failing book is shrunk to a minimal reproduction.
 const HEAVY = process.env.HEAVY === "1";
 const BOOKS = Number(process.env.DIFF_BOOKS ?? (HEAVY ? 20_000 : 2_000));
 const BASE_SEED = Number(process.env.DIFF_SEED ?? 0x6d0de1);
@@ -506,6 +509,8 @@ describe("Differential: Trading against the clearing model", function () {
     sliced: 0,
     fullRange: 0,
     topLevel: 0,
+    batched: 0,
+    accountOrders: 0,
   };
 
   // The run moves the chain weeks ahead; later test files get it back as it was.
@@ -566,6 +571,8 @@ describe("Differential: Trading against the clearing model", function () {
     stats.maxSize = Math.max(stats.maxSize, c.orders.length);
     if (c.slicing.maxOrders < 64n) stats.sliced++;
     if (c.rules === FULL_RANGE) stats.fullRange++;
+    if (c.batched) stats.batched++;
+    stats.accountOrders += c.orders.filter((o) => o.trader <= 1).length;
     if (c.orders.some((o) => o.price === c.rules.maxPrice && o.cancelled !== true)) stats.topLevel++;
     if (model.volume === 0n) return;
     stats.crossed++;
@@ -635,5 +642,7 @@ describe("Differential: Trading against the clearing model", function () {
     expect(stats.sliced).to.be.greaterThan(BOOKS * 0.2);
     expect(stats.fullRange).to.be.greaterThan(BOOKS * 0.05);
     expect(stats.topLevel).to.be.greaterThan(0);
+    expect(stats.batched).to.be.greaterThan(BOOKS * 0.3);
+    expect(stats.accountOrders).to.be.greaterThan(stats.orders * 0.4);
   });
 });
