@@ -50,28 +50,36 @@ contract BookLoader {
 
     // ──────────────────────────────────────── USER ACTIONS ───────────────────────────────────────
 
-    /// @notice Places `orders` in their order, then cancels those flagged `cancel`.
+    /// @notice Places `orders` in their order, then cancels those flagged `cancel`. `batched`: each run of
+    /// consecutive orders of one trader is placed with one {ITrading-createOrders} call, and each trader's cancels
+    /// of such a run with one {ITrading-cancelOrders} call; otherwise one call per order.
     /// @return ids the order ids, in the order given.
-    function placeBook(BookOrder[] calldata orders) external onlyOwner returns (uint256[] memory ids) {
-        return _placeBook(orders);
+    function placeBook(BookOrder[] calldata orders, bool batched) external onlyOwner returns (uint256[] memory ids) {
+        return _placeBook(orders, batched);
     }
 
     /// @notice Places `orders` as {placeBook}, then clears `epoch` as {clearEpoch}: one transaction that ends an
     /// epoch's clearing and fills the next epoch's book.
     function placeAndClear(
         BookOrder[] calldata orders,
+        bool batched,
         uint256 epoch,
         uint256 maxSteps,
         uint256 maxOrders,
         uint256 gasReserve
     ) external onlyOwner returns (bool done) {
-        _placeBook(orders);
+        _placeBook(orders, batched);
         return _clearEpoch(epoch, maxSteps, maxOrders, gasReserve);
     }
 
-    /// @notice Withdraws the credit of trader `trader` in `token`.
+    /// @notice Withdraws the whole account balance of trader `trader` in `token`.
     function withdraw(uint256 trader, address token) external onlyOwner {
         _traders[trader].withdraw(token);
+    }
+
+    /// @notice Deposits `amount` of `token` from trader `trader`'s wallet into its market account.
+    function deposit(uint256 trader, address token, uint256 amount) external onlyOwner {
+        _traders[trader].deposit(token, amount);
     }
 
     // ───────────────────────────────────────── AUTOMATION ────────────────────────────────────────
@@ -90,14 +98,50 @@ contract BookLoader {
 
     // ───────────────────────────────────────── INTERNAL ──────────────────────────────────────────
 
-    function _placeBook(BookOrder[] calldata orders) private returns (uint256[] memory ids) {
+    function _placeBook(BookOrder[] calldata orders, bool batched) private returns (uint256[] memory ids) {
         ids = new uint256[](orders.length);
-        for (uint256 i = 0; i < orders.length; ++i) {
-            BookOrder calldata o = orders[i];
-            ids[i] = _traders[o.trader].place(o.side, o.amount, o.price);
+        if (!batched) {
+            for (uint256 i = 0; i < orders.length; ++i) {
+                BookOrder calldata o = orders[i];
+                ids[i] = _traders[o.trader].place(o.side, o.amount, o.price);
+            }
+            for (uint256 i = 0; i < orders.length; ++i) {
+                if (orders[i].cancel) _traders[orders[i].trader].cancel(ids[i]);
+            }
+            return ids;
         }
-        for (uint256 i = 0; i < orders.length; ++i) {
-            if (orders[i].cancel) _traders[orders[i].trader].cancel(ids[i]);
+        uint256[] memory runEnds = new uint256[](orders.length);
+        uint256 runs;
+        for (uint256 start = 0; start < orders.length;) {
+            uint256 end = start + 1;
+            while (end < orders.length && orders[end].trader == orders[start].trader) ++end;
+            ITrading.OrderRequest[] memory requests = new ITrading.OrderRequest[](end - start);
+            for (uint256 i = start; i < end; ++i) {
+                requests[i - start] = ITrading.OrderRequest(orders[i].side, orders[i].amount, orders[i].price);
+            }
+            uint256[] memory placed = _traders[orders[start].trader].placeMany(requests);
+            for (uint256 i = start; i < end; ++i) ids[i] = placed[i - start];
+            runEnds[runs] = end;
+            ++runs;
+            start = end;
+        }
+        uint256 from;
+        for (uint256 r = 0; r < runs; ++r) {
+            uint256 end = runEnds[r];
+            uint256 n;
+            for (uint256 i = from; i < end; ++i) if (orders[i].cancel) ++n;
+            if (n != 0) {
+                uint256[] memory cancels = new uint256[](n);
+                n = 0;
+                for (uint256 i = from; i < end; ++i) {
+                    if (orders[i].cancel) {
+                        cancels[n] = ids[i];
+                        ++n;
+                    }
+                }
+                _traders[orders[from].trader].cancelMany(cancels);
+            }
+            from = end;
         }
     }
 

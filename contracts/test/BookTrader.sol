@@ -36,12 +36,27 @@ contract BookTrader {
             side == ITrading.Side.Buy ? TRADING.createBuyOrder(amount, price) : TRADING.createSellOrder(amount, price);
     }
 
+    /// @notice Places `requests` in one {ITrading-createOrders} call.
+    function placeMany(ITrading.OrderRequest[] calldata requests) external onlyLoader returns (uint256[] memory) {
+        return TRADING.createOrders(requests);
+    }
+
+    /// @notice Cancels `orderIds` in one {ITrading-cancelOrders} call.
+    function cancelMany(uint256[] calldata orderIds) external onlyLoader {
+        TRADING.cancelOrders(orderIds);
+    }
+
+    /// @notice Deposits `amount` of `token` from the trader's wallet into its market account.
+    function deposit(address token, uint256 amount) external onlyLoader {
+        TRADING.deposit(token, amount);
+    }
+
     /// @notice Cancels order `orderId`.
     function cancel(uint256 orderId) external onlyLoader {
         TRADING.cancelOrder(orderId);
     }
 
-    /// @notice Withdraws the trader's credit in `token`.
+    /// @notice Withdraws the trader's whole account balance in `token`.
     function withdraw(address token) external onlyLoader {
         TRADING.withdraw(token, TRADING.accountBalance(address(this), token));
     }

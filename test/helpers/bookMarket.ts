@@ -10,7 +10,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { expect } from "chai";
 import hre, { ethers, network } from "hardhat";
 
-import type { BookLoader, GridToken, MockUSDC, Registry, Trading } from "../../typechain-types";
+import type { BookLoader, GridToken, MockUSDC, OracleClient, Registry, Trading } from "../../typechain-types";
 import { systemFixture } from "../fixtures";
 import type { ClearingResult, ModelOrder } from "./clearingModel";
 import { KWH, WH } from "./constants";
@@ -26,8 +26,10 @@ export interface BookMarket {
   gridToken: GridToken;
   paymentToken: MockUSDC;
   trading: Trading;
+  oracleClient: OracleClient;
   loader: BookLoader;
   admin: HardhatEthersSigner;
+  regulator: HardhatEthersSigner;
   feeRecipient: HardhatEthersSigner;
   /** Addresses here and in decoded events and states are lowercase hex: cheap to compare in bulk. */
   traderAddresses: string[];
@@ -64,7 +66,8 @@ export const TRADER_PAYMENT = 10n ** 18n;
  * for the purpose, to a prosumer who passes it on (GRID is minted to verified users only).
  */
 export async function deployBookMarket(traderCount: number): Promise<BookMarket> {
-  const { admin, regulator, prosumers, registry, gridToken, paymentToken, trading } = await systemFixture();
+  const { admin, regulator, prosumers, registry, gridToken, paymentToken, trading, oracleClient } =
+    await systemFixture();
   const lower = async (c: { getAddress(): Promise<string> }): Promise<string> => (await c.getAddress()).toLowerCase();
   const tradingAddress = await lower(trading);
   const tokenAddresses: [string, string] = [await lower(gridToken), await lower(paymentToken)];
@@ -91,8 +94,10 @@ export async function deployBookMarket(traderCount: number): Promise<BookMarket>
     gridToken,
     paymentToken,
     trading,
+    oracleClient,
     loader,
     admin,
+    regulator,
     feeRecipient,
     traderAddresses,
     loaderAddress,
@@ -151,12 +156,14 @@ export interface Slicing {
 
 /**
  * Places `orders` (in id order) in the current epoch and, in the same transactions, clears `clearing.epoch`
- * (which must have ended) until it is settled. Returns the logs of every transaction, in order.
+ * (which must have ended) until it is settled. `batched`: each run of one trader's orders is one
+ * `createOrders` call (and its cancels one `cancelOrders` call). Returns the logs of every transaction, in order.
  */
 export async function placeAndClear(
   market: BookMarket,
   orders: LoadedOrder[],
   clearing: { epoch: bigint; slicing: Slicing } | null,
+  batched = false,
 ): Promise<RawLog[]> {
   const logs: RawLog[] = [];
   const iface = market.loader.interface;
@@ -169,9 +176,10 @@ export async function placeAndClear(
     next += chunk.length;
     const data =
       clearing === null || cleared
-        ? iface.encodeFunctionData("placeBook", [chunk])
+        ? iface.encodeFunctionData("placeBook", [chunk, batched])
         : iface.encodeFunctionData("placeAndClear", [
             chunk,
+            batched,
             clearing.epoch,
             clearing.slicing.maxSteps,
             clearing.slicing.maxOrders,
@@ -428,8 +436,15 @@ export function describeBook(orders: LoadedOrder[]): string {
 // ──────────────────────────────────────────── LEDGER ────────────────────────────────────────────
 
 /**
- * The balances and credits {BookMarket.accounts} should have, kept by applying the model's escrows and
- * settlements: what the chain must show if every token moved exactly as the clearing rule says.
+ * The balances and market-account balances ("credits") {BookMarket.accounts} should have, kept by applying the
+ * model's escrows and settlements: what the chain must show if every token moved exactly as the clearing rule says.
+ *
+ * The ledger places every order from the wallet (the escrow is pulled) and books what Trading gives back as the
+ * market accounts do: a cancel's escrow, refunds, seller proceeds, unfilled GRID and fees are credited to the
+ * account; bought GRID is delivered to the buyer's wallet. That split is exact while orders are funded from
+ * wallets. Orders funded from an account (a deposit, or proceeds an earlier epoch credited) only move value between
+ * the wallet and the account of one owner: {diffHoldings} compares what each owner holds in both together
+ * (and Trading's own part, its balance less every account), which stays exact either way.
  */
 export class Ledger {
   readonly balances: Map<string, bigint>;
@@ -454,17 +469,24 @@ export class Ledger {
     this.balances.set(t, (this.balances.get(t) ?? 0n) + amount);
   }
 
-  /** Orders placed (cancelled ones got their escrow back at once). */
+  private credit(token: 0 | 1, to: string, amount: bigint): void {
+    const key = holding(token, to);
+    this.credits.set(key, (this.credits.get(key) ?? 0n) + amount);
+  }
+
+  /** Orders placed from the wallets; cancelled ones got their escrow back in their account at once. */
   place(orders: readonly LoadedOrder[], model: ClearingResult): void {
     const trading = this.market.tradingAddress;
     for (const o of orders) {
-      if (o.cancelled === true) continue;
       const escrow = model.outcomes.get(o.id)?.escrow ?? 0n;
-      this.move(o.side === Side.Buy ? 1 : 0, this.market.traderAddresses[o.trader], trading, escrow);
+      const token = o.side === Side.Buy ? 1 : 0;
+      const owner = this.market.traderAddresses[o.trader];
+      this.move(token, owner, trading, escrow);
+      if (o.cancelled === true) this.credit(token, owner, escrow);
     }
   }
 
-  /** An epoch settled: fills, payments and refunds paid out, fees and rounding credited to the recipient. */
+  /** An epoch settled: GRID bought delivered, refunds and proceeds credited, fees and rounding credited. */
   settle(orders: readonly LoadedOrder[], model: ClearingResult): void {
     const trading = this.market.tradingAddress;
     for (const o of orders) {
@@ -473,30 +495,70 @@ export class Ledger {
       const owner = this.market.traderAddresses[o.trader];
       if (o.side === Side.Buy) {
         this.move(0, trading, owner, out.filled);
-        this.move(1, trading, owner, out.refund);
+        this.credit(1, owner, out.refund);
       } else {
-        this.move(1, trading, owner, out.payment);
-        this.move(0, trading, owner, out.refund);
+        this.credit(1, owner, out.payment);
+        this.credit(0, owner, out.refund);
       }
     }
-    const fees = holding(1, this.market.feeRecipientAddress);
-    this.credits.set(fees, (this.credits.get(fees) ?? 0n) + model.feeCredit);
+    this.credit(1, this.market.feeRecipientAddress, model.feeCredit);
+  }
+
+  /** Moves `amount` of `token` from `owner`'s wallet into its account (a deposit). */
+  deposit(token: 0 | 1, owner: string, amount: bigint): void {
+    this.move(token, owner, this.market.tradingAddress, amount);
+    this.credit(token, owner, amount);
+  }
+
+  /** Moves `owner`'s whole account balance in `token` to its wallet (a withdrawal); returns it. */
+  withdraw(token: 0 | 1, owner: string): bigint {
+    const amount = this.credits.get(holding(token, owner)) ?? 0n;
+    this.credits.set(holding(token, owner), 0n);
+    this.move(token, this.market.tradingAddress, owner, amount);
+    return amount;
+  }
+
+  private name(key: string): string {
+    const [token, account] = key.split(":");
+    return `${token === "0" ? "GRID" : "payment token"} of ${this.names.get(account) ?? account}`;
   }
 
   /** Differences from the figures `state` holds, one line each (empty when they match). */
   diff(state: Pick<MarketState, "balances" | "credits">): string[] {
     const lines: string[] = [];
-    const name = (key: string): string => {
-      const [token, account] = key.split(":");
-      return `${token === "0" ? "GRID" : "payment token"} of ${this.names.get(account) ?? account}`;
-    };
     for (const [key, value] of state.balances) {
       const expected = this.balances.get(key) ?? 0n;
-      if (value !== expected) lines.push(`balance ${name(key)}: chain ${value}, model ${expected}`);
+      if (value !== expected) lines.push(`balance ${this.name(key)}: chain ${value}, model ${expected}`);
     }
     for (const [key, value] of state.credits) {
       const expected = this.credits.get(key) ?? 0n;
-      if (value !== expected) lines.push(`credit ${name(key)}: chain ${value}, model ${expected}`);
+      if (value !== expected) lines.push(`credit ${this.name(key)}: chain ${value}, model ${expected}`);
+    }
+    return lines;
+  }
+
+  /**
+   * Differences in holdings: per account of {BookMarket.accounts} and token, wallet plus market account; for
+   * Trading, its balance less the accounts' balances (the escrow of open orders and what an epoch being
+   * settled owes). `state` must hold the balances and credits of every account.
+   */
+  diffHoldings(state: Pick<MarketState, "balances" | "credits">): string[] {
+    const lines: string[] = [];
+    const trading = this.market.tradingAddress;
+    for (const token of [0, 1] as const) {
+      const held = (balances: Map<string, bigint>, credits: Map<string, bigint>, account: string): bigint => {
+        const key = holding(token, account);
+        if (account !== trading) return (balances.get(key) ?? 0n) + (credits.get(key) ?? 0n);
+        let owed = 0n;
+        for (const a of this.market.accounts) owed += credits.get(holding(token, a)) ?? 0n;
+        return (balances.get(key) ?? 0n) - owed;
+      };
+      for (const account of this.market.accounts) {
+        const chain = held(state.balances, state.credits, account);
+        const model = held(this.balances, this.credits, account);
+        if (chain !== model)
+          lines.push(`holding ${this.name(holding(token, account))}: chain ${chain}, model ${model}`);
+      }
     }
     return lines;
   }

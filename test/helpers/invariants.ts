@@ -2,12 +2,15 @@
  * The ledger invariants of the security suite and the shadow ledger they are checked against.
  *
  * The shadow follows every action of a property run from the outside: who holds what of GRID and of the
- * payment token, what Trading owes as credits, every order's escrow and fill. After each step the chain must
- * agree with it holder by holder, and the chain alone must satisfy the conservation laws:
- *   - each token's total supply is the sum of the balances of all holders (nothing appears or vanishes);
- *   - Trading's GRID balance is the open sell escrow plus the GRID credits;
- *   - Trading's payment balance is the open buy escrow plus the payment credits (fees included) plus what the
- *     epoch being settled has taken from its buyers and not yet paid to its sellers or credited as fees;
+ * payment token in its wallet and in its market account ("credits": `accountBalance`), every order's escrow and
+ * fill. After each step the chain must agree with it holder by holder, and the chain alone must satisfy the
+ * conservation laws (SPEC 11):
+ *   - each token's total supply is the sum of the balances of all holders, Trading included (GRID supply = the
+ *     wallets + Trading's balance: nothing appears or vanishes);
+ *   - Trading's GRID balance is the Σ of the accounts' GRID plus the open sell escrow plus the GRID the epoch
+ *     being settled took from its sellers and has not yet delivered to its buyers;
+ *   - Trading's payment balance is the Σ of the accounts' payment token plus the open buy escrow plus what the
+ *     epoch being settled has taken from its buyers and not yet credited to its sellers or as fees;
  *   - no order fills beyond its amount, and a filled order's limit is at least (bids) or at most (asks) the
  *     uniform clearing price.
  */
@@ -152,6 +155,23 @@ export class ShadowLedger {
     this.add(token === "grid" ? this.gridCredits : this.paymentCredits, to, amount);
   }
 
+  /** Takes `amount` from `who`'s market account (an order reserving its escrow there). */
+  debit(token: "grid" | "payment", who: string, amount: bigint): void {
+    this.add(token === "grid" ? this.gridCredits : this.paymentCredits, who, -amount);
+  }
+
+  /** `who` deposits `amount` from its wallet into its market account. */
+  deposit(token: "grid" | "payment", who: string, amount: bigint): void {
+    this.move(token, who, this.trading, amount);
+    this.credit(token, who, amount);
+  }
+
+  /** `who` withdraws `amount` of its market account to its wallet. */
+  withdraw(token: "grid" | "payment", who: string, amount: bigint): void {
+    this.debit(token, who, amount);
+    this.move(token, this.trading, who, amount);
+  }
+
   withdrawCredit(token: "grid" | "payment", who: string): bigint {
     const amount = this.creditOf(token, who);
     this.add(token === "grid" ? this.gridCredits : this.paymentCredits, who, -amount);
@@ -290,14 +310,17 @@ export function checkFillWithinLimits(order: ShadowOrder, filled: bigint, cleari
   }
 }
 
-/** The chain's stored orders agree with the shadow's (status, fill, amount, price, owner). */
+/**
+ * The chain's stored orders `ids` (default: all; an order whose slot a later epoch reused reverts
+ * TradingOrderPruned, so callers pass the live ones) agree with the shadow's (status, fill, amount, price, owner).
+ */
 export async function checkOrders(
   lens: InvariantLens,
   trading: string,
   shadow: ShadowLedger,
   where: string,
+  ids: bigint[] = [...shadow.orders.keys()],
 ): Promise<number> {
-  const ids = [...shadow.orders.keys()];
   if (ids.length === 0) return 0;
   const onChain = await lens.orders(trading, ids);
   ids.forEach((id, i) => {

@@ -68,13 +68,30 @@ describe("OracleClient", function () {
         expect(await oracle.lastMarketCheck()).to.equal(BigInt(at));
       });
 
-      it("does one settlement slice for an operator", async function () {
+      it("settles in slices of settleOrdersPerUpkeep while they fit, with one UpkeepPerformed for all", async function () {
         const { oracle, market, operator } = await loadFixture(forwarderFixture);
         await scripted(market, Work.Settle, 4n, 0n, 250n);
         const tx = oracle.connect(operator).performUpkeep("0x");
-        await expect(tx).to.emit(market, "SettleCalled").withArgs(4n, 100n, false);
-        await expect(tx).to.emit(oracle, "UpkeepPerformed").withArgs(Work.Settle, 4n, false, operator.address);
+        await expect(tx).to.emit(market, "SettleCalled").withArgs(4n, 50n, false);
+        await expect(tx).to.emit(market, "SettleCalled").withArgs(4n, 50n, true);
+        await expect(tx).to.emit(oracle, "UpkeepPerformed").withArgs(Work.Settle, 4n, true, operator.address);
         await expect(tx).to.not.emit(market, "MatchCalled");
+        const receipt = await (await tx).wait();
+        const performed = receipt!.logs.filter(
+          (l) => l.topics[0] === oracle.interface.getEvent("UpkeepPerformed").topicHash,
+        );
+        expect(performed).to.have.length(1);
+        expect(await market.settleCalls()).to.equal(5n); // 250 orders in slices of 50
+      });
+
+      it("stops slicing before the worst case of the next slice would exceed the budget", async function () {
+        const { oracle, market, operator } = await loadFixture(forwarderFixture);
+        // 40,000 gas per order: each 50-order slice costs 2.0M, so the worst case of a third does not fit 4.5M.
+        await scripted(market, Work.Settle, 4n, 0n, 1_000n, 40_000n);
+        const receipt = await (await oracle.connect(operator).performUpkeep("0x", { gasLimit: 10_000_000 })).wait();
+        const settled = 1_000n - (await market.ordersLeft());
+        expect(settled > 0n && settled < 150n).to.equal(true);
+        expect(receipt!.gasUsed <= 4_500_000n).to.equal(true);
       });
 
       it("continues with settlement when matching finishes with gas to spare", async function () {
@@ -106,12 +123,16 @@ describe("OracleClient", function () {
         await expect(tx).to.not.emit(market, "SettleCalled");
       });
 
-      it("does not settle when the market reports other work after matching", async function () {
+      it("settles the epoch it just matched, whatever the market reports afterwards", async function () {
         const { oracle, market, forwarder } = await loadFixture(forwarderFixture);
         await scripted(market, Work.Match, 5n, 1n, 0n, 0n, { work: Work.None, epoch: 0n });
-        await expect(oracle.connect(forwarder).performUpkeep("0x")).to.not.emit(market, "SettleCalled");
+        await expect(oracle.connect(forwarder).performUpkeep("0x"))
+          .to.emit(market, "SettleCalled")
+          .withArgs(5n, 50n, true);
         await scripted(market, Work.Match, 5n, 1n, 10n, 0n, { work: Work.Settle, epoch: 6n });
-        await expect(oracle.connect(forwarder).performUpkeep("0x")).to.not.emit(market, "SettleCalled");
+        await expect(oracle.connect(forwarder).performUpkeep("0x"))
+          .to.emit(market, "SettleCalled")
+          .withArgs(5n, 50n, true);
       });
 
       it("treats performData as an untrusted hint", async function () {

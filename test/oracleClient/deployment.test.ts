@@ -30,7 +30,7 @@ describe("OracleClient", function () {
       expect(await oracle.requestTtl()).to.equal(HOUR);
       expect(await oracle.autoMarketClearing()).to.equal(true);
       expect(await oracle.matchStepsPerUpkeep()).to.equal(200n);
-      expect(await oracle.settleOrdersPerUpkeep()).to.equal(100n);
+      expect(await oracle.settleOrdersPerUpkeep()).to.equal(50n);
       expect(await oracle.rewardPerReading()).to.equal(0n);
       expect(await oracle.oracleBalance()).to.equal(0n);
       expect(await oracle.lastMarketCheck()).to.equal(0n);

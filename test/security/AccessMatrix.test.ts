@@ -329,12 +329,54 @@ const TRADING_ROWS: Row[] = [
     args: (c) => [c.openEpoch, 10n],
   },
   {
-    sig: "withdraw(address)",
+    sig: "createOrders((uint8,uint256,uint256)[])",
+    // A sell then a buy: whoever may not sell is refused at the first request.
+    allowed: ["prosumer", "marketMaker"],
+    args: () => [
+      [
+        { side: 1, amount: 10n ** 16n, price: 1_000n },
+        { side: 0, amount: 10n ** 16n, price: 1_000n },
+      ],
+    ],
+    denied: (caller) => ["TradingNotEligible", [caller, 1]],
+  },
+  {
+    sig: "cancelOrders(uint256[])",
+    allowed: ["prosumer"],
+    args: (c) => [[c.openOrderId]],
+    denied: (caller, c) => ["TradingNotOrderOwner", [c.openOrderId, caller]],
+  },
+  {
+    sig: "deposit(address,uint256)",
     allowed: {
-      anyone: "pays only the caller's own credit (see NonCustodial.test.ts)",
-      outcome: (caller, c) => ["TradingNothingToWithdraw", [caller, c.paymentAddress]],
+      anyone: "moves only the caller's own tokens into the caller's own account",
+      outcome: () => null,
     },
-    args: (c) => [c.paymentAddress],
+    args: (c) => [c.paymentAddress, 1_000n],
+  },
+  {
+    sig: "depositWithPermit(address,uint256,uint256,uint8,bytes32,bytes32)",
+    allowed: {
+      anyone: "moves only the signer's own tokens into the signer's own account",
+      outcome: () => null,
+    },
+    args: (c) => [c.paymentAddress, 1_000n, ...NO_PERMIT],
+  },
+  {
+    sig: "withdraw(address,uint256)",
+    allowed: {
+      anyone: "pays only from the caller's own account (see NonCustodial.test.ts)",
+      outcome: (caller, c) => ["TradingInsufficientBalance", [caller, c.paymentAddress, 0n, 1_000n]],
+    },
+    args: (c) => [c.paymentAddress, 1_000n],
+  },
+  {
+    sig: "setKeepsBoughtGrid(bool)",
+    allowed: {
+      anyone: "sets only where the caller's own bought GRID goes",
+      outcome: () => null,
+    },
+    args: () => [true],
   },
   ...adminRulesRows(() => SOME_ROLE),
 ];
@@ -543,6 +585,23 @@ const TABLES: Table[] = [
 
 describe("Security: access-control matrix", function () {
   let cells = 0;
+
+  it("the account views (accountBalance, keepsBoughtGrid) answer every caller alike", async function () {
+    const ctx = await loadFixture(matrixFixture);
+    const owner = ctx.signer.prosumer;
+    const grid = await ctx.gridToken.getAddress();
+    await ctx.trading.connect(owner).deposit(grid, 10n ** 15n);
+    await ctx.trading.connect(owner).setKeepsBoughtGrid(true);
+    for (const role of ROLES) {
+      const t = ctx.trading.connect(ctx.signer[role]);
+      cells += 3;
+      expect(await t.accountBalance(owner.address, grid), `accountBalance by ${role}`).to.equal(10n ** 15n);
+      expect(await t.keepsBoughtGrid(owner.address), `keepsBoughtGrid by ${role}`).to.equal(true);
+      await expect(t.accountBalance(owner.address, ctx.signer[role].address))
+        .to.be.revertedWithCustomError(ctx.trading, "TradingUnsupportedToken")
+        .withArgs(ctx.signer[role].address);
+    }
+  });
 
   after(function () {
     const rows = TABLES.reduce((n, t) => n + t.rows.length, 0);

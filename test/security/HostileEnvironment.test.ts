@@ -145,94 +145,73 @@ describe("Security: hostile environment", function () {
       );
     });
 
-    it("cannot re-enter while a cancel refunds (ReentrancyGuardReentrantCall)", async function () {
+    it("cannot re-enter while a deposit pulls (ReentrancyGuardReentrantCall)", async function () {
       const { trading, token, actors } = await loadFixture(reentrantFixture);
-      const buyer = actors.consumers[0];
-      const id = await trading.connect(buyer).createBuyOrder.staticCall(KWH, BUY_PRICE);
-      await trading.connect(buyer).createBuyOrder(KWH, BUY_PRICE);
-      const reentry = trading.interface.encodeFunctionData("withdraw", [await token.getAddress()]);
+      const tokenAddress = await token.getAddress();
+      const reentry = trading.interface.encodeFunctionData("withdraw", [tokenAddress, 1n]);
       await token.arm(await trading.getAddress(), reentry, true);
-      await expect(trading.connect(buyer).cancelOrder(id)).to.be.revertedWithCustomError(
+      await expect(trading.connect(actors.consumers[0]).deposit(tokenAddress, USDC)).to.be.revertedWithCustomError(
         trading,
         "ReentrancyGuardReentrantCall",
       );
-      // The escrow is still there and the order still open: the owner can cancel once the token behaves.
+      expect(await trading.accountBalance(actors.consumers[0].address, tokenAddress)).to.equal(0n);
+    });
+
+    it("a cancel credits the account without calling the token; the withdrawal cannot be re-entered", async function () {
+      const { trading, token, actors } = await loadFixture(reentrantFixture);
+      const buyer = actors.consumers[0];
+      const tokenAddress = await token.getAddress();
+      const escrow = ceil(KWH * BUY_PRICE, KWH);
+      const id = await trading.connect(buyer).createBuyOrder.staticCall(KWH, BUY_PRICE);
+      await trading.connect(buyer).createBuyOrder(KWH, BUY_PRICE);
+      const reentry = trading.interface.encodeFunctionData("withdraw", [tokenAddress, escrow]);
+      await token.arm(await trading.getAddress(), reentry, true);
+      await expect(trading.connect(buyer).cancelOrder(id)).to.changeTokenBalances(token, [buyer, trading], [0n, 0n]);
+      expect(await token.reentryAttempts()).to.equal(0n);
+      expect(await trading.accountBalance(buyer.address, tokenAddress)).to.equal(escrow);
+      await expect(trading.connect(buyer).withdraw(tokenAddress, escrow)).to.be.revertedWithCustomError(
+        trading,
+        "ReentrancyGuardReentrantCall",
+      );
+      // The account is untouched; once the token behaves the owner withdraws it.
       await token.disarm();
-      await expect(trading.connect(buyer).cancelOrder(id)).to.changeTokenBalances(
+      await expect(trading.connect(buyer).withdraw(tokenAddress, escrow)).to.changeTokenBalances(
         token,
         [buyer, trading],
-        [ceil(KWH * BUY_PRICE, KWH), -ceil(KWH * BUY_PRICE, KWH)],
+        [escrow, -escrow],
       );
     });
 
-    it("cannot re-enter a settlement batch: the re-entry fails and the batch pays everyone", async function () {
+    it("cannot block a settlement batch: settlement credits accounts and never calls the payment token", async function () {
       const sys = await loadFixture(reentrantFixture);
       const { trading, token, actors, gridToken } = sys;
       const { seller, buyer, epoch } = await matchedPair(sys, "bid");
-      // The first payment-token payout of the batch (the buyer's refund) calls back into executeTrades; the token
-      // records why that failed and lets its own transfer through.
       const reentry = trading.interface.encodeFunctionData("executeTrades", [epoch, 10]);
-      await token.arm(await trading.getAddress(), reentry, false);
-      const refund = PAIR_REFUND;
-      const proceeds = PAIR_PROCEEDS;
+      await token.arm(await trading.getAddress(), reentry, true);
+      const tokenAddress = await token.getAddress();
       const tx = trading.executeTrades(epoch, 10);
       await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, KWH, CLEARING, 0n, actors.treasury.address);
-      await expect(tx).to.changeTokenBalances(token, [buyer, seller], [refund, proceeds]);
+      await expect(tx).to.changeTokenBalances(token, [buyer, seller, trading], [0n, 0n, 0n]);
       await expect(tx).to.changeTokenBalances(gridToken, [buyer], [KWH]);
+      expect(await token.reentryAttempts()).to.equal(0n);
+      expect(await trading.accountBalance(buyer.address, tokenAddress)).to.equal(PAIR_REFUND);
+      expect(await trading.accountBalance(seller.address, tokenAddress)).to.equal(PAIR_PROCEEDS);
+      // The armed token still guards the withdrawal: a re-entry from it fails, the recorded error says why.
+      await token.arm(await trading.getAddress(), reentry, false);
+      await expect(trading.connect(seller).withdraw(tokenAddress, PAIR_PROCEEDS)).to.changeTokenBalances(
+        token,
+        [seller, trading],
+        [PAIR_PROCEEDS, -PAIR_PROCEEDS],
+      );
       expect(await token.reentryAttempts()).to.equal(1n);
       expect(await token.lastReentryError()).to.equal(
         trading.interface.getError("ReentrancyGuardReentrantCall")!.selector,
       );
     });
-
-    it("a payout whose transfer reverts on re-entry is credited; the batch completes and the credit is withdrawable", async function () {
-      const sys = await loadFixture(reentrantFixture);
-      const { trading, token, gridToken } = sys;
-      const { seller, buyer, epoch } = await matchedPair(sys, "bid");
-      // Bubbling: the re-entry's ReentrancyGuardReentrantCall reverts the token transfer itself (and the token's
-      // own arming with it), so every payment-token payout of the batch fails and is credited.
-      const reentry = trading.interface.encodeFunctionData("executeTrades", [epoch, 10]);
-      await token.arm(await trading.getAddress(), reentry, true);
-      const refund = PAIR_REFUND;
-      const proceeds = PAIR_PROCEEDS;
-      const tokenAddress = await token.getAddress();
-      const tx = trading.executeTrades(epoch, 10);
-      await expect(tx).to.emit(trading, "Credited").withArgs(buyer.address, tokenAddress, refund);
-      await expect(tx).to.emit(trading, "Credited").withArgs(seller.address, tokenAddress, proceeds);
-      await expect(tx).to.emit(trading, "EpochSettled");
-      await expect(tx).to.changeTokenBalances(gridToken, [buyer], [KWH]);
-      await token.disarm();
-      await expect(trading.connect(buyer).withdraw(tokenAddress)).to.changeTokenBalances(
-        token,
-        [buyer, trading],
-        [refund, -refund],
-      );
-      await expect(trading.connect(seller).withdraw(tokenAddress)).to.changeTokenBalances(
-        token,
-        [seller, trading],
-        [proceeds, -proceeds],
-      );
-    });
-
-    it("cannot re-enter a withdrawal (ReentrancyGuardReentrantCall)", async function () {
-      const sys = await loadFixture(reentrantFixture);
-      const { trading, token } = sys;
-      const { buyer, epoch } = await matchedPair(sys, "bid");
-      // The buyer's refund payout fails (the call back reverts and the revert bubbles): it is credited.
-      await token.arm(await trading.getAddress(), "0xdeadbeef", true);
-      await trading.executeTrades(epoch, 10);
-      expect(await trading.credits(buyer.address, await token.getAddress())).to.be.greaterThan(0n);
-      const reentry = trading.interface.encodeFunctionData("withdraw", [await token.getAddress()]);
-      await token.arm(await trading.getAddress(), reentry, true);
-      await expect(trading.connect(buyer).withdraw(await token.getAddress())).to.be.revertedWithCustomError(
-        trading,
-        "ReentrancyGuardReentrantCall",
-      );
-    });
   });
 
   describe("a fee-on-transfer payment token", function () {
-    it("is refused at the escrow deposit (TradingTransferAmountMismatch)", async function () {
+    it("is refused at the escrow pull (TradingTransferAmountMismatch)", async function () {
       const { trading, token, actors } = await loadFixture(feeFixture);
       const escrow = ceil(KWH * BUY_PRICE, KWH);
       const received = escrow - (escrow * (await token.FEE_BPS())) / 10_000n;
@@ -240,50 +219,60 @@ describe("Security: hostile environment", function () {
         .to.be.revertedWithCustomError(trading, "TradingTransferAmountMismatch")
         .withArgs(escrow, received);
     });
+
+    it("is refused at a deposit (TradingTransferAmountMismatch)", async function () {
+      const { trading, token, actors } = await loadFixture(feeFixture);
+      const amount = 10n * USDC;
+      const received = amount - (amount * (await token.FEE_BPS())) / 10_000n;
+      await expect(trading.connect(actors.consumers[0]).deposit(await token.getAddress(), amount))
+        .to.be.revertedWithCustomError(trading, "TradingTransferAmountMismatch")
+        .withArgs(amount, received);
+    });
   });
 
   describe("a payment token that returns false", function () {
-    it("makes the escrow deposit revert (SafeERC20FailedOperation)", async function () {
+    it("makes the escrow pull and a deposit revert (SafeERC20FailedOperation)", async function () {
       const { trading, token, actors } = await loadFixture(falseFixture);
+      const tokenAddress = await token.getAddress();
       await token.setFailing(true);
       await expect(trading.connect(actors.consumers[0]).createBuyOrder(KWH, BUY_PRICE))
         .to.be.revertedWithCustomError(trading, "SafeERC20FailedOperation")
-        .withArgs(await token.getAddress());
+        .withArgs(tokenAddress);
+      await expect(trading.connect(actors.consumers[0]).deposit(tokenAddress, USDC))
+        .to.be.revertedWithCustomError(trading, "SafeERC20FailedOperation")
+        .withArgs(tokenAddress);
     });
 
-    it("credits every payout of a settlement batch, withdrawable once the token works again", async function () {
+    it("cannot stop settlement; a withdrawal reverts while it fails and goes through once it works", async function () {
       const sys = await loadFixture(falseFixture);
       const { trading, token } = sys;
       const { seller, buyer, epoch } = await matchedPair(sys, "ask");
       await token.setFailing(true);
-      const refund = PAIR_REFUND;
-      const proceeds = PAIR_PROCEEDS;
       const tokenAddress = await token.getAddress();
-      await expect(trading.executeTrades(epoch, 10))
-        .to.emit(trading, "Credited")
-        .withArgs(buyer.address, tokenAddress, refund)
-        .and.to.emit(trading, "Credited")
-        .withArgs(seller.address, tokenAddress, proceeds);
-      await expect(trading.connect(seller).withdraw(tokenAddress))
+      await expect(trading.executeTrades(epoch, 10)).to.emit(trading, "EpochSettled");
+      expect(await trading.accountBalance(seller.address, tokenAddress)).to.equal(PAIR_PROCEEDS);
+      await expect(trading.connect(seller).withdraw(tokenAddress, PAIR_PROCEEDS))
         .to.be.revertedWithCustomError(trading, "SafeERC20FailedOperation")
         .withArgs(tokenAddress);
+      expect(await trading.accountBalance(seller.address, tokenAddress)).to.equal(PAIR_PROCEEDS);
       await token.setFailing(false);
-      await expect(trading.connect(seller).withdraw(tokenAddress)).to.changeTokenBalances(
+      await expect(trading.connect(seller).withdraw(tokenAddress, PAIR_PROCEEDS)).to.changeTokenBalances(
         token,
         [seller, trading],
-        [proceeds, -proceeds],
+        [PAIR_PROCEEDS, -PAIR_PROCEEDS],
       );
-      await expect(trading.connect(buyer).withdraw(tokenAddress))
+      await expect(trading.connect(buyer).withdraw(tokenAddress, PAIR_REFUND))
         .to.emit(trading, "Withdrawn")
-        .withArgs(buyer.address, tokenAddress, refund);
+        .withArgs(buyer.address, tokenAddress, PAIR_REFUND);
     });
   });
 
   describe("a payment token that blocks one address", function () {
-    it("settles everyone else, credits the blocked seller, who withdraws after the unblock", async function () {
+    it("blocks only the blocked user's withdrawal: settlement, others' orders and withdrawals go on", async function () {
       const { trading, token, actors, gridToken } = await loadFixture(blocklistFixture);
       const [s1, s2] = actors.prosumers;
       const [b1, b2] = actors.consumers;
+      const tokenAddress = await token.getAddress();
       const epoch = await freshEpoch(trading);
       await trading.connect(s1).createSellOrder(KWH, SELL_PRICE);
       await trading.connect(s2).createSellOrder(KWH, SELL_PRICE);
@@ -292,38 +281,65 @@ describe("Security: hostile environment", function () {
       await closeAndMatch(trading, epoch);
       await token.setBlocked(s2.address);
 
-      const proceeds = PAIR_PROCEEDS;
-      const refund = PAIR_REFUND;
-      const tokenAddress = await token.getAddress();
       const tx = trading.executeTrades(epoch, 10);
-      await expect(tx).to.emit(trading, "Credited").withArgs(s2.address, tokenAddress, proceeds);
-      await expect(tx).to.changeTokenBalances(token, [s1, s2, b1, b2], [proceeds, 0n, refund, refund]);
+      await expect(tx).to.emit(trading, "EpochSettled");
+      await expect(tx).to.changeTokenBalances(token, [s1, s2, b1, b2, trading], [0n, 0n, 0n, 0n, 0n]);
       await expect(tx).to.changeTokenBalances(gridToken, [b1, b2, trading], [KWH, KWH, -2n * KWH]);
-      expect(await trading.credits(s2.address, tokenAddress)).to.equal(proceeds);
+      for (const s of [s1, s2]) expect(await trading.accountBalance(s.address, tokenAddress)).to.equal(PAIR_PROCEEDS);
 
-      await expect(trading.connect(s2).withdraw(tokenAddress))
+      // The blocked seller cannot withdraw; everybody else can, and a buyer still places an order.
+      await expect(trading.connect(s2).withdraw(tokenAddress, PAIR_PROCEEDS))
         .to.be.revertedWithCustomError(token, "BlocklistTokenBlocked")
         .withArgs(s2.address);
+      await expect(trading.connect(s1).withdraw(tokenAddress, PAIR_PROCEEDS)).to.changeTokenBalances(
+        token,
+        [s1, trading],
+        [PAIR_PROCEEDS, -PAIR_PROCEEDS],
+      );
+      await expect(trading.connect(b1).withdraw(tokenAddress, PAIR_REFUND)).to.changeTokenBalances(
+        token,
+        [b1, trading],
+        [PAIR_REFUND, -PAIR_REFUND],
+      );
+      await expect(trading.connect(b2).createBuyOrder(KWH, BUY_PRICE)).to.emit(trading, "OrderCreated");
       await token.setBlocked(ethers.ZeroAddress);
-      await expect(trading.connect(s2).withdraw(tokenAddress)).to.changeTokenBalances(
+      await expect(trading.connect(s2).withdraw(tokenAddress, PAIR_PROCEEDS)).to.changeTokenBalances(
         token,
         [s2, trading],
-        [proceeds, -proceeds],
+        [PAIR_PROCEEDS, -PAIR_PROCEEDS],
       );
-      expect(await trading.credits(s2.address, tokenAddress)).to.equal(0n);
+      expect(await trading.accountBalance(s2.address, tokenAddress)).to.equal(0n);
     });
 
-    it("lets a blocked buyer receive its GRID and credits its refund", async function () {
+    it("lets a blocked buyer receive its GRID; its refund waits in its account", async function () {
       const sys = await loadFixture(blocklistFixture);
       const { trading, token, gridToken } = sys;
       const { buyer, epoch } = await matchedPair(sys, "ask");
       await token.setBlocked(buyer.address);
-      const refund = PAIR_REFUND;
       const tx = trading.executeTrades(epoch, 10);
-      await expect(tx)
-        .to.emit(trading, "Credited")
-        .withArgs(buyer.address, await token.getAddress(), refund);
       await expect(tx).to.changeTokenBalances(gridToken, [buyer], [KWH]);
+      expect(await trading.accountBalance(buyer.address, await token.getAddress())).to.equal(PAIR_REFUND);
+    });
+  });
+
+  describe("a failed GRID delivery", function () {
+    it("is credited to the buyer's account (Credited) and withdrawable once GRID moves again", async function () {
+      const sys = await loadFixture(usdcFixture);
+      const { trading, gridToken, actors } = sys;
+      const { buyer, epoch } = await matchedPair(sys, "bid");
+      const gridAddress = await gridToken.getAddress();
+      await gridToken.connect(actors.admin).pause();
+      const tx = trading.executeTrades(epoch, 10);
+      await expect(tx).to.emit(trading, "Credited").withArgs(buyer.address, gridAddress, KWH);
+      await expect(tx).to.emit(trading, "EpochSettled");
+      await expect(tx).to.changeTokenBalances(gridToken, [buyer, trading], [0n, 0n]);
+      expect(await trading.accountBalance(buyer.address, gridAddress)).to.equal(KWH);
+      await gridToken.connect(actors.admin).unpause();
+      await expect(trading.connect(buyer).withdraw(gridAddress, KWH)).to.changeTokenBalances(
+        gridToken,
+        [buyer, trading],
+        [KWH, -KWH],
+      );
     });
   });
 

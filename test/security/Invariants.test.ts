@@ -4,12 +4,15 @@
  *
  * Each run starts from the same deployed state (evm_snapshot / evm_revert), draws ≥ 30 actions — energy minted
  * to users, registrations and suspensions, orders on both sides (plain, with a valid permit, with an expired
- * permit, and malformed), cancels by owners and by others, time jumps, matching and settlement slices of random
- * size (sometimes on the wrong epoch), pauses of Trading and of GRID, withdrawals, parameter changes — and
+ * permit, and malformed), batches of orders of mixed sides (`createOrders`), cancels by owners and by others,
+ * one at a time and in batches (`cancelOrders`), deposits into market accounts (orders then reserve from the
+ * account and pull only the shortfall from the wallet), whole and partial withdrawals, where bought GRID goes
+ * (`setKeepsBoughtGrid`), time jumps, matching and settlement slices of random size (sometimes on the wrong
+ * epoch), pauses of Trading and of GRID, parameter changes — and
  * predicts for each action either its exact effect or its exact custom error.
  *
  * Reproduce a failure with the seed fast-check prints: `PROPERTY_SEED=<seed> npx hardhat test <this file>`;
- * the shrunk action list is printed with it. `PROPERTY_RUNS` (default 200) and `PROPERTY_DEPTH` (default 30,
+ * the shrunk action list is printed with it. `PROPERTY_RUNS` (default 200, 2,000 with HEAVY=1) and `PROPERTY_DEPTH` (default 30,
  * the minimum number of actions per run) scale the search.
  */
 import { expect } from "chai";
@@ -55,7 +58,7 @@ import {
   mintByReadings,
 } from "./system";
 
-const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
+const RUNS = Number(process.env.PROPERTY_RUNS ?? (process.env.HEAVY === "1" ? 2_000 : 200));
 const DEPTH = Number(process.env.PROPERTY_DEPTH ?? 30);
 const SEED = process.env.PROPERTY_SEED !== undefined ? Number(process.env.PROPERTY_SEED) : 0x5ec0de;
 
@@ -95,7 +98,11 @@ type Action =
   | { k: "execute"; orders: number; wrongEpoch: boolean; caller: number }
   | { k: "pause"; toggle: boolean; hold: number }
   | { k: "gridPause"; toggle: boolean; hold: number }
-  | { k: "withdraw"; user: number; grid: boolean }
+  | { k: "withdraw"; user: number; grid: boolean; part: number }
+  | { k: "deposit"; user: number; grid: boolean; wh: number }
+  | { k: "orders"; user: number; reqs: { side: number; wh: number; level: number }[] }
+  | { k: "cancels"; picks: number[]; byOwner: boolean }
+  | { k: "keeps"; user: number; keeps: boolean }
   | { k: "param"; which: number; value: number }
   | { k: "approve"; user: number }
   | { k: "fund"; user: number; amount: number };
@@ -249,12 +256,56 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
     }),
   },
   {
-    weight: 2,
+    weight: 4,
     arbitrary: fc.record({
       k: fc.constant("withdraw" as const),
       user,
       grid: fc.boolean(),
+      // 0 everything; 1 half (partial); 2 more than the account holds; 3 zero.
+      part: fc.oneof(
+        { weight: 3, arbitrary: fc.integer({ min: 0, max: 1 }) },
+        { weight: 1, arbitrary: fc.integer({ min: 2, max: 3 }) },
+      ),
     }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      k: fc.constant("deposit" as const),
+      user,
+      grid: fc.boolean(),
+      wh: fc.oneof(
+        { weight: 8, arbitrary: fc.integer({ min: 1, max: 20_000 }) },
+        { weight: 1, arbitrary: fc.constant(0) },
+      ),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      k: fc.constant("orders" as const),
+      user: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(0, 1, 2, 7) }, { weight: 1, arbitrary: anyUser }),
+      reqs: fc.array(
+        fc.record({
+          side: fc.integer({ min: 0, max: 1 }),
+          wh: fc.integer({ min: 10, max: 4_000 }),
+          level: fc.integer({ min: 90, max: 110 }),
+        }),
+        { minLength: 0, maxLength: 4 },
+      ),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant("cancels" as const),
+      picks: fc.array(fc.nat(1_000), { minLength: 0, maxLength: 3 }),
+      byOwner: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ k: fc.constant("keeps" as const), user, keeps: fc.boolean() }),
   },
   {
     weight: 1,
@@ -322,6 +373,11 @@ interface World {
   /** What the OracleClient remembers of each meter (by index). */
   meters: Map<number, MeterShadow>;
   lastRequestId: bigint;
+  /** Accounts that keep the GRID they buy in their market account. */
+  keeps: Set<string>;
+  /** Order-slot banks (1–4): the epoch holding each; and the bank of each epoch (0: keyed by order id). */
+  bankHolder: Map<number, bigint>;
+  epochBank: Map<bigint, number>;
 }
 
 interface MeterShadow {
@@ -371,6 +427,14 @@ interface Stats {
   readingsRejected: number;
   upkeeps: number;
   booksChecked: number;
+  /** Market-account actions that went through. */
+  deposits: number;
+  partialWithdrawals: number;
+  batches: number;
+  batchCancels: number;
+  keepsSet: number;
+  /** Orders whose escrow the account covered, wholly or in part. */
+  accountFunded: number;
 }
 
 // ─────────────────────────────────────────── THE TEST ──────────────────────────────────────────
@@ -400,6 +464,12 @@ describe("Security: ledger invariants under random action sequences", function (
     readingsRejected: 0,
     upkeeps: 0,
     booksChecked: 0,
+    deposits: 0,
+    partialWithdrawals: 0,
+    batches: 0,
+    batchCancels: 0,
+    keepsSet: 0,
+    accountFunded: 0,
   };
 
   const initialMeters = new Map<number, MeterShadow>();
@@ -450,7 +520,10 @@ describe("Security: ledger invariants under random action sequences", function (
         `${stats.succeeded} applied, ${stats.reverted} predicted reverts; ${stats.ordersPlaced} orders; ` +
         `${stats.epochsSettled} epochs settled, ${stats.booksChecked} books checked against the clearing rule; ` +
         `${stats.ordersChecked} order states checked; ` +
-        `${stats.readingsAccepted} readings accepted, ${stats.readingsRejected} rejected; ${stats.upkeeps} upkeeps`,
+        `${stats.readingsAccepted} readings accepted, ${stats.readingsRejected} rejected; ${stats.upkeeps} upkeeps; ` +
+        `${stats.deposits} deposits, ${stats.partialWithdrawals} partial withdrawals, ${stats.batches} order batches, ` +
+        `${stats.batchCancels} cancel batches, ${stats.keepsSet} keep-GRID switches, ` +
+        `${stats.accountFunded} orders funded from an account`,
     );
   });
 
@@ -490,6 +563,9 @@ describe("Security: ledger invariants under random action sequences", function (
         levelsUsed: new Map(),
         meters: new Map([...initialMeters].map(([i, m]) => [i, { ...m }])),
         lastRequestId: 0n,
+        keeps: new Set(),
+        bankHolder: new Map(),
+        epochBank: new Map(),
       },
     };
   }
@@ -520,7 +596,8 @@ describe("Security: ledger invariants under random action sequences", function (
           timing.set("~read", (timing.get("~read") ?? 0) + t2 - t1);
           timing.set("~check", (timing.get("~check") ?? 0) + performance.now() - t2);
         }
-        stats.ordersChecked += await checkOrders(sys.lens, tradingAddress, ledger, "end of run");
+        const live = [...ledger.orders.values()].filter((o) => slotsLive(world, o.epoch)).map((o) => o.id);
+        stats.ordersChecked += await checkOrders(sys.lens, tradingAddress, ledger, "end of run", live);
       }),
       // PROPERTY_SHRINK=0 stops at the first failure without shrinking (mutation testing only needs the verdict).
       { numRuns: RUNS, seed: SEED, verbose: 1, endOnFailure: process.env.PROPERTY_SHRINK === "0" },
@@ -528,6 +605,16 @@ describe("Security: ledger invariants under random action sequences", function (
     console.log(`      property runtime: ${((Date.now() - started) / 1000).toFixed(1)} s`);
     if (process.env.PROPERTY_TIMING !== undefined) console.log(timing, reverts);
     expect(stats.epochsSettled, "the runs settle epochs").to.be.greaterThan(RUNS / 4);
+    // The market-account actions are exercised, not only predicted to revert.
+    for (const key of [
+      "deposits",
+      "partialWithdrawals",
+      "batches",
+      "batchCancels",
+      "keepsSet",
+      "accountFunded",
+    ] as const)
+      expect(stats[key], `the runs apply ${key}`).to.be.greaterThan(0);
   });
 
   // ───────────────────────────────────────── STEPS ─────────────────────────────────────────
@@ -679,18 +766,56 @@ describe("Security: ledger invariants under random action sequences", function (
         const who = traders[action.user];
         const token = action.grid ? gridAddress : sys.paymentAddress;
         const kind = action.grid ? "grid" : "payment";
+        const free = ledger.creditOf(kind, who.address);
+        const half = action.grid ? (free / 2n / WH) * WH : free / 2n;
+        const amount = [free, half, free + WH, 0n][action.part];
         const err =
-          ledger.creditOf(kind, who.address) === 0n
-            ? {
-                contract: trading,
-                name: "TradingNothingToWithdraw",
-                args: [who.address, token],
-              }
-            : action.grid && world.gridPaused
-              ? { contract: gridToken, name: "EnforcedPause", args: [] }
-              : null;
-        await expectOutcome(world, () => trading.connect(who).withdraw(token), err);
-        if (err === null) ledger.withdrawCredit(kind, who.address);
+          amount === 0n
+            ? { contract: trading, name: "TradingZeroAmount", args: [] }
+            : amount > free
+              ? { contract: trading, name: "TradingInsufficientBalance", args: [who.address, token, free, amount] }
+              : action.grid && world.gridPaused
+                ? { contract: gridToken, name: "EnforcedPause", args: [] }
+                : null;
+        // No pause check: a free balance is withdrawable while Trading is paused.
+        await expectOutcome(world, () => trading.connect(who).withdraw(token, amount), err);
+        if (err !== null) return;
+        ledger.withdraw(kind, who.address, amount);
+        if (amount < free) stats.partialWithdrawals++;
+        return;
+      }
+      case "deposit": {
+        const who = traders[action.user];
+        const kind = action.grid ? "grid" : "payment";
+        const token = action.grid ? gridAddress : sys.paymentAddress;
+        const amount = action.grid ? BigInt(action.wh) * WH : BigInt(action.wh) * 1_000n;
+        const err = world.tradingPaused
+          ? { contract: trading, name: "EnforcedPause", args: [] }
+          : amount === 0n
+            ? { contract: trading, name: "TradingZeroAmount", args: [] }
+            : pullError(world, ledger, who.address, kind, amount);
+        await expectOutcome(world, () => trading.connect(who).deposit(token, amount), err);
+        if (err !== null) return;
+        spendAllowance(world, who.address, kind, amount);
+        ledger.deposit(kind, who.address, amount);
+        stats.deposits++;
+        return;
+      }
+      case "orders":
+        return placeOrders(action, world, ledger, at);
+      case "cancels":
+        return cancelMany(action, world, ledger, at);
+      case "keeps": {
+        const who = traders[action.user];
+        const err =
+          world.keeps.has(who.address) === action.keeps
+            ? { contract: trading, name: "TradingUnchanged", args: [] }
+            : null;
+        await expectOutcome(world, () => trading.connect(who).setKeepsBoughtGrid(action.keeps), err);
+        if (err !== null) return;
+        if (action.keeps) world.keeps.add(who.address);
+        else world.keeps.delete(who.address);
+        stats.keepsSet++;
         return;
       }
       case "param":
@@ -915,13 +1040,120 @@ describe("Security: ledger invariants under random action sequences", function (
     return signTokenPermit(token === "grid" ? sys.gridToken : usdc, owner, tradingAddress, value, deadline);
   }
 
+  /** Whether the order slots of `epoch` still hold its orders (a bank a later epoch took does not). */
+  function slotsLive(world: World, epoch: bigint): boolean {
+    const bank = world.epochBank.get(epoch) ?? 0;
+    return bank === 0 || world.bankHolder.get(bank) === epoch;
+  }
+
+  /** The error of pulling `amount` of `kind` from `who`'s wallet, in the token's order of checks; or null. */
+  function pullError(world: World, ledger: ShadowLedger, who: string, kind: "grid" | "payment", amount: bigint) {
+    const tokenContract = kind === "grid" ? sys.gridToken : usdc;
+    const allowance = world.allowance.get(`${who}:${kind}`)!;
+    const balance = ledger.balanceOf(kind, who);
+    if (allowance < amount)
+      return { contract: tokenContract, name: "ERC20InsufficientAllowance", args: [tradingAddress, allowance, amount] };
+    if (kind === "grid" && world.gridPaused) return { contract: sys.gridToken, name: "EnforcedPause", args: [] };
+    if (balance < amount)
+      return { contract: tokenContract, name: "ERC20InsufficientBalance", args: [who, balance, amount] };
+    return null;
+  }
+
+  function spendAllowance(world: World, who: string, kind: "grid" | "payment", amount: bigint): void {
+    const allowance = world.allowance.get(`${who}:${kind}`)!;
+    if (allowance !== MAX_UINT) world.allowance.set(`${who}:${kind}`, allowance - amount);
+  }
+
+  /** The error Trading gives one order request (after the pause check), in its order of checks; or null. */
+  function requestError(
+    world: World,
+    who: string,
+    side: number,
+    amount: bigint,
+    price: bigint,
+    tick: bigint,
+    placed: bigint,
+    epoch: bigint,
+  ): Expected | null {
+    const t = sys.trading;
+    const reg = world.users.get(who);
+    const eligible = world.marketMakers.has(who) || (reg?.active === true && (side === BUY || reg.type === PROSUMER));
+    if (!eligible) return { contract: t, name: "TradingNotEligible", args: [who, side] };
+    if (amount % WH !== 0n) return { contract: t, name: "TradingInvalidAmount", args: [amount] };
+    if (amount < world.minOrder)
+      return { contract: t, name: "TradingAmountBelowMinimum", args: [amount, world.minOrder] };
+    if (price > world.maxPrice) return { contract: t, name: "TradingPriceAboveCap", args: [price, world.maxPrice] };
+    if (price % tick !== 0n || price / tick > 65_535n)
+      return { contract: t, name: "TradingInvalidPrice", args: [price, tick] };
+    if (placed >= world.maxOrders)
+      return { contract: t, name: "TradingOrderLimitReached", args: [who, epoch, world.maxOrders] };
+    return null;
+  }
+
+  /** The epoch's shadow, opened (with its order-slot bank) by its first order. */
+  function ensureEpoch(world: World, ledger: ShadowLedger, epoch: bigint): ShadowEpoch {
+    const existing = ledger.epochs.get(epoch);
+    if (existing !== undefined) return existing;
+    const ep: ShadowEpoch = {
+      epoch,
+      tick: world.tick,
+      feeBps: world.feeBps,
+      orderIds: [],
+      phase: "open",
+      clearingPrice: 0n,
+      volume: 0n,
+      bidPrice: 0n,
+      askPrice: 0n,
+      settled: 0,
+      paidIn: 0n,
+      paidOut: 0n,
+      filledBuy: 0n,
+      filledSell: 0n,
+    };
+    ledger.epochs.set(epoch, ep);
+    world.queue.push(epoch);
+    const bank = Number(epoch % 4n) + 1;
+    const holder = world.bankHolder.get(bank);
+    if (holder === undefined || ledger.epochs.get(holder)!.phase === "settled") {
+      world.bankHolder.set(bank, epoch);
+      world.epochBank.set(epoch, bank);
+    } else world.epochBank.set(epoch, 0);
+    return ep;
+  }
+
+  /** Books one placed order: its escrow reserved from the account, the shortfall (pulled later) returned. */
+  function recordOrder(
+    world: World,
+    ledger: ShadowLedger,
+    who: string,
+    side: number,
+    amount: bigint,
+    price: bigint,
+    epoch: bigint,
+  ): bigint {
+    const ep = ensureEpoch(world, ledger, epoch);
+    const kind = side === SELL ? "grid" : "payment";
+    const escrow = side === SELL ? amount : buyerCost(amount, price);
+    const id = (epoch << 32n) | BigInt(ep.orderIds.length + 1);
+    ep.orderIds.push(id);
+    world.orderIds.push(id);
+    const placedKey = `${who}:${epoch}`;
+    world.placed.set(placedKey, (world.placed.get(placedKey) ?? 0n) + 1n);
+    ledger.orders.set(id, { id, epoch, owner: who, side, amount, price, escrow, status: OPEN, filled: 0n });
+    const free = ledger.creditOf(kind, who);
+    const taken = free < escrow ? free : escrow;
+    ledger.debit(kind, who, taken);
+    stats.ordersPlaced++;
+    if (taken > 0n) stats.accountFunded++;
+    return escrow - taken;
+  }
+
   async function placeOrder(action: Extract<Action, { k: "order" }>, world: World, ledger: ShadowLedger, at: bigint) {
-    const { trading, gridToken } = sys;
+    const { trading } = sys;
     const who = traders[action.user];
     const side = action.side;
     const epoch = epochOf(at);
-    const existing = ledger.epochs.get(epoch);
-    const tick = existing?.tick ?? world.tick;
+    const tick = ledger.epochs.get(epoch)?.tick ?? world.tick;
     let amount = BigInt(action.wh) * WH;
     let price = BigInt(action.level) * world.tick;
     if (action.twist === 6) price += world.tick / 2n;
@@ -929,70 +1161,28 @@ describe("Security: ledger invariants under random action sequences", function (
     if (action.twist === 8) price = world.maxPrice + world.tick;
     if (action.twist === 9) amount = world.minOrder - WH;
     const wh = amount / WH;
-    const token = side === SELL ? "grid" : "payment";
+    const kind = side === SELL ? "grid" : "payment";
     const escrow = side === SELL ? amount : buyerCost(wh * WH, price);
-    const reg = world.users.get(who.address);
-    const eligible =
-      world.marketMakers.has(who.address) || (reg?.active === true && (side === BUY || reg.type === PROSUMER));
-    const placedKey = `${who.address}:${epoch}`;
-    const placed = world.placed.get(placedKey) ?? 0n;
+    const placed = world.placed.get(`${who.address}:${epoch}`) ?? 0n;
+    // The account pays first; only the shortfall is pulled from the wallet.
+    const free = ledger.creditOf(kind, who.address);
+    const shortfall = escrow > free ? escrow - free : 0n;
 
     // Permits: a valid one sets the allowance to the escrow before the transfer; an expired one is ignored.
     const deadline = action.permit === 2 ? at - 1n : at + 3_600n;
-    const permitValue = side === SELL ? amount : buyerCost(wh * WH, price);
-    let allowance = world.allowance.get(`${who.address}:${token}`)!;
-    if (action.permit === 1) allowance = permitValue;
-    const tokenContract = side === SELL ? gridToken : usdc;
-    const balance = ledger.balanceOf(token, who.address);
+    const permitValue = escrow;
+    const savedAllowance = world.allowance.get(`${who.address}:${kind}`)!;
+    if (action.permit === 1) world.allowance.set(`${who.address}:${kind}`, permitValue);
 
     const t = sys.trading;
     const err = world.tradingPaused
       ? { contract: t, name: "EnforcedPause", args: [] }
-      : !eligible
-        ? { contract: t, name: "TradingNotEligible", args: [who.address, side] }
-        : amount % WH !== 0n
-          ? { contract: t, name: "TradingInvalidAmount", args: [amount] }
-          : amount < world.minOrder
-            ? {
-                contract: t,
-                name: "TradingAmountBelowMinimum",
-                args: [amount, world.minOrder],
-              }
-            : price > world.maxPrice
-              ? {
-                  contract: t,
-                  name: "TradingPriceAboveCap",
-                  args: [price, world.maxPrice],
-                }
-              : price % tick !== 0n || price / tick > 65_535n
-                ? {
-                    contract: t,
-                    name: "TradingInvalidPrice",
-                    args: [price, tick],
-                  }
-                : placed >= world.maxOrders
-                  ? {
-                      contract: t,
-                      name: "TradingOrderLimitReached",
-                      args: [who.address, epoch, world.maxOrders],
-                    }
-                  : allowance < escrow
-                    ? {
-                        contract: tokenContract,
-                        name: "ERC20InsufficientAllowance",
-                        args: [tradingAddress, allowance, escrow],
-                      }
-                    : side === SELL && world.gridPaused
-                      ? { contract: gridToken, name: "EnforcedPause", args: [] }
-                      : balance < escrow
-                        ? {
-                            contract: tokenContract,
-                            name: "ERC20InsufficientBalance",
-                            args: [who.address, balance, escrow],
-                          }
-                        : null;
+      : (requestError(world, who.address, side, amount, price, tick, placed, epoch) ??
+        (shortfall > 0n ? pullError(world, ledger, who.address, kind, shortfall) : null));
+    // A reverted call reverts its permit too.
+    if (err !== null) world.allowance.set(`${who.address}:${kind}`, savedAllowance);
 
-    const permit = action.permit === 0 ? null : await signPermit(who, token, permitValue, deadline);
+    const permit = action.permit === 0 ? null : await signPermit(who, kind, permitValue, deadline);
     await expectOutcome(
       world,
       () => {
@@ -1005,46 +1195,85 @@ describe("Security: ledger invariants under random action sequences", function (
       err,
     );
     if (err !== null) return;
+    const pulled = recordOrder(world, ledger, who.address, side, amount, price, epoch);
+    expect(pulled).to.equal(shortfall);
+    spendAllowance(world, who.address, kind, shortfall);
+    ledger.move(kind, who.address, tradingAddress, shortfall);
+  }
 
-    stats.ordersPlaced++;
-    let ep = existing;
-    if (ep === undefined) {
-      ep = {
-        epoch,
-        tick: world.tick,
-        feeBps: world.feeBps,
-        orderIds: [],
-        phase: "open",
-        clearingPrice: 0n,
-        volume: 0n,
-        bidPrice: 0n,
-        askPrice: 0n,
-        settled: 0,
-        paidIn: 0n,
-        paidOut: 0n,
-        filledBuy: 0n,
-        filledSell: 0n,
-      } satisfies ShadowEpoch;
-      ledger.epochs.set(epoch, ep);
-      world.queue.push(epoch);
+  /** A batch (`createOrders`, mixed sides): all or nothing; shortfalls pulled once per token, GRID first. */
+  async function placeOrders(action: Extract<Action, { k: "orders" }>, world: World, ledger: ShadowLedger, at: bigint) {
+    const t = sys.trading;
+    const who = traders[action.user];
+    const epoch = epochOf(at);
+    const tick = ledger.epochs.get(epoch)?.tick ?? world.tick;
+    const reqs = action.reqs.map((r) => ({
+      side: r.side,
+      amount: BigInt(r.wh) * WH,
+      price: BigInt(r.level) * world.tick,
+    }));
+    const placed = world.placed.get(`${who.address}:${epoch}`) ?? 0n;
+    // The empty batch is refused before the pause is checked.
+    let err: Expected | null =
+      reqs.length === 0
+        ? { contract: t, name: "TradingEmptyBatch", args: [] }
+        : world.tradingPaused
+          ? { contract: t, name: "EnforcedPause", args: [] }
+          : null;
+    const free = { grid: ledger.creditOf("grid", who.address), payment: ledger.creditOf("payment", who.address) };
+    const short = { grid: 0n, payment: 0n };
+    for (const [i, r] of reqs.entries()) {
+      if (err !== null) break;
+      err = requestError(world, who.address, r.side, r.amount, r.price, tick, placed + BigInt(i), epoch);
+      const kind = r.side === SELL ? "grid" : "payment";
+      const escrow = r.side === SELL ? r.amount : buyerCost(r.amount, r.price);
+      const taken = free[kind] < escrow ? free[kind] : escrow;
+      free[kind] -= taken;
+      short[kind] += escrow - taken;
     }
-    const id = (epoch << 32n) | BigInt(ep.orderIds.length + 1);
-    ep.orderIds.push(id);
-    world.orderIds.push(id);
-    world.placed.set(placedKey, placed + 1n);
-    if (allowance !== MAX_UINT) world.allowance.set(`${who.address}:${token}`, allowance - escrow);
-    ledger.orders.set(id, {
-      id,
-      epoch,
-      owner: who.address,
-      side,
-      amount,
-      price,
-      escrow,
-      status: OPEN,
-      filled: 0n,
-    } satisfies ShadowOrder);
-    ledger.move(token, who.address, tradingAddress, escrow);
+    if (err === null && short.grid > 0n) err = pullError(world, ledger, who.address, "grid", short.grid);
+    if (err === null && short.payment > 0n) err = pullError(world, ledger, who.address, "payment", short.payment);
+    await expectOutcome(world, () => t.connect(who).createOrders(reqs), err);
+    if (err !== null) return;
+    stats.batches++;
+    const pulled = { grid: 0n, payment: 0n };
+    for (const r of reqs) {
+      pulled[r.side === SELL ? "grid" : "payment"] += recordOrder(
+        world,
+        ledger,
+        who.address,
+        r.side,
+        r.amount,
+        r.price,
+        epoch,
+      );
+    }
+    for (const kind of ["grid", "payment"] as const) {
+      expect(pulled[kind]).to.equal(short[kind]);
+      spendAllowance(world, who.address, kind, short[kind]);
+      ledger.move(kind, who.address, tradingAddress, short[kind]);
+    }
+  }
+
+  /** The error of cancelling `id` by `caller` at `at`, in Trading's order of checks; or null. */
+  function cancelError(world: World, ledger: ShadowLedger, id: bigint, caller: string, at: bigint, gone: Set<bigint>) {
+    const t = sys.trading;
+    const order = ledger.orders.get(id)!;
+    const closesAt = epochEnd(order.epoch);
+    if (at >= closesAt && !slotsLive(world, order.epoch))
+      return { contract: t, name: "TradingOrderPruned", args: [id] };
+    if (caller !== order.owner) return { contract: t, name: "TradingNotOrderOwner", args: [id, caller] };
+    const status = gone.has(id) ? CANCELLED : order.status;
+    if (status !== OPEN) return { contract: t, name: "TradingOrderNotOpen", args: [id, status] };
+    if (at >= closesAt) return { contract: t, name: "TradingGateClosed", args: [id, closesAt] };
+    return null;
+  }
+
+  /** A cancelled order's escrow goes back to its owner's account (no token moves). */
+  function applyCancel(ledger: ShadowLedger, id: bigint): void {
+    const order = ledger.orders.get(id)!;
+    order.status = CANCELLED;
+    ledger.credit(order.side === SELL ? "grid" : "payment", order.owner, order.escrow);
   }
 
   async function cancel(action: Extract<Action, { k: "cancel" }>, world: World, ledger: ShadowLedger, at: bigint) {
@@ -1065,29 +1294,29 @@ describe("Security: ledger invariants under random action sequences", function (
     const caller = action.byOwner
       ? traders[ownerIdx]
       : traders[(ownerIdx + 1 + (action.pick % (TRADERS - 1))) % TRADERS];
-    const closesAt = epochEnd(order.epoch);
-    const err =
-      caller.address !== order.owner
-        ? {
-            contract: t,
-            name: "TradingNotOrderOwner",
-            args: [id, caller.address],
-          }
-        : order.status !== OPEN
-          ? {
-              contract: t,
-              name: "TradingOrderNotOpen",
-              args: [id, order.status],
-            }
-          : at >= closesAt
-            ? { contract: t, name: "TradingGateClosed", args: [id, closesAt] }
-            : order.side === SELL && world.gridPaused
-              ? { contract: sys.gridToken, name: "EnforcedPause", args: [] }
-              : null;
+    const err = cancelError(world, ledger, id, caller.address, at, new Set());
     await expectOutcome(world, () => t.connect(caller).cancelOrder(id), err);
+    if (err === null) applyCancel(ledger, id);
+  }
+
+  /** A batch of cancels (`cancelOrders`) by the owner of the first: all or nothing. */
+  async function cancelMany(action: Extract<Action, { k: "cancels" }>, world: World, ledger: ShadowLedger, at: bigint) {
+    const t = sys.trading;
+    const ids = world.orderIds.length === 0 ? [] : action.picks.map((p) => world.orderIds[p % world.orderIds.length]);
+    const owner = ids.length > 0 ? ledger.orders.get(ids[0])!.owner : traders[0].address;
+    const ownerIdx = traders.findIndex((x) => x.address === owner);
+    const caller = action.byOwner ? traders[ownerIdx] : traders[(ownerIdx + 1) % TRADERS];
+    const gone = new Set<bigint>();
+    let err: Expected | null = ids.length === 0 ? { contract: t, name: "TradingEmptyBatch", args: [] } : null;
+    for (const id of ids) {
+      if (err !== null) break;
+      err = cancelError(world, ledger, id, caller.address, at, gone);
+      gone.add(id);
+    }
+    await expectOutcome(world, () => t.connect(caller).cancelOrders(ids), err);
     if (err !== null) return;
-    order.status = CANCELLED;
-    ledger.move(order.side === SELL ? "grid" : "payment", tradingAddress, order.owner, order.escrow);
+    for (const id of ids) applyCancel(ledger, id);
+    stats.batchCancels++;
   }
 
   async function match(
@@ -1295,8 +1524,9 @@ describe("Security: ledger invariants under random action sequences", function (
         expect(ev!.fee, `${where}: buyers pay no fee`).to.equal(0n);
         e.paidIn += payment;
         e.filledBuy += filled;
-        ledger.payOut("grid", order.owner, filled, world.gridPaused);
-        ledger.payOut("payment", order.owner, refund, false);
+        // Bought GRID goes to the wallet, or to the account when the buyer keeps it or the delivery fails.
+        ledger.payOut("grid", order.owner, filled, world.gridPaused || world.keeps.has(order.owner));
+        ledger.payOut("payment", order.owner, refund, true);
       } else {
         const { payment, fee } = sellerReceipt(filled, e.clearingPrice, e.feeBps);
         expect(ev!.payment, `${where}: seller ${id} receives floor(filled * p) - fee`).to.equal(payment);
@@ -1304,8 +1534,8 @@ describe("Security: ledger invariants under random action sequences", function (
         expect(ev!.refund, `${where}: seller ${id} GRID refund`).to.equal(order.amount - filled);
         e.paidOut += payment;
         e.filledSell += filled;
-        ledger.payOut("grid", order.owner, order.amount - filled, world.gridPaused);
-        ledger.payOut("payment", order.owner, payment, false);
+        ledger.payOut("grid", order.owner, order.amount - filled, true);
+        ledger.payOut("payment", order.owner, payment, true);
       }
     }
     e.settled = last;

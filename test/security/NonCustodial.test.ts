@@ -4,7 +4,8 @@
  * parameter changes mid-epoch, market-maker removal, user suspension, minter and burner roles (including burning
  * and minting on the Trading address, a locked escrow account), role grants, admin transfer — and try every
  * direct path to the escrow. The escrow stays where it was, and the epoch then settles exactly as the clearing
- * rule says with the parameters it opened with. While Trading is paused, users still cancel and withdraw.
+ * rule says with the parameters it opened with. Market accounts (free balances) are as unreachable as the escrow:
+ * no privileged caller withdraws, cancels or burns them. While Trading is paused, users still cancel and withdraw.
  */
 import { loadFixture, time } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import { expect } from "chai";
@@ -43,6 +44,11 @@ async function marketFixture() {
   await trading.executeTrades(epochA, 10);
   await gridToken.connect(actors.admin).unpause();
 
+  // A saver: the third prosumer keeps all its GRID and 100 USDC in its market account.
+  const saver = actors.prosumers[2];
+  await trading.connect(saver).deposit(await gridToken.getAddress(), await gridToken.balanceOf(saver.address));
+  await trading.connect(saver).deposit(sys.paymentAddress, 100n * USDC);
+
   // Epoch B: open orders on both sides, from prosumers, consumers and the market maker.
   const epochB = (await trading.currentEpoch()) + 1n;
   await time.increaseTo(await trading.epochStart(epochB));
@@ -70,8 +76,8 @@ async function holdings(f: Fixture) {
   for (const p of people) {
     out[`${p.address}:grid`] = await f.gridToken.balanceOf(p.address);
     out[`${p.address}:usdc`] = await f.usdc.balanceOf(p.address);
-    out[`${p.address}:gridCredit`] = await f.trading.credits(p.address, gridAddress);
-    out[`${p.address}:usdcCredit`] = await f.trading.credits(p.address, f.paymentAddress);
+    out[`${p.address}:gridAccount`] = await f.trading.accountBalance(p.address, gridAddress);
+    out[`${p.address}:usdcAccount`] = await f.trading.accountBalance(p.address, f.paymentAddress);
   }
   out["trading:grid"] = await f.gridToken.balanceOf(f.tradingAddress);
   out["trading:usdc"] = await f.usdc.balanceOf(f.tradingAddress);
@@ -79,13 +85,22 @@ async function holdings(f: Fixture) {
 }
 
 describe("Security: non-custodial", function () {
-  it("the admin and regulators using every privileged function move no escrow and no credit", async function () {
+  it("the admin, regulators, operator, minter/burner and forwarder move no escrow and no account balance", async function () {
     const f = await loadFixture(marketFixture);
     const { trading, gridToken, registry, oracle, actors } = f;
     const { admin, regulator, outsider } = actors;
     const before = await holdings(f);
-    expect(before["trading:grid"]).to.equal(2n * KWH + 3n * KWH + 1n * KWH + KWH); // 3 sells + 1 kWh credited
+    // 3 sells + 1 kWh credited to the buyer of epoch A + the saver's 20 kWh.
+    expect(before["trading:grid"]).to.equal(2n * KWH + 3n * KWH + 1n * KWH + KWH + 20n * KWH);
+    const saver = actors.prosumers[2];
+    expect(before[`${saver.address}:gridAccount`]).to.equal(20n * KWH);
     const gridAddress = await gridToken.getAddress();
+
+    // The forwarder has nothing to do before the epoch ends; the operator's readings mint and burn wallets only.
+    await expect(oracle.connect(actors.forwarder).performUpkeep("0x")).to.be.revertedWithCustomError(
+      oracle,
+      "OracleClientNoUpkeepNeeded",
+    );
 
     // Trading: pause, every parameter (fee at its maximum, to the admin), market makers, roles, admin transfer.
     await trading.connect(admin).pause();
@@ -115,6 +130,10 @@ describe("Security: non-custodial", function () {
     await expect(gridToken.connect(outsider).mint(f.tradingAddress, KWH, ethers.ZeroHash))
       .to.be.revertedWithCustomError(gridToken, "GridTokenEscrowAccount")
       .withArgs(f.tradingAddress);
+    // The saver's GRID is in its account, out of the burner's reach: its wallet is empty.
+    await expect(gridToken.connect(outsider).burn(saver.address, KWH, ethers.ZeroHash))
+      .to.be.revertedWithCustomError(gridToken, "ERC20InsufficientBalance")
+      .withArgs(saver.address, 0n, KWH);
     await expect(gridToken.connect(admin).lockEscrowAccount(f.tradingAddress))
       .to.be.revertedWithCustomError(gridToken, "GridTokenEscrowAccount")
       .withArgs(f.tradingAddress);
@@ -129,17 +148,20 @@ describe("Security: non-custodial", function () {
     await oracle.connect(admin).setCreForwarder(admin.address);
 
     // Direct paths to the escrow, by the admin, the (new) regulator and the would-be admin.
-    for (const who of [admin, outsider]) {
+    for (const who of [admin, outsider, actors.operator, actors.forwarder]) {
       await expect(trading.connect(who).cancelOrder(f.ids.buy))
         .to.be.revertedWithCustomError(trading, "TradingNotOrderOwner")
         .withArgs(f.ids.buy, who.address);
+      await expect(trading.connect(who).cancelOrders([f.ids.sell, f.ids.buy]))
+        .to.be.revertedWithCustomError(trading, "TradingNotOrderOwner")
+        .withArgs(f.ids.sell, who.address);
       for (const token of [gridAddress, f.paymentAddress]) {
-        await expect(trading.connect(who).withdraw(token))
-          .to.be.revertedWithCustomError(trading, "TradingNothingToWithdraw")
-          .withArgs(who.address, token);
+        await expect(trading.connect(who).withdraw(token, KWH / 1_000n))
+          .to.be.revertedWithCustomError(trading, "TradingInsufficientBalance")
+          .withArgs(who.address, token, 0n, KWH / 1_000n);
       }
     }
-    await expect(trading.connect(admin).withdraw(admin.address))
+    await expect(trading.connect(admin).withdraw(admin.address, 1n))
       .to.be.revertedWithCustomError(trading, "TradingUnsupportedToken")
       .withArgs(admin.address);
     await expect(trading.connect(admin).executeTrades(f.epochB, 10)).to.be.revertedWithCustomError(
@@ -150,30 +172,62 @@ describe("Security: non-custodial", function () {
     expect(await holdings(f)).to.deep.equal(before);
   });
 
-  it("while Trading is paused, users cancel open orders and withdraw credits", async function () {
+  it("while Trading is paused, users cancel open orders into their accounts and withdraw the free balance", async function () {
     const f = await loadFixture(marketFixture);
     const { trading, gridToken, usdc, actors } = f;
+    const gridAddress = await gridToken.getAddress();
     await trading.connect(actors.admin).pause();
     await expect(trading.connect(actors.consumers[0]).createBuyOrder(KWH, 100_000n)).to.be.revertedWithCustomError(
       trading,
       "EnforcedPause",
     );
+    await expect(trading.connect(actors.consumers[0]).deposit(f.paymentAddress, USDC)).to.be.revertedWithCustomError(
+      trading,
+      "EnforcedPause",
+    );
     const buyer = actors.consumers[0];
+    const mm = actors.marketMaker;
     const escrow = ceil(4n * KWH * 130_000n, KWH);
-    await expect(trading.connect(buyer).cancelOrder(f.ids.buy))
+    await expect(trading.connect(buyer).cancelOrders([f.ids.buy]))
       .to.emit(trading, "OrderCancelled")
       .withArgs(f.ids.buy, f.epochB, buyer.address, escrow);
-    await expect(trading.connect(actors.marketMaker).cancelOrder(f.ids.mmSell)).to.changeTokenBalances(
+    expect(await trading.accountBalance(buyer.address, f.paymentAddress)).to.equal(escrow);
+    await expect(trading.connect(mm).cancelOrder(f.ids.mmSell)).to.changeTokenBalances(
       gridToken,
-      [actors.marketMaker, trading],
-      [3n * KWH, -3n * KWH],
+      [mm, trading],
+      [0n, 0n],
     );
-    await expect(trading.connect(buyer).withdraw(await gridToken.getAddress())).to.changeTokenBalances(
+    expect(await trading.accountBalance(mm.address, gridAddress)).to.equal(3n * KWH);
+    // Withdrawals work while paused: part of the free balance, then the rest.
+    await expect(trading.connect(buyer).withdraw(gridAddress, KWH)).to.changeTokenBalances(
       gridToken,
       [buyer, trading],
       [KWH, -KWH],
     );
-    expect(await usdc.balanceOf(f.tradingAddress)).to.equal(ceil(KWH * 80_000n, KWH));
+    await expect(trading.connect(buyer).withdraw(f.paymentAddress, escrow - 1n)).to.changeTokenBalances(
+      usdc,
+      [buyer, trading],
+      [escrow - 1n, -(escrow - 1n)],
+    );
+    await expect(trading.connect(buyer).withdraw(f.paymentAddress, 2n))
+      .to.be.revertedWithCustomError(trading, "TradingInsufficientBalance")
+      .withArgs(buyer.address, f.paymentAddress, 1n, 2n);
+    await expect(trading.connect(buyer).withdraw(f.paymentAddress, 1n))
+      .to.emit(trading, "Withdrawn")
+      .withArgs(buyer.address, f.paymentAddress, 1n);
+    await expect(trading.connect(mm).withdraw(gridAddress, 3n * KWH))
+      .to.emit(trading, "Withdrawn")
+      .withArgs(mm.address, gridAddress, 3n * KWH);
+    const saver = actors.prosumers[2];
+    await expect(trading.connect(saver).withdraw(f.paymentAddress, 100n * USDC)).to.changeTokenBalances(
+      usdc,
+      [saver, trading],
+      [100n * USDC, -100n * USDC],
+    );
+    // Left: the open bid of buyer2 and the proceeds of epoch A's seller, still in its account.
+    const sellerA = await trading.accountBalance(actors.prosumers[0].address, f.paymentAddress);
+    expect(sellerA).to.equal(100_000n);
+    expect(await usdc.balanceOf(f.tradingAddress)).to.equal(ceil(KWH * 80_000n, KWH) + sellerA);
   });
 
   it("after all that, the epoch settles by the clearing rule with the parameters it opened with", async function () {
@@ -199,23 +253,29 @@ describe("Security: non-custodial", function () {
     const [seller, seller2] = actors.prosumers;
     const [buyer, buyer2] = actors.consumers;
     const mm = actors.marketMaker;
+    const gridAddress = await gridToken.getAddress();
+    const account = (who: { address: string }, token: string) => trading.accountBalance(who.address, token);
+    const people = [buyer, buyer2, seller, mm, seller2];
+    const usdcBefore = await Promise.all(people.map((p) => account(p, f.paymentAddress)));
+    const gridBefore = await Promise.all(people.map((p) => account(p, gridAddress)));
     const tx = trading.connect(actors.outsider).executeTrades(f.epochB, 10);
+    // Bought GRID goes to the buyer's wallet; everything else is credited to the accounts.
     await expect(tx).to.changeTokenBalances(
       gridToken,
       [buyer, seller, mm, seller2, trading],
-      [4n * KWH, 0n, 1n * KWH, 1n * KWH, -6n * KWH],
+      [4n * KWH, 0n, 0n, 0n, -4n * KWH],
     );
-    await expect(tx).to.changeTokenBalances(
-      usdc,
-      [buyer, buyer2, seller, mm, trading],
-      [
-        ceil(4n * KWH * 130_000n, KWH) - ceil(4n * KWH * p, KWH),
-        ceil(KWH * 80_000n, KWH),
-        (2n * KWH * p) / KWH,
-        (2n * KWH * p) / KWH,
-        -(ceil(4n * KWH * 130_000n, KWH) - ceil(4n * KWH * p, KWH)) - ceil(KWH * 80_000n, KWH) - (4n * KWH * p) / KWH,
-      ],
-    );
+    await expect(tx).to.changeTokenBalances(usdc, [buyer, buyer2, seller, mm, trading], [0n, 0n, 0n, 0n, 0n]);
+    const usdcAfter = await Promise.all(people.map((p) => account(p, f.paymentAddress)));
+    const gridAfter = await Promise.all(people.map((p) => account(p, gridAddress)));
+    expect(usdcAfter.map((v, i) => v - usdcBefore[i])).to.deep.equal([
+      ceil(4n * KWH * 130_000n, KWH) - ceil(4n * KWH * p, KWH),
+      ceil(KWH * 80_000n, KWH),
+      (2n * KWH * p) / KWH,
+      (2n * KWH * p) / KWH,
+      0n,
+    ]);
+    expect(gridAfter.map((v, i) => v - gridBefore[i])).to.deep.equal([0n, 0n, 0n, 1n * KWH, 1n * KWH]);
     // The epoch's fee stayed at its opening 0 bps; only the recipient of the (zero) remainder moved.
     await expect(tx)
       .to.emit(trading, "EpochSettled")
@@ -244,9 +304,12 @@ describe("Security: non-custodial", function () {
     expect(await usdc.balanceOf(f.tradingAddress)).to.equal(heldUsdc);
     await trading.connect(actors.admin).unpause();
     await trading.connect(actors.outsider).matchOrders(f.epochB, 100);
-    await expect(trading.connect(actors.outsider).executeTrades(f.epochB, 100)).to.changeTokenBalances(
+    const buyer2 = actors.consumers[1];
+    await trading.connect(actors.outsider).executeTrades(f.epochB, 100);
+    expect(await trading.accountBalance(buyer2.address, f.paymentAddress)).to.equal(ceil(KWH * 80_000n, KWH));
+    await expect(trading.connect(buyer2).withdraw(f.paymentAddress, ceil(KWH * 80_000n, KWH))).to.changeTokenBalances(
       usdc,
-      [actors.consumers[1]],
+      [buyer2],
       [ceil(KWH * 80_000n, KWH)],
     );
   });
