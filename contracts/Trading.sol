@@ -208,6 +208,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         }
         Clearing.settle(
             book,
+            _levels[_room(epoch, book.bank)],
             _cursor,
             _orders,
             _accounts,
@@ -321,7 +322,15 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         bank = OrderSlots.bankOf(epoch);
         uint256 holder = _levels[bank].tag;
         if (holder != 0 && _books[holder - 1].phase != Auction.Phase.Settled) bank = 0;
-        _levels[_room(epoch, bank)].tag = epoch + 1;
+        // Epochs stay below 2^32 (see {_place}). The whole slot is written: the new tag and no cut yet.
+        Auction.Levels storage levels = _levels[_room(epoch, bank)];
+        (levels.tag, levels.bidCutSeq, levels.bidCutWh, levels.askCutSeq, levels.askCutWh) = (
+            uint32(epoch + 1),
+            0,
+            0,
+            0,
+            0
+        );
         tick = config.tickSize;
         // The parameters were validated to fit these widths when set.
         (book.tickSize, book.feeBps, book.phase, book.bank) = (
@@ -416,7 +425,8 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
     function getOrder(uint256 orderId) external view returns (Order memory) {
         uint256 epoch = orderId >> 32;
         Auction.Book storage book = _books[epoch];
-        return TradingViews.getOrder(book, _orders, orderId, _slotsLive(epoch, book.bank));
+        uint256 bank = book.bank;
+        return TradingViews.getOrder(book, _levels[_room(epoch, bank)], _orders, orderId, _slotsLive(epoch, bank));
     }
 
     /// @inheritdoc ITrading

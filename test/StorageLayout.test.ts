@@ -293,6 +293,28 @@ describe("Storage layout (the packing the gas budgets rely on)", function () {
       expect(field(raw, trading.member(type, "bank"))).to.equal((epoch % 4n) + 1n);
     });
 
+    it("keeps a room's holder tag and both time-priority cuts in one slot", async function () {
+      const { trading: market, seller, buyer } = await loadFixture(deployedSystem);
+      const epoch = await market.currentEpoch();
+      await market.connect(seller).createSellOrder(AMOUNT, PRICE);
+      await market.connect(buyer).createBuyOrder((AMOUNT * 3n) / 5n, PRICE);
+      await time.increaseTo(await market.epochEnd(epoch));
+      await market.matchOrders(epoch, 10);
+      await market.executeTrades(epoch, 10);
+
+      const type = trading.mappingValue(trading.variable("_levels").type);
+      const members = ["tag", "bidCutSeq", "bidCutWh", "askCutSeq", "askCutWh"];
+      for (const label of members) expect(trading.member(type, label).slot, label).to.equal(0n);
+      const room = (epoch % 4n) + 1n;
+      const raw = await word(await market.getAddress(), mappingSlot(room, trading.variable("_levels").slot));
+      expect(field(raw, trading.member(type, "tag"))).to.equal(epoch + 1n);
+      // The 5 kWh ask filled 3 kWh: the first order at the ask margin that did not fill completely.
+      expect(field(raw, trading.member(type, "askCutSeq"))).to.equal(1n);
+      expect(field(raw, trading.member(type, "askCutWh"))).to.equal((AMOUNT * 3n) / 5n / WH);
+      expect(field(raw, trading.member(type, "bidCutSeq"))).to.equal(0n);
+      expect(field(raw, trading.member(type, "bidCutWh"))).to.equal(0n);
+    });
+
     it("keeps a market account in one slot: payment, GRID (Wh), epoch, orders there, last sequence, GRID choice", async function () {
       const { trading: market, seller, paymentToken } = await loadFixture(deployedSystem);
       const type = trading.mappingValue(trading.variable("_accounts").type);

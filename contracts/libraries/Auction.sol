@@ -37,12 +37,6 @@ library Auction {
         uint32 settled;
         // Where the epoch's orders live: 1..4, a bank of order slots reused across epochs; 0, fresh slots.
         uint8 bank;
-        // The time-priority cut at each margin, written when settlement reaches it: the first order at the
-        // marginal level that did not fill completely (0: none so far) and its fill in Wh.
-        uint32 bidCutSeq;
-        uint32 bidCutWh;
-        uint32 askCutSeq;
-        uint32 askCutWh;
         // The bitmaps of used levels.
         PriceBitmap.Bitmap bids;
         PriceBitmap.Bitmap asks;
@@ -51,8 +45,15 @@ library Auction {
     /// @notice Depth (Wh) per price level, keyed by side << 16 | level, shared by the epochs of one bank (one
     /// at a time: the bank passes on only once its epoch is settled). `tag` is 1 + the epoch that holds it now;
     /// each value is `tag << 64 | wh` with the tag of the epoch that wrote it, so stale values read as 0.
+    /// The same slot holds the time-priority cut at each margin of the holding epoch, written when settlement
+    /// reaches it: the first order at the marginal level that did not fill completely (0: none so far) and its
+    /// fill in Wh. Taking the room for a new epoch zeroes them with the new tag, in one write.
     struct Levels {
-        uint256 tag;
+        uint32 tag;
+        uint32 bidCutSeq;
+        uint32 bidCutWh;
+        uint32 askCutSeq;
+        uint32 askCutWh;
         mapping(uint256 key => uint256 taggedWh) wh;
     }
 

@@ -69,6 +69,7 @@ library Clearing {
     /// failed deliveries, and {ITrading-EpochSettled} when done.
     function settle(
         Auction.Book storage book,
+        Auction.Levels storage levels,
         Auction.Cursor storage cursor,
         mapping(uint256 => OrderSlots.Order) storage orders,
         mapping(address => MarketAccounts.Account) storage accounts,
@@ -84,17 +85,17 @@ library Clearing {
             bidMargin: cursor.bidLeft,
             askMargin: cursor.askLeft,
             net: cursor.net,
-            bidCutSeq: book.bidCutSeq,
-            bidCutWh: book.bidCutWh,
-            askCutSeq: book.askCutSeq,
-            askCutWh: book.askCutWh
+            bidCutSeq: levels.bidCutSeq,
+            bidCutWh: levels.bidCutWh,
+            askCutSeq: levels.askCutSeq,
+            askCutWh: levels.askCutWh
         });
         Deliveries memory deliveries = _settleRange(orders, accounts, st, batch.epoch, batch.first, batch.last);
         // Margins fit 64 bits (see Auction.start); order sequences and amounts 32 bits.
         (cursor.bidLeft, cursor.askLeft, cursor.net) = (uint64(st.bidMargin), uint64(st.askMargin), st.net);
-        if (st.bidCutSeq != book.bidCutSeq || st.askCutSeq != book.askCutSeq) {
-            (book.bidCutSeq, book.bidCutWh) = (uint32(st.bidCutSeq), uint32(st.bidCutWh));
-            (book.askCutSeq, book.askCutWh) = (uint32(st.askCutSeq), uint32(st.askCutWh));
+        if (st.bidCutSeq != levels.bidCutSeq || st.askCutSeq != levels.askCutSeq) {
+            (levels.bidCutSeq, levels.bidCutWh) = (uint32(st.bidCutSeq), uint32(st.bidCutWh));
+            (levels.askCutSeq, levels.askCutWh) = (uint32(st.askCutSeq), uint32(st.askCutWh));
         }
         book.settled = uint32(batch.last);
         if (batch.done) _close(book, cursor, accounts, batch);

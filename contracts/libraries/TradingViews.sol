@@ -16,6 +16,7 @@ library TradingViews {
     /// @notice See {ITrading-getOrder}. `live` tells whether the epoch's order slots still hold its orders.
     function getOrder(
         Auction.Book storage book,
+        Auction.Levels storage levels,
         mapping(uint256 => OrderSlots.Order) storage orders,
         uint256 id,
         bool live
@@ -31,8 +32,8 @@ library TradingViews {
             uint256 price = book.clearingPrice();
             filled =
                 order.side == ITrading.Side.Buy
-                    ? OrderSlots.fill(order, seq, price, book.bidStar, book.bidCutSeq, book.bidCutWh)
-                    : OrderSlots.fill(order, seq, price, book.askStar, book.askCutSeq, book.askCutWh);
+                    ? OrderSlots.fill(order, seq, price, book.bidStar, levels.bidCutSeq, levels.bidCutWh)
+                    : OrderSlots.fill(order, seq, price, book.askStar, levels.askCutSeq, levels.askCutWh);
         }
         (result.owner, result.side, result.epoch) = (order.owner, order.side, epoch);
         result.amount = uint256(order.amountWh) * Units.WH;
