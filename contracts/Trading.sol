@@ -38,7 +38,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         uint256 bank;
         uint256 seq;
         MarketAccounts.Account account;
-        uint8 canSell; // 0 not asked yet, 1 yes, 2 no
+        uint8 canSell; // eligibility: 0 not asked yet, 1 yes, 2 no
         uint8 canBuy;
         uint256 pullWh;
         uint256 pullPayment;
@@ -54,8 +54,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
     Auction.Cursor private _cursor;
     /// @dev Orders by {OrderSlots.key}; bank slots are reused across epochs.
     mapping(uint256 slotKey => OrderSlots.Order) private _orders;
-    /// @dev Depth per price level, per room (see {_room}). A bank's room also tells which epoch holds the bank:
-    /// its tag is 1 + that epoch (0: never used).
+    /// @dev Depth and cuts per room ({OrderSlots.room}); a bank's room tag is 1 + the epoch holding the bank.
     mapping(uint256 room => Auction.Levels) private _levels;
 
     // ──────────────────────────────────────── CONSTRUCTOR ────────────────────────────────────────
@@ -174,7 +173,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
             TradingInvalidEpochStatus(epoch, _status(book, epoch))
         );
 
-        Auction.Levels storage levels = _levels[_room(epoch, book.bank)];
+        Auction.Levels storage levels = _room(epoch, book.bank);
         if (phase == Auction.Phase.Open) book.start(levels, _cursor);
         uint256 steps;
         (done, steps) = book.walk(levels, _cursor, maxSteps);
@@ -208,7 +207,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         }
         Clearing.settle(
             book,
-            _levels[_room(epoch, book.bank)],
+            _room(epoch, book.bank),
             _cursor,
             _orders,
             _accounts,
@@ -322,15 +321,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         bank = OrderSlots.bankOf(epoch);
         uint256 holder = _levels[bank].tag;
         if (holder != 0 && _books[holder - 1].phase != Auction.Phase.Settled) bank = 0;
-        // Epochs stay below 2^32 (see {_place}). The whole slot is written: the new tag and no cut yet.
-        Auction.Levels storage levels = _levels[_room(epoch, bank)];
-        (levels.tag, levels.bidCutSeq, levels.bidCutWh, levels.askCutSeq, levels.askCutWh) = (
-            uint32(epoch + 1),
-            0,
-            0,
-            0,
-            0
-        );
+        Auction.takeRoom(_room(epoch, bank), epoch);
         tick = config.tickSize;
         // The parameters were validated to fit these widths when set.
         (book.tickSize, book.feeBps, book.phase, book.bank) = (
@@ -366,7 +357,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         require(block.timestamp < closesAt, TradingGateClosed(orderId, closesAt));
 
         stored.cancelled = true;
-        Auction.Levels storage levels = _levels[_room(epoch, bank)];
+        Auction.Levels storage levels = _room(epoch, bank);
         uint256 before = Auction.depthOf(levels, epoch + 1, uint256(order.side), order.level);
         Auction.setDepth(levels, epoch + 1, uint256(order.side), order.level, before - order.amountWh);
         bool buy = order.side == Side.Buy;
@@ -382,13 +373,12 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
 
     /// @dev Adds an order's `wh` to its level's depth in `epoch`'s room.
     function _addDepth(uint256 epoch, uint256 bank, uint256 side, uint256 level, uint256 wh) private {
-        _books[epoch].addDepth(_levels[_room(epoch, bank)], epoch + 1, side, level, wh);
+        _books[epoch].addDepth(_room(epoch, bank), epoch + 1, side, level, wh);
     }
 
-    /// @dev Where the depth of `epoch` lives: its bank's room, or one of its own when it has no bank. Rooms of
-    /// banks are 1..4; rooms of their own start above them, so the two never meet.
-    function _room(uint256 epoch, uint256 bank) private pure returns (uint256) {
-        return bank != 0 ? bank : OrderSlots.BANKS + 1 + epoch;
+    /// @dev The room of `epoch`'s depth and cuts: its bank's, or one of its own (see {OrderSlots.room}).
+    function _room(uint256 epoch, uint256 bank) private view returns (Auction.Levels storage) {
+        return _levels[OrderSlots.room(epoch, bank)];
     }
 
     /// @dev Whether the order slots of `epoch` (in `bank`) still hold its orders.
@@ -426,7 +416,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         uint256 epoch = orderId >> 32;
         Auction.Book storage book = _books[epoch];
         uint256 bank = book.bank;
-        return TradingViews.getOrder(book, _levels[_room(epoch, bank)], _orders, orderId, _slotsLive(epoch, bank));
+        return TradingViews.getOrder(book, _room(epoch, bank), _orders, orderId, _slotsLive(epoch, bank));
     }
 
     /// @inheritdoc ITrading
@@ -451,7 +441,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         Auction.Book storage book = _books[epoch];
         uint256 tick = book.tickSize;
         if (tick == 0 || price % tick != 0 || price / tick > MAX_PRICE_LEVELS) return 0;
-        Auction.Levels storage levels = _levels[_room(epoch, book.bank)];
+        Auction.Levels storage levels = _room(epoch, book.bank);
         // A room passed on to a later epoch no longer holds this epoch's depth.
         if (levels.tag != epoch + 1) return 0;
         return Auction.depthOf(levels, epoch + 1, uint256(side), price / tick) * WH;

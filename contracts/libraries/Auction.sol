@@ -96,6 +96,18 @@ library Auction {
         levels.wh[key(side, level)] = (tag << 64) | wh;
     }
 
+    /// @notice Hands `levels` to `epoch`: its tag, and no cut yet, in one write of the room's first slot.
+    /// @dev Epochs stay below 2^32 for thousands of years at the shortest epoch length.
+    function takeRoom(Levels storage levels, uint256 epoch) internal {
+        (levels.tag, levels.bidCutSeq, levels.bidCutWh, levels.askCutSeq, levels.askCutWh) = (
+            uint32(epoch + 1),
+            0,
+            0,
+            0,
+            0
+        );
+    }
+
     /// @notice Adds `wh` at `level` on `side`, marking the level in the bitmap when it was empty.
     function addDepth(
         Book storage self,

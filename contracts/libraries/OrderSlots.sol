@@ -52,6 +52,12 @@ library OrderSlots {
         return bank == 0 ? (epoch << 32) | seq : (1 << 128) | (bank << 32) | seq;
     }
 
+    /// @notice The room (see {Auction.Levels}) of an epoch in `bank`: the bank's own, or, with no bank (0), one
+    /// of its own above the banks', so that the two never meet.
+    function room(uint256 epoch, uint256 bank) internal pure returns (uint256) {
+        return bank != 0 ? bank : BANKS + 1 + epoch;
+    }
+
     /// @notice The bank an epoch asks for first.
     function bankOf(uint256 epoch) internal pure returns (uint256) {
         return (epoch % BANKS) + 1;
