@@ -45,10 +45,15 @@ const TARGETS: Target[] = [
     name: "Trading",
     files: [
       "contracts/Trading.sol",
+      "contracts/base/TradingAccounts.sol",
       "contracts/base/TradingConfig.sol",
       "contracts/libraries/Auction.sol",
+      "contracts/libraries/Clearing.sol",
+      "contracts/libraries/MarketAccounts.sol",
+      "contracts/libraries/OrderSlots.sol",
       "contracts/libraries/PriceBitmap.sol",
       "contracts/libraries/Settlement.sol",
+      "contracts/libraries/TradingViews.sol",
     ],
     tests: [
       "test/security/AccessMatrix.test.ts",
