@@ -143,11 +143,19 @@ async function deployedSystem() {
   return { admin, seller, buyer, feeRecipient, registry, gridToken, trading, oracleClient, paymentToken };
 }
 
+/** Moves to the first second of the next epoch and returns it, so that the orders a test places next cannot
+ * straddle an epoch boundary however long the run before took. */
+async function freshEpoch(market: { currentEpoch(): Promise<bigint>; epochStart(e: bigint): Promise<bigint> }) {
+  const epoch = (await market.currentEpoch()) + 1n;
+  await time.increaseTo(await market.epochStart(epoch));
+  return epoch;
+}
+
 /** {@link deployedSystem} with one sell and one buy order that crossed, matched and settled. */
 async function settledEpoch() {
   const f = await deployedSystem();
   const { trading, seller, buyer } = f;
-  const epoch = await trading.currentEpoch();
+  const epoch = await freshEpoch(trading);
   await trading.connect(seller).createSellOrder(AMOUNT, PRICE);
   await trading.connect(buyer).createBuyOrder(AMOUNT, PRICE);
   await time.increaseTo(await trading.epochEnd(epoch));
@@ -256,7 +264,7 @@ describe("Storage layout (the packing the gas budgets rely on)", function () {
         expect(trading.member(type, label).slot, label).to.equal(0n);
       }
 
-      const epoch = await market.currentEpoch();
+      const epoch = await freshEpoch(market);
       await market.connect(seller).createSellOrder(AMOUNT, PRICE);
       await market.connect(seller).createSellOrder(1_000n * WH, PRICE + 100n);
       const [first, second] = await market.getUserOrders(seller.address, epoch);
@@ -295,7 +303,7 @@ describe("Storage layout (the packing the gas budgets rely on)", function () {
 
     it("keeps a room's holder tag and both time-priority cuts in one slot", async function () {
       const { trading: market, seller, buyer } = await loadFixture(deployedSystem);
-      const epoch = await market.currentEpoch();
+      const epoch = await freshEpoch(market);
       await market.connect(seller).createSellOrder(AMOUNT, PRICE);
       await market.connect(buyer).createBuyOrder((AMOUNT * 3n) / 5n, PRICE);
       await time.increaseTo(await market.epochEnd(epoch));
@@ -328,7 +336,7 @@ describe("Storage layout (the packing the gas budgets rely on)", function () {
       await paymentToken.connect(seller).approve(await market.getAddress(), 777n);
       await market.connect(seller).deposit(await paymentToken.getAddress(), 777n);
       await market.connect(seller).deposit(await market.gridToken(), 6_000n * WH);
-      const epoch = await market.currentEpoch();
+      const epoch = await freshEpoch(market);
       await market.connect(seller).createSellOrder(1_000n * WH, PRICE);
       await market.connect(seller).createSellOrder(1_000n * WH, PRICE);
       await market.connect(seller).setKeepsBoughtGrid(true);
