@@ -2,26 +2,26 @@
 // the payment token). One definition of each type; signing helpers take the contract (for its domain) and a key.
 import type { BigNumberish, BytesLike, TypedDataDomain, TypedDataField } from "ethers";
 
-/** `OracleClient`'s typed reading: `MeterReading(bytes32 meterId,uint64 exportWh,uint64 importWh,uint64 readAt)`. */
-export const METER_READING_TYPES: Record<string, TypedDataField[]> = {
-  MeterReading: [
-    { name: "meterId", type: "bytes32" },
-    { name: "exportWh", type: "uint64" },
-    { name: "importWh", type: "uint64" },
-    { name: "readAt", type: "uint64" },
-  ],
-};
+/** The `types` argument for an EIP-712 struct, read from its type string (`Name(type name,...)`, as hashed on-chain). */
+function typesOf(typeString: string): Record<string, TypedDataField[]> {
+  const [, struct, fields] = /^(\w+)\((.*)\)$/.exec(typeString)!;
+  return {
+    [struct]: fields.split(",").map((field) => {
+      const [type, name] = field.split(" ");
+      return { name, type };
+    }),
+  };
+}
 
-/** EIP-2612 `Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)`. */
-export const PERMIT_TYPES: Record<string, TypedDataField[]> = {
-  Permit: [
-    { name: "owner", type: "address" },
-    { name: "spender", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
+/** `OracleClient`'s typed reading. */
+export const METER_READING_TYPES = typesOf(
+  "MeterReading(bytes32 meterId,uint64 exportWh,uint64 importWh,uint64 readAt)",
+);
+
+/** EIP-2612's permit. */
+export const PERMIT_TYPES = typesOf(
+  "Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)",
+);
 
 /** A contract with an EIP-5267 `eip712Domain()` (OracleClient, GRID, the payment token). */
 export interface HasEip712Domain {

@@ -36,6 +36,31 @@ export async function setup(hre: HardhatRuntimeEnvironment, args: CommonArgs): P
   return { signer, d, decoders: [d.registry, d.gridToken, d.trading, d.oracleClient, d.paymentToken] };
 }
 
+/** What a task does once connected: `parsed` is what its parse step made of the arguments (or the arguments). */
+type TaskRun<Parsed> = (ctx: Context, parsed: Parsed, hre: HardhatRuntimeEnvironment) => Promise<unknown>;
+
+/**
+ * Defines a GridMarket task the way every one of them runs: the common options added to `definition`; then `parse`
+ * (everything that can fail without the network: a bad argument stops the task before it connects), `setup`, and
+ * `run` on the connected deployment, whose result the task returns. Without `parse`, `run` gets the arguments.
+ */
+export function gridTask<Args>(definition: ConfigurableTaskDefinition, run: TaskRun<Args>): void;
+export function gridTask<Args, Parsed>(
+  definition: ConfigurableTaskDefinition,
+  parse: (args: Args) => Parsed,
+  run: TaskRun<Parsed>,
+): void;
+export function gridTask(
+  definition: ConfigurableTaskDefinition,
+  ...steps: [TaskRun<unknown>] | [(args: unknown) => unknown, TaskRun<unknown>]
+): void {
+  const [parse, run] = steps.length === 1 ? [(args: unknown) => args, steps[0]] : steps;
+  withCommonParams(definition).setAction(async (args: CommonArgs, hre) => {
+    const parsed = parse(args);
+    return run(await setup(hre, args), parsed, hre);
+  });
+}
+
 /** Approves Trading for `amount` of `token` when the signer's allowance falls short. */
 export async function ensureAllowance(
   ctx: Context,

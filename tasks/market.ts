@@ -1,7 +1,7 @@
 // Market status (epoch, book depth, pending work, results) and trade history (OrderFilled events).
 import { task } from "hardhat/config";
 
-import { type CommonArgs, setup, withCommonParams } from "./common";
+import { gridTask } from "./common";
 import type { Deployment } from "../lib/deployment";
 import { queryEvents } from "../lib/events";
 import { say, sayFields, sayTable } from "../lib/output";
@@ -85,59 +85,60 @@ function printEpoch(d: Deployment, view: EpochView, start: bigint, end: bigint):
   sayTable(["bid quantity", "bid price", "ask price", "ask quantity"], rows);
 }
 
-withCommonParams(
+gridTask(
   task(
     "gridmarket:market-status",
     "Current epoch, parameters, book depth per price level, pending clearing work",
   ).addOptionalParam("epoch", "Epoch to show (default: the current one, and the one awaiting clearing)"),
-).setAction(async (args: CommonArgs & { epoch?: string }, hre) => {
-  const { d } = await setup(hre, args);
-  const [current, work, params, paused, auto, lastCheck, forwarder, latest] = await Promise.all([
-    d.trading.currentEpoch(),
-    d.trading.pendingEpochWork(),
-    Promise.all([
-      d.trading.tickSize(),
-      d.trading.maxPrice(),
-      d.trading.minOrderAmount(),
-      d.trading.maxOrdersPerUser(),
-      d.trading.feeBps(),
-      d.trading.epochLength(),
-    ]),
-    d.trading.paused(),
-    d.oracleClient.autoMarketClearing(),
-    d.oracleClient.lastMarketCheck(),
-    d.oracleClient.forwarder(),
-    hre.ethers.provider.getBlock("latest"),
-  ]);
-  const [tickSize, maxPrice, minOrderAmount, maxOrders, feeBps, epochLength] = params;
-  const price = (p: bigint) => formatPrice(p, d.payment.decimals, d.payment.symbol);
-  const pending = { work: WORK[Number(work[0])], epoch: work[1] };
+  async (ctx, args: { epoch?: string }, hre) => {
+    const { d } = ctx;
+    const [current, work, params, paused, auto, lastCheck, forwarder, latest] = await Promise.all([
+      d.trading.currentEpoch(),
+      d.trading.pendingEpochWork(),
+      Promise.all([
+        d.trading.tickSize(),
+        d.trading.maxPrice(),
+        d.trading.minOrderAmount(),
+        d.trading.maxOrdersPerUser(),
+        d.trading.feeBps(),
+        d.trading.epochLength(),
+      ]),
+      d.trading.paused(),
+      d.oracleClient.autoMarketClearing(),
+      d.oracleClient.lastMarketCheck(),
+      d.oracleClient.forwarder(),
+      hre.ethers.provider.getBlock("latest"),
+    ]);
+    const [tickSize, maxPrice, minOrderAmount, maxOrders, feeBps, epochLength] = params;
+    const price = (p: bigint) => formatPrice(p, d.payment.decimals, d.payment.symbol);
+    const pending = { work: WORK[Number(work[0])], epoch: work[1] };
 
-  sayFields([
-    ["chain time", new Date((latest?.timestamp ?? 0) * 1000).toISOString()],
-    ["current epoch", `${current} (${epochLength} s epochs)`],
-    ["trading", paused ? "PAUSED" : "running"],
-    ["prices", `tick ${price(tickSize)}, cap ${price(maxPrice)}`],
-    ["orders", `min ${formatKwh(minOrderAmount)}, at most ${maxOrders} per account per epoch, fee ${feeBps} bps`],
-    ["payment token", `${d.payment.symbol} (${d.payment.decimals} decimals) at ${d.payment.address}`],
-    ["pending work", pending.work === "None" ? "none" : `${pending.work} epoch ${pending.epoch}`],
-    [
-      "auto clearing",
-      `${auto ? "on" : "off"}; last upkeep ${lastCheck === 0n ? "never" : new Date(Number(lastCheck) * 1000).toISOString()}`,
-    ],
-    ["forwarder", forwarder],
-  ]);
+    sayFields([
+      ["chain time", new Date((latest?.timestamp ?? 0) * 1000).toISOString()],
+      ["current epoch", `${current} (${epochLength} s epochs)`],
+      ["trading", paused ? "PAUSED" : "running"],
+      ["prices", `tick ${price(tickSize)}, cap ${price(maxPrice)}`],
+      ["orders", `min ${formatKwh(minOrderAmount)}, at most ${maxOrders} per account per epoch, fee ${feeBps} bps`],
+      ["payment token", `${d.payment.symbol} (${d.payment.decimals} decimals) at ${d.payment.address}`],
+      ["pending work", pending.work === "None" ? "none" : `${pending.work} epoch ${pending.epoch}`],
+      [
+        "auto clearing",
+        `${auto ? "on" : "off"}; last upkeep ${lastCheck === 0n ? "never" : new Date(Number(lastCheck) * 1000).toISOString()}`,
+      ],
+      ["forwarder", forwarder],
+    ]);
 
-  const epochs = args.epoch !== undefined ? [parseInteger("--epoch", args.epoch)] : [current];
-  if (args.epoch === undefined && pending.work !== "None" && pending.epoch !== current) epochs.unshift(pending.epoch);
-  const views: EpochView[] = [];
-  for (const epoch of epochs) {
-    const view = await readEpoch(d, epoch);
-    printEpoch(d, view, await d.trading.epochStart(epoch), await d.trading.epochEnd(epoch));
-    views.push(view);
-  }
-  return { currentEpoch: current, pending, epochs: views };
-});
+    const epochs = args.epoch !== undefined ? [parseInteger("--epoch", args.epoch)] : [current];
+    if (args.epoch === undefined && pending.work !== "None" && pending.epoch !== current) epochs.unshift(pending.epoch);
+    const views: EpochView[] = [];
+    for (const epoch of epochs) {
+      const view = await readEpoch(d, epoch);
+      printEpoch(d, view, await d.trading.epochStart(epoch), await d.trading.epochEnd(epoch));
+      views.push(view);
+    }
+    return { currentEpoch: current, pending, epochs: views };
+  },
+);
 
 /** One fill, from an OrderFilled event. */
 export interface FillView {
@@ -153,7 +154,7 @@ export interface FillView {
   blockNumber: number;
 }
 
-withCommonParams(
+gridTask(
   task(
     "gridmarket:market-history",
     "Trade confirmations (OrderFilled events) and epoch settlements; proceeds, refunds and unsold GRID went to the accounts",
@@ -162,68 +163,69 @@ withCommonParams(
     .addOptionalParam("account", "Only this account's orders")
     .addOptionalParam("fromBlock", "First block to scan (default: the deployment block)")
     .addFlag("all", "Also list orders that filled nothing"),
-).setAction(async (args: CommonArgs & { epoch?: string; account?: string; fromBlock?: string; all: boolean }, hre) => {
-  const { d } = await setup(hre, args);
-  const epoch = args.epoch === undefined ? undefined : parseInteger("--epoch", args.epoch);
-  const account = args.account === undefined ? undefined : parseAddress("--account", args.account);
-  const fromBlock =
-    args.fromBlock === undefined ? d.deploymentBlock : Number(parseInteger("--from-block", args.fromBlock));
+  async (ctx, args: { epoch?: string; account?: string; fromBlock?: string; all: boolean }) => {
+    const { d } = ctx;
+    const epoch = args.epoch === undefined ? undefined : parseInteger("--epoch", args.epoch);
+    const account = args.account === undefined ? undefined : parseAddress("--account", args.account);
+    const fromBlock =
+      args.fromBlock === undefined ? d.deploymentBlock : Number(parseInteger("--from-block", args.fromBlock));
 
-  const events = await queryEvents(d.trading, d.trading.filters.OrderFilled(undefined, epoch, account), fromBlock);
-  const fills: FillView[] = events
-    .map((ev) => ({
-      orderId: BigInt(ev.args.orderId),
+    const events = await queryEvents(d.trading, d.trading.filters.OrderFilled(undefined, epoch, account), fromBlock);
+    const fills: FillView[] = events
+      .map((ev) => ({
+        orderId: BigInt(ev.args.orderId),
+        epoch: BigInt(ev.args.epoch),
+        owner: String(ev.args.owner),
+        side: SIDES[Number(ev.args.side)],
+        filled: BigInt(ev.args.filled),
+        clearingPrice: BigInt(ev.args.clearingPrice),
+        payment: BigInt(ev.args.payment),
+        fee: BigInt(ev.args.fee),
+        refund: BigInt(ev.args.refund),
+        blockNumber: ev.blockNumber,
+      }))
+      .filter((f) => args.all || f.filled > 0n);
+
+    const money = (x: bigint) => formatMoney(x, d.payment.decimals, d.payment.symbol);
+    say(`${fills.length} fill(s)${epoch === undefined ? "" : ` in epoch ${epoch}`}${account ? ` of ${account}` : ""}`);
+    if (fills.length > 0) {
+      say("  paid/received, fee and refund settle in the market accounts; bought GRID goes to the buyer's wallet");
+      say("  unless the buyer keeps it in its account (gridmarket:keep-bought-grid)");
+      sayTable(
+        ["epoch", "order id", "owner", "side", "filled", "price", "paid/received", "fee", "refund"],
+        fills.map((f) => [
+          String(f.epoch),
+          String(f.orderId),
+          f.owner,
+          f.side,
+          formatKwh(f.filled),
+          formatPrice(f.clearingPrice, d.payment.decimals, d.payment.symbol),
+          money(f.payment),
+          money(f.fee),
+          f.side === "Sell" ? formatKwh(f.refund) : money(f.refund),
+        ]),
+      );
+    }
+
+    const settled = await queryEvents(d.trading, d.trading.filters.EpochSettled(epoch), fromBlock);
+    const settlements = settled.map((ev) => ({
       epoch: BigInt(ev.args.epoch),
-      owner: String(ev.args.owner),
-      side: SIDES[Number(ev.args.side)],
-      filled: BigInt(ev.args.filled),
+      volume: BigInt(ev.args.volume),
       clearingPrice: BigInt(ev.args.clearingPrice),
-      payment: BigInt(ev.args.payment),
-      fee: BigInt(ev.args.fee),
-      refund: BigInt(ev.args.refund),
-      blockNumber: ev.blockNumber,
-    }))
-    .filter((f) => args.all || f.filled > 0n);
-
-  const money = (x: bigint) => formatMoney(x, d.payment.decimals, d.payment.symbol);
-  say(`${fills.length} fill(s)${epoch === undefined ? "" : ` in epoch ${epoch}`}${account ? ` of ${account}` : ""}`);
-  if (fills.length > 0) {
-    say("  paid/received, fee and refund settle in the market accounts; bought GRID goes to the buyer's wallet");
-    say("  unless the buyer keeps it in its account (gridmarket:keep-bought-grid)");
-    sayTable(
-      ["epoch", "order id", "owner", "side", "filled", "price", "paid/received", "fee", "refund"],
-      fills.map((f) => [
-        String(f.epoch),
-        String(f.orderId),
-        f.owner,
-        f.side,
-        formatKwh(f.filled),
-        formatPrice(f.clearingPrice, d.payment.decimals, d.payment.symbol),
-        money(f.payment),
-        money(f.fee),
-        f.side === "Sell" ? formatKwh(f.refund) : money(f.refund),
-      ]),
-    );
-  }
-
-  const settled = await queryEvents(d.trading, d.trading.filters.EpochSettled(epoch), fromBlock);
-  const settlements = settled.map((ev) => ({
-    epoch: BigInt(ev.args.epoch),
-    volume: BigInt(ev.args.volume),
-    clearingPrice: BigInt(ev.args.clearingPrice),
-    fees: BigInt(ev.args.fees),
-  }));
-  if (settlements.length > 0) {
-    say("Settled epochs:");
-    sayTable(
-      ["epoch", "volume", "clearing price", "fees"],
-      settlements.map((s) => [
-        String(s.epoch),
-        formatKwh(s.volume),
-        s.volume === 0n ? "-" : formatPrice(s.clearingPrice, d.payment.decimals, d.payment.symbol),
-        money(s.fees),
-      ]),
-    );
-  }
-  return { fills, settlements };
-});
+      fees: BigInt(ev.args.fees),
+    }));
+    if (settlements.length > 0) {
+      say("Settled epochs:");
+      sayTable(
+        ["epoch", "volume", "clearing price", "fees"],
+        settlements.map((s) => [
+          String(s.epoch),
+          formatKwh(s.volume),
+          s.volume === 0n ? "-" : formatPrice(s.clearingPrice, d.payment.decimals, d.payment.symbol),
+          money(s.fees),
+        ]),
+      );
+    }
+    return { fills, settlements };
+  },
+);

@@ -1,8 +1,9 @@
 // Meters: assign, unassign, set the signing key, show. Meters are named by serial (see lib/meters.ts).
-import { ZeroAddress } from "ethers";
+import { type ContractTransactionResponse, ZeroAddress } from "ethers";
 import { task } from "hardhat/config";
+import type { ConfigurableTaskDefinition } from "hardhat/types";
 
-import { type CommonArgs, setup, withCommonParams } from "./common";
+import { type Context, gridTask } from "./common";
 import type { Deployment } from "../lib/deployment";
 import { CliError, ensure } from "../lib/errors";
 import { describeMeterId, meterIdFromSerial } from "../lib/meters";
@@ -60,99 +61,117 @@ export function printMeter(view: MeterView): void {
   ]);
 }
 
-interface MeterArgs extends CommonArgs {
-  meter: string;
+/** Adds the `--meter` option the meter tasks take. */
+export const withMeter = (definition: ConfigurableTaskDefinition) =>
+  definition.addParam("meter", "Meter serial (≤ 31 bytes stored readably, longer ones hashed) or a 0x bytes32 id");
+
+/** `--meter` as a meter id. */
+export const meterOf = (args: { meter: string }) => meterIdFromSerial(args.meter);
+
+/** Sends a regulator's change to `meterId`, then prints the meter as it is after it under `heading`. */
+async function changeMeter(
+  ctx: Context,
+  meterId: string,
+  label: string,
+  call: () => Promise<ContractTransactionResponse>,
+  heading: string,
+): Promise<MeterView> {
+  await send(label, call, ctx.decoders);
+  const view = await readMeter(ctx.d, meterId);
+  say(heading);
+  printMeter(view);
+  return view;
 }
 
-withCommonParams(
-  task("gridmarket:assign-meter", "Assigns a meter (by serial) to a registered user (REC regulator)")
-    .addParam("meter", "Meter serial (≤ 31 bytes stored readably, longer ones hashed) or a 0x bytes32 id")
+gridTask(
+  withMeter(task("gridmarket:assign-meter", "Assigns a meter (by serial) to a registered user (REC regulator)"))
     .addParam("owner", "The registered user receiving the meter")
     .addFlag("resetBaseline", "Also reset the oracle baseline, so the new owner is not credited with older energy"),
-).setAction(async (args: MeterArgs & { owner: string; resetBaseline: boolean }, hre) => {
-  const meterId = meterIdFromSerial(args.meter);
-  const owner = parseAddress("--owner", args.owner);
-  const ctx = await setup(hre, args);
-  await requireRegulator(ctx);
-
-  const [user, current, limit] = await Promise.all([
-    ctx.d.registry.getUser(owner),
-    ctx.d.registry.getMeterOwner(meterId),
-    ctx.d.registry.maxMetersPerUser(),
-  ]);
-  ensure(Number(user.userType) !== 0, `${owner} is not registered; use gridmarket:register-user first`);
-  if (current !== ZeroAddress) {
-    throw new CliError(
-      `meter ${describeMeterId(meterId)} already belongs to ${current}; run gridmarket:unassign-meter first`,
-    );
-  }
-  ensure(user.meterCount < limit, `${owner} already has ${user.meterCount} meters, the limit is ${limit}`);
-
-  await send("assignMeter", () => ctx.d.registry.assignMeter(meterId, owner), ctx.decoders);
-  let view = await readMeter(ctx.d, meterId);
-  if (view.hasBaseline) {
-    if (args.resetBaseline) {
-      await send("resetMeterBaseline", () => ctx.d.oracleClient.resetMeterBaseline(meterId), ctx.decoders);
-      view = await readMeter(ctx.d, meterId);
-    } else {
-      say(
-        "  note: the oracle still holds this meter's previous baseline; pass --reset-baseline (or call " +
-          "OracleClient.resetMeterBaseline) unless the new owner should be credited from that reading on.",
+  (args: { meter: string; owner: string; resetBaseline: boolean }) => ({
+    meterId: meterOf(args),
+    owner: parseAddress("--owner", args.owner),
+    resetBaseline: args.resetBaseline,
+  }),
+  async (ctx, { meterId, owner, resetBaseline }) => {
+    await requireRegulator(ctx);
+    const [user, current, limit] = await Promise.all([
+      ctx.d.registry.getUser(owner),
+      ctx.d.registry.getMeterOwner(meterId),
+      ctx.d.registry.maxMetersPerUser(),
+    ]);
+    ensure(Number(user.userType) !== 0, `${owner} is not registered; use gridmarket:register-user first`);
+    if (current !== ZeroAddress) {
+      throw new CliError(
+        `meter ${describeMeterId(meterId)} already belongs to ${current}; run gridmarket:unassign-meter first`,
       );
     }
-  }
-  say(`Assigned:`);
-  printMeter(view);
-  return view;
-});
+    ensure(user.meterCount < limit, `${owner} already has ${user.meterCount} meters, the limit is ${limit}`);
 
-withCommonParams(
-  task("gridmarket:unassign-meter", "Takes a meter away from its owner (REC regulator)").addParam(
-    "meter",
-    "Meter serial or 0x bytes32 id",
+    await send("assignMeter", () => ctx.d.registry.assignMeter(meterId, owner), ctx.decoders);
+    let view = await readMeter(ctx.d, meterId);
+    if (view.hasBaseline) {
+      if (resetBaseline) {
+        await send("resetMeterBaseline", () => ctx.d.oracleClient.resetMeterBaseline(meterId), ctx.decoders);
+        view = await readMeter(ctx.d, meterId);
+      } else {
+        say(
+          "  note: the oracle still holds this meter's previous baseline; pass --reset-baseline (or call " +
+            "OracleClient.resetMeterBaseline) unless the new owner should be credited from that reading on.",
+        );
+      }
+    }
+    say(`Assigned:`);
+    printMeter(view);
+    return view;
+  },
+);
+
+gridTask(
+  withMeter(task("gridmarket:unassign-meter", "Takes a meter away from its owner (REC regulator)")),
+  meterOf,
+  async (ctx, meterId) => {
+    await requireRegulator(ctx);
+    const owner = await ctx.d.registry.getMeterOwner(meterId);
+    ensure(owner !== ZeroAddress, `meter ${describeMeterId(meterId)} is not assigned to anyone`);
+    return changeMeter(
+      ctx,
+      meterId,
+      "unassignMeter",
+      () => ctx.d.registry.unassignMeter(meterId),
+      `Unassigned from ${owner}:`,
+    );
+  },
+);
+
+gridTask(
+  withMeter(task("gridmarket:set-meter-signer", "Sets the key that signs a meter's readings (REC regulator)")).addParam(
+    "signer",
+    "The signing key's address (EOA or ERC-1271 contract), or `none` to clear it",
   ),
-).setAction(async (args: MeterArgs, hre) => {
-  const meterId = meterIdFromSerial(args.meter);
-  const ctx = await setup(hre, args);
-  await requireRegulator(ctx);
-  const owner = await ctx.d.registry.getMeterOwner(meterId);
-  ensure(owner !== ZeroAddress, `meter ${describeMeterId(meterId)} is not assigned to anyone`);
+  (args: { meter: string; signer: string }) => ({
+    meterId: meterOf(args),
+    signer: args.signer.toLowerCase() === "none" ? ZeroAddress : parseAddress("--signer", args.signer),
+  }),
+  async (ctx, { meterId, signer }) => {
+    await requireRegulator(ctx);
+    const current = await ctx.d.registry.getMeterSigner(meterId);
+    ensure(current !== signer, `meter ${describeMeterId(meterId)} already has signer ${signer}`);
+    return changeMeter(
+      ctx,
+      meterId,
+      "setMeterSigner",
+      () => ctx.d.registry.setMeterSigner(meterId, signer),
+      `Signer changed from ${current}:`,
+    );
+  },
+);
 
-  await send("unassignMeter", () => ctx.d.registry.unassignMeter(meterId), ctx.decoders);
-  const view = await readMeter(ctx.d, meterId);
-  say(`Unassigned from ${owner}:`);
-  printMeter(view);
-  return view;
-});
-
-withCommonParams(
-  task("gridmarket:set-meter-signer", "Sets the key that signs a meter's readings (REC regulator)")
-    .addParam("meter", "Meter serial or 0x bytes32 id")
-    .addParam("signer", "The signing key's address (EOA or ERC-1271 contract), or `none` to clear it"),
-).setAction(async (args: MeterArgs & { signer: string }, hre) => {
-  const meterId = meterIdFromSerial(args.meter);
-  const signer = args.signer.toLowerCase() === "none" ? ZeroAddress : parseAddress("--signer", args.signer);
-  const ctx = await setup(hre, args);
-  await requireRegulator(ctx);
-  const current = await ctx.d.registry.getMeterSigner(meterId);
-  ensure(current !== signer, `meter ${describeMeterId(meterId)} already has signer ${signer}`);
-
-  await send("setMeterSigner", () => ctx.d.registry.setMeterSigner(meterId, signer), ctx.decoders);
-  const view = await readMeter(ctx.d, meterId);
-  say(`Signer changed from ${current}:`);
-  printMeter(view);
-  return view;
-});
-
-withCommonParams(
-  task("gridmarket:meter", "Shows a meter: owner, signer, last accepted reading, rated power").addParam(
-    "meter",
-    "Meter serial or 0x bytes32 id",
-  ),
-).setAction(async (args: MeterArgs, hre) => {
-  const meterId = meterIdFromSerial(args.meter);
-  const ctx = await setup(hre, args);
-  const view = await readMeter(ctx.d, meterId);
-  printMeter(view);
-  return view;
-});
+gridTask(
+  withMeter(task("gridmarket:meter", "Shows a meter: owner, signer, last accepted reading, rated power")),
+  meterOf,
+  async (ctx, meterId) => {
+    const view = await readMeter(ctx.d, meterId);
+    printMeter(view);
+    return view;
+  },
+);

@@ -5,7 +5,7 @@ import type { Signer } from "ethers";
 import { task } from "hardhat/config";
 
 import type { MockUSDC } from "../typechain-types";
-import { type CommonArgs, type Context, ensureAllowance, setup, withCommonParams } from "./common";
+import { type Context, ensureAllowance, gridTask } from "./common";
 import { readBalances } from "../lib/accounts";
 import type { Deployment } from "../lib/deployment";
 import { CliError, ensure } from "../lib/errors";
@@ -125,7 +125,7 @@ function pulledLine(d: Deployment, pull: { grid: bigint; payment: bigint }): str
   return parts.length === 0 ? "nothing (all from the account)" : parts.join(" and ");
 }
 
-withCommonParams(
+gridTask(
   task(
     "gridmarket:place-order",
     "Places a buy or sell order in the current epoch, in kWh and currency per kWh; the escrow comes from your market account, the shortfall from your wallet",
@@ -133,62 +133,65 @@ withCommonParams(
     .addParam("side", "buy or sell")
     .addParam("amount", "Energy in kWh, whole Wh (e.g. 1.25)")
     .addParam("price", "Limit price in the payment currency per kWh (e.g. 0.25)"),
-).setAction(async (args: CommonArgs & { side: string; amount: string; price: string }, hre) => {
-  const side = parseChoice("--side", args.side, SIDES);
-  const amount = parseKwh("--amount", args.amount);
-  const ctx = await setup(hre, args);
-  const { d } = ctx;
-  const [tickSize, maxPrice] = await Promise.all([d.trading.tickSize(), d.trading.maxPrice()]);
-  const price = parsePrice("--price", args.price, { tickSize, maxPrice, ...d.payment });
-  const request: OrderRequest = { side: side === "Sell" ? Side.Sell : Side.Buy, amount, price };
-  const pull = await preparePlacement(ctx, [request]);
+  (args: { side: string; amount: string; price: string }) => ({
+    side: parseChoice("--side", args.side, SIDES),
+    amount: parseKwh("--amount", args.amount),
+    price: args.price,
+  }),
+  async (ctx, { side, amount, price: priceText }) => {
+    const { d } = ctx;
+    const [tickSize, maxPrice] = await Promise.all([d.trading.tickSize(), d.trading.maxPrice()]);
+    const price = parsePrice("--price", priceText, { tickSize, maxPrice, ...d.payment });
+    const request: OrderRequest = { side: side === "Sell" ? Side.Sell : Side.Buy, amount, price };
+    const pull = await preparePlacement(ctx, [request]);
 
-  const receipt = await send(
-    side === "Sell" ? "createSellOrder" : "createBuyOrder",
-    () => (side === "Sell" ? d.trading.createSellOrder(amount, price) : d.trading.createBuyOrder(amount, price)),
-    ctx.decoders,
-  );
-  const [order] = await createdOrders(d, receipt);
-  const closes = await d.trading.epochEnd(order.epoch);
-  say(`Order ${order.orderId} placed:`);
-  sayFields([
-    ["side", order.side],
-    ["amount", formatKwh(order.amount)],
-    ["limit price", formatPrice(order.price, d.payment.decimals, d.payment.symbol)],
-    [
-      "escrow",
-      side === "Sell" ? formatKwh(order.escrow) : formatMoney(order.escrow, d.payment.decimals, d.payment.symbol),
-    ],
-    ["from the wallet", pulledLine(d, pull)],
-    ["epoch", `${order.epoch} (gate closes ${new Date(Number(closes) * 1000).toISOString()})`],
-  ]);
-  return order;
-});
+    const receipt = await send(
+      side === "Sell" ? "createSellOrder" : "createBuyOrder",
+      () => (side === "Sell" ? d.trading.createSellOrder(amount, price) : d.trading.createBuyOrder(amount, price)),
+      ctx.decoders,
+    );
+    const [order] = await createdOrders(d, receipt);
+    const closes = await d.trading.epochEnd(order.epoch);
+    say(`Order ${order.orderId} placed:`);
+    sayFields([
+      ["side", order.side],
+      ["amount", formatKwh(order.amount)],
+      ["limit price", formatPrice(order.price, d.payment.decimals, d.payment.symbol)],
+      [
+        "escrow",
+        side === "Sell" ? formatKwh(order.escrow) : formatMoney(order.escrow, d.payment.decimals, d.payment.symbol),
+      ],
+      ["from the wallet", pulledLine(d, pull)],
+      ["epoch", `${order.epoch} (gate closes ${new Date(Number(closes) * 1000).toISOString()})`],
+    ]);
+    return order;
+  },
+);
 
-withCommonParams(
+gridTask(
   task(
     "gridmarket:place-orders",
     'Places several orders in one transaction (createOrders), e.g. --orders "sell:1.5@0.20,buy:1@0.30"',
   ).addParam("orders", "Comma-separated side:kWh@price specs (price in the payment currency per kWh)"),
-).setAction(async (args: CommonArgs & { orders: string }, hre) => {
-  const ctx = await setup(hre, args);
-  const { d } = ctx;
-  const [tickSize, maxPrice] = await Promise.all([d.trading.tickSize(), d.trading.maxPrice()]);
-  const requests = parseOrderSpecs("--orders", args.orders, { tickSize, maxPrice, ...d.payment });
-  const pull = await preparePlacement(ctx, requests);
-  const receipt = await send(
-    `createOrders (${requests.length})`,
-    () => d.trading.createOrders(requests.map((r) => ({ side: r.side, amount: r.amount, price: r.price }))),
-    ctx.decoders,
-  );
-  const orders = await createdOrders(d, receipt);
-  say(`${orders.length} order(s) placed in epoch ${orders[0].epoch}; from the wallet: ${pulledLine(d, pull)}`);
-  sayTable(
-    ORDER_HEADER,
-    orders.map((o) => orderRow(d, o)),
-  );
-  return orders;
-});
+  async (ctx, args: { orders: string }) => {
+    const { d } = ctx;
+    const [tickSize, maxPrice] = await Promise.all([d.trading.tickSize(), d.trading.maxPrice()]);
+    const requests = parseOrderSpecs("--orders", args.orders, { tickSize, maxPrice, ...d.payment });
+    const pull = await preparePlacement(ctx, requests);
+    const receipt = await send(
+      `createOrders (${requests.length})`,
+      () => d.trading.createOrders(requests.map((r) => ({ side: r.side, amount: r.amount, price: r.price }))),
+      ctx.decoders,
+    );
+    const orders = await createdOrders(d, receipt);
+    say(`${orders.length} order(s) placed in epoch ${orders[0].epoch}; from the wallet: ${pulledLine(d, pull)}`);
+    sayTable(
+      ORDER_HEADER,
+      orders.map((o) => orderRow(d, o)),
+    );
+    return orders;
+  },
+);
 
 /** Checks that the signer may cancel `orderId` now; returns the order. */
 async function cancellable(ctx: Context, orderId: bigint, now: bigint): Promise<OrderView> {
@@ -240,38 +243,44 @@ async function cancel(ctx: Context, orderIds: bigint[], latestTime: bigint) {
   return { cancelled, account: balances.account };
 }
 
+/** `--order-ids`: distinct order ids, comma or space separated. */
+function parseOrderIds(args: { orderIds: string }): bigint[] {
+  const parts = args.orderIds.split(/[,\s]+/).filter((p) => p !== "");
+  ensure(parts.length > 0, "--order-ids: give at least one order id");
+  const orderIds = parts.map((p) => parseInteger("--order-ids", p, 1n));
+  ensure(new Set(orderIds).size === orderIds.length, "--order-ids: an order id is listed twice");
+  return orderIds;
+}
+
 async function chainTime(ctx: Context): Promise<bigint> {
   const latest = await ctx.signer.provider.getBlock("latest");
   return BigInt(latest?.timestamp ?? 0);
 }
 
-withCommonParams(
+gridTask(
   task(
     "gridmarket:cancel-order",
     "Cancels your open order before its gate closure; the escrow goes back to your market account at once",
   ).addParam("orderId", "The order id"),
-).setAction(async (args: CommonArgs & { orderId: string }, hre) => {
-  const orderId = parseInteger("--order-id", args.orderId, 1n);
-  const ctx = await setup(hre, args);
-  const { cancelled, account } = await cancel(ctx, [orderId], await chainTime(ctx));
-  return { ...cancelled[0], account };
-});
+  (args: { orderId: string }) => parseInteger("--order-id", args.orderId, 1n),
+  async (ctx, orderId) => {
+    const { cancelled, account } = await cancel(ctx, [orderId], await chainTime(ctx));
+    return { ...cancelled[0], account };
+  },
+);
 
-withCommonParams(
+gridTask(
   task(
     "gridmarket:cancel-orders",
     "Cancels several of your open orders in one transaction (cancelOrders); escrow back to your market account",
   ).addParam("orderIds", "Comma-separated order ids"),
-).setAction(async (args: CommonArgs & { orderIds: string }, hre) => {
-  const parts = args.orderIds.split(/[,\s]+/).filter((p) => p !== "");
-  ensure(parts.length > 0, "--order-ids: give at least one order id");
-  const orderIds = parts.map((p) => parseInteger("--order-ids", p, 1n));
-  ensure(new Set(orderIds).size === orderIds.length, "--order-ids: an order id is listed twice");
-  const ctx = await setup(hre, args);
-  return cancel(ctx, orderIds, await chainTime(ctx));
-});
+  parseOrderIds,
+  async (ctx, orderIds) => {
+    return cancel(ctx, orderIds, await chainTime(ctx));
+  },
+);
 
-withCommonParams(
+gridTask(
   task(
     "gridmarket:orders",
     "Lists an account's orders in an epoch (storage for its latest epoch, the events for earlier ones)",
@@ -279,47 +288,49 @@ withCommonParams(
     .addOptionalParam("account", "Whose orders (default: the sender)")
     .addOptionalParam("epoch", "Epoch (default: the current one)")
     .addFlag("history", "Every epoch, from the OrderCreated/OrderCancelled/OrderFilled events"),
-).setAction(async (args: CommonArgs & { account?: string; epoch?: string; history: boolean }, hre) => {
-  const ctx = await setup(hre, args);
-  const account = args.account === undefined ? ctx.signer.address : parseAddress("--account", args.account);
-  let orders: OrderView[];
-  if (args.history) {
-    const epoch = args.epoch === undefined ? undefined : parseInteger("--epoch", args.epoch);
-    orders = await orderHistory(ctx.d, account, { epoch });
-    say(`${orders.length} order(s) of ${account}${epoch === undefined ? "" : ` in epoch ${epoch}`} (from the events)`);
-  } else {
-    const epoch = args.epoch === undefined ? await ctx.d.trading.currentEpoch() : parseInteger("--epoch", args.epoch);
-    const listed = await listOrders(ctx.d, account, epoch);
-    orders = listed.orders;
-    say(
-      `${orders.length} order(s) of ${account} in epoch ${epoch} (from ${listed.source === "storage" ? "storage" : "the events: Trading keeps only the account's latest epoch"})`,
-    );
-  }
-  if (orders.length > 0)
-    sayTable(
-      ORDER_HEADER,
-      orders.map((o) => orderRow(ctx.d, o)),
-    );
-  return orders;
-});
+  async (ctx, args: { account?: string; epoch?: string; history: boolean }) => {
+    const account = args.account === undefined ? ctx.signer.address : parseAddress("--account", args.account);
+    let orders: OrderView[];
+    if (args.history) {
+      const epoch = args.epoch === undefined ? undefined : parseInteger("--epoch", args.epoch);
+      orders = await orderHistory(ctx.d, account, { epoch });
+      say(
+        `${orders.length} order(s) of ${account}${epoch === undefined ? "" : ` in epoch ${epoch}`} (from the events)`,
+      );
+    } else {
+      const epoch = args.epoch === undefined ? await ctx.d.trading.currentEpoch() : parseInteger("--epoch", args.epoch);
+      const listed = await listOrders(ctx.d, account, epoch);
+      orders = listed.orders;
+      say(
+        `${orders.length} order(s) of ${account} in epoch ${epoch} (from ${listed.source === "storage" ? "storage" : "the events: Trading keeps only the account's latest epoch"})`,
+      );
+    }
+    if (orders.length > 0)
+      sayTable(
+        ORDER_HEADER,
+        orders.map((o) => orderRow(ctx.d, o)),
+      );
+    return orders;
+  },
+);
 
-withCommonParams(
+gridTask(
   task("gridmarket:mint-payment-token", "Local chains only: mints MockUSDC (anyone may) to an account")
     .addParam("to", "Recipient")
     .addParam("amount", "Amount in the token's units (e.g. 100 for 100 USDC)"),
-).setAction(async (args: CommonArgs & { to: string; amount: string }, hre) => {
-  const to = parseAddress("--to", args.to);
-  const ctx = await setup(hre, args);
-  const { d } = ctx;
-  ensure(d.chainId === 31337n, `the payment token of chain ${d.chainId} is a real token: it cannot be minted here`);
-  const amount = parseMoney("--amount", args.amount, d.payment.decimals, d.payment.symbol);
-  const mock = (await hre.ethers.getContractAt(
-    "MockUSDC",
-    d.payment.address,
-    ctx.signer as Signer,
-  )) as unknown as MockUSDC;
-  await send(`mint ${d.payment.symbol}`, () => mock.mint(to, amount), ctx.decoders);
-  const balance = await d.paymentToken.balanceOf(to);
-  say(`${to} now holds ${formatMoney(balance, d.payment.decimals, d.payment.symbol)}`);
-  return balance;
-});
+  (args: { to: string; amount: string }) => ({ to: parseAddress("--to", args.to), amount: args.amount }),
+  async (ctx, { to, amount: amountText }, hre) => {
+    const { d } = ctx;
+    ensure(d.chainId === 31337n, `the payment token of chain ${d.chainId} is a real token: it cannot be minted here`);
+    const amount = parseMoney("--amount", amountText, d.payment.decimals, d.payment.symbol);
+    const mock = (await hre.ethers.getContractAt(
+      "MockUSDC",
+      d.payment.address,
+      ctx.signer as Signer,
+    )) as unknown as MockUSDC;
+    await send(`mint ${d.payment.symbol}`, () => mock.mint(to, amount), ctx.decoders);
+    const balance = await d.paymentToken.balanceOf(to);
+    say(`${to} now holds ${formatMoney(balance, d.payment.decimals, d.payment.symbol)}`);
+    return balance;
+  },
+);

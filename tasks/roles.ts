@@ -2,7 +2,7 @@
 import type { ContractTransactionResponse } from "ethers";
 import { task } from "hardhat/config";
 
-import { type CommonArgs, type Context, setup, withCommonParams } from "./common";
+import { type Context, gridTask } from "./common";
 import type { Deployment } from "../lib/deployment";
 import { ensure } from "../lib/errors";
 import { say, sayFields } from "../lib/output";
@@ -25,84 +25,68 @@ interface RoleSpec {
 
 const isRegulator = (ctx: Context) => ctx.d.registry.isRecRegulator(ctx.signer.address);
 
+/** A contract's `is<Role>`, `add<Role>` and `remove<Role>` functions. */
+type RoleFunctions<Name extends string> = Record<`is${Name}`, (account: string) => Promise<boolean>> &
+  Record<`add${Name}` | `remove${Name}`, (account: string) => Promise<ContractTransactionResponse>>;
+
+/** The role `Name` of the contract `of` picks from a deployment; regulators change it unless `by` says who does. */
+function roleSpec<Name extends string>(
+  slug: string,
+  label: string,
+  where: string,
+  of: (d: Deployment) => RoleFunctions<Name>,
+  name: Name,
+  by: Pick<RoleSpec, "mayChange" | "who"> = { mayChange: isRegulator, who: "a REC regulator" },
+): RoleSpec {
+  // `of` is checked against `Name` above; inside, the three names are just strings of those shapes.
+  const fns = (d: Deployment) => of(d) as RoleFunctions<string>;
+  return {
+    slug,
+    label,
+    where,
+    has: (d, a) => fns(d)[`is${name}`](a),
+    add: (d, a) => fns(d)[`add${name}`](a),
+    remove: (d, a) => fns(d)[`remove${name}`](a),
+    ...by,
+  };
+}
+
 /** Every role the CLI manages. */
 export const ROLES: RoleSpec[] = [
-  {
-    slug: "regulator",
-    label: "REC regulator",
-    where: "Registry",
-    has: (d, a) => d.registry.isRecRegulator(a),
-    add: (d, a) => d.registry.addRecRegulator(a),
-    remove: (d, a) => d.registry.removeRecRegulator(a),
+  roleSpec("regulator", "REC regulator", "Registry", (d) => d.registry, "RecRegulator", {
     mayChange: async (ctx) => (await isRegulator(ctx)) || (await isAdmin(ctx, "registry")),
     who: "the Registry admin or a REC regulator",
-  },
-  {
-    slug: "oracle-operator",
-    label: "oracle operator",
-    where: "OracleClient",
-    has: (d, a) => d.oracleClient.isOracleOperator(a),
-    add: (d, a) => d.oracleClient.addOracleOperator(a),
-    remove: (d, a) => d.oracleClient.removeOracleOperator(a),
-    mayChange: isRegulator,
-    who: "a REC regulator",
-  },
-  {
-    slug: "minter",
-    label: "GRID minter",
-    where: "GridToken",
-    has: (d, a) => d.gridToken.isMinter(a),
-    add: (d, a) => d.gridToken.addMinter(a),
-    remove: (d, a) => d.gridToken.removeMinter(a),
-    mayChange: isRegulator,
-    who: "a REC regulator",
-  },
-  {
-    slug: "burner",
-    label: "GRID burner",
-    where: "GridToken",
-    has: (d, a) => d.gridToken.isBurner(a),
-    add: (d, a) => d.gridToken.addBurner(a),
-    remove: (d, a) => d.gridToken.removeBurner(a),
-    mayChange: isRegulator,
-    who: "a REC regulator",
-  },
-  {
-    slug: "market-maker",
-    label: "market maker",
-    where: "Trading",
-    has: (d, a) => d.trading.isMarketMaker(a),
-    add: (d, a) => d.trading.addMarketMaker(a),
-    remove: (d, a) => d.trading.removeMarketMaker(a),
-    mayChange: isRegulator,
-    who: "a REC regulator",
-  },
+  }),
+  roleSpec("oracle-operator", "oracle operator", "OracleClient", (d) => d.oracleClient, "OracleOperator"),
+  roleSpec("minter", "GRID minter", "GridToken", (d) => d.gridToken, "Minter"),
+  roleSpec("burner", "GRID burner", "GridToken", (d) => d.gridToken, "Burner"),
+  roleSpec("market-maker", "market maker", "Trading", (d) => d.trading, "MarketMaker"),
 ];
 
 for (const role of ROLES) {
   for (const grant of [true, false]) {
     const verb = grant ? "add" : "remove";
-    withCommonParams(
+    gridTask(
       task(
         `gridmarket:${verb}-${role.slug}`,
         `${grant ? "Grants" : "Revokes"} the ${role.label} role in ${role.where} (${role.who})`,
       ).addParam("account", "The address"),
-    ).setAction(async (args: CommonArgs & { account: string }, hre) => {
-      const account = parseAddress("--account", args.account);
-      const ctx = await setup(hre, args);
-      ensure(await role.mayChange(ctx), `${ctx.signer.address} may not change ${role.label}s: only ${role.who} may`);
-      const before = await role.has(ctx.d, account);
-      ensure(before !== grant, `${account} ${grant ? "already is" : "is not"} a ${role.label}`);
+      (args: { account: string }) => parseAddress("--account", args.account),
+      async (ctx, account) => {
+        ensure(await role.mayChange(ctx), `${ctx.signer.address} may not change ${role.label}s: only ${role.who} may`);
+        const before = await role.has(ctx.d, account);
+        ensure(before !== grant, `${account} ${grant ? "already is" : "is not"} a ${role.label}`);
 
-      await send(
-        `${verb} ${role.label}`,
-        () => (grant ? role.add(ctx.d, account) : role.remove(ctx.d, account)),
-        ctx.decoders,
-      );
-      const after = await role.has(ctx.d, account);
-      say(`${account} is ${after ? "now" : "no longer"} a ${role.label} (${role.where})`);
-      return after;
-    });
+        await send(
+          `${verb} ${role.label}`,
+          () => (grant ? role.add(ctx.d, account) : role.remove(ctx.d, account)),
+          ctx.decoders,
+        );
+        const after = await role.has(ctx.d, account);
+        say(`${account} is ${after ? "now" : "no longer"} a ${role.label} (${role.where})`);
+        return after;
+      },
+    );
   }
 }
 
@@ -139,16 +123,14 @@ async function setPaused(ctx: Context, targets: Pausable[], pause: boolean): Pro
 }
 
 for (const pause of [true, false]) {
-  withCommonParams(
+  gridTask(
     task(
       `gridmarket:${pause ? "pause" : "unpause"}`,
       pause
         ? "Emergency stop (admin): registrations, minting/transfers, new orders and clearing, readings"
         : "Lifts the emergency stop (admin)",
     ).addParam("contract", `One of ${PAUSABLE.join(", ")}, or all`),
-  ).setAction(async (args: CommonArgs & { contract: string }, hre) => {
-    const choice = parseChoice("--contract", args.contract, [...PAUSABLE, "all"] as const);
-    const ctx = await setup(hre, args);
-    return setPaused(ctx, choice === "all" ? [...PAUSABLE] : [choice], pause);
-  });
+    (args: { contract: string }) => parseChoice("--contract", args.contract, [...PAUSABLE, "all"] as const),
+    (ctx, choice) => setPaused(ctx, choice === "all" ? [...PAUSABLE] : [choice], pause),
+  );
 }

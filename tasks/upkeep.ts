@@ -19,7 +19,7 @@ import { say, sayFields } from "../lib/output";
 import { eventsOf, send } from "../lib/tx";
 import { parseInteger } from "../lib/units";
 import { parseAddress, parseBoolean } from "../lib/validate";
-import { type CommonArgs, type Context, setup, withCommonParams } from "./common";
+import { type Context, gridTask } from "./common";
 
 export { AUTOMATION_RETIRED_WARNING, registrarVersion } from "../lib/automation";
 
@@ -48,7 +48,7 @@ async function wireForwarder(ctx: Context, forwarder: string): Promise<void> {
   say(`  OracleClient forwarder: ${current} → ${after}`);
 }
 
-interface RegisterArgs extends CommonArgs {
+interface RegisterArgs {
   registrar?: string;
   amount: string;
   gasLimit: string;
@@ -56,6 +56,16 @@ interface RegisterArgs extends CommonArgs {
   admin?: string;
   checkData: string;
   skipForwarder: boolean;
+}
+
+/** `gridmarket:register-upkeep`'s options, checked before anything connects (after the retirement warning). */
+function parseRegistration(args: RegisterArgs) {
+  say(AUTOMATION_RETIRED_WARNING);
+  const amount = parseUnits(String(parseAmount(args.amount)), 18);
+  const gasLimit = Number(parseInteger("--gas-limit", args.gasLimit, 10_000n, 5_000_000n));
+  ensure(isHexString(args.checkData), `--check-data: "${args.checkData}" is not 0x-prefixed hex`);
+  ensure(args.name.trim() !== "", "--name must not be empty");
+  return { args, amount, gasLimit };
 }
 
 /** What gridmarket:register-upkeep returns. */
@@ -70,7 +80,7 @@ export interface RegistrationResult {
   requestHash: string;
 }
 
-withCommonParams(
+gridTask(
   task(
     "gridmarket:register-upkeep",
     "Registers OracleClient as a custom-logic Chainlink Automation upkeep (2.1 or 2.3)",
@@ -82,110 +92,105 @@ withCommonParams(
     .addOptionalParam("admin", "Upkeep admin: may fund, pause, cancel, withdraw (default: the sender)")
     .addOptionalParam("checkData", "checkData passed to checkUpkeep (hex)", "0x")
     .addFlag("skipForwarder", "Do not call OracleClient.setForwarder (when the sender is not the OracleClient admin)"),
-).setAction(async (args: RegisterArgs, hre): Promise<RegistrationResult> => {
-  say(AUTOMATION_RETIRED_WARNING);
-  const amount = parseUnits(String(parseAmount(args.amount)), 18);
-  const gasLimit = Number(parseInteger("--gas-limit", args.gasLimit, 10_000n, 5_000_000n));
-  ensure(isHexString(args.checkData), `--check-data: "${args.checkData}" is not 0x-prefixed hex`);
-  ensure(args.name.trim() !== "", "--name must not be empty");
-
-  const ctx = await setup(hre, args);
-  const { d, signer } = ctx;
-  const config = chainlinkConfig(hre.config.paths.root, d.chainId);
-  const registrarAddress =
-    args.registrar !== undefined ? parseAddress("--registrar", args.registrar) : (config?.registrar ?? undefined);
-  if (registrarAddress === undefined) {
-    throw new CliError(
-      `no Automation registrar known for chain ${d.chainId}: pass --registrar (config/chainlink.json lists the testnets)`,
-    );
-  }
-  ensure(
-    (await hre.ethers.provider.getCode(registrarAddress)) !== "0x",
-    `no contract at the registrar address ${registrarAddress} on chain ${d.chainId}`,
-  );
-  const admin = args.admin === undefined ? signer.address : parseAddress("--admin", args.admin);
-  if (!args.skipForwarder) await requireAdmin(ctx);
-
-  // The registrar tells its version, its registry and its LINK.
-  const registrar = await connectRegistrar(registrarAddress, signer);
-  const { version, registry: registryAddress, link: linkAddress, minimum } = registrar;
-  for (const [what, known, actual] of [
-    ["registry", config?.registry, registryAddress],
-    ["LINK", config?.link, linkAddress],
-  ] as const) {
-    if (known && getAddress(known) !== getAddress(actual)) {
+  parseRegistration,
+  async (ctx, { args, amount, gasLimit }, hre): Promise<RegistrationResult> => {
+    const { d, signer } = ctx;
+    const config = chainlinkConfig(hre.config.paths.root, d.chainId);
+    const registrarAddress =
+      args.registrar !== undefined ? parseAddress("--registrar", args.registrar) : (config?.registrar ?? undefined);
+    if (registrarAddress === undefined) {
       throw new CliError(
-        `the registrar's ${what} is ${actual} but config/chainlink.json says ${known} (${config?.source}); check both`,
+        `no Automation registrar known for chain ${d.chainId}: pass --registrar (config/chainlink.json lists the testnets)`,
       );
     }
-  }
-  sayFields([
-    ["registrar", `${registrarAddress} (${registrar.typeAndVersion})`],
-    ["registry", registryAddress],
-    ["LINK", linkAddress],
-    ["upkeep", `${args.name}: OracleClient ${await d.oracleClient.getAddress()}, gas ${gasLimit}, admin ${admin}`],
-  ]);
-
-  const link = connectLink(linkAddress, signer);
-  ensure(amount >= minimum, `--amount: the registrar requires at least ${hre.ethers.formatUnits(minimum, 18)} LINK`);
-  const balance = await link.balanceOf(signer.address);
-  ensure(
-    balance >= amount,
-    `${signer.address} holds ${hre.ethers.formatUnits(balance, 18)} LINK; the registration needs ${args.amount}`,
-  );
-  const decoders = [...ctx.decoders, ...registrar.decoders];
-  if ((await link.allowance(signer.address, registrarAddress)) < amount) {
-    await send("approve LINK", () => link.approve(registrarAddress, amount), decoders);
-  }
-
-  const upkeepContract = await d.oracleClient.getAddress();
-  const receipt = await registrar.register(
-    { name: args.name, upkeepContract, gasLimit, admin, checkData: args.checkData, amount },
-    decoders,
-  );
-  const { requestHash, upkeepId } = registrar.outcome(receipt);
-  const result: RegistrationResult = {
-    version,
-    registrar: registrarAddress,
-    registry: registryAddress,
-    link: linkAddress,
-    upkeepId: 0n,
-    requestHash,
-  };
-  if (upkeepId === undefined) {
-    say(`Registration request ${requestHash} is pending manual approval by the registrar's owner.`);
-    say(
-      "Once approved, read the upkeep id from the registrar's RegistrationApproved event and run " +
-        "gridmarket:set-forwarder --upkeep-id <id> --registry " +
-        registryAddress,
+    ensure(
+      (await hre.ethers.provider.getCode(registrarAddress)) !== "0x",
+      `no contract at the registrar address ${registrarAddress} on chain ${d.chainId}`,
     );
+    const admin = args.admin === undefined ? signer.address : parseAddress("--admin", args.admin);
+    if (!args.skipForwarder) await requireAdmin(ctx);
+
+    // The registrar tells its version, its registry and its LINK.
+    const registrar = await connectRegistrar(registrarAddress, signer);
+    const { version, registry: registryAddress, link: linkAddress, minimum } = registrar;
+    for (const [what, known, actual] of [
+      ["registry", config?.registry, registryAddress],
+      ["LINK", config?.link, linkAddress],
+    ] as const) {
+      if (known && getAddress(known) !== getAddress(actual)) {
+        throw new CliError(
+          `the registrar's ${what} is ${actual} but config/chainlink.json says ${known} (${config?.source}); check both`,
+        );
+      }
+    }
+    sayFields([
+      ["registrar", `${registrarAddress} (${registrar.typeAndVersion})`],
+      ["registry", registryAddress],
+      ["LINK", linkAddress],
+      ["upkeep", `${args.name}: OracleClient ${await d.oracleClient.getAddress()}, gas ${gasLimit}, admin ${admin}`],
+    ]);
+
+    const link = connectLink(linkAddress, signer);
+    ensure(amount >= minimum, `--amount: the registrar requires at least ${hre.ethers.formatUnits(minimum, 18)} LINK`);
+    const balance = await link.balanceOf(signer.address);
+    ensure(
+      balance >= amount,
+      `${signer.address} holds ${hre.ethers.formatUnits(balance, 18)} LINK; the registration needs ${args.amount}`,
+    );
+    const decoders = [...ctx.decoders, ...registrar.decoders];
+    if ((await link.allowance(signer.address, registrarAddress)) < amount) {
+      await send("approve LINK", () => link.approve(registrarAddress, amount), decoders);
+    }
+
+    const upkeepContract = await d.oracleClient.getAddress();
+    const receipt = await registrar.register(
+      { name: args.name, upkeepContract, gasLimit, admin, checkData: args.checkData, amount },
+      decoders,
+    );
+    const { requestHash, upkeepId } = registrar.outcome(receipt);
+    const result: RegistrationResult = {
+      version,
+      registrar: registrarAddress,
+      registry: registryAddress,
+      link: linkAddress,
+      upkeepId: 0n,
+      requestHash,
+    };
+    if (upkeepId === undefined) {
+      say(`Registration request ${requestHash} is pending manual approval by the registrar's owner.`);
+      say(
+        "Once approved, read the upkeep id from the registrar's RegistrationApproved event and run " +
+          "gridmarket:set-forwarder --upkeep-id <id> --registry " +
+          registryAddress,
+      );
+      say(AUTOMATION_RETIRED_WARNING);
+      return result;
+    }
+    result.upkeepId = upkeepId;
+
+    const registry = connectRegistry(registryAddress, signer);
+    const [registered] = eventsOf(receipt, registry, "UpkeepRegistered");
+    if (registered !== undefined && BigInt(registered.args.id as bigint) !== result.upkeepId) {
+      throw new CliError(`the registry announced upkeep ${registered.args.id}, the registrar ${result.upkeepId}`);
+    }
+    result.forwarder = await registry.getForwarder(result.upkeepId);
+    ensure(result.forwarder !== ZeroAddress, `the registry has no forwarder for upkeep ${result.upkeepId}`);
+    sayFields([
+      ["upkeep id", String(result.upkeepId)],
+      ["balance", `${hre.ethers.formatUnits(await registry.getBalance(result.upkeepId), 18)} LINK`],
+      ["forwarder", result.forwarder],
+    ]);
+    if (args.skipForwarder) {
+      say(
+        `Skipped setForwarder: the OracleClient admin must run gridmarket:set-forwarder --forwarder ${result.forwarder}`,
+      );
+    } else {
+      await wireForwarder(ctx, result.forwarder);
+    }
     say(AUTOMATION_RETIRED_WARNING);
     return result;
-  }
-  result.upkeepId = upkeepId;
-
-  const registry = connectRegistry(registryAddress, signer);
-  const [registered] = eventsOf(receipt, registry, "UpkeepRegistered");
-  if (registered !== undefined && BigInt(registered.args.id as bigint) !== result.upkeepId) {
-    throw new CliError(`the registry announced upkeep ${registered.args.id}, the registrar ${result.upkeepId}`);
-  }
-  result.forwarder = await registry.getForwarder(result.upkeepId);
-  ensure(result.forwarder !== ZeroAddress, `the registry has no forwarder for upkeep ${result.upkeepId}`);
-  sayFields([
-    ["upkeep id", String(result.upkeepId)],
-    ["balance", `${hre.ethers.formatUnits(await registry.getBalance(result.upkeepId), 18)} LINK`],
-    ["forwarder", result.forwarder],
-  ]);
-  if (args.skipForwarder) {
-    say(
-      `Skipped setForwarder: the OracleClient admin must run gridmarket:set-forwarder --forwarder ${result.forwarder}`,
-    );
-  } else {
-    await wireForwarder(ctx, result.forwarder);
-  }
-  say(AUTOMATION_RETIRED_WARNING);
-  return result;
-});
+  },
+);
 
 function parseAmount(value: string): string {
   if (!/^\d+(\.\d{1,18})?$/.test(value.trim()) || Number(value) === 0) {
@@ -194,103 +199,102 @@ function parseAmount(value: string): string {
   return value.trim();
 }
 
-withCommonParams(
+gridTask(
   task("gridmarket:set-forwarder", "Sets the Automation forwarder allowed to call performUpkeep (OracleClient admin)")
     .addOptionalParam("forwarder", "Forwarder address (or `none` to allow operators only)")
     .addOptionalParam("upkeepId", "Upkeep id: the forwarder is read from --registry")
     .addOptionalParam("registry", "Automation registry holding --upkeep-id (default: config/chainlink.json)"),
-).setAction(async (args: CommonArgs & { forwarder?: string; upkeepId?: string; registry?: string }, hre) => {
-  const ctx = await setup(hre, args);
-  await requireAdmin(ctx);
-  let forwarder: string;
-  if (args.forwarder !== undefined) {
-    ensure(args.upkeepId === undefined, "pass either --forwarder or --upkeep-id, not both");
-    forwarder = args.forwarder.toLowerCase() === "none" ? ZeroAddress : parseAddress("--forwarder", args.forwarder);
-  } else {
-    ensure(args.upkeepId !== undefined, "pass --forwarder <address> or --upkeep-id <id>");
-    const upkeepId = parseInteger("--upkeep-id", args.upkeepId, 1n);
-    const registryAddress =
-      args.registry !== undefined
-        ? parseAddress("--registry", args.registry)
-        : (chainlinkConfig(hre.config.paths.root, ctx.d.chainId)?.registry ?? undefined);
-    ensure(registryAddress, `no Automation registry known for chain ${ctx.d.chainId}: pass --registry`);
-    const registry = connectRegistry(registryAddress, ctx.signer);
-    forwarder = await registry.getForwarder(upkeepId);
-    ensure(forwarder !== ZeroAddress, `registry ${registryAddress} has no forwarder for upkeep ${upkeepId}`);
-  }
-  await wireForwarder(ctx, forwarder);
-  return forwarder;
-});
+  async (ctx, args: { forwarder?: string; upkeepId?: string; registry?: string }, hre) => {
+    await requireAdmin(ctx);
+    let forwarder: string;
+    if (args.forwarder !== undefined) {
+      ensure(args.upkeepId === undefined, "pass either --forwarder or --upkeep-id, not both");
+      forwarder = args.forwarder.toLowerCase() === "none" ? ZeroAddress : parseAddress("--forwarder", args.forwarder);
+    } else {
+      ensure(args.upkeepId !== undefined, "pass --forwarder <address> or --upkeep-id <id>");
+      const upkeepId = parseInteger("--upkeep-id", args.upkeepId, 1n);
+      const registryAddress =
+        args.registry !== undefined
+          ? parseAddress("--registry", args.registry)
+          : (chainlinkConfig(hre.config.paths.root, ctx.d.chainId)?.registry ?? undefined);
+      ensure(registryAddress, `no Automation registry known for chain ${ctx.d.chainId}: pass --registry`);
+      const registry = connectRegistry(registryAddress, ctx.signer);
+      forwarder = await registry.getForwarder(upkeepId);
+      ensure(forwarder !== ZeroAddress, `registry ${registryAddress} has no forwarder for upkeep ${upkeepId}`);
+    }
+    await wireForwarder(ctx, forwarder);
+    return forwarder;
+  },
+);
 
-withCommonParams(
+gridTask(
   task(
     "gridmarket:set-auto-clearing",
     "Switches automatic market clearing by upkeeps on or off (REC regulator)",
   ).addParam("enabled", "true or false"),
-).setAction(async (args: CommonArgs & { enabled: string }, hre) => {
-  const enabled = parseBoolean("--enabled", args.enabled);
-  const ctx = await setup(hre, args);
-  ensure(await ctx.d.registry.isRecRegulator(ctx.signer.address), `${ctx.signer.address} is not a REC regulator`);
-  ensure(
-    (await ctx.d.oracleClient.autoMarketClearing()) !== enabled,
-    `auto clearing already is ${enabled ? "on" : "off"}`,
-  );
-  await send("setAutoMarketClearing", () => ctx.d.oracleClient.setAutoMarketClearing(enabled), ctx.decoders);
-  const after = await ctx.d.oracleClient.autoMarketClearing();
-  say(`Automatic market clearing is ${after ? "on" : "off"}`);
-  return after;
-});
+  (args: { enabled: string }) => parseBoolean("--enabled", args.enabled),
+  async (ctx, enabled) => {
+    ensure(await ctx.d.registry.isRecRegulator(ctx.signer.address), `${ctx.signer.address} is not a REC regulator`);
+    ensure(
+      (await ctx.d.oracleClient.autoMarketClearing()) !== enabled,
+      `auto clearing already is ${enabled ? "on" : "off"}`,
+    );
+    await send("setAutoMarketClearing", () => ctx.d.oracleClient.setAutoMarketClearing(enabled), ctx.decoders);
+    const after = await ctx.d.oracleClient.autoMarketClearing();
+    say(`Automatic market clearing is ${after ? "on" : "off"}`);
+    return after;
+  },
+);
 
-withCommonParams(
+gridTask(
   task("gridmarket:set-cre", "Sets the CRE forwarder allowed to call onReport, and optionally the workflow (admin)")
     .addOptionalParam("forwarder", "The KeystoneForwarder of this network, or `none` to refuse all reports")
     .addOptionalParam("workflowId", "Only accept reports of this workflow id (bytes32; `any` to allow any)")
     .addOptionalParam("workflowOwner", "Only accept reports of workflows owned by this address (`any` to allow any)"),
-).setAction(async (args: CommonArgs & { forwarder?: string; workflowId?: string; workflowOwner?: string }, hre) => {
-  ensure(
-    args.forwarder !== undefined || args.workflowId !== undefined || args.workflowOwner !== undefined,
-    "pass --forwarder and/or --workflow-id / --workflow-owner",
-  );
-  const ctx = await setup(hre, args);
-  await requireAdmin(ctx, "set the CRE forwarder and workflow");
-  const { oracleClient } = ctx.d;
-  if (args.forwarder !== undefined) {
-    const forwarder =
-      args.forwarder.toLowerCase() === "none" ? ZeroAddress : parseAddress("--forwarder", args.forwarder);
-    if ((await oracleClient.creForwarder()).toLowerCase() === forwarder.toLowerCase()) {
-      say(`  the CRE forwarder already is ${forwarder}`);
-    } else {
-      await send("setCreForwarder", () => oracleClient.setCreForwarder(forwarder), ctx.decoders);
+  (args: { forwarder?: string; workflowId?: string; workflowOwner?: string }) => {
+    ensure(
+      args.forwarder !== undefined || args.workflowId !== undefined || args.workflowOwner !== undefined,
+      "pass --forwarder and/or --workflow-id / --workflow-owner",
+    );
+    return args;
+  },
+  async (ctx, args) => {
+    await requireAdmin(ctx, "set the CRE forwarder and workflow");
+    const { oracleClient } = ctx.d;
+    if (args.forwarder !== undefined) {
+      const forwarder =
+        args.forwarder.toLowerCase() === "none" ? ZeroAddress : parseAddress("--forwarder", args.forwarder);
+      if ((await oracleClient.creForwarder()).toLowerCase() === forwarder.toLowerCase()) {
+        say(`  the CRE forwarder already is ${forwarder}`);
+      } else {
+        await send("setCreForwarder", () => oracleClient.setCreForwarder(forwarder), ctx.decoders);
+      }
     }
-  }
-  if (args.workflowId !== undefined || args.workflowOwner !== undefined) {
-    const [currentId, currentOwner] = await oracleClient.creWorkflow();
-    const id =
-      args.workflowId === undefined
-        ? currentId
-        : args.workflowId.toLowerCase() === "any"
-          ? ZeroHash
-          : parseBytes32("--workflow-id", args.workflowId);
-    const owner =
-      args.workflowOwner === undefined
-        ? currentOwner
-        : args.workflowOwner.toLowerCase() === "any"
-          ? ZeroAddress
-          : parseAddress("--workflow-owner", args.workflowOwner);
-    ensure(id !== currentId || owner !== currentOwner, "the CRE workflow filter already is that");
-    await send("setCreWorkflow", () => oracleClient.setCreWorkflow(id, owner), ctx.decoders);
-  }
-  const [forwarder, [workflowId, workflowOwner]] = await Promise.all([
-    oracleClient.creForwarder(),
-    oracleClient.creWorkflow(),
-  ]);
-  sayFields([
-    ["CRE forwarder", forwarder],
-    ["workflow id", workflowId === ZeroHash ? "any" : workflowId],
-    ["workflow owner", workflowOwner === ZeroAddress ? "any" : workflowOwner],
-  ]);
-  return { forwarder, workflowId, workflowOwner };
-});
+    if (args.workflowId !== undefined || args.workflowOwner !== undefined) {
+      const [currentId, currentOwner] = await oracleClient.creWorkflow();
+      const id = anyOr(args.workflowId, currentId, ZeroHash, (v) => parseBytes32("--workflow-id", v));
+      const owner = anyOr(args.workflowOwner, currentOwner, ZeroAddress, (v) => parseAddress("--workflow-owner", v));
+      ensure(id !== currentId || owner !== currentOwner, "the CRE workflow filter already is that");
+      await send("setCreWorkflow", () => oracleClient.setCreWorkflow(id, owner), ctx.decoders);
+    }
+    const [forwarder, [workflowId, workflowOwner]] = await Promise.all([
+      oracleClient.creForwarder(),
+      oracleClient.creWorkflow(),
+    ]);
+    sayFields([
+      ["CRE forwarder", forwarder],
+      ["workflow id", workflowId === ZeroHash ? "any" : workflowId],
+      ["workflow owner", workflowOwner === ZeroAddress ? "any" : workflowOwner],
+    ]);
+    return { forwarder, workflowId, workflowOwner };
+  },
+);
+
+/** An optional filter option: absent keeps `current`, `any` is `zero` (no filter), anything else is parsed. */
+function anyOr(value: string | undefined, current: string, zero: string, parse: (value: string) => string): string {
+  if (value === undefined) return current;
+  return value.toLowerCase() === "any" ? zero : parse(value);
+}
 
 function parseBytes32(option: string, value: string): string {
   ensure(isHexString(value, 32), `${option}: "${value}" is not a 0x-prefixed 32-byte hex value`);

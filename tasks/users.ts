@@ -1,9 +1,8 @@
 // Users: register, suspend, reactivate, show.
 import { task } from "hardhat/config";
 import { toUtf8Bytes } from "ethers";
-import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { type CommonArgs, type Context, setup, withCommonParams } from "./common";
+import { type Context, gridTask } from "./common";
 import type { Deployment } from "../lib/deployment";
 import { CliError, ensure } from "../lib/errors";
 import { describeMeterId } from "../lib/meters";
@@ -82,42 +81,44 @@ export async function requireRegulator(ctx: Context): Promise<void> {
   );
 }
 
-interface AccountArgs extends CommonArgs {
-  account: string;
+/** `--account`, the user a task is about. */
+const accountOf = (args: { account: string }) => parseAddress("--account", args.account);
+
+/** `gridmarket:register-user`'s options, checked before anything connects. */
+function parseRegistration(args: { account: string; type: string; location: string }) {
+  const account = accountOf(args);
+  const type = parseChoice("--type", args.type, ["Prosumer", "Consumer"] as const);
+  const length = toUtf8Bytes(args.location).length;
+  ensure(length <= MAX_LOCATION_BYTES, `--location is ${length} bytes; at most ${MAX_LOCATION_BYTES}`);
+  return { account, type, location: args.location };
 }
 
-withCommonParams(
+gridTask(
   task("gridmarket:register-user", "Registers an account as an active prosumer or consumer (REC regulator)")
     .addParam("account", "The user's address")
     .addParam("type", "prosumer or consumer")
     .addOptionalParam("location", "Building or flat label, at most 128 bytes", ""),
-).setAction(async (args: AccountArgs & { type: string; location: string }, hre) => {
-  const account = parseAddress("--account", args.account);
-  const type = parseChoice("--type", args.type, ["Prosumer", "Consumer"] as const);
-  const length = toUtf8Bytes(args.location).length;
-  ensure(length <= MAX_LOCATION_BYTES, `--location is ${length} bytes; at most ${MAX_LOCATION_BYTES}`);
+  parseRegistration,
+  async (ctx, { account, type, location }) => {
+    await requireRegulator(ctx);
+    const before = await readUser(ctx.d, account);
+    if (before.type !== "None") {
+      throw new CliError(`${account} is already registered (${before.type}, ${before.status})`);
+    }
 
-  const ctx = await setup(hre, args);
-  await requireRegulator(ctx);
-  const before = await readUser(ctx.d, account);
-  if (before.type !== "None") {
-    throw new CliError(`${account} is already registered (${before.type}, ${before.status})`);
-  }
+    await send(
+      "registerUser",
+      () => ctx.d.registry.registerUser(account, USER_TYPES.indexOf(type), location),
+      ctx.decoders,
+    );
+    const after = await readUser(ctx.d, account);
+    say(`Registered ${account}:`);
+    printUser(ctx.d, after);
+    return after;
+  },
+);
 
-  await send(
-    "registerUser",
-    () => ctx.d.registry.registerUser(account, USER_TYPES.indexOf(type), args.location),
-    ctx.decoders,
-  );
-  const after = await readUser(ctx.d, account);
-  say(`Registered ${account}:`);
-  printUser(ctx.d, after);
-  return after;
-});
-
-async function setStatus(hre: HardhatRuntimeEnvironment, args: AccountArgs, to: "Active" | "Suspended") {
-  const account = parseAddress("--account", args.account);
-  const ctx = await setup(hre, args);
+async function setStatus(ctx: Context, account: string, to: "Active" | "Suspended") {
   await requireRegulator(ctx);
   const before = await readUser(ctx.d, account);
   ensure(before.type !== "None", `${account} is not registered; use gridmarket:register-user first`);
@@ -134,29 +135,26 @@ async function setStatus(hre: HardhatRuntimeEnvironment, args: AccountArgs, to: 
   return after;
 }
 
-withCommonParams(
-  task(
-    "gridmarket:suspend-user",
-    "Suspends a user: no trading, no minting; open orders stay cancellable (regulator)",
-  ).addParam("account", "The user's address"),
-).setAction((args: AccountArgs, hre) => setStatus(hre, args, "Suspended"));
+for (const [name, description, to] of [
+  ["suspend-user", "Suspends a user: no trading, no minting; open orders stay cancellable (regulator)", "Suspended"],
+  ["reactivate-user", "Reactivates a suspended user (REC regulator)", "Active"],
+] as const) {
+  gridTask(
+    task(`gridmarket:${name}`, description).addParam("account", "The user's address"),
+    accountOf,
+    (ctx, account) => setStatus(ctx, account, to),
+  );
+}
 
-withCommonParams(
-  task("gridmarket:reactivate-user", "Reactivates a suspended user (REC regulator)").addParam(
-    "account",
-    "The user's address",
-  ),
-).setAction((args: AccountArgs, hre) => setStatus(hre, args, "Active"));
-
-withCommonParams(
+gridTask(
   task("gridmarket:user", "Shows a user: registration, meters, GRID and payment balances, roles").addParam(
     "account",
     "The address",
   ),
-).setAction(async (args: AccountArgs, hre) => {
-  const account = parseAddress("--account", args.account);
-  const ctx = await setup(hre, args);
-  const view = await readUser(ctx.d, account);
-  printUser(ctx.d, view);
-  return view;
-});
+  accountOf,
+  async (ctx, account) => {
+    const view = await readUser(ctx.d, account);
+    printUser(ctx.d, view);
+    return view;
+  },
+);

@@ -79,15 +79,13 @@ export class Market {
     this.count(spec.actor);
     const args: [bigint, bigint] = [spec.wh * WH, BigInt(spec.level) * MARKET.tickSize];
     const { interface: trading } = this.suite.trading;
-    return {
-      from: spec.actor.address,
-      to: this.suite.addresses.trading,
-      data:
-        spec.side === Side.Buy
-          ? trading.encodeFunctionData("createBuyOrder", args)
-          : trading.encodeFunctionData("createSellOrder", args),
-      gas: 500_000,
-    };
+    return this.tradingTx(
+      spec.actor.address,
+      spec.side === Side.Buy
+        ? trading.encodeFunctionData("createBuyOrder", args)
+        : trading.encodeFunctionData("createSellOrder", args),
+      500_000,
+    );
   }
 
   /** An order with an EIP-2612 permit of exactly the escrow, signed by the user's key. */
@@ -174,44 +172,44 @@ export class Market {
       amount: spec.wh * WH,
       price: BigInt(spec.level) * MARKET.tickSize,
     }));
-    return {
-      from: actor.address,
-      to: this.suite.addresses.trading,
-      data: this.suite.trading.interface.encodeFunctionData("createOrders", [requests]),
-      gas: 2_000_000,
-    };
+    return this.tradingTx(
+      actor.address,
+      this.suite.trading.interface.encodeFunctionData("createOrders", [requests]),
+      2_000_000,
+    );
   }
 
   cancelManyTx(actor: Actor, orderIds: bigint[]): TxRequest {
-    return {
-      from: actor.address,
-      to: this.suite.addresses.trading,
-      data: this.suite.trading.interface.encodeFunctionData("cancelOrders", [orderIds]),
-      gas: 1_000_000,
-    };
+    return this.tradingTx(
+      actor.address,
+      this.suite.trading.interface.encodeFunctionData("cancelOrders", [orderIds]),
+      1_000_000,
+    );
   }
 
   /** `setKeepsBoughtGrid(keeps)` by `actor`. */
   keepTx(actor: Actor, keeps: boolean): TxRequest {
-    return {
-      from: actor.address,
-      to: this.suite.addresses.trading,
-      data: this.suite.trading.interface.encodeFunctionData("setKeepsBoughtGrid", [keeps]),
-      gas: 100_000,
-    };
+    return this.tradingTx(
+      actor.address,
+      this.suite.trading.interface.encodeFunctionData("setKeepsBoughtGrid", [keeps]),
+      100_000,
+    );
   }
 
   /** `deposit` or `withdraw` of `amount` of `token` by `actor`. */
   accountTx(actor: string, what: "deposit" | "withdraw", token: string, amount: bigint): TxRequest {
-    return {
-      from: actor,
-      to: this.suite.addresses.trading,
-      data:
-        what === "deposit"
-          ? this.suite.trading.interface.encodeFunctionData("deposit", [token, amount])
-          : this.suite.trading.interface.encodeFunctionData("withdraw", [token, amount]),
-      gas: 200_000,
-    };
+    return this.tradingTx(
+      actor,
+      what === "deposit"
+        ? this.suite.trading.interface.encodeFunctionData("deposit", [token, amount])
+        : this.suite.trading.interface.encodeFunctionData("withdraw", [token, amount]),
+      200_000,
+    );
+  }
+
+  /** A transaction from `from` to Trading. */
+  private tradingTx(from: string, data: string, gas: number): TxRequest {
+    return { from, to: this.suite.addresses.trading, data, gas };
   }
 
   orderIdsOf(mined: Mined): bigint[] {
@@ -231,22 +229,26 @@ export class Market {
   }
 
   async orderCount(epoch: number): Promise<number> {
+    return Number((await this.epochResult(epoch)).orderCount);
+  }
+
+  /** `getEpochResult(epoch)`, read with a plain call. */
+  async epochResult(epoch: number) {
     const { trading, addresses } = this.suite;
     const raw = await this.chain.call(
       addresses.trading,
       trading.interface.encodeFunctionData("getEpochResult", [epoch]),
     );
     const [result] = trading.interface.decodeFunctionResult("getEpochResult", raw);
-    return Number(result.orderCount);
+    return result;
   }
 
   cancelTx(actor: Actor, orderId: bigint): TxRequest {
-    return {
-      from: actor.address,
-      to: this.suite.addresses.trading,
-      data: this.suite.trading.interface.encodeFunctionData("cancelOrder", [orderId]),
-      gas: 300_000,
-    };
+    return this.tradingTx(
+      actor.address,
+      this.suite.trading.interface.encodeFunctionData("cancelOrder", [orderId]),
+      300_000,
+    );
   }
 
   orderIdOf(mined: Mined): bigint {
@@ -266,12 +268,9 @@ export class Market {
   }
 
   async matchOrders(epoch: number, maxSteps: number): Promise<{ mined: Mined; levels: number; done: boolean }> {
-    const mined = await this.chain.exec({
-      from: this.keeper,
-      to: this.suite.addresses.trading,
-      data: this.matchOrdersCalldata(epoch, maxSteps),
-      gas: 16_000_000,
-    });
+    const mined = await this.chain.exec(
+      this.tradingTx(this.keeper, this.matchOrdersCalldata(epoch, maxSteps), 16_000_000),
+    );
     for (const log of mined.logs) {
       const parsed = this.suite.trading.interface.parseLog(log);
       if (parsed?.name === "MatchProgressed") {
@@ -283,12 +282,13 @@ export class Market {
 
   /** `executeTrades` by a keeper account. */
   async executeTrades(epoch: number, maxOrders: number): Promise<Mined> {
-    return this.chain.exec({
-      from: this.keeper,
-      to: this.suite.addresses.trading,
-      data: this.suite.trading.interface.encodeFunctionData("executeTrades", [epoch, maxOrders]),
-      gas: 16_000_000,
-    });
+    return this.chain.exec(
+      this.tradingTx(
+        this.keeper,
+        this.suite.trading.interface.encodeFunctionData("executeTrades", [epoch, maxOrders]),
+        16_000_000,
+      ),
+    );
   }
 
   /**
@@ -328,13 +328,7 @@ export class Market {
   }
 
   async epochStatus(epoch: number): Promise<number> {
-    const { trading, addresses } = this.suite;
-    const raw = await this.chain.call(
-      addresses.trading,
-      trading.interface.encodeFunctionData("getEpochResult", [epoch]),
-    );
-    const [result] = trading.interface.decodeFunctionResult("getEpochResult", raw);
-    return Number(result.status);
+    return Number((await this.epochResult(epoch)).status);
   }
 
   /** The free balance of `token` in the market account of `account`. */

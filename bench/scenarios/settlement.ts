@@ -24,42 +24,25 @@ export async function settlement(b: Bench): Promise<void> {
     plan.push(...specs);
     for (const orders of sliceSizes) slices.push({ what, orders });
   };
+  /** One kind of settlement: each of `actors` places one order of `wh` at `level`. */
+  const kind = (what: string, actors: readonly Actor[], side: Side, level: number, sliceSizes: number[], wh = 1_000n) =>
+    add(
+      what,
+      actors.map((a) => order(a, side, wh, level)),
+      sliceSizes,
+    );
 
   // Epoch 1 — b* = a* = level 1100; the buy margin is partly filled. Each kind is settled by a warm-up call of
   // 1 order (unmeasured: one-off costs of the first call after another kind), then calls of 1 and 10 orders.
-  add(
-    "fullFillBuyFirstTimeHolder",
-    fresh.map((a) => order(a, Side.Buy, 1_000n, 1200)),
-    [1, 1, 10],
-  );
-  add(
-    "fullFillBuy",
-    c.slice(0, 12).map((a) => order(a, Side.Buy, 1_000n, 1200)),
-    [1, 1, 10],
-  );
-  add(
-    "fullFillBuyKeeps",
-    keepers.map((a) => order(a, Side.Buy, 1_000n, 1200)),
-    [1, 1, 10],
-  );
-  add(
-    "fullFillSell",
-    [...p.slice(0, 24), ...p.slice(38, 50)].map((a) => order(a, Side.Sell, 1_000n, 1000)),
-    [1, 1, 10, 12, 12],
-  );
-  add("partialFillBuy", [order(c[12], Side.Buy, 2_000n, 1100)], [1]);
-  add("marginSell", [order(p[24], Side.Sell, 1_000n, 1100)], [1]);
-  add(
-    "unfilledBuy",
-    c.slice(13, 25).map((a) => order(a, Side.Buy, 1_000n, 1100)),
-    [1, 1, 10],
-  );
-  add(
-    "unfilledSell",
-    p.slice(25, 37).map((a) => order(a, Side.Sell, 1_000n, 1300)),
-    [1, 1, 10],
-  );
-  add("unfilledSellAndClose", [order(p[37], Side.Sell, 1_000n, 1300)], [1]);
+  kind("fullFillBuyFirstTimeHolder", fresh, Side.Buy, 1200, [1, 1, 10]);
+  kind("fullFillBuy", c.slice(0, 12), Side.Buy, 1200, [1, 1, 10]);
+  kind("fullFillBuyKeeps", keepers, Side.Buy, 1200, [1, 1, 10]);
+  kind("fullFillSell", [...p.slice(0, 24), ...p.slice(38, 50)], Side.Sell, 1000, [1, 1, 10, 12, 12]);
+  kind("partialFillBuy", [c[12]], Side.Buy, 1100, [1], 2_000n);
+  kind("marginSell", [p[24]], Side.Sell, 1100, [1]);
+  kind("unfilledBuy", c.slice(13, 25), Side.Buy, 1100, [1, 1, 10]);
+  kind("unfilledSell", p.slice(25, 37), Side.Sell, 1300, [1, 1, 10]);
+  kind("unfilledSellAndClose", [p[37]], Side.Sell, 1300, [1]);
   await b.chain.execMany(keepers.map((a) => b.market.keepTx(a, true)));
   const first = await settleEpoch(b, plan, slices);
   await b.chain.execMany(keepers.map((a) => b.market.keepTx(a, false)));
@@ -88,9 +71,9 @@ export async function settlement(b: Bench): Promise<void> {
     ],
     [44],
   );
-  add("partialFillSell", [order(p[22], Side.Sell, 2_000n, 1100)], [1]);
-  add("marginBuy", [order(c[22], Side.Buy, 1_000n, 1100)], [1]);
-  add("unfilledBuyAndClose", [order(c[23], Side.Buy, 1_000n, 900)], [1]);
+  kind("partialFillSell", [p[22]], Side.Sell, 1100, [1], 2_000n);
+  kind("marginBuy", [c[22]], Side.Buy, 1100, [1]);
+  kind("unfilledBuyAndClose", [c[23]], Side.Buy, 900, [1]);
   const second = await settleEpoch(b, plan, slices);
   b.rec.record("trading.executeTrades.partialFillSell", second.get("partialFillSell#1")! - fixed);
   b.rec.progress("settlement per order (full, partial, unfilled)");

@@ -1,24 +1,15 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {TestStablecoin} from "./TestStablecoin.sol";
 
 /// @title FalseReturningToken
 /// @notice A 6-decimals token that, while `failing` is set, answers `transfer` and `transferFrom` with `false`
 /// and moves nothing (the pre-ERC-20-final style some old tokens still use). Tests only.
-contract FalseReturningToken is ERC20 {
+contract FalseReturningToken is TestStablecoin {
     bool public failing;
 
-    constructor() ERC20("False USD", "xUSD") {}
-
-    function decimals() public pure override returns (uint8) {
-        return 6;
-    }
-
-    /// @notice Mints `amount` to `to`; open to anyone on purpose.
-    function mint(address to, uint256 amount) external {
-        _mint(to, amount);
-    }
+    constructor() TestStablecoin("False USD", "xUSD") {}
 
     /// @notice Switches the `false` answers on or off.
     function setFailing(bool failing_) external {

@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {LinkTokenInterface} from "@chainlink/contracts/src/v0.8/shared/interfaces/LinkTokenInterface.sol";
 import {IAutomationRegistrar2_1} from "../interfaces/IAutomationRegistrar.sol";
+import {MockAutomationRegistrarBase} from "./MockAutomationRegistrarBase.sol";
 import {MockAutomationRegistry} from "./MockAutomationRegistry.sol";
 
 /// @title MockAutomationRegistrar2_1
@@ -12,23 +13,16 @@ import {MockAutomationRegistry} from "./MockAutomationRegistry.sol";
 /// pending for manual approval and returns 0, as the real registrar does. Tests only.
 // The name mirrors Chainlink's registrar.
 // solhint-disable-next-line contract-name-capwords
-contract MockAutomationRegistrar2_1 is IAutomationRegistrar2_1 {
-    LinkTokenInterface private immutable LINK_TOKEN;
-    MockAutomationRegistry private immutable REGISTRY;
+contract MockAutomationRegistrar2_1 is IAutomationRegistrar2_1, MockAutomationRegistrarBase {
     uint96 private immutable MIN_LINK_JUELS;
-    bool private immutable AUTO_APPROVE;
 
-    mapping(bytes32 hash => uint96 balance) private _pending;
-
-    error InsufficientPayment();
-    error InvalidAdminAddress();
-    error LinkTransferFailed(address to);
-
-    constructor(LinkTokenInterface link, MockAutomationRegistry registry, uint96 minLINKJuels, bool autoApprove) {
-        LINK_TOKEN = link;
-        REGISTRY = registry;
+    constructor(
+        LinkTokenInterface link,
+        MockAutomationRegistry registry,
+        uint96 minLINKJuels,
+        bool autoApprove
+    ) MockAutomationRegistrarBase(link, registry, autoApprove) {
         MIN_LINK_JUELS = minLINKJuels;
-        AUTO_APPROVE = autoApprove;
     }
 
     /// @inheritdoc IAutomationRegistrar2_1
@@ -36,7 +30,7 @@ contract MockAutomationRegistrar2_1 is IAutomationRegistrar2_1 {
         require(requestParams.amount >= MIN_LINK_JUELS, InsufficientPayment());
         require(
             LINK_TOKEN.transferFrom(msg.sender, address(this), requestParams.amount),
-            LinkTransferFailed(address(this))
+            TransferFailed(address(this))
         );
         return _register(requestParams);
     }
@@ -80,16 +74,8 @@ contract MockAutomationRegistrar2_1 is IAutomationRegistrar2_1 {
             requestParams.triggerConfig,
             requestParams.offchainConfig
         );
-        require(
-            LINK_TOKEN.transferAndCall(address(REGISTRY), requestParams.amount, abi.encode(upkeepId)),
-            LinkTransferFailed(address(REGISTRY))
-        );
+        _fund(upkeepId, requestParams.amount);
         emit RegistrationApproved(hash, requestParams.name, upkeepId);
-    }
-
-    /// @notice The LINK (juels) held for the pending request `hash`.
-    function getPendingRequest(bytes32 hash) external view returns (uint96) {
-        return _pending[hash];
     }
 
     /// @inheritdoc IAutomationRegistrar2_1

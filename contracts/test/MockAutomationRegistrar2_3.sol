@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {LinkTokenInterface} from "@chainlink/contracts/src/v0.8/shared/interfaces/LinkTokenInterface.sol";
 import {IAutomationRegistrar2_3} from "../interfaces/IAutomationRegistrar.sol";
+import {MockAutomationRegistrarBase} from "./MockAutomationRegistrarBase.sol";
 import {MockAutomationRegistry} from "./MockAutomationRegistry.sol";
 
 /// @title MockAutomationRegistrar2_3
@@ -15,29 +16,23 @@ import {MockAutomationRegistry} from "./MockAutomationRegistry.sol";
 /// keeps the request pending and returns 0, as the real registrar does. Tests only.
 // The name mirrors Chainlink's registrar.
 // solhint-disable-next-line contract-name-capwords
-contract MockAutomationRegistrar2_3 is IAutomationRegistrar2_3 {
+contract MockAutomationRegistrar2_3 is IAutomationRegistrar2_3, MockAutomationRegistrarBase {
     using SafeERC20 for IERC20;
 
-    LinkTokenInterface private immutable LINK_TOKEN;
-    MockAutomationRegistry private immutable REGISTRY;
     uint256 private immutable MIN_AMOUNT;
-    bool private immutable AUTO_APPROVE;
 
-    mapping(bytes32 hash => uint96 balance) private _pending;
-
-    error InsufficientPayment();
-    error InvalidAdminAddress();
     error InvalidBillingToken();
     error DuplicateEntry();
-    error TransferFailed(address to);
     /// @dev The real registrar wraps native currency; this mock supports ERC-20 billing only.
     error NativePaymentNotSupported();
 
-    constructor(LinkTokenInterface link, MockAutomationRegistry registry, uint256 minAmount, bool autoApprove) {
-        LINK_TOKEN = link;
-        REGISTRY = registry;
+    constructor(
+        LinkTokenInterface link,
+        MockAutomationRegistry registry,
+        uint256 minAmount,
+        bool autoApprove
+    ) MockAutomationRegistrarBase(link, registry, autoApprove) {
         MIN_AMOUNT = minAmount;
-        AUTO_APPROVE = autoApprove;
     }
 
     /// @inheritdoc IAutomationRegistrar2_3
@@ -81,16 +76,8 @@ contract MockAutomationRegistrar2_3 is IAutomationRegistrar2_3 {
             requestParams.triggerConfig,
             requestParams.offchainConfig
         );
-        require(
-            LINK_TOKEN.transferAndCall(address(REGISTRY), requestParams.amount, abi.encode(upkeepId)),
-            TransferFailed(address(REGISTRY))
-        );
+        _fund(upkeepId, requestParams.amount);
         emit RegistrationApproved(hash, requestParams.name, upkeepId);
-    }
-
-    /// @notice The amount held for the pending request `hash`.
-    function getPendingRequest(bytes32 hash) external view returns (uint96) {
-        return _pending[hash];
     }
 
     /// @inheritdoc IAutomationRegistrar2_3

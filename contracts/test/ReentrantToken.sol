@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {TestStablecoin} from "./TestStablecoin.sol";
 
 /// @title ReentrantToken
 /// @notice A hostile 6-decimals payment token: while armed, every transfer first calls `reentryTarget` with `data`
@@ -9,7 +9,7 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 /// @dev With `bubble` set, a failed re-entry reverts the transfer with the target's revert data, so the outer call
 /// shows why the re-entry failed (`ReentrancyGuardReentrantCall`). Without it the failure is recorded in
 /// {lastReentryError} and the transfer goes through. The hook fires once per arming, so it cannot loop.
-contract ReentrantToken is ERC20 {
+contract ReentrantToken is TestStablecoin {
     address public reentryTarget;
     bytes public data;
     bool public bubble;
@@ -17,16 +17,7 @@ contract ReentrantToken is ERC20 {
     bytes public lastReentryError;
     uint256 public reentryAttempts;
 
-    constructor() ERC20("Reentrant USD", "rUSD") {}
-
-    function decimals() public pure override returns (uint8) {
-        return 6;
-    }
-
-    /// @notice Mints `amount` to `to`; open to anyone on purpose.
-    function mint(address to, uint256 amount) external {
-        _mint(to, amount);
-    }
+    constructor() TestStablecoin("Reentrant USD", "rUSD") {}
 
     /// @notice Makes the next transfer call `target_` with `data_` first.
     function arm(address target_, bytes calldata data_, bool bubble_) external {
