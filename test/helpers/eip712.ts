@@ -4,27 +4,10 @@
  */
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { ethers } from "hardhat";
+import { PERMIT_TYPES } from "../../lib/eip712";
 
-/** EIP-2612 `Permit`. */
-export const PERMIT_TYPES = {
-  Permit: [
-    { name: "owner", type: "address" },
-    { name: "spender", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
-
-/** The OracleClient's `MeterReading`. */
-export const METER_READING_TYPES = {
-  MeterReading: [
-    { name: "meterId", type: "bytes32" },
-    { name: "exportWh", type: "uint64" },
-    { name: "importWh", type: "uint64" },
-    { name: "readAt", type: "uint64" },
-  ],
-};
+// One definition of each typed-data layout, the one the production code signs with.
+export { METER_READING_TYPES, PERMIT_TYPES } from "../../lib/eip712";
 
 /** What {@link signPermit} needs of a token. */
 export interface PermitToken {
