@@ -12,6 +12,34 @@ import { Side } from "../helpers/enums";
 import { Consumer, deployTradingFixture } from "./fixture";
 import { accountOf, clear, expectBalancesEqualAccounts, expectClearing, fill, parsed, place } from "./helpers";
 
+/**
+ * What `deposit` and `withdraw` both refuse: a zero amount of either token, GRID that is not a whole number of
+ * watt-hours (`nonWholeGrid`, after `p1` deposited `funded` GRID) and a token the market does not hold.
+ */
+function shouldRefuseMalformedAmountsAndTokens(op: "deposit" | "withdraw", nonWholeGrid: bigint, funded = 0n) {
+  it("reverts on a zero amount of either token", async function () {
+    const { trading, grid, usdc, p1 } = await loadFixture(deployTradingFixture);
+    for (const token of [grid, usdc]) {
+      await expect(trading.connect(p1)[op](token, 0n)).to.be.revertedWithCustomError(trading, "TradingZeroAmount");
+    }
+  });
+
+  it("reverts on GRID that is not a whole number of watt-hours", async function () {
+    const { trading, grid, p1 } = await loadFixture(deployTradingFixture);
+    if (funded > 0n) await trading.connect(p1).deposit(grid, funded);
+    await expect(trading.connect(p1)[op](grid, nonWholeGrid))
+      .to.be.revertedWithCustomError(trading, "TradingInvalidAmount")
+      .withArgs(nonWholeGrid);
+  });
+
+  it("reverts on a token other than GRID or the payment token", async function () {
+    const { trading, registry, p1 } = await loadFixture(deployTradingFixture);
+    await expect(trading.connect(p1)[op](registry, 1n))
+      .to.be.revertedWithCustomError(trading, "TradingUnsupportedToken")
+      .withArgs(await registry.getAddress());
+  });
+}
+
 /** The market paying in a token that burns 1% of every transfer, with `c1` registered and holding 1,000,000 of it. */
 async function feeOnTransferMarketFixture() {
   const [, c1] = await ethers.getSigners();
@@ -55,29 +83,7 @@ describe("Trading", function () {
     });
 
     describe("when the deposit is invalid", function () {
-      it("reverts on a zero amount of either token", async function () {
-        const { trading, grid, usdc, p1 } = await loadFixture(deployTradingFixture);
-        for (const token of [grid, usdc]) {
-          await expect(trading.connect(p1).deposit(token, 0n)).to.be.revertedWithCustomError(
-            trading,
-            "TradingZeroAmount",
-          );
-        }
-      });
-
-      it("reverts on GRID that is not a whole number of watt-hours", async function () {
-        const { trading, grid, p1 } = await loadFixture(deployTradingFixture);
-        await expect(trading.connect(p1).deposit(grid, wh(25) + 1n))
-          .to.be.revertedWithCustomError(trading, "TradingInvalidAmount")
-          .withArgs(wh(25) + 1n);
-      });
-
-      it("reverts on a token other than GRID or the payment token", async function () {
-        const { trading, registry, p1 } = await loadFixture(deployTradingFixture);
-        await expect(trading.connect(p1).deposit(registry, 1n))
-          .to.be.revertedWithCustomError(trading, "TradingUnsupportedToken")
-          .withArgs(await registry.getAddress());
-      });
+      shouldRefuseMalformedAmountsAndTokens("deposit", wh(25) + 1n);
 
       it("reverts while paused", async function () {
         const { trading, usdc, c1 } = await loadFixture(deployTradingFixture);
@@ -237,23 +243,7 @@ describe("Trading", function () {
     });
 
     describe("when the withdrawal is invalid", function () {
-      it("reverts on a zero amount of either token", async function () {
-        const { trading, grid, usdc, p1 } = await loadFixture(deployTradingFixture);
-        for (const token of [grid, usdc]) {
-          await expect(trading.connect(p1).withdraw(token, 0n)).to.be.revertedWithCustomError(
-            trading,
-            "TradingZeroAmount",
-          );
-        }
-      });
-
-      it("reverts on GRID that is not a whole number of watt-hours", async function () {
-        const { trading, grid, p1 } = await loadFixture(deployTradingFixture);
-        await trading.connect(p1).deposit(grid, wh(30));
-        await expect(trading.connect(p1).withdraw(grid, wh(10) - 1n))
-          .to.be.revertedWithCustomError(trading, "TradingInvalidAmount")
-          .withArgs(wh(10) - 1n);
-      });
+      shouldRefuseMalformedAmountsAndTokens("withdraw", wh(10) - 1n, wh(30));
 
       it("reverts beyond the free balance of either token", async function () {
         const { trading, grid, usdc, p1 } = await loadFixture(deployTradingFixture);
@@ -276,13 +266,6 @@ describe("Trading", function () {
         await expect(trading.connect(c1).withdraw(usdc, 5_001n))
           .to.be.revertedWithCustomError(trading, "TradingInsufficientBalance")
           .withArgs(c1.address, await usdc.getAddress(), 5_000n, 5_001n);
-      });
-
-      it("reverts on a token other than GRID or the payment token", async function () {
-        const { trading, registry, p1 } = await loadFixture(deployTradingFixture);
-        await expect(trading.connect(p1).withdraw(registry, 1n))
-          .to.be.revertedWithCustomError(trading, "TradingUnsupportedToken")
-          .withArgs(await registry.getAddress());
       });
     });
   });
@@ -349,31 +332,47 @@ describe("Trading", function () {
 
   describe("orders from the account", function () {
     describe("when the account covers the escrow", function () {
-      it("reserves a buy order's escrow from the account and pulls nothing", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, usdc, c1, epoch } = ctx;
-        await trading.connect(c1).deposit(usdc, 12_000n);
-        const tx = trading.connect(c1).createBuyOrder(wh(10), 500_000n);
-        await expect(tx)
-          .to.emit(trading, "OrderCreated")
-          .withArgs(orderId(epoch, 1), epoch, c1.address, Side.Buy, wh(10), 500_000n, 5_000n);
-        await expect(tx).not.to.emit(trading, "Deposited");
-        await expect(tx).to.changeTokenBalances(usdc, [c1, trading], [0n, 0n]);
-        expect(await accountOf(ctx, c1)).to.deep.equal([0n, 7_000n]);
-      });
-
-      it("reserves a sell order's GRID from the account and pulls nothing", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, grid, p1, epoch } = ctx;
-        await trading.connect(p1).deposit(grid, wh(50));
-        const tx = trading.connect(p1).createSellOrder(wh(50), 300_000n);
-        await expect(tx)
-          .to.emit(trading, "OrderCreated")
-          .withArgs(orderId(epoch, 1), epoch, p1.address, Side.Sell, wh(50), 300_000n, wh(50));
-        await expect(tx).not.to.emit(trading, "Deposited");
-        await expect(tx).to.changeTokenBalances(grid, [p1, trading], [0n, 0n]);
-        expect(await accountOf(ctx, p1)).to.deep.equal([0n, 0n]);
-      });
+      const cases = [
+        {
+          name: "a buy order's escrow",
+          who: "c1",
+          side: Side.Buy,
+          token: "usdc",
+          deposit: 12_000n,
+          wh: 10,
+          price: 500_000n,
+          escrow: 5_000n,
+          left: [0n, 7_000n],
+        },
+        {
+          name: "a sell order's GRID",
+          who: "p1",
+          side: Side.Sell,
+          token: "grid",
+          deposit: wh(50),
+          wh: 50,
+          price: 300_000n,
+          escrow: wh(50),
+          left: [0n, 0n],
+        },
+      ] as const;
+      for (const c of cases) {
+        it(`reserves ${c.name} from the account and pulls nothing`, async function () {
+          const ctx = await loadFixture(deployTradingFixture);
+          const { trading, epoch } = ctx;
+          const [signer, token] = [ctx[c.who], ctx[c.token]];
+          await trading.connect(signer).deposit(token, c.deposit);
+          const create =
+            c.side === Side.Buy ? trading.connect(signer).createBuyOrder : trading.connect(signer).createSellOrder;
+          const tx = create(wh(c.wh), c.price);
+          await expect(tx)
+            .to.emit(trading, "OrderCreated")
+            .withArgs(orderId(epoch, 1), epoch, signer.address, c.side, wh(c.wh), c.price, c.escrow);
+          await expect(tx).not.to.emit(trading, "Deposited");
+          await expect(tx).to.changeTokenBalances(token, [signer, trading], [0n, 0n]);
+          expect(await accountOf(ctx, signer)).to.deep.equal(c.left);
+        });
+      }
     });
 
     describe("when the account covers part of the escrow", function () {
