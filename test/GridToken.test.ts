@@ -18,6 +18,43 @@ async function accessContext() {
   return { ...f, contract: f.gridToken };
 }
 
+/**
+ * What `mint` and `burn` (by the operator holding the role, for prosumer 0 and its meter) both refuse: a zero
+ * amount, a holder that is not a verified user, a locked escrow account, and any call while paused.
+ */
+function shouldRefuseTheMeteredChange(op: "mint" | "burn", fixture: typeof tokenFixture) {
+  it("reverts with GridTokenZeroAmount for 0", async function () {
+    const { gridToken, operator, prosumers } = await loadFixture(fixture);
+    await expect(
+      gridToken.connect(operator)[op](prosumers[0].address, 0, PROSUMER_METERS[0]),
+    ).to.be.revertedWithCustomError(gridToken, "GridTokenZeroAmount");
+  });
+
+  it("reverts with GridTokenAccountNotVerified for a suspended holder", async function () {
+    const { gridToken, registry, regulator, operator, prosumers } = await loadFixture(fixture);
+    await registry.connect(regulator).updateUserStatus(prosumers[0].address, UserStatus.Suspended);
+    await expect(gridToken.connect(operator)[op](prosumers[0].address, KWH, PROSUMER_METERS[0]))
+      .to.be.revertedWithCustomError(gridToken, "GridTokenAccountNotVerified")
+      .withArgs(prosumers[0].address);
+  });
+
+  it("reverts with GridTokenEscrowAccount for a locked escrow account, even a verified one", async function () {
+    const { gridToken, admin, operator, prosumers } = await loadFixture(fixture);
+    await gridToken.connect(admin).lockEscrowAccount(prosumers[0].address);
+    await expect(gridToken.connect(operator)[op](prosumers[0].address, KWH, PROSUMER_METERS[0]))
+      .to.be.revertedWithCustomError(gridToken, "GridTokenEscrowAccount")
+      .withArgs(prosumers[0].address);
+  });
+
+  it("reverts with EnforcedPause while paused", async function () {
+    const { gridToken, admin, operator, prosumers } = await loadFixture(fixture);
+    await gridToken.connect(admin).pause();
+    await expect(
+      gridToken.connect(operator)[op](prosumers[0].address, KWH, PROSUMER_METERS[0]),
+    ).to.be.revertedWithCustomError(gridToken, "EnforcedPause");
+  });
+}
+
 describe("GridToken", function () {
   describe("deployment (Ignition module GridToken)", function () {
     it("is GRID: name, symbol, 18 decimals, no supply, bound to the Registry", async function () {
@@ -97,27 +134,12 @@ describe("GridToken", function () {
         .withArgs(operator.address);
     });
 
-    it("reverts with GridTokenZeroAmount for 0", async function () {
-      const { gridToken, operator, prosumers } = await loadFixture(tokenFixture);
-      await expect(
-        gridToken.connect(operator).mint(prosumers[0].address, 0, PROSUMER_METERS[0]),
-      ).to.be.revertedWithCustomError(gridToken, "GridTokenZeroAmount");
-    });
-
     describe("when the recipient is not a verified user", function () {
       it("reverts with GridTokenAccountNotVerified for an unregistered account", async function () {
         const { gridToken, operator, outsider } = await loadFixture(tokenFixture);
         await expect(gridToken.connect(operator).mint(outsider.address, KWH, PROSUMER_METERS[0]))
           .to.be.revertedWithCustomError(gridToken, "GridTokenAccountNotVerified")
           .withArgs(outsider.address);
-      });
-
-      it("reverts with GridTokenAccountNotVerified for a suspended user", async function () {
-        const { gridToken, registry, regulator, operator, prosumers } = await loadFixture(tokenFixture);
-        await registry.connect(regulator).updateUserStatus(prosumers[0].address, UserStatus.Suspended);
-        await expect(gridToken.connect(operator).mint(prosumers[0].address, KWH, PROSUMER_METERS[0]))
-          .to.be.revertedWithCustomError(gridToken, "GridTokenAccountNotVerified")
-          .withArgs(prosumers[0].address);
       });
 
       it("reverts with GridTokenAccountNotVerified for the zero address", async function () {
@@ -128,21 +150,7 @@ describe("GridToken", function () {
       });
     });
 
-    it("reverts with GridTokenEscrowAccount for a locked escrow account, even a verified one", async function () {
-      const { gridToken, admin, operator, prosumers } = await loadFixture(tokenFixture);
-      await gridToken.connect(admin).lockEscrowAccount(prosumers[2].address);
-      await expect(gridToken.connect(operator).mint(prosumers[2].address, KWH, PROSUMER_METERS[2]))
-        .to.be.revertedWithCustomError(gridToken, "GridTokenEscrowAccount")
-        .withArgs(prosumers[2].address);
-    });
-
-    it("reverts with EnforcedPause while paused", async function () {
-      const { gridToken, admin, operator, prosumers } = await loadFixture(tokenFixture);
-      await gridToken.connect(admin).pause();
-      await expect(
-        gridToken.connect(operator).mint(prosumers[0].address, KWH, PROSUMER_METERS[0]),
-      ).to.be.revertedWithCustomError(gridToken, "EnforcedPause");
-    });
+    shouldRefuseTheMeteredChange("mint", tokenFixture);
   });
 
   describe("#burn", function () {
@@ -180,38 +188,7 @@ describe("GridToken", function () {
         .withArgs(regulator.address);
     });
 
-    it("reverts with GridTokenZeroAmount for 0", async function () {
-      const { gridToken, operator, prosumers } = await loadFixture(fundedTokenFixture);
-      await expect(
-        gridToken.connect(operator).burn(prosumers[0].address, 0, PROSUMER_METERS[0]),
-      ).to.be.revertedWithCustomError(gridToken, "GridTokenZeroAmount");
-    });
-
-    it("reverts with GridTokenAccountNotVerified for a suspended holder", async function () {
-      const { gridToken, registry, regulator, operator, prosumers } = await loadFixture(fundedTokenFixture);
-      await registry.connect(regulator).updateUserStatus(prosumers[0].address, UserStatus.Suspended);
-      await expect(gridToken.connect(operator).burn(prosumers[0].address, KWH, PROSUMER_METERS[0]))
-        .to.be.revertedWithCustomError(gridToken, "GridTokenAccountNotVerified")
-        .withArgs(prosumers[0].address);
-    });
-
-    describe("when the holder is a locked escrow account", function () {
-      it("reverts with GridTokenEscrowAccount: no role can burn escrowed GRID", async function () {
-        const { gridToken, admin, operator, prosumers } = await loadFixture(fundedTokenFixture);
-        await gridToken.connect(admin).lockEscrowAccount(prosumers[0].address);
-        await expect(gridToken.connect(operator).burn(prosumers[0].address, KWH, PROSUMER_METERS[0]))
-          .to.be.revertedWithCustomError(gridToken, "GridTokenEscrowAccount")
-          .withArgs(prosumers[0].address);
-      });
-    });
-
-    it("reverts with EnforcedPause while paused", async function () {
-      const { gridToken, admin, operator, prosumers } = await loadFixture(fundedTokenFixture);
-      await gridToken.connect(admin).pause();
-      await expect(
-        gridToken.connect(operator).burn(prosumers[0].address, KWH, PROSUMER_METERS[0]),
-      ).to.be.revertedWithCustomError(gridToken, "EnforcedPause");
-    });
+    shouldRefuseTheMeteredChange("burn", fundedTokenFixture);
   });
 
   describe("minter and burner roles", function () {
