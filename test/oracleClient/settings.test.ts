@@ -6,6 +6,9 @@ import type { ReentrantOperator } from "../../typechain-types";
 import { Reject, GRID_PER_WH, DEFAULT_RATED_POWER, HOUR } from "./constants";
 import { METER_A, METER_B, UNKNOWN_METER, deployOracleFixture, withBaselineFixture } from "./fixture";
 import { reading } from "./helpers";
+import { expectEachRejected, expectSetThenUnchanged } from "../helpers/setters";
+
+const UNCHANGED = "OracleClientUnchanged";
 
 describe("OracleClient", function () {
   describe("meter settings", function () {
@@ -38,18 +41,17 @@ describe("OracleClient", function () {
 
     it("#setMeterRatedPower: sets, validates and returns to the default with 0", async function () {
       const { oracle, regulator } = await loadFixture(deployOracleFixture);
-      await expect(oracle.connect(regulator).setMeterRatedPower(METER_A, 7_000n))
-        .to.emit(oracle, "MeterRatedPowerUpdated")
-        .withArgs(METER_A, 0n, 7_000n);
+      const set = (watts: bigint) => oracle.connect(regulator).setMeterRatedPower(METER_A, watts);
+      await expectSetThenUnchanged(
+        oracle,
+        () => set(7_000n),
+        "MeterRatedPowerUpdated",
+        [METER_A, 0n, 7_000n],
+        UNCHANGED,
+      );
       expect(await oracle.ratedPowerOf(METER_A)).to.equal(7_000n);
       expect(await oracle.ratedPowerOf(METER_B)).to.equal(DEFAULT_RATED_POWER);
-      await expect(oracle.connect(regulator).setMeterRatedPower(METER_A, 7_000n)).to.be.revertedWithCustomError(
-        oracle,
-        "OracleClientUnchanged",
-      );
-      await expect(oracle.connect(regulator).setMeterRatedPower(METER_A, 10n ** 9n + 1n))
-        .to.be.revertedWithCustomError(oracle, "OracleClientInvalidRatedPower")
-        .withArgs(10n ** 9n + 1n);
+      await expectEachRejected(oracle, set, "OracleClientInvalidRatedPower", [10n ** 9n + 1n]);
       await expect(oracle.connect(regulator).setMeterRatedPower(METER_A, 0n))
         .to.emit(oracle, "MeterRatedPowerUpdated")
         .withArgs(METER_A, 7_000n, 0n);
@@ -65,38 +67,26 @@ describe("OracleClient", function () {
 
     it("#setDefaultRatedPower: sets and validates", async function () {
       const { oracle, regulator } = await loadFixture(deployOracleFixture);
-      await expect(oracle.connect(regulator).setDefaultRatedPower(50_000n))
-        .to.emit(oracle, "DefaultRatedPowerUpdated")
-        .withArgs(DEFAULT_RATED_POWER, 50_000n);
-      expect(await oracle.ratedPowerOf(METER_A)).to.equal(50_000n);
-      for (const bad of [0n, 10n ** 9n + 1n]) {
-        await expect(oracle.connect(regulator).setDefaultRatedPower(bad))
-          .to.be.revertedWithCustomError(oracle, "OracleClientInvalidRatedPower")
-          .withArgs(bad);
-      }
-      await expect(oracle.connect(regulator).setDefaultRatedPower(50_000n)).to.be.revertedWithCustomError(
+      const set = (watts: bigint) => oracle.connect(regulator).setDefaultRatedPower(watts);
+      await expectSetThenUnchanged(
         oracle,
-        "OracleClientUnchanged",
+        () => set(50_000n),
+        "DefaultRatedPowerUpdated",
+        [DEFAULT_RATED_POWER, 50_000n],
+        UNCHANGED,
       );
+      expect(await oracle.ratedPowerOf(METER_A)).to.equal(50_000n);
+      await expectEachRejected(oracle, set, "OracleClientInvalidRatedPower", [0n, 10n ** 9n + 1n]);
     });
 
     it("#setRequestTtl: sets and validates", async function () {
       const { oracle, regulator, prosumer } = await loadFixture(deployOracleFixture);
-      await expect(oracle.connect(regulator).setRequestTtl(600n))
-        .to.emit(oracle, "RequestTtlUpdated")
-        .withArgs(HOUR, 600n);
+      const set = (ttl: bigint) => oracle.connect(regulator).setRequestTtl(ttl);
+      await expectSetThenUnchanged(oracle, () => set(600n), "RequestTtlUpdated", [HOUR, 600n], UNCHANGED);
       const tx = await oracle.connect(prosumer).requestEnergyData(METER_A);
       const at = BigInt((await ethers.provider.getBlock(tx.blockNumber!))!.timestamp);
       expect((await oracle.getRequest(1n)).expiresAt).to.equal(at + 600n);
-      for (const bad of [0n, 7n * 24n * HOUR + 1n]) {
-        await expect(oracle.connect(regulator).setRequestTtl(bad))
-          .to.be.revertedWithCustomError(oracle, "OracleClientInvalidRequestTtl")
-          .withArgs(bad);
-      }
-      await expect(oracle.connect(regulator).setRequestTtl(600n)).to.be.revertedWithCustomError(
-        oracle,
-        "OracleClientUnchanged",
-      );
+      await expectEachRejected(oracle, set, "OracleClientInvalidRequestTtl", [0n, 7n * 24n * HOUR + 1n]);
     });
   });
 
