@@ -6,6 +6,7 @@ import { buildGridTokenModule } from "../deploy/modules/GridToken";
 import { GridToken__factory } from "../typechain-types";
 import { CONSUMER_METERS, PROSUMER_BALANCE, PROSUMER_METERS, fundedTokenFixture, tokenFixture } from "./fixtures";
 import { shouldBeAdminOnly, shouldBeRegulatorOnly } from "./helpers/access";
+import { shouldManageRoleList } from "./helpers/roleList.behavior";
 import { PERMIT_TYPES, signPermit } from "./helpers/eip712";
 
 // `IRegistry.UserStatus`, in declaration order.
@@ -212,54 +213,25 @@ describe("GridToken", function () {
     ] as const;
 
     for (const r of roles) {
-      describe(`#${r.add}`, function () {
-        it(`grants the ${r.role} role and emits ${r.added}`, async function () {
-          const { gridToken, regulator, outsider } = await loadFixture(tokenFixture);
-          await expect(gridToken.connect(regulator)[r.add](outsider.address))
-            .to.emit(gridToken, r.added)
-            .withArgs(outsider.address, regulator.address);
-          expect(await gridToken[r.has](outsider.address)).to.equal(true);
-        });
-
-        it("reverts with GridTokenZeroAddress for the zero address", async function () {
-          const { gridToken, regulator } = await loadFixture(tokenFixture);
-          await expect(gridToken.connect(regulator)[r.add](ethers.ZeroAddress)).to.be.revertedWithCustomError(
-            gridToken,
-            "GridTokenZeroAddress",
-          );
-        });
-
-        it("reverts with GridTokenRoleAlreadyGranted for a holder (no-op)", async function () {
-          const { gridToken, regulator, operator } = await loadFixture(tokenFixture);
-          await expect(gridToken.connect(regulator)[r.add](operator.address))
-            .to.be.revertedWithCustomError(gridToken, "GridTokenRoleAlreadyGranted")
-            .withArgs(operator.address);
-        });
-      });
-
-      describe(`#${r.remove}`, function () {
-        it(`revokes the ${r.role} role and emits ${r.removed}`, async function () {
-          const { gridToken, admin, operator } = await loadFixture(tokenFixture);
-          await expect(gridToken.connect(admin)[r.remove](operator.address))
-            .to.emit(gridToken, r.removed)
-            .withArgs(operator.address, admin.address);
-          expect(await gridToken[r.has](operator.address)).to.equal(false);
-        });
-
-        it("reverts with GridTokenRoleNotGranted for an account without the role (no-op)", async function () {
-          const { gridToken, regulator, outsider } = await loadFixture(tokenFixture);
-          await expect(gridToken.connect(regulator)[r.remove](outsider.address))
-            .to.be.revertedWithCustomError(gridToken, "GridTokenRoleNotGranted")
-            .withArgs(outsider.address);
-        });
-
-        it("reverts with GridTokenZeroAddress for the zero address", async function () {
-          const { gridToken, regulator } = await loadFixture(tokenFixture);
-          await expect(gridToken.connect(regulator)[r.remove](ethers.ZeroAddress)).to.be.revertedWithCustomError(
-            gridToken,
-            "GridTokenZeroAddress",
-          );
-        });
+      shouldManageRoleList({
+        role: r.role,
+        fixture: tokenFixture,
+        contract: (ctx) => ctx.gridToken,
+        names: r,
+        add: (ctx, by, account) => ctx.gridToken.connect(by)[r.add](account),
+        remove: (ctx, by, account) => ctx.gridToken.connect(by)[r.remove](account),
+        has: (ctx, account) => ctx.gridToken[r.has](account),
+        adder: (ctx) => ctx.regulator,
+        remover: (ctx) => ctx.admin,
+        outsider: (ctx) => ctx.outsider,
+        member: (ctx) => ctx.operator,
+        events: { added: r.added, removed: r.removed },
+        errors: {
+          zeroAddress: "GridTokenZeroAddress",
+          exists: "GridTokenRoleAlreadyGranted",
+          unknown: "GridTokenRoleNotGranted",
+        },
+        removeRefusesZero: true,
       });
     }
   });

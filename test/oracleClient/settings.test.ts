@@ -7,6 +7,7 @@ import { Reject, GRID_PER_WH, DEFAULT_RATED_POWER, HOUR } from "./constants";
 import { METER_A, METER_B, UNKNOWN_METER, deployOracleFixture, withBaselineFixture } from "./fixture";
 import { reading } from "./helpers";
 import { expectEachRejected, expectSetThenUnchanged } from "../helpers/setters";
+import { shouldManageRoleList } from "../helpers/roleList.behavior";
 
 const UNCHANGED = "OracleClientUnchanged";
 
@@ -91,26 +92,24 @@ describe("OracleClient", function () {
   });
 
   describe("operators", function () {
-    it("#addOracleOperator / #removeOracleOperator", async function () {
-      const { oracle, regulator, outsider } = await loadFixture(deployOracleFixture);
-      await expect(oracle.connect(regulator).addOracleOperator(outsider.address))
-        .to.emit(oracle, "OracleOperatorAdded")
-        .withArgs(outsider.address, regulator.address);
-      expect(await oracle.isOracleOperator(outsider.address)).to.equal(true);
-      await expect(oracle.connect(regulator).addOracleOperator(outsider.address))
-        .to.be.revertedWithCustomError(oracle, "OracleClientOperatorExists")
-        .withArgs(outsider.address);
-      await expect(oracle.connect(regulator).addOracleOperator(ethers.ZeroAddress)).to.be.revertedWithCustomError(
-        oracle,
-        "OracleClientZeroAddress",
-      );
-      await expect(oracle.connect(regulator).removeOracleOperator(outsider.address))
-        .to.emit(oracle, "OracleOperatorRemoved")
-        .withArgs(outsider.address, regulator.address);
-      expect(await oracle.isOracleOperator(outsider.address)).to.equal(false);
-      await expect(oracle.connect(regulator).removeOracleOperator(outsider.address))
-        .to.be.revertedWithCustomError(oracle, "OracleClientUnknownOperator")
-        .withArgs(outsider.address);
+    shouldManageRoleList({
+      role: "oracle operator",
+      fixture: deployOracleFixture,
+      contract: (ctx) => ctx.oracle,
+      names: { add: "addOracleOperator", remove: "removeOracleOperator" },
+      add: (ctx, by, account) => ctx.oracle.connect(by).addOracleOperator(account),
+      remove: (ctx, by, account) => ctx.oracle.connect(by).removeOracleOperator(account),
+      has: (ctx, account) => ctx.oracle.isOracleOperator(account),
+      adder: (ctx) => ctx.regulator,
+      remover: (ctx) => ctx.regulator,
+      outsider: (ctx) => ctx.outsider,
+      member: (ctx) => ctx.operator,
+      events: { added: "OracleOperatorAdded", removed: "OracleOperatorRemoved" },
+      errors: {
+        zeroAddress: "OracleClientZeroAddress",
+        exists: "OracleClientOperatorExists",
+        unknown: "OracleClientUnknownOperator",
+      },
     });
   });
 
