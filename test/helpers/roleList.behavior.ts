@@ -35,14 +35,25 @@ export interface RoleList<X> {
 export function shouldManageRoleList<X>(list: RoleList<X>): void {
   const { role, events, errors } = list;
 
+  /** `send` by `caller` for `account` emits `event(account, caller)`; afterwards `has(account)` is `member`. */
+  async function expectChange(
+    send: RoleList<X>["add"],
+    caller: (ctx: X) => HardhatEthersSigner,
+    account: (ctx: X) => HardhatEthersSigner,
+    event: string,
+    member: boolean,
+  ) {
+    const ctx = await loadFixture(list.fixture);
+    const [by, who] = [caller(ctx), account(ctx).address];
+    await expect(send(ctx, by, who))
+      .to.emit(list.contract(ctx), event)
+      .withArgs(who, by.address);
+    expect(await list.has(ctx, who)).to.equal(member);
+  }
+
   describe(`#${list.names.add}`, function () {
     it(`adds a ${role} and emits ${events.added} with the caller`, async function () {
-      const ctx = await loadFixture(list.fixture);
-      const [by, account] = [list.adder(ctx), list.outsider(ctx).address];
-      await expect(list.add(ctx, by, account))
-        .to.emit(list.contract(ctx), events.added)
-        .withArgs(account, by.address);
-      expect(await list.has(ctx, account)).to.equal(true);
+      await expectChange(list.add, list.adder, list.outsider, events.added, true);
     });
 
     it(`reverts with ${errors.zeroAddress} for the zero address`, async function () {
@@ -64,12 +75,7 @@ export function shouldManageRoleList<X>(list: RoleList<X>): void {
 
   describe(`#${list.names.remove}`, function () {
     it(`removes a ${role} and emits ${events.removed} with the caller`, async function () {
-      const ctx = await loadFixture(list.fixture);
-      const [by, account] = [list.remover(ctx), list.member(ctx).address];
-      await expect(list.remove(ctx, by, account))
-        .to.emit(list.contract(ctx), events.removed)
-        .withArgs(account, by.address);
-      expect(await list.has(ctx, account)).to.equal(false);
+      await expectChange(list.remove, list.remover, list.member, events.removed, false);
     });
 
     it(`reverts with ${errors.unknown} for an account that is not a ${role}`, async function () {
