@@ -7,8 +7,9 @@ import { ethers } from "hardhat";
 import type { FeeOnTransferToken } from "../../typechain-types";
 import { deployMarket } from "../fixtures";
 import { orderId, wh } from "../helpers/constants";
-import { signPermit } from "../helpers/eip712";
+import { permitFromNow, signPermit } from "../helpers/eip712";
 import { Side } from "../helpers/enums";
+import { expectSetThenUnchanged } from "../helpers/setters";
 import { Consumer, deployTradingFixture } from "./fixture";
 import { accountOf, clear, expectBalancesEqualAccounts, expectClearing, fill, parsed, place } from "./helpers";
 
@@ -38,6 +39,22 @@ function shouldRefuseMalformedAmountsAndTokens(op: "deposit" | "withdraw", nonWh
       .to.be.revertedWithCustomError(trading, "TradingUnsupportedToken")
       .withArgs(await registry.getAddress());
   });
+}
+
+/**
+ * `c1`, with `deposited` in its account, places a buy order: the market pulls exactly the shortfall `pulled` from
+ * the wallet (announced by `Deposited`) and reserves the whole account.
+ */
+async function expectBuyPullsShortfall(o: { deposited: bigint; amount: bigint; price: bigint; pulled: bigint }) {
+  const ctx = await loadFixture(deployTradingFixture);
+  const { trading, usdc, c1 } = ctx;
+  if (o.deposited > 0n) await trading.connect(c1).deposit(usdc, o.deposited);
+  const tx = trading.connect(c1).createBuyOrder(o.amount, o.price);
+  await expect(tx)
+    .to.emit(trading, "Deposited")
+    .withArgs(c1.address, await usdc.getAddress(), o.pulled);
+  await expect(tx).to.changeTokenBalances(usdc, [c1, trading], [-o.pulled, o.pulled]);
+  expect(await accountOf(ctx, c1)).to.deep.equal([0n, 0n]);
 }
 
 /** The market paying in a token that burns 1% of every transfer, with `c1` registered and holding 1,000,000 of it. */
@@ -115,46 +132,37 @@ describe("Trading", function () {
   });
 
   describe("#depositWithPermit", function () {
-    it("deposits with a signed permit and no prior allowance", async function () {
-      const ctx = await loadFixture(deployTradingFixture);
-      const { trading, usdc, c1 } = ctx;
-      await usdc.connect(c1).approve(trading, 0n);
-      const deadline = BigInt(await time.latest()) + 3_600n;
-      const sig = await signPermit(usdc, c1, await trading.getAddress(), 7_000n, deadline);
-      const tx = trading.connect(c1).depositWithPermit(usdc, 7_000n, deadline, sig.v, sig.r, sig.s);
-      await expect(tx)
-        .to.emit(trading, "Deposited")
-        .withArgs(c1.address, await usdc.getAddress(), 7_000n);
-      await expect(tx).to.changeTokenBalances(usdc, [c1, trading], [-7_000n, 7_000n]);
-      expect(await accountOf(ctx, c1)).to.deep.equal([0n, 7_000n]);
-      expect(await usdc.nonces(c1.address)).to.equal(1n);
-      expect(await usdc.allowance(c1.address, trading)).to.equal(0n);
-    });
+    const usdcPermitCases = [
+      { name: "deposits with a signed permit and no prior allowance", frontRun: false },
+      { name: "still deposits when a front-runner already used the permit", frontRun: true },
+    ];
+    for (const c of usdcPermitCases) {
+      it(c.name, async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, usdc, c1, outsider } = ctx;
+        const sig = await permitFromNow(usdc, c1, trading, 7_000n);
+        if (c.frontRun) {
+          await usdc.connect(outsider).permit(c1.address, trading, 7_000n, sig.deadline, sig.v, sig.r, sig.s);
+        }
+        const tx = trading.connect(c1).depositWithPermit(usdc, 7_000n, sig.deadline, sig.v, sig.r, sig.s);
+        await expect(tx)
+          .to.emit(trading, "Deposited")
+          .withArgs(c1.address, await usdc.getAddress(), 7_000n);
+        await expect(tx).to.changeTokenBalances(usdc, [c1, trading], [-7_000n, 7_000n]);
+        expect(await accountOf(ctx, c1)).to.deep.equal([0n, 7_000n]);
+        // Either way the permit was spent once and the pull used up the allowance it gave.
+        expect(await usdc.nonces(c1.address)).to.equal(1n);
+        expect(await usdc.allowance(c1.address, trading)).to.equal(0n);
+      });
+    }
 
     it("deposits GRID with a GRID permit", async function () {
       const ctx = await loadFixture(deployTradingFixture);
       const { trading, grid, p1 } = ctx;
-      await grid.connect(p1).approve(trading, 0n);
-      const deadline = BigInt(await time.latest()) + 3_600n;
-      const sig = await signPermit(grid, p1, await trading.getAddress(), wh(40), deadline);
-      const tx = trading.connect(p1).depositWithPermit(grid, wh(40), deadline, sig.v, sig.r, sig.s);
+      const sig = await permitFromNow(grid, p1, trading, wh(40));
+      const tx = trading.connect(p1).depositWithPermit(grid, wh(40), sig.deadline, sig.v, sig.r, sig.s);
       await expect(tx).to.changeTokenBalances(grid, [p1, trading], [-wh(40), wh(40)]);
       expect(await accountOf(ctx, p1)).to.deep.equal([wh(40), 0n]);
-    });
-
-    it("still deposits when a front-runner already used the permit", async function () {
-      const ctx = await loadFixture(deployTradingFixture);
-      const { trading, usdc, c1, outsider } = ctx;
-      await usdc.connect(c1).approve(trading, 0n);
-      const deadline = BigInt(await time.latest()) + 3_600n;
-      const sig = await signPermit(usdc, c1, await trading.getAddress(), 7_000n, deadline);
-      await usdc.connect(outsider).permit(c1.address, trading, 7_000n, deadline, sig.v, sig.r, sig.s);
-      const tx = trading.connect(c1).depositWithPermit(usdc, 7_000n, deadline, sig.v, sig.r, sig.s);
-      await expect(tx)
-        .to.emit(trading, "Deposited")
-        .withArgs(c1.address, await usdc.getAddress(), 7_000n);
-      await expect(tx).to.changeTokenBalances(usdc, [c1, trading], [-7_000n, 7_000n]);
-      expect(await accountOf(ctx, c1)).to.deep.equal([0n, 7_000n]);
     });
 
     it("reverts with the token's error when the permit is invalid and the allowance is short", async function () {
@@ -284,23 +292,19 @@ describe("Trading", function () {
   describe("#setKeepsBoughtGrid", function () {
     it("switches where bought GRID goes, emitting BoughtGridDestinationSet, and reverts on no change", async function () {
       const { trading, c1 } = await loadFixture(deployTradingFixture);
+      const set = (keeps: boolean) => trading.connect(c1).setKeepsBoughtGrid(keeps);
       expect(await trading.keepsBoughtGrid(c1.address)).to.equal(false);
-      await expect(trading.connect(c1).setKeepsBoughtGrid(false)).to.be.revertedWithCustomError(
-        trading,
-        "TradingUnchanged",
-      );
-      await expect(trading.connect(c1).setKeepsBoughtGrid(true))
-        .to.emit(trading, "BoughtGridDestinationSet")
-        .withArgs(c1.address, true);
-      expect(await trading.keepsBoughtGrid(c1.address)).to.equal(true);
-      await expect(trading.connect(c1).setKeepsBoughtGrid(true)).to.be.revertedWithCustomError(
-        trading,
-        "TradingUnchanged",
-      );
-      await expect(trading.connect(c1).setKeepsBoughtGrid(false))
-        .to.emit(trading, "BoughtGridDestinationSet")
-        .withArgs(c1.address, false);
-      expect(await trading.keepsBoughtGrid(c1.address)).to.equal(false);
+      await expect(set(false)).to.be.revertedWithCustomError(trading, "TradingUnchanged");
+      for (const keeps of [true, false]) {
+        await expectSetThenUnchanged(
+          trading,
+          () => set(keeps),
+          "BoughtGridDestinationSet",
+          [c1.address, keeps],
+          "TradingUnchanged",
+        );
+        expect(await trading.keepsBoughtGrid(c1.address)).to.equal(keeps);
+      }
     });
 
     it("keeps the GRID the buyer bought in its account at settlement", async function () {
@@ -377,15 +381,7 @@ describe("Trading", function () {
 
     describe("when the account covers part of the escrow", function () {
       it("pulls exactly the shortfall of a buy order, announced by Deposited", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, usdc, c1 } = ctx;
-        await trading.connect(c1).deposit(usdc, 3_000n);
-        const tx = trading.connect(c1).createBuyOrder(wh(10), 500_000n);
-        await expect(tx)
-          .to.emit(trading, "Deposited")
-          .withArgs(c1.address, await usdc.getAddress(), 2_000n);
-        await expect(tx).to.changeTokenBalances(usdc, [c1, trading], [-2_000n, 2_000n]);
-        expect(await accountOf(ctx, c1)).to.deep.equal([0n, 0n]);
+        await expectBuyPullsShortfall({ deposited: 3_000n, amount: wh(10), price: 500_000n, pulled: 2_000n });
       });
 
       it("pulls exactly the shortfall of a sell order", async function () {
@@ -402,14 +398,7 @@ describe("Trading", function () {
 
     describe("when the account is empty", function () {
       it("pulls the whole escrow from the wallet, as without accounts", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, usdc, c1 } = ctx;
-        const tx = trading.connect(c1).createBuyOrder(wh(13), 123_400n);
-        await expect(tx)
-          .to.emit(trading, "Deposited")
-          .withArgs(c1.address, await usdc.getAddress(), 1_605n);
-        await expect(tx).to.changeTokenBalances(usdc, [c1, trading], [-1_605n, 1_605n]);
-        expect(await accountOf(ctx, c1)).to.deep.equal([0n, 0n]);
+        await expectBuyPullsShortfall({ deposited: 0n, amount: wh(13), price: 123_400n, pulled: 1_605n });
       });
     });
 

@@ -1,7 +1,7 @@
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 
-import { signPermit } from "../helpers/eip712";
+import { permitFromNow, signPermit } from "../helpers/eip712";
 import { orderId, wh } from "../helpers/constants";
 import { Side } from "../helpers/enums";
 import { deployTradingFixture } from "./fixture";
@@ -24,9 +24,8 @@ const BUY: PermitCase = { side: Side.Buy, who: "c1", token: "usdc", wh: wh(13), 
 /** Without an allowance, the signer's permit for the escrow of `c`, valid for an hour, and the order it places. */
 async function permitted(ctx: Ctx, c: PermitCase) {
   const [signer, token] = [ctx[c.who], ctx[c.token]];
-  await token.connect(signer).approve(ctx.trading, 0n);
-  const deadline = BigInt(await time.latest()) + 3_600n;
-  const sig = await signPermit(token, signer, await ctx.trading.getAddress(), c.escrow, deadline);
+  const sig = await permitFromNow(token, signer, ctx.trading, c.escrow);
+  const deadline = sig.deadline;
   const trading = ctx.trading.connect(signer);
   const create = c.side === Side.Sell ? trading.createSellOrderWithPermit : trading.createBuyOrderWithPermit;
   return { signer, token, deadline, sig, place: () => create(c.wh, c.price, deadline, sig.v, sig.r, sig.s) };
