@@ -9,6 +9,7 @@ import { expectSetThenUnchanged } from "../helpers/setters";
 import { Reject, GRID_PER_WH, ADMIN_ROLE } from "./constants";
 import { METER_A, deployOracleFixture, withBaselineFixture } from "./fixture";
 import { WORKFLOW_ID, reading, metadata, readingsReport, clearingReport, coder } from "./helpers";
+import { expectStoppedByPause } from "../helpers/access";
 
 describe("OracleClient", function () {
   describe("automation", function () {
@@ -166,11 +167,7 @@ describe("OracleClient", function () {
           "OracleClientAutoClearingDisabled",
         );
         await oracle.connect(regulator).setAutoMarketClearing(true);
-        await oracle.connect(admin).pause();
-        await expect(oracle.connect(forwarder).performUpkeep("0x")).to.be.revertedWithCustomError(
-          oracle,
-          "EnforcedPause",
-        );
+        await expectStoppedByPause(oracle, admin, () => oracle.connect(forwarder).performUpkeep("0x"));
       });
 
       it("is only for the forwarder and operators", async function () {
@@ -364,10 +361,9 @@ describe("OracleClient", function () {
 
     it("is stopped by the pause", async function () {
       const { oracle, admin, creForwarder, outsider } = await loadFixture(creFixture);
-      await oracle.connect(admin).pause();
-      await expect(
+      await expectStoppedByPause(oracle, admin, () =>
         oracle.connect(creForwarder).onReport(metadata(WORKFLOW_ID, outsider.address), clearingReport()),
-      ).to.be.revertedWithCustomError(oracle, "EnforcedPause");
+      );
     });
   });
 
