@@ -5,7 +5,8 @@ import { ethers, ignition } from "hardhat";
 import { buildGridTokenModule } from "../deploy/modules/GridToken";
 import { GridToken__factory } from "../typechain-types";
 import { CONSUMER_METERS, PROSUMER_BALANCE, PROSUMER_METERS, fundedTokenFixture, tokenFixture } from "./fixtures";
-import { shouldBeAdminOnly, shouldBeRegulatorOnly } from "./helpers/access";
+import { shouldBeAdminOnly, shouldBeRegulatorOnly, expectStoppedByPause } from "./helpers/access";
+import { shouldManageRoleList } from "./helpers/roleList.behavior";
 import { PERMIT_TYPES, signPermit } from "./helpers/eip712";
 
 // `IRegistry.UserStatus`, in declaration order.
@@ -16,6 +17,42 @@ const ADMIN_ROLE = ethers.ZeroHash;
 async function accessContext() {
   const f = await tokenFixture();
   return { ...f, contract: f.gridToken };
+}
+
+/**
+ * What `mint` and `burn` (by the operator holding the role, for prosumer 0 and its meter) both refuse: a zero
+ * amount, a holder that is not a verified user, a locked escrow account, and any call while paused.
+ */
+function shouldRefuseTheMeteredChange(op: "mint" | "burn", fixture: typeof tokenFixture) {
+  it("reverts with GridTokenZeroAmount for 0", async function () {
+    const { gridToken, operator, prosumers } = await loadFixture(fixture);
+    await expect(
+      gridToken.connect(operator)[op](prosumers[0].address, 0, PROSUMER_METERS[0]),
+    ).to.be.revertedWithCustomError(gridToken, "GridTokenZeroAmount");
+  });
+
+  it("reverts with GridTokenAccountNotVerified for a suspended holder", async function () {
+    const { gridToken, registry, regulator, operator, prosumers } = await loadFixture(fixture);
+    await registry.connect(regulator).updateUserStatus(prosumers[0].address, UserStatus.Suspended);
+    await expect(gridToken.connect(operator)[op](prosumers[0].address, KWH, PROSUMER_METERS[0]))
+      .to.be.revertedWithCustomError(gridToken, "GridTokenAccountNotVerified")
+      .withArgs(prosumers[0].address);
+  });
+
+  it("reverts with GridTokenEscrowAccount for a locked escrow account, even a verified one", async function () {
+    const { gridToken, admin, operator, prosumers } = await loadFixture(fixture);
+    await gridToken.connect(admin).lockEscrowAccount(prosumers[0].address);
+    await expect(gridToken.connect(operator)[op](prosumers[0].address, KWH, PROSUMER_METERS[0]))
+      .to.be.revertedWithCustomError(gridToken, "GridTokenEscrowAccount")
+      .withArgs(prosumers[0].address);
+  });
+
+  it("reverts with EnforcedPause while paused", async function () {
+    const { gridToken, admin, operator, prosumers } = await loadFixture(fixture);
+    await expectStoppedByPause(gridToken, admin, () =>
+      gridToken.connect(operator)[op](prosumers[0].address, KWH, PROSUMER_METERS[0]),
+    );
+  });
 }
 
 describe("GridToken", function () {
@@ -97,27 +134,12 @@ describe("GridToken", function () {
         .withArgs(operator.address);
     });
 
-    it("reverts with GridTokenZeroAmount for 0", async function () {
-      const { gridToken, operator, prosumers } = await loadFixture(tokenFixture);
-      await expect(
-        gridToken.connect(operator).mint(prosumers[0].address, 0, PROSUMER_METERS[0]),
-      ).to.be.revertedWithCustomError(gridToken, "GridTokenZeroAmount");
-    });
-
     describe("when the recipient is not a verified user", function () {
       it("reverts with GridTokenAccountNotVerified for an unregistered account", async function () {
         const { gridToken, operator, outsider } = await loadFixture(tokenFixture);
         await expect(gridToken.connect(operator).mint(outsider.address, KWH, PROSUMER_METERS[0]))
           .to.be.revertedWithCustomError(gridToken, "GridTokenAccountNotVerified")
           .withArgs(outsider.address);
-      });
-
-      it("reverts with GridTokenAccountNotVerified for a suspended user", async function () {
-        const { gridToken, registry, regulator, operator, prosumers } = await loadFixture(tokenFixture);
-        await registry.connect(regulator).updateUserStatus(prosumers[0].address, UserStatus.Suspended);
-        await expect(gridToken.connect(operator).mint(prosumers[0].address, KWH, PROSUMER_METERS[0]))
-          .to.be.revertedWithCustomError(gridToken, "GridTokenAccountNotVerified")
-          .withArgs(prosumers[0].address);
       });
 
       it("reverts with GridTokenAccountNotVerified for the zero address", async function () {
@@ -128,21 +150,7 @@ describe("GridToken", function () {
       });
     });
 
-    it("reverts with GridTokenEscrowAccount for a locked escrow account, even a verified one", async function () {
-      const { gridToken, admin, operator, prosumers } = await loadFixture(tokenFixture);
-      await gridToken.connect(admin).lockEscrowAccount(prosumers[2].address);
-      await expect(gridToken.connect(operator).mint(prosumers[2].address, KWH, PROSUMER_METERS[2]))
-        .to.be.revertedWithCustomError(gridToken, "GridTokenEscrowAccount")
-        .withArgs(prosumers[2].address);
-    });
-
-    it("reverts with EnforcedPause while paused", async function () {
-      const { gridToken, admin, operator, prosumers } = await loadFixture(tokenFixture);
-      await gridToken.connect(admin).pause();
-      await expect(
-        gridToken.connect(operator).mint(prosumers[0].address, KWH, PROSUMER_METERS[0]),
-      ).to.be.revertedWithCustomError(gridToken, "EnforcedPause");
-    });
+    shouldRefuseTheMeteredChange("mint", tokenFixture);
   });
 
   describe("#burn", function () {
@@ -180,38 +188,7 @@ describe("GridToken", function () {
         .withArgs(regulator.address);
     });
 
-    it("reverts with GridTokenZeroAmount for 0", async function () {
-      const { gridToken, operator, prosumers } = await loadFixture(fundedTokenFixture);
-      await expect(
-        gridToken.connect(operator).burn(prosumers[0].address, 0, PROSUMER_METERS[0]),
-      ).to.be.revertedWithCustomError(gridToken, "GridTokenZeroAmount");
-    });
-
-    it("reverts with GridTokenAccountNotVerified for a suspended holder", async function () {
-      const { gridToken, registry, regulator, operator, prosumers } = await loadFixture(fundedTokenFixture);
-      await registry.connect(regulator).updateUserStatus(prosumers[0].address, UserStatus.Suspended);
-      await expect(gridToken.connect(operator).burn(prosumers[0].address, KWH, PROSUMER_METERS[0]))
-        .to.be.revertedWithCustomError(gridToken, "GridTokenAccountNotVerified")
-        .withArgs(prosumers[0].address);
-    });
-
-    describe("when the holder is a locked escrow account", function () {
-      it("reverts with GridTokenEscrowAccount: no role can burn escrowed GRID", async function () {
-        const { gridToken, admin, operator, prosumers } = await loadFixture(fundedTokenFixture);
-        await gridToken.connect(admin).lockEscrowAccount(prosumers[0].address);
-        await expect(gridToken.connect(operator).burn(prosumers[0].address, KWH, PROSUMER_METERS[0]))
-          .to.be.revertedWithCustomError(gridToken, "GridTokenEscrowAccount")
-          .withArgs(prosumers[0].address);
-      });
-    });
-
-    it("reverts with EnforcedPause while paused", async function () {
-      const { gridToken, admin, operator, prosumers } = await loadFixture(fundedTokenFixture);
-      await gridToken.connect(admin).pause();
-      await expect(
-        gridToken.connect(operator).burn(prosumers[0].address, KWH, PROSUMER_METERS[0]),
-      ).to.be.revertedWithCustomError(gridToken, "EnforcedPause");
-    });
+    shouldRefuseTheMeteredChange("burn", fundedTokenFixture);
   });
 
   describe("minter and burner roles", function () {
@@ -235,54 +212,25 @@ describe("GridToken", function () {
     ] as const;
 
     for (const r of roles) {
-      describe(`#${r.add}`, function () {
-        it(`grants the ${r.role} role and emits ${r.added}`, async function () {
-          const { gridToken, regulator, outsider } = await loadFixture(tokenFixture);
-          await expect(gridToken.connect(regulator)[r.add](outsider.address))
-            .to.emit(gridToken, r.added)
-            .withArgs(outsider.address, regulator.address);
-          expect(await gridToken[r.has](outsider.address)).to.equal(true);
-        });
-
-        it("reverts with GridTokenZeroAddress for the zero address", async function () {
-          const { gridToken, regulator } = await loadFixture(tokenFixture);
-          await expect(gridToken.connect(regulator)[r.add](ethers.ZeroAddress)).to.be.revertedWithCustomError(
-            gridToken,
-            "GridTokenZeroAddress",
-          );
-        });
-
-        it("reverts with GridTokenRoleAlreadyGranted for a holder (no-op)", async function () {
-          const { gridToken, regulator, operator } = await loadFixture(tokenFixture);
-          await expect(gridToken.connect(regulator)[r.add](operator.address))
-            .to.be.revertedWithCustomError(gridToken, "GridTokenRoleAlreadyGranted")
-            .withArgs(operator.address);
-        });
-      });
-
-      describe(`#${r.remove}`, function () {
-        it(`revokes the ${r.role} role and emits ${r.removed}`, async function () {
-          const { gridToken, admin, operator } = await loadFixture(tokenFixture);
-          await expect(gridToken.connect(admin)[r.remove](operator.address))
-            .to.emit(gridToken, r.removed)
-            .withArgs(operator.address, admin.address);
-          expect(await gridToken[r.has](operator.address)).to.equal(false);
-        });
-
-        it("reverts with GridTokenRoleNotGranted for an account without the role (no-op)", async function () {
-          const { gridToken, regulator, outsider } = await loadFixture(tokenFixture);
-          await expect(gridToken.connect(regulator)[r.remove](outsider.address))
-            .to.be.revertedWithCustomError(gridToken, "GridTokenRoleNotGranted")
-            .withArgs(outsider.address);
-        });
-
-        it("reverts with GridTokenZeroAddress for the zero address", async function () {
-          const { gridToken, regulator } = await loadFixture(tokenFixture);
-          await expect(gridToken.connect(regulator)[r.remove](ethers.ZeroAddress)).to.be.revertedWithCustomError(
-            gridToken,
-            "GridTokenZeroAddress",
-          );
-        });
+      shouldManageRoleList({
+        role: r.role,
+        fixture: tokenFixture,
+        contract: (ctx) => ctx.gridToken,
+        names: r,
+        add: (ctx, by, account) => ctx.gridToken.connect(by)[r.add](account),
+        remove: (ctx, by, account) => ctx.gridToken.connect(by)[r.remove](account),
+        has: (ctx, account) => ctx.gridToken[r.has](account),
+        adder: (ctx) => ctx.regulator,
+        remover: (ctx) => ctx.admin,
+        outsider: (ctx) => ctx.outsider,
+        member: (ctx) => ctx.operator,
+        events: { added: r.added, removed: r.removed },
+        errors: {
+          zeroAddress: "GridTokenZeroAddress",
+          exists: "GridTokenRoleAlreadyGranted",
+          unknown: "GridTokenRoleNotGranted",
+        },
+        removeRefusesZero: true,
       });
     }
   });
@@ -360,8 +308,7 @@ describe("GridToken", function () {
     it("reverts with EnforcedPause when already paused and ExpectedPause when not paused", async function () {
       const { gridToken, admin } = await loadFixture(tokenFixture);
       await expect(gridToken.connect(admin).unpause()).to.be.revertedWithCustomError(gridToken, "ExpectedPause");
-      await gridToken.connect(admin).pause();
-      await expect(gridToken.connect(admin).pause()).to.be.revertedWithCustomError(gridToken, "EnforcedPause");
+      await expectStoppedByPause(gridToken, admin, () => gridToken.connect(admin).pause());
     });
   });
 

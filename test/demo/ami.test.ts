@@ -19,11 +19,15 @@ const post = (body: unknown): RequestInit => ({
   body: JSON.stringify(body),
 });
 
+/** The campus the tests read from: 3 prosumers and 4 consumers, one day after START (other options on top). */
+const startCampusDay = (options: Partial<Parameters<typeof startAmiServer>[0]> = {}) =>
+  startAmiServer({ ...DEFAULT_CAMPUS, prosumers: 3, consumers: 4, start: START, now: START + DAY, ...options });
+
 describe("Mock AMI head-end", function () {
   let server: AmiServer;
 
   beforeEach(async function () {
-    server = await startAmiServer({ ...DEFAULT_CAMPUS, prosumers: 3, consumers: 4, start: START, now: START + DAY });
+    server = await startCampusDay();
   });
 
   afterEach(async function () {
@@ -150,21 +154,8 @@ describe("Mock AMI head-end", function () {
     });
 
     it("is deterministic by seed across servers", async function () {
-      const twin = await startAmiServer({
-        ...DEFAULT_CAMPUS,
-        prosumers: 3,
-        consumers: 4,
-        start: START,
-        now: START + DAY,
-      });
-      const other = await startAmiServer({
-        ...DEFAULT_CAMPUS,
-        seed: 99,
-        prosumers: 3,
-        consumers: 4,
-        start: START,
-        now: START + DAY,
-      });
+      const twin = await startCampusDay();
+      const other = await startCampusDay({ seed: 99 });
       try {
         const path = `/readings?since=${START}&until=${START + DAY}`;
         const a = (await get<{ readings: MeterReadingRecord[] }>(server, path)).body.readings;
@@ -189,14 +180,7 @@ describe("Mock AMI head-end", function () {
     });
 
     it("pages long windows on whole timestamps", async function () {
-      const paged = await startAmiServer({
-        ...DEFAULT_CAMPUS,
-        prosumers: 3,
-        consumers: 4,
-        start: START,
-        now: START + DAY,
-        pageLimit: 10,
-      });
+      const paged = await startCampusDay({ pageLimit: 10 });
       try {
         const first = await get<{ readings: MeterReadingRecord[]; hasMore: boolean; until: number }>(
           paged,

@@ -13,6 +13,11 @@ import { runDemo, UPKEEP_GAS } from "../../scripts/demo/simulation";
 import { DEFAULT_OPTIONS, DemoResult } from "../../scripts/demo/types";
 import { OracleClient__factory, Registry__factory } from "../../typechain-types";
 
+/** The total `amount` of the Deposited or Withdrawn events `events` in `token`. */
+function amountOf(events: { args: { token: string; amount: bigint } }[], token: string): bigint {
+  return events.filter((e) => e.args.token === token).reduce((sum, e) => sum + e.args.amount, 0n);
+}
+
 describe("Campus-day demo", function () {
   // A short sunny midday with more PV than load: 5 prosumers, 3 consumers, 8 epochs from 11:00 (the utility buys the surplus).
   const options = {
@@ -148,12 +153,8 @@ describe("Campus-day demo", function () {
     for (const p of result.participants) {
       const flows = result.accounts[p.address];
       const mine = deposited.filter((e) => e.args.account === p.address);
-      const paymentIn = mine
-        .filter((e) => e.args.token === result.addresses.paymentToken)
-        .reduce((s, e) => s + e.args.amount, 0n);
-      const gridIn = mine
-        .filter((e) => e.args.token === result.addresses.gridToken)
-        .reduce((s, e) => s + e.args.amount, 0n);
+      const paymentIn = amountOf(mine, result.addresses.paymentToken);
+      const gridIn = amountOf(mine, result.addresses.gridToken);
       if (p.role === "prosumer") {
         // Prosumers never deposit: their sell orders pull the shortfall from the wallet.
         expect(flows.deposited).to.equal(0n);
@@ -167,12 +168,8 @@ describe("Campus-day demo", function () {
         expect(mine).to.have.length(1);
       }
       const out = withdrawn.filter((e) => e.args.account === p.address);
-      const gridOut = out
-        .filter((e) => e.args.token === result.addresses.gridToken)
-        .reduce((s, e) => s + e.args.amount, 0n);
-      const paymentOut = out
-        .filter((e) => e.args.token === result.addresses.paymentToken)
-        .reduce((s, e) => s + e.args.amount, 0n);
+      const gridOut = amountOf(out, result.addresses.gridToken);
+      const paymentOut = amountOf(out, result.addresses.paymentToken);
       expect(gridOut).to.equal(flows.withdrawn.grid + flows.coverWithdrawn);
       expect(paymentOut).to.equal(flows.withdrawn.payment);
       expect(await trading.keepsBoughtGrid(p.address)).to.equal(p.role === "utility");

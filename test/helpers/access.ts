@@ -88,3 +88,18 @@ export function shouldBeAdminOnly<X extends AccessContext<BaseContract>>(
     }
   });
 }
+
+/** A pausable contract, as {@link expectStoppedByPause} uses it. */
+export type PausableContract = BaseContract & {
+  connect(signer: HardhatEthersSigner): { pause(): Promise<unknown> };
+};
+
+/** `admin` pauses `contract`; then `send()` reverts with `EnforcedPause`. */
+export async function expectStoppedByPause(
+  contract: PausableContract,
+  admin: HardhatEthersSigner,
+  send: () => Promise<ContractTransactionResponse>,
+): Promise<void> {
+  await contract.connect(admin).pause();
+  await expect(send()).to.be.revertedWithCustomError(contract, "EnforcedPause");
+}

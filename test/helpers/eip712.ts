@@ -3,28 +3,12 @@
  * (the OracleClient's `MeterReading`).
  */
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { ethers } from "hardhat";
+import { PERMIT_TYPES } from "../../lib/eip712";
 
-/** EIP-2612 `Permit`. */
-export const PERMIT_TYPES = {
-  Permit: [
-    { name: "owner", type: "address" },
-    { name: "spender", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
-
-/** The OracleClient's `MeterReading`. */
-export const METER_READING_TYPES = {
-  MeterReading: [
-    { name: "meterId", type: "bytes32" },
-    { name: "exportWh", type: "uint64" },
-    { name: "importWh", type: "uint64" },
-    { name: "readAt", type: "uint64" },
-  ],
-};
+// One definition of each typed-data layout, the one the production code signs with.
+export { METER_READING_TYPES, PERMIT_TYPES } from "../../lib/eip712";
 
 /** What {@link signPermit} needs of a token. */
 export interface PermitToken {
@@ -49,4 +33,26 @@ export async function signPermit(
   const message = { owner: owner.address, spender, value, nonce: await token.nonces(owner.address), deadline };
   const { v, r, s } = ethers.Signature.from(await owner.signTypedData(domain, PERMIT_TYPES, message));
   return { v, r, s, domain, message };
+}
+
+/** What {@link permitFromNow} needs of a token besides {@link PermitToken}: the owner's `approve`. */
+export interface ApprovableToken extends PermitToken {
+  connect(owner: HardhatEthersSigner): { approve(spender: string, value: bigint): Promise<unknown> };
+}
+
+/**
+ * `owner` clears its allowance to `spender` and signs a permit of `value` to it valid for an hour from the latest
+ * block: the deadline and the signature, so that only the permit can authorise the pull.
+ */
+export async function permitFromNow(
+  token: ApprovableToken,
+  owner: HardhatEthersSigner,
+  spender: { getAddress(): Promise<string> },
+  value: bigint,
+) {
+  const to = await spender.getAddress();
+  await token.connect(owner).approve(to, 0n);
+  const deadline = BigInt(await time.latest()) + 3_600n;
+  const { v, r, s } = await signPermit(token, owner, to, value, deadline);
+  return { deadline, v, r, s };
 }

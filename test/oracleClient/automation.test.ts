@@ -5,9 +5,11 @@ import { ethers } from "hardhat";
 
 import type { MockClearingMarket, OracleClient } from "../../typechain-types";
 import { Work } from "../helpers/enums";
+import { expectSetThenUnchanged } from "../helpers/setters";
 import { Reject, GRID_PER_WH, ADMIN_ROLE } from "./constants";
 import { METER_A, deployOracleFixture, withBaselineFixture } from "./fixture";
 import { WORKFLOW_ID, reading, metadata, readingsReport, clearingReport, coder } from "./helpers";
+import { expectStoppedByPause } from "../helpers/access";
 
 describe("OracleClient", function () {
   describe("automation", function () {
@@ -165,11 +167,7 @@ describe("OracleClient", function () {
           "OracleClientAutoClearingDisabled",
         );
         await oracle.connect(regulator).setAutoMarketClearing(true);
-        await oracle.connect(admin).pause();
-        await expect(oracle.connect(forwarder).performUpkeep("0x")).to.be.revertedWithCustomError(
-          oracle,
-          "EnforcedPause",
-        );
+        await expectStoppedByPause(oracle, admin, () => oracle.connect(forwarder).performUpkeep("0x"));
       });
 
       it("is only for the forwarder and operators", async function () {
@@ -238,28 +236,32 @@ describe("OracleClient", function () {
 
       it("#setForwarder / #setCreForwarder / #setCreWorkflow set and reject no-ops", async function () {
         const { oracle, admin, forwarder, creForwarder, outsider } = await loadFixture(deployOracleFixture);
-        await expect(oracle.connect(admin).setForwarder(forwarder.address))
-          .to.emit(oracle, "ForwarderUpdated")
-          .withArgs(ethers.ZeroAddress, forwarder.address);
-        await expect(oracle.connect(admin).setForwarder(forwarder.address)).to.be.revertedWithCustomError(
+        const asAdmin = oracle.connect(admin);
+        const unchanged = "OracleClientUnchanged";
+        const [zero, fwd, cre] = [ethers.ZeroAddress, forwarder.address, creForwarder.address];
+        await expectSetThenUnchanged(
           oracle,
-          "OracleClientUnchanged",
+          () => asAdmin.setForwarder(fwd),
+          "ForwarderUpdated",
+          [zero, fwd],
+          unchanged,
         );
-        await expect(oracle.connect(admin).setCreForwarder(creForwarder.address))
-          .to.emit(oracle, "CreForwarderUpdated")
-          .withArgs(ethers.ZeroAddress, creForwarder.address);
-        await expect(oracle.connect(admin).setCreForwarder(creForwarder.address)).to.be.revertedWithCustomError(
+        await expectSetThenUnchanged(
           oracle,
-          "OracleClientUnchanged",
+          () => asAdmin.setCreForwarder(cre),
+          "CreForwarderUpdated",
+          [zero, cre],
+          unchanged,
         );
-        await expect(oracle.connect(admin).setCreWorkflow(WORKFLOW_ID, outsider.address))
-          .to.emit(oracle, "CreWorkflowUpdated")
-          .withArgs(WORKFLOW_ID, outsider.address);
+        const setWorkflow = () => asAdmin.setCreWorkflow(WORKFLOW_ID, outsider.address);
+        await expectSetThenUnchanged(
+          oracle,
+          setWorkflow,
+          "CreWorkflowUpdated",
+          [WORKFLOW_ID, outsider.address],
+          unchanged,
+        );
         expect([...(await oracle.creWorkflow())]).to.deep.equal([WORKFLOW_ID, outsider.address]);
-        await expect(oracle.connect(admin).setCreWorkflow(WORKFLOW_ID, outsider.address)).to.be.revertedWithCustomError(
-          oracle,
-          "OracleClientUnchanged",
-        );
         await expect(oracle.connect(admin).setCreWorkflow(WORKFLOW_ID, ethers.ZeroAddress))
           .to.emit(oracle, "CreWorkflowUpdated")
           .withArgs(WORKFLOW_ID, ethers.ZeroAddress);
@@ -359,10 +361,9 @@ describe("OracleClient", function () {
 
     it("is stopped by the pause", async function () {
       const { oracle, admin, creForwarder, outsider } = await loadFixture(creFixture);
-      await oracle.connect(admin).pause();
-      await expect(
+      await expectStoppedByPause(oracle, admin, () =>
         oracle.connect(creForwarder).onReport(metadata(WORKFLOW_ID, outsider.address), clearingReport()),
-      ).to.be.revertedWithCustomError(oracle, "EnforcedPause");
+      );
     });
   });
 

@@ -8,6 +8,7 @@ import { UserType, UserStatus } from "../helpers/enums";
 import { Reject, GRID_PER_WH, SENTINEL, READING_BATCH_GAS_BUDGET } from "./constants";
 import { METER_A, METER_B, UNKNOWN_METER, deployOracleFixture, withBaselineFixture } from "./fixture";
 import { reading, now, type Reading } from "./helpers";
+import { expectStoppedByPause } from "../helpers/access";
 
 describe("OracleClient", function () {
   describe("#submitReadings", function () {
@@ -222,18 +223,16 @@ describe("OracleClient", function () {
 
     it("is stopped by the pause", async function () {
       const { oracle, admin, operator } = await loadFixture(deployOracleFixture);
-      await oracle.connect(admin).pause();
-      await expect(
+      await expectStoppedByPause(oracle, admin, async () =>
         oracle.connect(operator).submitReadings([reading(METER_A, 1n, 0n, await now())]),
-      ).to.be.revertedWithCustomError(oracle, "EnforcedPause");
+      );
     });
 
     it("reverts the whole batch when GRID refuses to mint", async function () {
       const { oracle, gridToken, admin, operator, t0 } = await loadFixture(withBaselineFixture);
-      await gridToken.connect(admin).pause();
-      await expect(
+      await expectStoppedByPause(gridToken, admin, () =>
         oracle.connect(operator).submitReadings([reading(METER_A, 1_100n, 500n, t0 + 60n)]),
-      ).to.be.revertedWithCustomError(gridToken, "EnforcedPause");
+      );
     });
 
     it("stays within 45,000 gas per reading in a 100-reading batch, mint included", async function () {

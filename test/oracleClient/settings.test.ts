@@ -6,6 +6,10 @@ import type { ReentrantOperator } from "../../typechain-types";
 import { Reject, GRID_PER_WH, DEFAULT_RATED_POWER, HOUR } from "./constants";
 import { METER_A, METER_B, UNKNOWN_METER, deployOracleFixture, withBaselineFixture } from "./fixture";
 import { reading } from "./helpers";
+import { expectEachRejected, expectSetThenUnchanged } from "../helpers/setters";
+import { shouldManageRoleList } from "../helpers/roleList.behavior";
+
+const UNCHANGED = "OracleClientUnchanged";
 
 describe("OracleClient", function () {
   describe("meter settings", function () {
@@ -38,18 +42,17 @@ describe("OracleClient", function () {
 
     it("#setMeterRatedPower: sets, validates and returns to the default with 0", async function () {
       const { oracle, regulator } = await loadFixture(deployOracleFixture);
-      await expect(oracle.connect(regulator).setMeterRatedPower(METER_A, 7_000n))
-        .to.emit(oracle, "MeterRatedPowerUpdated")
-        .withArgs(METER_A, 0n, 7_000n);
+      const set = (watts: bigint) => oracle.connect(regulator).setMeterRatedPower(METER_A, watts);
+      await expectSetThenUnchanged(
+        oracle,
+        () => set(7_000n),
+        "MeterRatedPowerUpdated",
+        [METER_A, 0n, 7_000n],
+        UNCHANGED,
+      );
       expect(await oracle.ratedPowerOf(METER_A)).to.equal(7_000n);
       expect(await oracle.ratedPowerOf(METER_B)).to.equal(DEFAULT_RATED_POWER);
-      await expect(oracle.connect(regulator).setMeterRatedPower(METER_A, 7_000n)).to.be.revertedWithCustomError(
-        oracle,
-        "OracleClientUnchanged",
-      );
-      await expect(oracle.connect(regulator).setMeterRatedPower(METER_A, 10n ** 9n + 1n))
-        .to.be.revertedWithCustomError(oracle, "OracleClientInvalidRatedPower")
-        .withArgs(10n ** 9n + 1n);
+      await expectEachRejected(oracle, set, "OracleClientInvalidRatedPower", [10n ** 9n + 1n]);
       await expect(oracle.connect(regulator).setMeterRatedPower(METER_A, 0n))
         .to.emit(oracle, "MeterRatedPowerUpdated")
         .withArgs(METER_A, 7_000n, 0n);
@@ -65,62 +68,48 @@ describe("OracleClient", function () {
 
     it("#setDefaultRatedPower: sets and validates", async function () {
       const { oracle, regulator } = await loadFixture(deployOracleFixture);
-      await expect(oracle.connect(regulator).setDefaultRatedPower(50_000n))
-        .to.emit(oracle, "DefaultRatedPowerUpdated")
-        .withArgs(DEFAULT_RATED_POWER, 50_000n);
-      expect(await oracle.ratedPowerOf(METER_A)).to.equal(50_000n);
-      for (const bad of [0n, 10n ** 9n + 1n]) {
-        await expect(oracle.connect(regulator).setDefaultRatedPower(bad))
-          .to.be.revertedWithCustomError(oracle, "OracleClientInvalidRatedPower")
-          .withArgs(bad);
-      }
-      await expect(oracle.connect(regulator).setDefaultRatedPower(50_000n)).to.be.revertedWithCustomError(
+      const set = (watts: bigint) => oracle.connect(regulator).setDefaultRatedPower(watts);
+      await expectSetThenUnchanged(
         oracle,
-        "OracleClientUnchanged",
+        () => set(50_000n),
+        "DefaultRatedPowerUpdated",
+        [DEFAULT_RATED_POWER, 50_000n],
+        UNCHANGED,
       );
+      expect(await oracle.ratedPowerOf(METER_A)).to.equal(50_000n);
+      await expectEachRejected(oracle, set, "OracleClientInvalidRatedPower", [0n, 10n ** 9n + 1n]);
     });
 
     it("#setRequestTtl: sets and validates", async function () {
       const { oracle, regulator, prosumer } = await loadFixture(deployOracleFixture);
-      await expect(oracle.connect(regulator).setRequestTtl(600n))
-        .to.emit(oracle, "RequestTtlUpdated")
-        .withArgs(HOUR, 600n);
+      const set = (ttl: bigint) => oracle.connect(regulator).setRequestTtl(ttl);
+      await expectSetThenUnchanged(oracle, () => set(600n), "RequestTtlUpdated", [HOUR, 600n], UNCHANGED);
       const tx = await oracle.connect(prosumer).requestEnergyData(METER_A);
       const at = BigInt((await ethers.provider.getBlock(tx.blockNumber!))!.timestamp);
       expect((await oracle.getRequest(1n)).expiresAt).to.equal(at + 600n);
-      for (const bad of [0n, 7n * 24n * HOUR + 1n]) {
-        await expect(oracle.connect(regulator).setRequestTtl(bad))
-          .to.be.revertedWithCustomError(oracle, "OracleClientInvalidRequestTtl")
-          .withArgs(bad);
-      }
-      await expect(oracle.connect(regulator).setRequestTtl(600n)).to.be.revertedWithCustomError(
-        oracle,
-        "OracleClientUnchanged",
-      );
+      await expectEachRejected(oracle, set, "OracleClientInvalidRequestTtl", [0n, 7n * 24n * HOUR + 1n]);
     });
   });
 
   describe("operators", function () {
-    it("#addOracleOperator / #removeOracleOperator", async function () {
-      const { oracle, regulator, outsider } = await loadFixture(deployOracleFixture);
-      await expect(oracle.connect(regulator).addOracleOperator(outsider.address))
-        .to.emit(oracle, "OracleOperatorAdded")
-        .withArgs(outsider.address, regulator.address);
-      expect(await oracle.isOracleOperator(outsider.address)).to.equal(true);
-      await expect(oracle.connect(regulator).addOracleOperator(outsider.address))
-        .to.be.revertedWithCustomError(oracle, "OracleClientOperatorExists")
-        .withArgs(outsider.address);
-      await expect(oracle.connect(regulator).addOracleOperator(ethers.ZeroAddress)).to.be.revertedWithCustomError(
-        oracle,
-        "OracleClientZeroAddress",
-      );
-      await expect(oracle.connect(regulator).removeOracleOperator(outsider.address))
-        .to.emit(oracle, "OracleOperatorRemoved")
-        .withArgs(outsider.address, regulator.address);
-      expect(await oracle.isOracleOperator(outsider.address)).to.equal(false);
-      await expect(oracle.connect(regulator).removeOracleOperator(outsider.address))
-        .to.be.revertedWithCustomError(oracle, "OracleClientUnknownOperator")
-        .withArgs(outsider.address);
+    shouldManageRoleList({
+      role: "oracle operator",
+      fixture: deployOracleFixture,
+      contract: (ctx) => ctx.oracle,
+      names: { add: "addOracleOperator", remove: "removeOracleOperator" },
+      add: (ctx, by, account) => ctx.oracle.connect(by).addOracleOperator(account),
+      remove: (ctx, by, account) => ctx.oracle.connect(by).removeOracleOperator(account),
+      has: (ctx, account) => ctx.oracle.isOracleOperator(account),
+      adder: (ctx) => ctx.regulator,
+      remover: (ctx) => ctx.regulator,
+      outsider: (ctx) => ctx.outsider,
+      member: (ctx) => ctx.operator,
+      events: { added: "OracleOperatorAdded", removed: "OracleOperatorRemoved" },
+      errors: {
+        zeroAddress: "OracleClientZeroAddress",
+        exists: "OracleClientOperatorExists",
+        unknown: "OracleClientUnknownOperator",
+      },
     });
   });
 

@@ -76,6 +76,25 @@ const ADMIN: Role[] = ["admin"];
 /** The admin is also the first REC regulator (SPEC 9.1). */
 const REGULATORS: Role[] = ["admin", "regulator"];
 
+/** A function only the REC regulators (the admin among them) may call; others get `name(caller)`. */
+function byRegulators(sig: string, args: Row["args"], name = "NotRecRegulator"): Row {
+  return { sig, allowed: REGULATORS, args, denied: err(name) };
+}
+
+/** `pause()` and `unpause()` (from a paused state): the admin's alone. */
+function pauseRows(contract: (ctx: Ctx) => { connect(s: HardhatEthersSigner): { pause(): Promise<unknown> } }): Row[] {
+  return [
+    { sig: "pause()", allowed: ADMIN, args: () => [], denied: notAdmin },
+    {
+      sig: "unpause()",
+      allowed: ADMIN,
+      args: () => [],
+      denied: notAdmin,
+      setup: async (c) => void (await contract(c).connect(c.signer.admin).pause()),
+    },
+  ];
+}
+
 /** The rows AccessControlDefaultAdminRules brings to every contract. */
 function adminRulesRows(roleForGrant: (ctx: Ctx) => string): Row[] {
   return [
@@ -120,57 +139,15 @@ function adminRulesRows(roleForGrant: (ctx: Ctx) => string): Row[] {
 // ─────────────────────────────────────────── TABLES ────────────────────────────────────────────
 
 const REGISTRY_ROWS: Row[] = [
-  {
-    sig: "addRecRegulator(address)",
-    allowed: REGULATORS,
-    args: (c) => [c.newcomer.address],
-    denied: err("RegistryNotAdminOrRegulator"),
-  },
-  {
-    sig: "removeRecRegulator(address)",
-    allowed: REGULATORS,
-    args: (c) => [c.signer.regulator.address],
-    denied: err("RegistryNotAdminOrRegulator"),
-  },
-  { sig: "setMaxMetersPerUser(uint32)", allowed: REGULATORS, args: () => [5], denied: err("NotRecRegulator") },
-  {
-    sig: "registerUser(address,uint8,string)",
-    allowed: REGULATORS,
-    args: (c) => [c.newcomer.address, 2, "Library"],
-    denied: err("NotRecRegulator"),
-  },
-  {
-    sig: "updateUserStatus(address,uint8)",
-    allowed: REGULATORS,
-    args: (c) => [c.signer.prosumer.address, 2],
-    denied: err("NotRecRegulator"),
-  },
-  {
-    sig: "assignMeter(bytes32,address)",
-    allowed: REGULATORS,
-    args: (c) => [METER_FREE, c.signer.prosumer.address],
-    denied: err("NotRecRegulator"),
-  },
-  {
-    sig: "unassignMeter(bytes32)",
-    allowed: REGULATORS,
-    args: () => [METER_TAKEN],
-    denied: err("NotRecRegulator"),
-  },
-  {
-    sig: "setMeterSigner(bytes32,address)",
-    allowed: REGULATORS,
-    args: (c) => [METER_TAKEN, c.newcomer.address],
-    denied: err("NotRecRegulator"),
-  },
-  { sig: "pause()", allowed: ADMIN, args: () => [], denied: notAdmin },
-  {
-    sig: "unpause()",
-    allowed: ADMIN,
-    args: () => [],
-    denied: notAdmin,
-    setup: async (c) => void (await c.registry.connect(c.signer.admin).pause()),
-  },
+  byRegulators("addRecRegulator(address)", (c) => [c.newcomer.address], "RegistryNotAdminOrRegulator"),
+  byRegulators("removeRecRegulator(address)", (c) => [c.signer.regulator.address], "RegistryNotAdminOrRegulator"),
+  byRegulators("setMaxMetersPerUser(uint32)", () => [5]),
+  byRegulators("registerUser(address,uint8,string)", (c) => [c.newcomer.address, 2, "Library"]),
+  byRegulators("updateUserStatus(address,uint8)", (c) => [c.signer.prosumer.address, 2]),
+  byRegulators("assignMeter(bytes32,address)", (c) => [METER_FREE, c.signer.prosumer.address]),
+  byRegulators("unassignMeter(bytes32)", () => [METER_TAKEN]),
+  byRegulators("setMeterSigner(bytes32,address)", (c) => [METER_TAKEN, c.newcomer.address]),
+  ...pauseRows((c) => c.registry),
   // (The REC regulator role itself is refused by grantRole/revokeRole/renounceRole: RegistryUseRegulatorFunctions.)
   ...adminRulesRows(() => SOME_ROLE),
 ];
@@ -189,14 +166,7 @@ const GRID_TOKEN_ROWS: Row[] = [
     denied: err("NotRecRegulator"),
   })),
   { sig: "lockEscrowAccount(address)", allowed: ADMIN, args: (c) => [c.newcomer.address], denied: notAdmin },
-  { sig: "pause()", allowed: ADMIN, args: () => [], denied: notAdmin },
-  {
-    sig: "unpause()",
-    allowed: ADMIN,
-    args: () => [],
-    denied: notAdmin,
-    setup: async (c) => void (await c.gridToken.connect(c.signer.admin).pause()),
-  },
+  ...pauseRows((c) => c.gridToken),
   {
     sig: "mint(address,uint256,bytes32)",
     allowed: [],
@@ -238,50 +208,13 @@ const GRID_TOKEN_ROWS: Row[] = [
 ];
 
 const TRADING_ROWS: Row[] = [
-  {
-    sig: "addMarketMaker(address)",
-    allowed: REGULATORS,
-    args: (c) => [c.newcomer.address],
-    denied: err("NotRecRegulator"),
-  },
-  {
-    sig: "removeMarketMaker(address)",
-    allowed: REGULATORS,
-    args: (c) => [c.signer.marketMaker.address],
-    denied: err("NotRecRegulator"),
-  },
-  {
-    sig: "setPriceRules(uint256,uint256)",
-    allowed: REGULATORS,
-    args: () => [200n, 1_000_000n],
-    denied: err("NotRecRegulator"),
-  },
-  {
-    sig: "setMinOrderAmount(uint256)",
-    allowed: REGULATORS,
-    args: () => [2n * 10n ** 16n],
-    denied: err("NotRecRegulator"),
-  },
-  {
-    sig: "setMaxOrdersPerUser(uint256)",
-    allowed: REGULATORS,
-    args: () => [50n],
-    denied: err("NotRecRegulator"),
-  },
-  {
-    sig: "setFee(uint256,address)",
-    allowed: REGULATORS,
-    args: (c) => [10n, c.actors.treasury.address],
-    denied: err("NotRecRegulator"),
-  },
-  { sig: "pause()", allowed: ADMIN, args: () => [], denied: notAdmin },
-  {
-    sig: "unpause()",
-    allowed: ADMIN,
-    args: () => [],
-    denied: notAdmin,
-    setup: async (c) => void (await c.trading.connect(c.signer.admin).pause()),
-  },
+  byRegulators("addMarketMaker(address)", (c) => [c.newcomer.address]),
+  byRegulators("removeMarketMaker(address)", (c) => [c.signer.marketMaker.address]),
+  byRegulators("setPriceRules(uint256,uint256)", () => [200n, 1_000_000n]),
+  byRegulators("setMinOrderAmount(uint256)", () => [2n * 10n ** 16n]),
+  byRegulators("setMaxOrdersPerUser(uint256)", () => [50n]),
+  byRegulators("setFee(uint256,address)", (c) => [10n, c.actors.treasury.address]),
+  ...pauseRows((c) => c.trading),
   {
     sig: "createSellOrder(uint256,uint256)",
     allowed: ["prosumer", "marketMaker"],
@@ -381,7 +314,6 @@ const TRADING_ROWS: Row[] = [
   ...adminRulesRows(() => SOME_ROLE),
 ];
 
-const oracleRegulator = err("NotRecRegulator");
 const OPERATORS: Role[] = ["admin", "operator"];
 const READING_TUPLE = "tuple(bytes32 meterId,uint64 exportWh,uint64 importWh,uint64 readAt)[]";
 const CRE_METADATA = ethers.solidityPacked(
@@ -390,30 +322,15 @@ const CRE_METADATA = ethers.solidityPacked(
 );
 
 const ORACLE_ROWS: Row[] = [
-  {
-    sig: "addOracleOperator(address)",
-    allowed: REGULATORS,
-    args: (c) => [c.newcomer.address],
-    denied: oracleRegulator,
-  },
-  {
-    sig: "removeOracleOperator(address)",
-    allowed: REGULATORS,
-    args: (c) => [c.signer.operator.address],
-    denied: oracleRegulator,
-  },
-  { sig: "setRewardPerReading(uint256)", allowed: REGULATORS, args: () => [1n], denied: oracleRegulator },
-  { sig: "setRequestTtl(uint256)", allowed: REGULATORS, args: () => [7_200n], denied: oracleRegulator },
-  { sig: "setDefaultRatedPower(uint256)", allowed: REGULATORS, args: () => [50_000n], denied: oracleRegulator },
-  {
-    sig: "setMeterRatedPower(bytes32,uint256)",
-    allowed: REGULATORS,
-    args: (c) => [c.meters[0], 5_000n],
-    denied: oracleRegulator,
-  },
-  { sig: "resetMeterBaseline(bytes32)", allowed: REGULATORS, args: (c) => [c.meters[0]], denied: oracleRegulator },
-  { sig: "setAutoMarketClearing(bool)", allowed: REGULATORS, args: () => [false], denied: oracleRegulator },
-  { sig: "setUpkeepBatchSizes(uint256,uint256)", allowed: REGULATORS, args: () => [10n, 10n], denied: oracleRegulator },
+  byRegulators("addOracleOperator(address)", (c) => [c.newcomer.address]),
+  byRegulators("removeOracleOperator(address)", (c) => [c.signer.operator.address]),
+  byRegulators("setRewardPerReading(uint256)", () => [1n]),
+  byRegulators("setRequestTtl(uint256)", () => [7_200n]),
+  byRegulators("setDefaultRatedPower(uint256)", () => [50_000n]),
+  byRegulators("setMeterRatedPower(bytes32,uint256)", (c) => [c.meters[0], 5_000n]),
+  byRegulators("resetMeterBaseline(bytes32)", (c) => [c.meters[0]]),
+  byRegulators("setAutoMarketClearing(bool)", () => [false]),
+  byRegulators("setUpkeepBatchSizes(uint256,uint256)", () => [10n, 10n]),
   {
     sig: "withdrawOracleFunds(address,uint256)",
     allowed: ADMIN,
@@ -428,14 +345,7 @@ const ORACLE_ROWS: Row[] = [
     args: (c) => [ethers.id("workflow"), c.newcomer.address],
     denied: notAdmin,
   },
-  { sig: "pause()", allowed: ADMIN, args: () => [], denied: notAdmin },
-  {
-    sig: "unpause()",
-    allowed: ADMIN,
-    args: () => [],
-    denied: notAdmin,
-    setup: async (c) => void (await c.oracle.connect(c.signer.admin).pause()),
-  },
+  ...pauseRows((c) => c.oracle),
   {
     sig: "requestEnergyData(bytes32)",
     // The meter's owner, oracle operators (the admin is one) and regulators.

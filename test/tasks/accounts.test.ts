@@ -12,7 +12,7 @@ import type { Balances } from "../../lib/accounts";
 import { Side } from "../../lib/enums";
 import type { OrderView } from "../../lib/orders";
 import { KWH, USDC, WH } from "../../lib/units";
-import { capture, deploySystem, lastBlockEvents, load, passEpoch, run, runError } from "./helpers";
+import { capture, deployFundedAtNextEpoch, lastBlockEvents, load, passEpoch, run, runError } from "./helpers";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gridmarket-accounts-"));
 
@@ -20,19 +20,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gridmarket-accounts-"));
  * Alice: prosumer holding 3 kWh of GRID (meter MTR-A); Bob: consumer holding 10 USDC; at the start of an epoch.
  */
 async function fixture() {
-  const system = await deploySystem();
-  const [admin, alice, bob, outsider] = await hre.ethers.getSigners();
-  await run("gridmarket:register-user", { account: alice.address, type: "prosumer" });
-  await run("gridmarket:register-user", { account: bob.address, type: "consumer" });
-  await run("gridmarket:assign-meter", { meter: "MTR-A", owner: alice.address });
-  const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
-  const file = path.join(dir, "fund.csv");
-  fs.writeFileSync(file, `meter,exportWh,importWh,readAt\nMTR-A,1000,0,${now - 3600n}\nMTR-A,4000,0,${now - 1800n}\n`);
-  await run("gridmarket:submit-readings", { file });
-  await run("gridmarket:mint-payment-token", { to: bob.address, amount: "10" });
-  const next = (await system.trading.currentEpoch()) + 1n;
-  await hre.network.provider.send("evm_setNextBlockTimestamp", [Number(await system.trading.epochStart(next))]);
-  await hre.network.provider.send("evm_mine", []);
+  const { system, admin, alice, bob, outsider } = await deployFundedAtNextEpoch(path.join(dir, "fund.csv"));
   return { ...system, admin, alice, bob, outsider };
 }
 

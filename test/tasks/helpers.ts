@@ -98,24 +98,34 @@ export async function passEpoch(trading: Trading, epoch: bigint): Promise<void> 
 }
 
 /**
- * A market with one ended, uncleared epoch: Alice (prosumer, meter MTR-A, 3 kWh) asks 1.5 kWh at 0.20 USDC,
- * Bob (consumer, 10 USDC) bids 1 kWh at 0.30 USDC; the chain is past the epoch's gate closure.
+ * The system set up through the operator tasks: Alice (prosumer, meter MTR-A) holding 3 kWh of GRID minted from two
+ * readings written to `readingsFile`, Bob (consumer) holding 10 USDC; the chain at the start of the next epoch.
  */
-export async function deployWithEndedEpoch(): Promise<System & { epoch: bigint }> {
+export async function deployFundedAtNextEpoch(readingsFile: string) {
   const system = await deploySystem();
-  const [, alice, bob] = await hre.ethers.getSigners();
+  const [admin, alice, bob, outsider] = await hre.ethers.getSigners();
   await run("gridmarket:register-user", { account: alice.address, type: "prosumer" });
   await run("gridmarket:register-user", { account: bob.address, type: "consumer" });
   await run("gridmarket:assign-meter", { meter: "MTR-A", owner: alice.address });
   const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
-  const file = path.join(root, "ended-epoch-readings.csv");
-  fs.writeFileSync(file, `meter,exportWh,importWh,readAt\nMTR-A,1000,0,${now - 3600n}\nMTR-A,4000,0,${now - 1800n}\n`);
-  await run("gridmarket:submit-readings", { file });
+  fs.writeFileSync(
+    readingsFile,
+    `meter,exportWh,importWh,readAt\nMTR-A,1000,0,${now - 3600n}\nMTR-A,4000,0,${now - 1800n}\n`,
+  );
+  await run("gridmarket:submit-readings", { file: readingsFile });
   await run("gridmarket:mint-payment-token", { to: bob.address, amount: "10" });
-
   const epoch = (await system.trading.currentEpoch()) + 1n;
   await hre.network.provider.send("evm_setNextBlockTimestamp", [Number(await system.trading.epochStart(epoch))]);
   await hre.network.provider.send("evm_mine", []);
+  return { system, admin, alice, bob, outsider, epoch };
+}
+
+/**
+ * A market with one ended, uncleared epoch: Alice (prosumer, meter MTR-A, 3 kWh) asks 1.5 kWh at 0.20 USDC,
+ * Bob (consumer, 10 USDC) bids 1 kWh at 0.30 USDC; the chain is past the epoch's gate closure.
+ */
+export async function deployWithEndedEpoch(): Promise<System & { epoch: bigint }> {
+  const { system, alice, bob, epoch } = await deployFundedAtNextEpoch(path.join(root, "ended-epoch-readings.csv"));
   await run("gridmarket:place-order", { side: "sell", amount: "1.5", price: "0.20", from: alice.address });
   await run("gridmarket:place-order", { side: "buy", amount: "1", price: "0.30", from: bob.address });
   await passEpoch(system.trading, epoch);

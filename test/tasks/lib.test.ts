@@ -53,16 +53,15 @@ describe("operator CLI helpers", () => {
     });
 
     it("explains the tick size, the price cap and the token's decimals in human units", () => {
-      expect(() => parsePrice("--price", "0.00015", USDC)).to.throw(
-        "--price: 0.00015 USDC/kWh is not a multiple of the tick size 0.0001 USDC/kWh",
-      );
-      expect(() => parsePrice("--price", "1.5", USDC)).to.throw(
-        "--price: 1.5 USDC/kWh is above the regulator's price cap 1 USDC/kWh",
-      );
-      expect(() => parsePrice("--price", "0.1234567", USDC)).to.throw(
-        '--price: "0.1234567" has 7 decimals; USDC per kWh take at most 6',
-      );
-      expect(() => parsePrice("--price", "0", USDC)).to.throw("--price: the price must be positive");
+      const refused: [string, string][] = [
+        ["0.00015", "--price: 0.00015 USDC/kWh is not a multiple of the tick size 0.0001 USDC/kWh"],
+        ["1.5", "--price: 1.5 USDC/kWh is above the regulator's price cap 1 USDC/kWh"],
+        ["0.1234567", '--price: "0.1234567" has 7 decimals; USDC per kWh take at most 6'],
+        ["0", "--price: the price must be positive"],
+      ];
+      for (const [price, message] of refused) {
+        expect(() => parsePrice("--price", price, USDC)).to.throw(message);
+      }
     });
   });
 

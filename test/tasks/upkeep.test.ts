@@ -30,24 +30,23 @@ async function fixture() {
     ])) as unknown as MockAutomationRegistry;
   const registry21 = await deployRegistry("KeeperRegistry 2.1.0");
   const registry23 = await deployRegistry("AutomationRegistry 2.3.0");
-  const registrar21 = (await hre.ethers.deployContract("MockAutomationRegistrar2_1", [
-    link,
+  const deployRegistrar = async (name: string, registry: MockAutomationRegistry, autoApprove: boolean) =>
+    hre.ethers.deployContract(name, [link, registry, parseEther("1"), autoApprove]);
+  const registrar21 = (await deployRegistrar(
+    "MockAutomationRegistrar2_1",
     registry21,
-    parseEther("1"),
     true,
-  ])) as unknown as MockAutomationRegistrar2_1;
-  const registrar23 = (await hre.ethers.deployContract("MockAutomationRegistrar2_3", [
-    link,
+  )) as unknown as MockAutomationRegistrar2_1;
+  const registrar23 = (await deployRegistrar(
+    "MockAutomationRegistrar2_3",
     registry23,
-    parseEther("1"),
     true,
-  ])) as unknown as MockAutomationRegistrar2_3;
-  const manual23 = (await hre.ethers.deployContract("MockAutomationRegistrar2_3", [
-    link,
+  )) as unknown as MockAutomationRegistrar2_3;
+  const manual23 = (await deployRegistrar(
+    "MockAutomationRegistrar2_3",
     registry23,
-    parseEther("1"),
     false,
-  ])) as unknown as MockAutomationRegistrar2_3;
+  )) as unknown as MockAutomationRegistrar2_3;
   await registry21.setRegistrar(registrar21);
   await registry23.setRegistrar(registrar23);
   return { ...system, admin, outsider, link, registry21, registry23, registrar21, registrar23, manual23 };

@@ -7,10 +7,55 @@ import { ethers } from "hardhat";
 import type { FeeOnTransferToken } from "../../typechain-types";
 import { deployMarket } from "../fixtures";
 import { orderId, wh } from "../helpers/constants";
-import { signPermit } from "../helpers/eip712";
+import { permitFromNow, signPermit } from "../helpers/eip712";
 import { Side } from "../helpers/enums";
+import { expectSetThenUnchanged } from "../helpers/setters";
 import { Consumer, deployTradingFixture } from "./fixture";
 import { accountOf, clear, expectBalancesEqualAccounts, expectClearing, fill, parsed, place } from "./helpers";
+
+/**
+ * What `deposit` and `withdraw` both refuse: a zero amount of either token, GRID that is not a whole number of
+ * watt-hours (`nonWholeGrid`, after `p1` deposited `funded` GRID) and a token the market does not hold.
+ */
+function shouldRefuseMalformedAmountsAndTokens(op: "deposit" | "withdraw", nonWholeGrid: bigint, funded = 0n) {
+  it("reverts on a zero amount of either token", async function () {
+    const { trading, grid, usdc, p1 } = await loadFixture(deployTradingFixture);
+    for (const token of [grid, usdc]) {
+      await expect(trading.connect(p1)[op](token, 0n)).to.be.revertedWithCustomError(trading, "TradingZeroAmount");
+    }
+  });
+
+  it("reverts on GRID that is not a whole number of watt-hours", async function () {
+    const { trading, grid, p1 } = await loadFixture(deployTradingFixture);
+    if (funded > 0n) await trading.connect(p1).deposit(grid, funded);
+    await expect(trading.connect(p1)[op](grid, nonWholeGrid))
+      .to.be.revertedWithCustomError(trading, "TradingInvalidAmount")
+      .withArgs(nonWholeGrid);
+  });
+
+  it("reverts on a token other than GRID or the payment token", async function () {
+    const { trading, registry, p1 } = await loadFixture(deployTradingFixture);
+    await expect(trading.connect(p1)[op](registry, 1n))
+      .to.be.revertedWithCustomError(trading, "TradingUnsupportedToken")
+      .withArgs(await registry.getAddress());
+  });
+}
+
+/**
+ * `c1`, with `deposited` in its account, places a buy order: the market pulls exactly the shortfall `pulled` from
+ * the wallet (announced by `Deposited`) and reserves the whole account.
+ */
+async function expectBuyPullsShortfall(o: { deposited: bigint; amount: bigint; price: bigint; pulled: bigint }) {
+  const ctx = await loadFixture(deployTradingFixture);
+  const { trading, usdc, c1 } = ctx;
+  if (o.deposited > 0n) await trading.connect(c1).deposit(usdc, o.deposited);
+  const tx = trading.connect(c1).createBuyOrder(o.amount, o.price);
+  await expect(tx)
+    .to.emit(trading, "Deposited")
+    .withArgs(c1.address, await usdc.getAddress(), o.pulled);
+  await expect(tx).to.changeTokenBalances(usdc, [c1, trading], [-o.pulled, o.pulled]);
+  expect(await accountOf(ctx, c1)).to.deep.equal([0n, 0n]);
+}
 
 /** The market paying in a token that burns 1% of every transfer, with `c1` registered and holding 1,000,000 of it. */
 async function feeOnTransferMarketFixture() {
@@ -55,29 +100,7 @@ describe("Trading", function () {
     });
 
     describe("when the deposit is invalid", function () {
-      it("reverts on a zero amount of either token", async function () {
-        const { trading, grid, usdc, p1 } = await loadFixture(deployTradingFixture);
-        for (const token of [grid, usdc]) {
-          await expect(trading.connect(p1).deposit(token, 0n)).to.be.revertedWithCustomError(
-            trading,
-            "TradingZeroAmount",
-          );
-        }
-      });
-
-      it("reverts on GRID that is not a whole number of watt-hours", async function () {
-        const { trading, grid, p1 } = await loadFixture(deployTradingFixture);
-        await expect(trading.connect(p1).deposit(grid, wh(25) + 1n))
-          .to.be.revertedWithCustomError(trading, "TradingInvalidAmount")
-          .withArgs(wh(25) + 1n);
-      });
-
-      it("reverts on a token other than GRID or the payment token", async function () {
-        const { trading, registry, p1 } = await loadFixture(deployTradingFixture);
-        await expect(trading.connect(p1).deposit(registry, 1n))
-          .to.be.revertedWithCustomError(trading, "TradingUnsupportedToken")
-          .withArgs(await registry.getAddress());
-      });
+      shouldRefuseMalformedAmountsAndTokens("deposit", wh(25) + 1n);
 
       it("reverts while paused", async function () {
         const { trading, usdc, c1 } = await loadFixture(deployTradingFixture);
@@ -109,46 +132,37 @@ describe("Trading", function () {
   });
 
   describe("#depositWithPermit", function () {
-    it("deposits with a signed permit and no prior allowance", async function () {
-      const ctx = await loadFixture(deployTradingFixture);
-      const { trading, usdc, c1 } = ctx;
-      await usdc.connect(c1).approve(trading, 0n);
-      const deadline = BigInt(await time.latest()) + 3_600n;
-      const sig = await signPermit(usdc, c1, await trading.getAddress(), 7_000n, deadline);
-      const tx = trading.connect(c1).depositWithPermit(usdc, 7_000n, deadline, sig.v, sig.r, sig.s);
-      await expect(tx)
-        .to.emit(trading, "Deposited")
-        .withArgs(c1.address, await usdc.getAddress(), 7_000n);
-      await expect(tx).to.changeTokenBalances(usdc, [c1, trading], [-7_000n, 7_000n]);
-      expect(await accountOf(ctx, c1)).to.deep.equal([0n, 7_000n]);
-      expect(await usdc.nonces(c1.address)).to.equal(1n);
-      expect(await usdc.allowance(c1.address, trading)).to.equal(0n);
-    });
+    const usdcPermitCases = [
+      { name: "deposits with a signed permit and no prior allowance", frontRun: false },
+      { name: "still deposits when a front-runner already used the permit", frontRun: true },
+    ];
+    for (const c of usdcPermitCases) {
+      it(c.name, async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, usdc, c1, outsider } = ctx;
+        const sig = await permitFromNow(usdc, c1, trading, 7_000n);
+        if (c.frontRun) {
+          await usdc.connect(outsider).permit(c1.address, trading, 7_000n, sig.deadline, sig.v, sig.r, sig.s);
+        }
+        const tx = trading.connect(c1).depositWithPermit(usdc, 7_000n, sig.deadline, sig.v, sig.r, sig.s);
+        await expect(tx)
+          .to.emit(trading, "Deposited")
+          .withArgs(c1.address, await usdc.getAddress(), 7_000n);
+        await expect(tx).to.changeTokenBalances(usdc, [c1, trading], [-7_000n, 7_000n]);
+        expect(await accountOf(ctx, c1)).to.deep.equal([0n, 7_000n]);
+        // Either way the permit was spent once and the pull used up the allowance it gave.
+        expect(await usdc.nonces(c1.address)).to.equal(1n);
+        expect(await usdc.allowance(c1.address, trading)).to.equal(0n);
+      });
+    }
 
     it("deposits GRID with a GRID permit", async function () {
       const ctx = await loadFixture(deployTradingFixture);
       const { trading, grid, p1 } = ctx;
-      await grid.connect(p1).approve(trading, 0n);
-      const deadline = BigInt(await time.latest()) + 3_600n;
-      const sig = await signPermit(grid, p1, await trading.getAddress(), wh(40), deadline);
-      const tx = trading.connect(p1).depositWithPermit(grid, wh(40), deadline, sig.v, sig.r, sig.s);
+      const sig = await permitFromNow(grid, p1, trading, wh(40));
+      const tx = trading.connect(p1).depositWithPermit(grid, wh(40), sig.deadline, sig.v, sig.r, sig.s);
       await expect(tx).to.changeTokenBalances(grid, [p1, trading], [-wh(40), wh(40)]);
       expect(await accountOf(ctx, p1)).to.deep.equal([wh(40), 0n]);
-    });
-
-    it("still deposits when a front-runner already used the permit", async function () {
-      const ctx = await loadFixture(deployTradingFixture);
-      const { trading, usdc, c1, outsider } = ctx;
-      await usdc.connect(c1).approve(trading, 0n);
-      const deadline = BigInt(await time.latest()) + 3_600n;
-      const sig = await signPermit(usdc, c1, await trading.getAddress(), 7_000n, deadline);
-      await usdc.connect(outsider).permit(c1.address, trading, 7_000n, deadline, sig.v, sig.r, sig.s);
-      const tx = trading.connect(c1).depositWithPermit(usdc, 7_000n, deadline, sig.v, sig.r, sig.s);
-      await expect(tx)
-        .to.emit(trading, "Deposited")
-        .withArgs(c1.address, await usdc.getAddress(), 7_000n);
-      await expect(tx).to.changeTokenBalances(usdc, [c1, trading], [-7_000n, 7_000n]);
-      expect(await accountOf(ctx, c1)).to.deep.equal([0n, 7_000n]);
     });
 
     it("reverts with the token's error when the permit is invalid and the allowance is short", async function () {
@@ -237,23 +251,7 @@ describe("Trading", function () {
     });
 
     describe("when the withdrawal is invalid", function () {
-      it("reverts on a zero amount of either token", async function () {
-        const { trading, grid, usdc, p1 } = await loadFixture(deployTradingFixture);
-        for (const token of [grid, usdc]) {
-          await expect(trading.connect(p1).withdraw(token, 0n)).to.be.revertedWithCustomError(
-            trading,
-            "TradingZeroAmount",
-          );
-        }
-      });
-
-      it("reverts on GRID that is not a whole number of watt-hours", async function () {
-        const { trading, grid, p1 } = await loadFixture(deployTradingFixture);
-        await trading.connect(p1).deposit(grid, wh(30));
-        await expect(trading.connect(p1).withdraw(grid, wh(10) - 1n))
-          .to.be.revertedWithCustomError(trading, "TradingInvalidAmount")
-          .withArgs(wh(10) - 1n);
-      });
+      shouldRefuseMalformedAmountsAndTokens("withdraw", wh(10) - 1n, wh(30));
 
       it("reverts beyond the free balance of either token", async function () {
         const { trading, grid, usdc, p1 } = await loadFixture(deployTradingFixture);
@@ -277,13 +275,6 @@ describe("Trading", function () {
           .to.be.revertedWithCustomError(trading, "TradingInsufficientBalance")
           .withArgs(c1.address, await usdc.getAddress(), 5_000n, 5_001n);
       });
-
-      it("reverts on a token other than GRID or the payment token", async function () {
-        const { trading, registry, p1 } = await loadFixture(deployTradingFixture);
-        await expect(trading.connect(p1).withdraw(registry, 1n))
-          .to.be.revertedWithCustomError(trading, "TradingUnsupportedToken")
-          .withArgs(await registry.getAddress());
-      });
     });
   });
 
@@ -301,23 +292,19 @@ describe("Trading", function () {
   describe("#setKeepsBoughtGrid", function () {
     it("switches where bought GRID goes, emitting BoughtGridDestinationSet, and reverts on no change", async function () {
       const { trading, c1 } = await loadFixture(deployTradingFixture);
+      const set = (keeps: boolean) => trading.connect(c1).setKeepsBoughtGrid(keeps);
       expect(await trading.keepsBoughtGrid(c1.address)).to.equal(false);
-      await expect(trading.connect(c1).setKeepsBoughtGrid(false)).to.be.revertedWithCustomError(
-        trading,
-        "TradingUnchanged",
-      );
-      await expect(trading.connect(c1).setKeepsBoughtGrid(true))
-        .to.emit(trading, "BoughtGridDestinationSet")
-        .withArgs(c1.address, true);
-      expect(await trading.keepsBoughtGrid(c1.address)).to.equal(true);
-      await expect(trading.connect(c1).setKeepsBoughtGrid(true)).to.be.revertedWithCustomError(
-        trading,
-        "TradingUnchanged",
-      );
-      await expect(trading.connect(c1).setKeepsBoughtGrid(false))
-        .to.emit(trading, "BoughtGridDestinationSet")
-        .withArgs(c1.address, false);
-      expect(await trading.keepsBoughtGrid(c1.address)).to.equal(false);
+      await expect(set(false)).to.be.revertedWithCustomError(trading, "TradingUnchanged");
+      for (const keeps of [true, false]) {
+        await expectSetThenUnchanged(
+          trading,
+          () => set(keeps),
+          "BoughtGridDestinationSet",
+          [c1.address, keeps],
+          "TradingUnchanged",
+        );
+        expect(await trading.keepsBoughtGrid(c1.address)).to.equal(keeps);
+      }
     });
 
     it("keeps the GRID the buyer bought in its account at settlement", async function () {
@@ -349,44 +336,52 @@ describe("Trading", function () {
 
   describe("orders from the account", function () {
     describe("when the account covers the escrow", function () {
-      it("reserves a buy order's escrow from the account and pulls nothing", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, usdc, c1, epoch } = ctx;
-        await trading.connect(c1).deposit(usdc, 12_000n);
-        const tx = trading.connect(c1).createBuyOrder(wh(10), 500_000n);
-        await expect(tx)
-          .to.emit(trading, "OrderCreated")
-          .withArgs(orderId(epoch, 1), epoch, c1.address, Side.Buy, wh(10), 500_000n, 5_000n);
-        await expect(tx).not.to.emit(trading, "Deposited");
-        await expect(tx).to.changeTokenBalances(usdc, [c1, trading], [0n, 0n]);
-        expect(await accountOf(ctx, c1)).to.deep.equal([0n, 7_000n]);
-      });
-
-      it("reserves a sell order's GRID from the account and pulls nothing", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, grid, p1, epoch } = ctx;
-        await trading.connect(p1).deposit(grid, wh(50));
-        const tx = trading.connect(p1).createSellOrder(wh(50), 300_000n);
-        await expect(tx)
-          .to.emit(trading, "OrderCreated")
-          .withArgs(orderId(epoch, 1), epoch, p1.address, Side.Sell, wh(50), 300_000n, wh(50));
-        await expect(tx).not.to.emit(trading, "Deposited");
-        await expect(tx).to.changeTokenBalances(grid, [p1, trading], [0n, 0n]);
-        expect(await accountOf(ctx, p1)).to.deep.equal([0n, 0n]);
-      });
+      const cases = [
+        {
+          name: "a buy order's escrow",
+          who: "c1",
+          side: Side.Buy,
+          token: "usdc",
+          deposit: 12_000n,
+          wh: 10,
+          price: 500_000n,
+          escrow: 5_000n,
+          left: [0n, 7_000n],
+        },
+        {
+          name: "a sell order's GRID",
+          who: "p1",
+          side: Side.Sell,
+          token: "grid",
+          deposit: wh(50),
+          wh: 50,
+          price: 300_000n,
+          escrow: wh(50),
+          left: [0n, 0n],
+        },
+      ] as const;
+      for (const c of cases) {
+        it(`reserves ${c.name} from the account and pulls nothing`, async function () {
+          const ctx = await loadFixture(deployTradingFixture);
+          const { trading, epoch } = ctx;
+          const [signer, token] = [ctx[c.who], ctx[c.token]];
+          await trading.connect(signer).deposit(token, c.deposit);
+          const create =
+            c.side === Side.Buy ? trading.connect(signer).createBuyOrder : trading.connect(signer).createSellOrder;
+          const tx = create(wh(c.wh), c.price);
+          await expect(tx)
+            .to.emit(trading, "OrderCreated")
+            .withArgs(orderId(epoch, 1), epoch, signer.address, c.side, wh(c.wh), c.price, c.escrow);
+          await expect(tx).not.to.emit(trading, "Deposited");
+          await expect(tx).to.changeTokenBalances(token, [signer, trading], [0n, 0n]);
+          expect(await accountOf(ctx, signer)).to.deep.equal(c.left);
+        });
+      }
     });
 
     describe("when the account covers part of the escrow", function () {
       it("pulls exactly the shortfall of a buy order, announced by Deposited", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, usdc, c1 } = ctx;
-        await trading.connect(c1).deposit(usdc, 3_000n);
-        const tx = trading.connect(c1).createBuyOrder(wh(10), 500_000n);
-        await expect(tx)
-          .to.emit(trading, "Deposited")
-          .withArgs(c1.address, await usdc.getAddress(), 2_000n);
-        await expect(tx).to.changeTokenBalances(usdc, [c1, trading], [-2_000n, 2_000n]);
-        expect(await accountOf(ctx, c1)).to.deep.equal([0n, 0n]);
+        await expectBuyPullsShortfall({ deposited: 3_000n, amount: wh(10), price: 500_000n, pulled: 2_000n });
       });
 
       it("pulls exactly the shortfall of a sell order", async function () {
@@ -403,14 +398,7 @@ describe("Trading", function () {
 
     describe("when the account is empty", function () {
       it("pulls the whole escrow from the wallet, as without accounts", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, usdc, c1 } = ctx;
-        const tx = trading.connect(c1).createBuyOrder(wh(13), 123_400n);
-        await expect(tx)
-          .to.emit(trading, "Deposited")
-          .withArgs(c1.address, await usdc.getAddress(), 1_605n);
-        await expect(tx).to.changeTokenBalances(usdc, [c1, trading], [-1_605n, 1_605n]);
-        expect(await accountOf(ctx, c1)).to.deep.equal([0n, 0n]);
+        await expectBuyPullsShortfall({ deposited: 0n, amount: wh(13), price: 123_400n, pulled: 1_605n });
       });
     });
 

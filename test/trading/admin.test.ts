@@ -14,6 +14,7 @@ import {
   deployTradingFixture,
 } from "./fixture";
 import { shouldRejectEach, shouldRevertWhenUnchanged } from "./parameters.behavior";
+import { shouldManageRoleList } from "../helpers/roleList.behavior";
 
 /** The Trading fixture as the shared access behaviours want it. */
 async function accessContext() {
@@ -22,46 +23,24 @@ async function accessContext() {
 }
 
 describe("Trading", function () {
-  describe("#addMarketMaker", function () {
-    it("registers a market maker and emits MarketMakerAdded with the regulator", async function () {
-      const { trading, regulator, outsider } = await loadFixture(deployTradingFixture);
-      await expect(trading.connect(regulator).addMarketMaker(outsider.address))
-        .to.emit(trading, "MarketMakerAdded")
-        .withArgs(outsider.address, regulator.address);
-      expect(await trading.isMarketMaker(outsider.address)).to.equal(true);
-    });
-
-    it("reverts for the zero address", async function () {
-      const { trading } = await loadFixture(deployTradingFixture);
-      await expect(trading.addMarketMaker(ethers.ZeroAddress)).to.be.revertedWithCustomError(
-        trading,
-        "TradingZeroAddress",
-      );
-    });
-
-    it("reverts for an existing market maker", async function () {
-      const { trading, mm } = await loadFixture(deployTradingFixture);
-      await expect(trading.addMarketMaker(mm.address))
-        .to.be.revertedWithCustomError(trading, "TradingMarketMakerExists")
-        .withArgs(mm.address);
-    });
-  });
-
-  describe("#removeMarketMaker", function () {
-    it("removes a market maker and emits MarketMakerRemoved with the regulator", async function () {
-      const { trading, regulator, mm } = await loadFixture(deployTradingFixture);
-      await expect(trading.connect(regulator).removeMarketMaker(mm.address))
-        .to.emit(trading, "MarketMakerRemoved")
-        .withArgs(mm.address, regulator.address);
-      expect(await trading.isMarketMaker(mm.address)).to.equal(false);
-    });
-
-    it("reverts for an account that is not a market maker", async function () {
-      const { trading, outsider } = await loadFixture(deployTradingFixture);
-      await expect(trading.removeMarketMaker(outsider.address))
-        .to.be.revertedWithCustomError(trading, "TradingUnknownMarketMaker")
-        .withArgs(outsider.address);
-    });
+  shouldManageRoleList({
+    role: "market maker",
+    fixture: deployTradingFixture,
+    contract: (ctx) => ctx.trading,
+    names: { add: "addMarketMaker", remove: "removeMarketMaker" },
+    add: (ctx, by, account) => ctx.trading.connect(by).addMarketMaker(account),
+    remove: (ctx, by, account) => ctx.trading.connect(by).removeMarketMaker(account),
+    has: (ctx, account) => ctx.trading.isMarketMaker(account),
+    adder: (ctx) => ctx.regulator,
+    remover: (ctx) => ctx.regulator,
+    outsider: (ctx) => ctx.outsider,
+    member: (ctx) => ctx.mm,
+    events: { added: "MarketMakerAdded", removed: "MarketMakerRemoved" },
+    errors: {
+      zeroAddress: "TradingZeroAddress",
+      exists: "TradingMarketMakerExists",
+      unknown: "TradingUnknownMarketMaker",
+    },
   });
 
   describe("#setPriceRules", function () {

@@ -5,6 +5,8 @@ import { OrderStatus, Side } from "../helpers/enums";
 import { TICK, deployTradingFixture } from "./fixture";
 import { accountOf, place, clear } from "./helpers";
 
+type Ctx = Awaited<ReturnType<typeof deployTradingFixture>>;
+
 describe("Trading", function () {
   describe("#cancelOrder", function () {
     describe("when the owner cancels an open order before gate closure", function () {
@@ -91,23 +93,25 @@ describe("Trading", function () {
           .withArgs(id, p2.address);
       });
 
-      it("reverts for a cancelled order", async function () {
-        const { trading, p1 } = await loadFixture(deployTradingFixture);
-        const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
-        await trading.connect(p1).cancelOrder(id);
-        await expect(trading.connect(p1).cancelOrder(id))
-          .to.be.revertedWithCustomError(trading, "TradingOrderNotOpen")
-          .withArgs(id, OrderStatus.Cancelled);
-      });
-
-      it("reverts for a settled order", async function () {
-        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
-        const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
-        await clear(trading, epoch);
-        await expect(trading.connect(p1).cancelOrder(id))
-          .to.be.revertedWithCustomError(trading, "TradingOrderNotOpen")
-          .withArgs(id, OrderStatus.Settled);
-      });
+      const closed = [
+        {
+          state: "a cancelled",
+          status: OrderStatus.Cancelled,
+          close: (c: Ctx, id: bigint) => c.trading.connect(c.p1).cancelOrder(id),
+        },
+        { state: "a settled", status: OrderStatus.Settled, close: (c: Ctx) => clear(c.trading, c.epoch) },
+      ];
+      for (const c of closed) {
+        it(`reverts for ${c.state} order`, async function () {
+          const ctx = await loadFixture(deployTradingFixture);
+          const { trading, p1 } = ctx;
+          const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
+          await c.close(ctx, id);
+          await expect(trading.connect(p1).cancelOrder(id))
+            .to.be.revertedWithCustomError(trading, "TradingOrderNotOpen")
+            .withArgs(id, c.status);
+        });
+      }
 
       it("reverts from gate closure on, until settled", async function () {
         const { trading, p1, epoch } = await loadFixture(deployTradingFixture);

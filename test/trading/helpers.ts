@@ -215,32 +215,31 @@ export async function accountOf(ctx: Ctx, account: { address: string }): Promise
   ];
 }
 
+/** The named fields `keys` of an ethers `Result` (a struct read from the contract) as a plain object. */
+function pick<T, K extends keyof T>(struct: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, struct[k]])) as Pick<T, K>;
+}
+
+const EPOCH_RESULT_FIELDS = [
+  "status",
+  "clearingPrice",
+  "volume",
+  "bidPrice",
+  "askPrice",
+  "orderCount",
+  "settledCount",
+  "tickSize",
+  "feeBps",
+] as const;
+
+const ORDER_FIELDS = ["owner", "side", "status", "epoch", "amount", "price", "filled"] as const;
+
 export async function epochResult(trading: Trading, epoch: bigint) {
-  const r = await trading.getEpochResult(epoch);
-  return {
-    status: r.status,
-    clearingPrice: r.clearingPrice,
-    volume: r.volume,
-    bidPrice: r.bidPrice,
-    askPrice: r.askPrice,
-    orderCount: r.orderCount,
-    settledCount: r.settledCount,
-    tickSize: r.tickSize,
-    feeBps: r.feeBps,
-  };
+  return pick(await trading.getEpochResult(epoch), EPOCH_RESULT_FIELDS);
 }
 
 export async function order(trading: Trading, id: bigint) {
-  const o = await trading.getOrder(id);
-  return {
-    owner: o.owner,
-    side: o.side,
-    status: o.status,
-    epoch: o.epoch,
-    amount: o.amount,
-    price: o.price,
-    filled: o.filled,
-  };
+  return pick(await trading.getOrder(id), ORDER_FIELDS);
 }
 
 export function result(fields: {

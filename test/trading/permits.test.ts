@@ -1,38 +1,66 @@
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 
-import { signPermit } from "../helpers/eip712";
+import { permitFromNow, signPermit } from "../helpers/eip712";
 import { orderId, wh } from "../helpers/constants";
 import { Side } from "../helpers/enums";
 import { deployTradingFixture } from "./fixture";
 
+type Ctx = Awaited<ReturnType<typeof deployTradingFixture>>;
+
+/** One side's order placed under a permit of its escrow: who places it, in which token, and the values. */
+interface PermitCase {
+  side: Side;
+  who: "p1" | "c1";
+  token: "grid" | "usdc";
+  wh: bigint;
+  price: bigint;
+  escrow: bigint;
+}
+
+const SELL: PermitCase = { side: Side.Sell, who: "p1", token: "grid", wh: wh(25), price: 300_000n, escrow: wh(25) };
+const BUY: PermitCase = { side: Side.Buy, who: "c1", token: "usdc", wh: wh(13), price: 123_400n, escrow: 1_605n };
+
+/** Without an allowance, the signer's permit for the escrow of `c`, valid for an hour, and the order it places. */
+async function permitted(ctx: Ctx, c: PermitCase) {
+  const [signer, token] = [ctx[c.who], ctx[c.token]];
+  const sig = await permitFromNow(token, signer, ctx.trading, c.escrow);
+  const deadline = sig.deadline;
+  const trading = ctx.trading.connect(signer);
+  const create = c.side === Side.Sell ? trading.createSellOrderWithPermit : trading.createBuyOrderWithPermit;
+  return { signer, token, deadline, sig, place: () => create(c.wh, c.price, deadline, sig.v, sig.r, sig.s) };
+}
+
+/** The order goes in under the permit alone, and also when a front-runner already spent the permit. */
+function shouldPlaceWithPermit(c: PermitCase, placed: string) {
+  it(placed, async function () {
+    const ctx = await loadFixture(deployTradingFixture);
+    const { trading, epoch } = ctx;
+    const { signer, token, place } = await permitted(ctx, c);
+    const tx = place();
+    await expect(tx)
+      .to.emit(trading, "OrderCreated")
+      .withArgs(orderId(epoch, 1), epoch, signer.address, c.side, c.wh, c.price, c.escrow);
+    await expect(tx).to.changeTokenBalances(token, [signer, trading], [-c.escrow, c.escrow]);
+    expect(await token.nonces(signer.address)).to.equal(1n);
+    expect(await token.allowance(signer.address, trading)).to.equal(0n);
+  });
+
+  it("still places the order when a front-runner already used the permit", async function () {
+    const ctx = await loadFixture(deployTradingFixture);
+    const { trading, outsider, epoch } = ctx;
+    const { signer, token, deadline, sig, place } = await permitted(ctx, c);
+    await token.connect(outsider).permit(signer.address, trading, c.escrow, deadline, sig.v, sig.r, sig.s);
+    await expect(place())
+      .to.emit(trading, "OrderCreated")
+      .withArgs(orderId(epoch, 1), epoch, signer.address, c.side, c.wh, c.price, c.escrow);
+  });
+}
+
 describe("Trading", function () {
   describe("permit variants", function () {
     describe("#createSellOrderWithPermit", function () {
-      it("places the order with a signed GRID permit and no prior allowance", async function () {
-        const { trading, grid, p1, epoch } = await loadFixture(deployTradingFixture);
-        await grid.connect(p1).approve(trading, 0n);
-        const deadline = BigInt(await time.latest()) + 3_600n;
-        const sig = await signPermit(grid, p1, await trading.getAddress(), wh(25), deadline);
-        const tx = trading.connect(p1).createSellOrderWithPermit(wh(25), 300_000n, deadline, sig.v, sig.r, sig.s);
-        await expect(tx)
-          .to.emit(trading, "OrderCreated")
-          .withArgs(orderId(epoch, 1), epoch, p1.address, Side.Sell, wh(25), 300_000n, wh(25));
-        await expect(tx).to.changeTokenBalances(grid, [p1, trading], [-wh(25), wh(25)]);
-        expect(await grid.nonces(p1.address)).to.equal(1n);
-        expect(await grid.allowance(p1.address, trading)).to.equal(0n);
-      });
-
-      it("still places the order when a front-runner already used the permit", async function () {
-        const { trading, grid, p1, outsider, epoch } = await loadFixture(deployTradingFixture);
-        await grid.connect(p1).approve(trading, 0n);
-        const deadline = BigInt(await time.latest()) + 3_600n;
-        const sig = await signPermit(grid, p1, await trading.getAddress(), wh(25), deadline);
-        await grid.connect(outsider).permit(p1.address, trading, wh(25), deadline, sig.v, sig.r, sig.s);
-        await expect(trading.connect(p1).createSellOrderWithPermit(wh(25), 300_000n, deadline, sig.v, sig.r, sig.s))
-          .to.emit(trading, "OrderCreated")
-          .withArgs(orderId(epoch, 1), epoch, p1.address, Side.Sell, wh(25), 300_000n, wh(25));
-      });
+      shouldPlaceWithPermit(SELL, "places the order with a signed GRID permit and no prior allowance");
 
       it("reverts with the token's error when the permit is invalid and the allowance is short", async function () {
         const { trading, grid, p1, p2 } = await loadFixture(deployTradingFixture);
@@ -56,30 +84,7 @@ describe("Trading", function () {
     });
 
     describe("#createBuyOrderWithPermit", function () {
-      it("places the order with a permit of the rounded-up escrow", async function () {
-        const { trading, usdc, c1, epoch } = await loadFixture(deployTradingFixture);
-        await usdc.connect(c1).approve(trading, 0n);
-        const deadline = BigInt(await time.latest()) + 3_600n;
-        const sig = await signPermit(usdc, c1, await trading.getAddress(), 1_605n, deadline);
-        const tx = trading.connect(c1).createBuyOrderWithPermit(wh(13), 123_400n, deadline, sig.v, sig.r, sig.s);
-        await expect(tx)
-          .to.emit(trading, "OrderCreated")
-          .withArgs(orderId(epoch, 1), epoch, c1.address, Side.Buy, wh(13), 123_400n, 1_605n);
-        await expect(tx).to.changeTokenBalances(usdc, [c1, trading], [-1_605n, 1_605n]);
-        expect(await usdc.nonces(c1.address)).to.equal(1n);
-        expect(await usdc.allowance(c1.address, trading)).to.equal(0n);
-      });
-
-      it("still places the order when a front-runner already used the permit", async function () {
-        const { trading, usdc, c1, outsider, epoch } = await loadFixture(deployTradingFixture);
-        await usdc.connect(c1).approve(trading, 0n);
-        const deadline = BigInt(await time.latest()) + 3_600n;
-        const sig = await signPermit(usdc, c1, await trading.getAddress(), 1_605n, deadline);
-        await usdc.connect(outsider).permit(c1.address, trading, 1_605n, deadline, sig.v, sig.r, sig.s);
-        await expect(trading.connect(c1).createBuyOrderWithPermit(wh(13), 123_400n, deadline, sig.v, sig.r, sig.s))
-          .to.emit(trading, "OrderCreated")
-          .withArgs(orderId(epoch, 1), epoch, c1.address, Side.Buy, wh(13), 123_400n, 1_605n);
-      });
+      shouldPlaceWithPermit(BUY, "places the order with a permit of the rounded-up escrow");
 
       it("pulls only the shortfall under the permit when the account covers part of the escrow", async function () {
         const { trading, usdc, c1, epoch } = await loadFixture(deployTradingFixture);
