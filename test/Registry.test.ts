@@ -449,19 +449,20 @@ describe("Registry", function () {
       expect(await registry.getMeterOwner(OTHER_METER)).to.equal(ethers.ZeroAddress);
     });
 
-    it("reverts with RegistrySignerUnchanged for the current signer (no-op)", async function () {
-      const { registry, regulator } = await loadFixture(populatedFixture);
-      await expect(registry.connect(regulator).setMeterSigner(METER, ethers.ZeroAddress))
-        .to.be.revertedWithCustomError(registry, "RegistrySignerUnchanged")
-        .withArgs(METER, ethers.ZeroAddress);
-    });
-
-    it("reverts with RegistryInvalidMeterId for the zero id", async function () {
-      const { registry, regulator, outsider } = await loadFixture(populatedFixture);
-      await expect(registry.connect(regulator).setMeterSigner(ethers.ZeroHash, outsider.address))
-        .to.be.revertedWithCustomError(registry, "RegistryInvalidMeterId")
-        .withArgs(ethers.ZeroHash);
-    });
+    const signerReverts = [
+      { error: "RegistrySignerUnchanged", when: "the current signer (no-op)", meter: METER, signer: "zero" },
+      { error: "RegistryInvalidMeterId", when: "the zero id", meter: ethers.ZeroHash, signer: "outsider" },
+    ] as const;
+    for (const c of signerReverts) {
+      it(`reverts with ${c.error} for ${c.when}`, async function () {
+        const { registry, regulator, outsider } = await loadFixture(populatedFixture);
+        const signer = c.signer === "zero" ? ethers.ZeroAddress : outsider.address;
+        const args = c.error === "RegistrySignerUnchanged" ? [c.meter, signer] : [c.meter];
+        await expect(registry.connect(regulator).setMeterSigner(c.meter, signer))
+          .to.be.revertedWithCustomError(registry, c.error)
+          .withArgs(...args);
+      });
+    }
 
     it("reverts with EnforcedPause while paused", async function () {
       const { registry, admin, regulator, outsider } = await loadFixture(populatedFixture);

@@ -11,7 +11,7 @@ import { permitFromNow, signPermit } from "../helpers/eip712";
 import { Side } from "../helpers/enums";
 import { expectSetThenUnchanged } from "../helpers/setters";
 import { Consumer, deployTradingFixture } from "./fixture";
-import { accountOf, clear, expectBalancesEqualAccounts, expectClearing, fill, parsed, place } from "./helpers";
+import { accountOf, clear, expectBalancesEqualAccounts, expectClearing, parsed, place, book, fills } from "./helpers";
 
 /**
  * What `deposit` and `withdraw` both refuse: a zero amount of either token, GRID that is not a whole number of
@@ -311,18 +311,11 @@ describe("Trading", function () {
       const ctx = await loadFixture(deployTradingFixture);
       const { trading, grid, p1, c1, c2, epoch } = ctx;
       await trading.connect(c1).setKeepsBoughtGrid(true);
-      const [s, b1, b2] = await place(trading, [
-        { signer: p1, side: Side.Sell, wh: 30, price: 400_000n },
-        { signer: c1, side: Side.Buy, wh: 20, price: 400_000n },
-        { signer: c2, side: Side.Buy, wh: 10, price: 400_000n },
-      ]);
+      const orders = book(ctx, "p1 sell 30@400_000, c1 buy 20@400_000, c2 buy 10@400_000");
+      const [s, b1, b2] = await place(trading, orders);
       const tx = await expectClearing(ctx, epoch, {
         price: 400_000n,
-        fills: [
-          fill(s, p1, Side.Sell, { filled: wh(30), payment: 12_000n }),
-          fill(b1, c1, Side.Buy, { filled: wh(20), payment: 8_000n }),
-          fill(b2, c2, Side.Buy, { filled: wh(10), payment: 4_000n }),
-        ],
+        fills: fills(orders, [s, b1, b2], "30:12_000 20:8_000 10:4_000"),
       });
       // c1 keeps its 20 Wh in the account; c2's 10 Wh go to its wallet; nobody is Credited outside settlement.
       await expect(tx).to.changeTokenBalances(grid, [c1, c2, trading], [0n, wh(10), -wh(10)]);
@@ -425,16 +418,11 @@ describe("Trading", function () {
       await trading.setFee(100n, feeSink.address);
       // Ask 30 Wh at 400,000, bid 20 Wh at 500,000: p = 450,000, 20 Wh trade.
       // Seller: 9,000 minus a 1% fee of 90 = 8,910, and 10 Wh back. Buyer: pays 9,000 of 10,000, 1,000 back.
-      const [s, b] = await place(trading, [
-        { signer: p1, side: Side.Sell, wh: 30, price: 400_000n },
-        { signer: c1, side: Side.Buy, wh: 20, price: 500_000n },
-      ]);
+      const orders = book(ctx, "p1 sell 30@400_000, c1 buy 20@500_000");
+      const [s, b] = await place(trading, orders);
       const tx = await expectClearing(ctx, epoch, {
         price: 450_000n,
-        fills: [
-          fill(s, p1, Side.Sell, { filled: wh(20), payment: 8_910n, fee: 90n, refund: wh(10) }),
-          fill(b, c1, Side.Buy, { filled: wh(20), payment: 9_000n, refund: 1_000n }),
-        ],
+        fills: fills(orders, [s, b], "20:8_910:10:90 20:9_000:1_000"),
       });
       await expect(tx).to.changeTokenBalances(grid, [p1, c1, trading], [0n, wh(20), -wh(20)]);
       await expect(tx).to.changeTokenBalances(usdc, [p1, c1, feeSink, trading], [0n, 0n, 0n, 0n]);

@@ -5,7 +5,7 @@ import { expect } from "chai";
 import { orderId, wh } from "../helpers/constants";
 import { OrderStatus, Side } from "../helpers/enums";
 import { TICK, deployTradingFixture } from "./fixture";
-import { accountOf, clear, parsed, place } from "./helpers";
+import { accountOf, clear, parsed, place, book } from "./helpers";
 
 /** One request of a `createOrders` batch. */
 function req(side: Side, whs: number, price: bigint) {
@@ -155,11 +155,8 @@ describe("Trading", function () {
 
     it("reverts the whole list when one order cannot be cancelled", async function () {
       const ctx = await loadFixture(deployTradingFixture);
-      const { trading, c1, c2, epoch } = ctx;
-      const [mine, theirs] = await place(trading, [
-        { signer: c1, side: Side.Buy, wh: 10, price: 500_000n },
-        { signer: c2, side: Side.Buy, wh: 10, price: 500_000n },
-      ]);
+      const { trading, c1, epoch } = ctx;
+      const [mine, theirs] = await place(trading, book(ctx, "c1 buy 10@500_000, c2 buy 10@500_000"));
       await expect(trading.connect(c1).cancelOrders([mine, theirs]))
         .to.be.revertedWithCustomError(trading, "TradingNotOrderOwner")
         .withArgs(theirs, c1.address);

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { orderId, wh } from "../helpers/constants";
 import { OrderStatus, Side } from "../helpers/enums";
 import { TICK, deployTradingFixture } from "./fixture";
-import { accountOf, place, clear } from "./helpers";
+import { accountOf, place, clear, book } from "./helpers";
 
 type Ctx = Awaited<ReturnType<typeof deployTradingFixture>>;
 
@@ -31,11 +31,9 @@ describe("Trading", function () {
       });
 
       it("marks the order cancelled and removes it from the depth", async function () {
-        const { trading, c1, c2, epoch } = await loadFixture(deployTradingFixture);
-        const [id] = await place(trading, [
-          { signer: c1, side: Side.Buy, wh: 13, price: 123_400n },
-          { signer: c2, side: Side.Buy, wh: 20, price: 123_400n },
-        ]);
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, c1, epoch } = ctx;
+        const [id] = await place(trading, book(ctx, "c1 buy 13@123_400, c2 buy 20@123_400"));
         await trading.connect(c1).cancelOrder(id);
         expect((await trading.getOrder(id)).status).to.equal(BigInt(OrderStatus.Cancelled));
         expect(await trading.depthAt(epoch, Side.Buy, 123_400n)).to.equal(wh(20));

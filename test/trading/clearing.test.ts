@@ -3,27 +3,32 @@ import { expect } from "chai";
 import { orderId, wh } from "../helpers/constants";
 import { EpochStatus, Side } from "../helpers/enums";
 import { TICK, MAX_PRICE, deployTradingFixture } from "./fixture";
-import { place, expectBalancesEqualAccounts, epochResult, bookA, bookAFills, fill, expectClearing } from "./helpers";
+import {
+  place,
+  expectBalancesEqualAccounts,
+  epochResult,
+  bookA,
+  bookAFills,
+  fill,
+  expectClearing,
+  book,
+  fills,
+} from "./helpers";
 
 describe("Trading", function () {
   describe("clearing", function () {
     describe("when nothing crosses", function () {
       it("refunds every order in full at price 0", async function () {
         const ctx = await loadFixture(deployTradingFixture);
-        const { trading, p1, c1, admin, epoch } = ctx;
-        const [s, b] = await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 40, price: 400_000n },
-          { signer: c1, side: Side.Buy, wh: 13, price: 123_400n },
-        ]);
+        const { trading, admin, epoch } = ctx;
+        const orders = book(ctx, "p1 sell 40@400_000, c1 buy 13@123_400");
+        const [s, b] = await place(trading, orders);
         const tx = await expectClearing(ctx, epoch, {
           price: 0n,
           progressed: { steps: 0n, volume: 0n },
           matched: { volume: 0n, bid: 0n, ask: 0n },
           batch: 10,
-          fills: [
-            fill(s, p1, Side.Sell, { filled: 0n, refund: wh(40) }),
-            fill(b, c1, Side.Buy, { filled: 0n, refund: 1_605n }),
-          ],
+          fills: fills(orders, [s, b], "0:0:40 0:0:1_605"),
         });
         await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, 0n, 0n, 0n, admin.address);
         await expect(tx).not.to.emit(trading, "Credited");
@@ -34,19 +39,14 @@ describe("Trading", function () {
     describe("when only one side has orders", function () {
       it("refunds the sellers", async function () {
         const ctx = await loadFixture(deployTradingFixture);
-        const { trading, p1, p2, epoch } = ctx;
-        const [s1, s2] = await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 40, price: 400_000n },
-          { signer: p2, side: Side.Sell, wh: 15, price: 100_000n },
-        ]);
+        const { trading, epoch } = ctx;
+        const orders = book(ctx, "p1 sell 40@400_000, p2 sell 15@100_000");
+        const [s1, s2] = await place(trading, orders);
         await expectClearing(ctx, epoch, {
           price: 0n,
           matched: { volume: 0n, bid: 0n, ask: 0n },
           batch: 10,
-          fills: [
-            fill(s1, p1, Side.Sell, { filled: 0n, refund: wh(40) }),
-            fill(s2, p2, Side.Sell, { filled: 0n, refund: wh(15) }),
-          ],
+          fills: fills(orders, [s1, s2], "0:0:40 0:0:15"),
         });
         await expectBalancesEqualAccounts(ctx);
       });
@@ -68,23 +68,14 @@ describe("Trading", function () {
     describe("when every order has the same price", function () {
       it("fills the short side fully and the long side by time priority", async function () {
         const ctx = await loadFixture(deployTradingFixture);
-        const { trading, p1, p2, c1, c2, admin, epoch } = ctx;
-        const [s1, b1, s2, b2] = await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 30, price: 500_000n },
-          { signer: c1, side: Side.Buy, wh: 25, price: 500_000n },
-          { signer: p2, side: Side.Sell, wh: 20, price: 500_000n },
-          { signer: c2, side: Side.Buy, wh: 35, price: 500_000n },
-        ]);
+        const { trading, admin, epoch } = ctx;
+        const orders = book(ctx, "p1 sell 30@500_000, c1 buy 25@500_000, p2 sell 20@500_000, c2 buy 35@500_000");
+        const [s1, b1, s2, b2] = await place(trading, orders);
         const tx = await expectClearing(ctx, epoch, {
           price: 500_000n,
           matched: { volume: wh(50), bid: 500_000n, ask: 500_000n },
           batch: 10,
-          fills: [
-            fill(s1, p1, Side.Sell, { filled: wh(30), payment: 15_000n }),
-            fill(b1, c1, Side.Buy, { filled: wh(25), payment: 12_500n }),
-            fill(s2, p2, Side.Sell, { filled: wh(20), payment: 10_000n }),
-            fill(b2, c2, Side.Buy, { filled: wh(25), payment: 12_500n, refund: 5_000n }),
-          ],
+          fills: fills(orders, [s1, b1, s2, b2], "30:15_000 25:12_500 20:10_000 25:12_500:5_000"),
         });
         await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(50), 500_000n, 0n, admin.address);
         await expectBalancesEqualAccounts(ctx);
@@ -107,30 +98,24 @@ describe("Trading", function () {
     describe("when several orders tie at the bid margin", function () {
       it("fills better prices fully and the margin by time priority, one order partially", async function () {
         const ctx = await loadFixture(deployTradingFixture);
-        const { trading, p1, p2, c1, c2, c3, admin, epoch } = ctx;
+        const { trading, admin, epoch } = ctx;
         // Asks: 3000 → 70 Wh, 4500 → 10 Wh. Bids: 5000 → 10 Wh, 4000 → 100 Wh (c1 50, c2 30, c3 20).
         // Walk: 10 at (5000, 3000), then 60 at (4000, 3000); asks move to 4500 > 4000: b* 4000, a* 3000.
         // p = (400,000 + 300,000) / 2 = 350,000; 60 Wh of the 100 at b* fill: c1 50, c2 10, c3 0.
-        const [s1, b1, b2, b3, b4, s2] = await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 70, price: 300_000n },
-          { signer: c1, side: Side.Buy, wh: 50, price: 400_000n },
-          { signer: c2, side: Side.Buy, wh: 30, price: 400_000n },
-          { signer: c3, side: Side.Buy, wh: 20, price: 400_000n },
-          { signer: c1, side: Side.Buy, wh: 10, price: 500_000n },
-          { signer: p2, side: Side.Sell, wh: 10, price: 450_000n },
-        ]);
+        const orders = book(
+          ctx,
+          "p1 sell 70@300_000, c1 buy 50@400_000, c2 buy 30@400_000, c3 buy 20@400_000, c1 buy 10@500_000, p2 sell 10@450_000",
+        );
+        const [s1, b1, b2, b3, b4, s2] = await place(trading, orders);
         const tx = await expectClearing(ctx, epoch, {
           price: 350_000n,
           progressed: { steps: 2n, volume: wh(70) },
           matched: { volume: wh(70), bid: 400_000n, ask: 300_000n },
-          fills: [
-            fill(s1, p1, Side.Sell, { filled: wh(70), payment: 24_500n }),
-            fill(b1, c1, Side.Buy, { filled: wh(50), payment: 17_500n, refund: 2_500n }),
-            fill(b2, c2, Side.Buy, { filled: wh(10), payment: 3_500n, refund: 8_500n }),
-            fill(b3, c3, Side.Buy, { filled: 0n, refund: 8_000n }),
-            fill(b4, c1, Side.Buy, { filled: wh(10), payment: 3_500n, refund: 1_500n }),
-            fill(s2, p2, Side.Sell, { filled: 0n, refund: wh(10) }),
-          ],
+          fills: fills(
+            orders,
+            [s1, b1, b2, b3, b4, s2],
+            "70:24_500 50:17_500:2_500 10:3_500:8_500 0:0:8_000 10:3_500:1_500 0:0:10",
+          ),
         });
         await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(70), 350_000n, 0n, admin.address);
         await expectBalancesEqualAccounts(ctx);
@@ -140,26 +125,17 @@ describe("Trading", function () {
     describe("when the amounts do not divide evenly", function () {
       it("rounds buyers up and sellers down and credits the remainder to the fee recipient", async function () {
         const ctx = await loadFixture(deployTradingFixture);
-        const { trading, usdc, p1, p2, c1, c2, admin, epoch } = ctx;
+        const { trading, usdc, admin, epoch } = ctx;
         // Bids at 123,500, asks at 123,400: p = (1235 + 1234) * 100 / 2 = 123,450.
-        const [s1, s2, b1, b2] = await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 13, price: 123_400n },
-          { signer: p2, side: Side.Sell, wh: 17, price: 123_400n },
-          { signer: c1, side: Side.Buy, wh: 11, price: 123_500n },
-          { signer: c2, side: Side.Buy, wh: 19, price: 123_500n },
-        ]);
+        const orders = book(ctx, "p1 sell 13@123_400, p2 sell 17@123_400, c1 buy 11@123_500, c2 buy 19@123_500");
+        const [s1, s2, b1, b2] = await place(trading, orders);
         // Sellers: 13 * 123.45 = 1,604.85 → 1,604; 17 * 123.45 = 2,098.65 → 2,098.
         // Buyers: 11 * 123.45 = 1,357.95 → 1,358 of an escrow of ceil(1,358.5) = 1,359;
         //         19 * 123.45 = 2,345.55 → 2,346 of an escrow of ceil(2,346.5) = 2,347.
         const tx = await expectClearing(ctx, epoch, {
           price: 123_450n,
           matched: { volume: wh(30), bid: 123_500n, ask: 123_400n },
-          fills: [
-            fill(s1, p1, Side.Sell, { filled: wh(13), payment: 1_604n }),
-            fill(s2, p2, Side.Sell, { filled: wh(17), payment: 2_098n }),
-            fill(b1, c1, Side.Buy, { filled: wh(11), payment: 1_358n, refund: 1n }),
-            fill(b2, c2, Side.Buy, { filled: wh(19), payment: 2_346n, refund: 1n }),
-          ],
+          fills: fills(orders, [s1, s2, b1, b2], "13:1_604 17:2_098 11:1_358:1 19:2_346:1"),
         });
         await expect(tx)
           .to.emit(trading, "Credited")
@@ -173,21 +149,16 @@ describe("Trading", function () {
     describe("when a fee is set", function () {
       it("takes feeBps of the seller's proceeds and credits fee plus rounding to the recipient", async function () {
         const ctx = await loadFixture(deployTradingFixture);
-        const { trading, usdc, p1, c1, feeSink, epoch } = ctx;
+        const { trading, usdc, feeSink, epoch } = ctx;
         await trading.setFee(250n, feeSink.address);
-        const [s, b] = await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 37, price: 200_000n },
-          { signer: c1, side: Side.Buy, wh: 37, price: 300_100n },
-        ]);
+        const orders = book(ctx, "p1 sell 37@200_000, c1 buy 37@300_100");
+        const [s, b] = await place(trading, orders);
         // p = (3001 + 2000) * 100 / 2 = 250,050; 37 Wh are worth 9,251.85.
         // Seller: floor 9,251, fee floor(9,251 * 2.5%) = 231, net 9,020. Buyer: ceil 9,252 of ceil(11,103.7) = 11,104.
         const tx = await expectClearing(ctx, epoch, {
           price: 250_050n,
           matched: { volume: wh(37), bid: 300_100n, ask: 200_000n },
-          fills: [
-            fill(s, p1, Side.Sell, { filled: wh(37), payment: 9_020n, fee: 231n }),
-            fill(b, c1, Side.Buy, { filled: wh(37), payment: 9_252n, refund: 1_852n }),
-          ],
+          fills: fills(orders, [s, b], "37:9_020:0:231 37:9_252:1_852"),
         });
         await expect(tx)
           .to.emit(trading, "Credited")

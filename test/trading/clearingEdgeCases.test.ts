@@ -12,6 +12,8 @@ import {
   expectClearing,
   accountOf,
   parsed,
+  book,
+  fills,
 } from "./helpers";
 
 describe("Trading", function () {
@@ -19,21 +21,14 @@ describe("Trading", function () {
     describe("at the extreme price levels", function () {
       it("matches at the top level, 65,535", async function () {
         const ctx = await loadFixture(deployTradingFixture);
-        const { trading, p1, p2, c1, admin, epoch } = ctx;
+        const { trading, admin, epoch } = ctx;
         await trading.setPriceRules(10n, 655_350n);
-        const [s1, s2, b] = await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 10, price: 653_000n },
-          { signer: p2, side: Side.Sell, wh: 10, price: 655_350n },
-          { signer: c1, side: Side.Buy, wh: 20, price: 655_350n },
-        ]);
+        const orders = book(ctx, "p1 sell 10@653_000, p2 sell 10@655_350, c1 buy 20@655_350");
+        const [s1, s2, b] = await place(trading, orders);
         await expectClearing(ctx, epoch, {
           price: 655_350n,
           matched: { volume: wh(20), bid: 655_350n, ask: 655_350n },
-          fills: [
-            fill(s1, p1, Side.Sell, { filled: wh(10), payment: 6_553n }),
-            fill(s2, p2, Side.Sell, { filled: wh(10), payment: 6_553n }),
-            fill(b, c1, Side.Buy, { filled: wh(20), payment: 13_107n }),
-          ],
+          fills: fills(orders, [s1, s2, b], "10:6_553 10:6_553 20:13_107"),
         });
         expect(await trading.accountBalance(admin.address, ctx.usdc)).to.equal(1n);
         await expectBalancesEqualAccounts(ctx);
@@ -41,21 +36,14 @@ describe("Trading", function () {
 
       it("ends the walk when the asks run out in the last bitmap word", async function () {
         const ctx = await loadFixture(deployTradingFixture);
-        const { trading, p1, c1, c2, epoch } = ctx;
+        const { trading, epoch } = ctx;
         await trading.setPriceRules(10n, 655_350n);
-        const [s, b1, b2] = await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 10, price: 654_000n },
-          { signer: c1, side: Side.Buy, wh: 20, price: 655_350n },
-          { signer: c2, side: Side.Buy, wh: 10, price: 10n },
-        ]);
+        const orders = book(ctx, "p1 sell 10@654_000, c1 buy 20@655_350, c2 buy 10@10");
+        const [s, b1, b2] = await place(trading, orders);
         await expectClearing(ctx, epoch, {
           price: 654_675n,
           matched: { volume: wh(10), bid: 655_350n, ask: 654_000n },
-          fills: [
-            fill(s, p1, Side.Sell, { filled: wh(10), payment: 6_546n }),
-            fill(b1, c1, Side.Buy, { filled: wh(10), payment: 6_547n, refund: 6_560n }),
-            fill(b2, c2, Side.Buy, { filled: 0n, refund: 1n }),
-          ],
+          fills: fills(orders, [s, b1, b2], "10:6_546 10:6_547:6_560 0:0:1"),
         });
         await expectBalancesEqualAccounts(ctx);
       });
@@ -64,31 +52,19 @@ describe("Trading", function () {
     describe("when one bid level meets several ask levels", function () {
       it("allocates at b* everything matched there across the walk", async function () {
         const ctx = await loadFixture(deployTradingFixture);
-        const { trading, p1, p2, p3, c1, c2, c3, admin, epoch } = ctx;
+        const { trading, admin, epoch } = ctx;
         // Bids: 5000 → 100 Wh (c1 30, c2 50, c3 20). Asks: 3000 → 20, 4000 → 30, 4500 → 25, 6000 → 10.
         // Walk: 20, 30 and 25 at b* = 5000; asks move to 6000 > 5000: a* = 4500, p = 475,000, volume 75.
-        const ids = await place(trading, [
-          { signer: c1, side: Side.Buy, wh: 30, price: 500_000n },
-          { signer: p1, side: Side.Sell, wh: 20, price: 300_000n },
-          { signer: c2, side: Side.Buy, wh: 50, price: 500_000n },
-          { signer: p2, side: Side.Sell, wh: 30, price: 400_000n },
-          { signer: c3, side: Side.Buy, wh: 20, price: 500_000n },
-          { signer: p3, side: Side.Sell, wh: 25, price: 450_000n },
-          { signer: p1, side: Side.Sell, wh: 10, price: 600_000n },
-        ]);
+        const orders = book(
+          ctx,
+          "c1 buy 30@500_000, p1 sell 20@300_000, c2 buy 50@500_000, p2 sell 30@400_000, c3 buy 20@500_000, p3 sell 25@450_000, p1 sell 10@600_000",
+        );
+        const ids = await place(trading, orders);
         const tx = await expectClearing(ctx, epoch, {
           price: 475_000n,
           progressed: { steps: 3n, volume: wh(75) },
           matched: { volume: wh(75), bid: 500_000n, ask: 450_000n },
-          fills: [
-            fill(ids[0], c1, Side.Buy, { filled: wh(30), payment: 14_250n, refund: 750n }),
-            fill(ids[1], p1, Side.Sell, { filled: wh(20), payment: 9_500n }),
-            fill(ids[2], c2, Side.Buy, { filled: wh(45), payment: 21_375n, refund: 3_625n }),
-            fill(ids[3], p2, Side.Sell, { filled: wh(30), payment: 14_250n }),
-            fill(ids[4], c3, Side.Buy, { filled: 0n, refund: 10_000n }),
-            fill(ids[5], p3, Side.Sell, { filled: wh(25), payment: 11_875n }),
-            fill(ids[6], p1, Side.Sell, { filled: 0n, refund: wh(10) }),
-          ],
+          fills: fills(orders, ids, "30:14_250:750 20:9_500 45:21_375:3_625 30:14_250 0:0:10_000 25:11_875 0:0:10"),
         });
         await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(75), 475_000n, 0n, admin.address);
         await expectBalancesEqualAccounts(ctx);
@@ -100,11 +76,7 @@ describe("Trading", function () {
         const ctx = await loadFixture(deployTradingFixture);
         const { trading, p1, c1, c2, epoch } = ctx;
         // The cancelled 600,000 bid would set b*; without it b* = 500,000 and p = (5000 + 4000) * 100 / 2.
-        const [top, b, s] = await place(trading, [
-          { signer: c1, side: Side.Buy, wh: 40, price: 600_000n },
-          { signer: c2, side: Side.Buy, wh: 20, price: 500_000n },
-          { signer: p1, side: Side.Sell, wh: 20, price: 400_000n },
-        ]);
+        const [top, b, s] = await place(trading, book(ctx, "c1 buy 40@600_000, c2 buy 20@500_000, p1 sell 20@400_000"));
         await trading.connect(c1).cancelOrder(top);
         await expectClearing(ctx, epoch, {
           price: 450_000n,
@@ -121,10 +93,7 @@ describe("Trading", function () {
       it("settles an epoch whose orders were all cancelled without paying anyone", async function () {
         const ctx = await loadFixture(deployTradingFixture);
         const { trading, grid, usdc, p1, c1, admin, epoch } = ctx;
-        const [s, b] = await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 20, price: 400_000n },
-          { signer: c1, side: Side.Buy, wh: 20, price: 500_000n },
-        ]);
+        const [s, b] = await place(trading, book(ctx, "p1 sell 20@400_000, c1 buy 20@500_000"));
         await trading.connect(p1).cancelOrder(s);
         await trading.connect(c1).cancelOrder(b);
         await closeEpoch(trading, epoch);
@@ -150,18 +119,13 @@ describe("Trading", function () {
       it("still settles them by the clearing rule", async function () {
         const ctx = await loadFixture(deployTradingFixture);
         const { trading, registry, p1, c1, epoch } = ctx;
-        const [s, b] = await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 20, price: 400_000n },
-          { signer: c1, side: Side.Buy, wh: 20, price: 400_000n },
-        ]);
+        const orders = book(ctx, "p1 sell 20@400_000, c1 buy 20@400_000");
+        const [s, b] = await place(trading, orders);
         await registry.updateUserStatus(p1.address, Suspended);
         await registry.updateUserStatus(c1.address, Suspended);
         await expectClearing(ctx, epoch, {
           price: 400_000n,
-          fills: [
-            fill(s, p1, Side.Sell, { filled: wh(20), payment: 8_000n }),
-            fill(b, c1, Side.Buy, { filled: wh(20), payment: 8_000n }),
-          ],
+          fills: fills(orders, [s, b], "20:8_000 20:8_000"),
         });
         await expectBalancesEqualAccounts(ctx);
       });
@@ -171,10 +135,7 @@ describe("Trading", function () {
       it("credits the failed delivery to the buyer's account, which is withdrawn after unpause", async function () {
         const ctx = await loadFixture(deployTradingFixture);
         const { trading, grid, usdc, p1, c1, epoch } = ctx;
-        const [s, b] = await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 30, price: 400_000n },
-          { signer: c1, side: Side.Buy, wh: 20, price: 400_000n },
-        ]);
+        const [s, b] = await place(trading, book(ctx, "p1 sell 30@400_000, c1 buy 20@400_000"));
         await closeEpoch(trading, epoch);
         await trading.matchOrders(epoch, 100);
         await grid.pause();
@@ -211,19 +172,14 @@ describe("Trading", function () {
 
     it("settles a removed market maker's open orders", async function () {
       const ctx = await loadFixture(deployTradingFixture);
-      const { trading, mm, c1, epoch } = ctx;
-      const [s, b] = await place(trading, [
-        { signer: mm, side: Side.Sell, wh: 50, price: 80_000n },
-        { signer: c1, side: Side.Buy, wh: 50, price: 120_000n },
-      ]);
+      const { trading, mm, epoch } = ctx;
+      const orders = book(ctx, "mm sell 50@80_000, c1 buy 50@120_000");
+      const [s, b] = await place(trading, orders);
       await trading.removeMarketMaker(mm.address);
       await expectClearing(ctx, epoch, {
         price: 100_000n,
         batch: 10,
-        fills: [
-          fill(s, mm, Side.Sell, { filled: wh(50), payment: 5_000n }),
-          fill(b, c1, Side.Buy, { filled: wh(50), payment: 5_000n, refund: 1_000n }),
-        ],
+        fills: fills(orders, [s, b], "50:5_000 50:5_000:1_000"),
       });
       await expectBalancesEqualAccounts(ctx);
     });

@@ -153,6 +153,53 @@ export async function expectSettlement(
   }
 }
 
+// ───────────────────────────────────── BOOK NOTATION ─────────────────────────────────────────
+
+type Trader = "admin" | "p1" | "p2" | "p3" | "c1" | "c2" | "c3" | "mm" | "outsider" | "feeSink" | "regulator";
+
+const num = (s: string) => BigInt(s.replace(/_/g, ""));
+
+/**
+ * An example book in one line: comma-separated orders `"<signer> <buy|sell> <Wh>@<price>"`, in placement order, e.g.
+ * `book(ctx, "p1 sell 70@300_000, c1 buy 50@400_000")`.
+ */
+export function book(ctx: Ctx, spec: string): Placed[] {
+  return spec.split(",").map((row) => {
+    const [who, side, amount] = row.trim().split(/\s+/);
+    const [size, price] = amount.split("@");
+    if (side !== "buy" && side !== "sell") throw new Error(`bad side in "${row}"`);
+    const signer = ctx[who as Trader] as HardhatEthersSigner;
+    return { signer, side: side === "buy" ? Side.Buy : Side.Sell, wh: Number(num(size)), price: num(price) };
+  });
+}
+
+/** Places the orders of {@link book} `spec` and returns them with their ids. */
+export async function placeBook(ctx: Ctx, spec: string): Promise<{ orders: Placed[]; ids: bigint[] }> {
+  const orders = book(ctx, spec);
+  return { orders, ids: await place(ctx.trading, orders) };
+}
+
+/**
+ * The expected settlement of every order of a placed book, in one line: one space-separated entry per order, in
+ * placement order, `"<filled Wh>:<payment>[:<refund>[:<fee>]]"`. A seller's refund is in Wh (unfilled GRID), a
+ * buyer's in payment-token units. E.g. `fills(book, ids, "70:24_500 50:17_500:2_500 0:0:10")`.
+ */
+export function fills(orders: Placed[], ids: bigint[], spec: string): Fill[] {
+  const rows = spec.trim().split(/\s+/);
+  if (rows.length !== orders.length) throw new Error(`${rows.length} fills for ${orders.length} orders`);
+  return rows.map((row, i) => {
+    const [filled, payment, refund, fee] = row.split(":").map((v) => num(v ?? "0"));
+    const o = orders[i];
+    const back = refund ?? 0n;
+    return fill(ids[i], o.signer, o.side, {
+      filled: wh(Number(filled)),
+      payment: payment ?? 0n,
+      refund: o.side === Side.Sell ? wh(Number(back)) : back,
+      fee: fee ?? 0n,
+    });
+  });
+}
+
 /** What {@link expectClearing} checks of an epoch's clearing. */
 export interface Clearing {
   /** The clearing price. */

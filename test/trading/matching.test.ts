@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { wh } from "../helpers/constants";
 import { EpochStatus, Side } from "../helpers/enums";
 import { TICK, deployTradingFixture, type Ctx } from "./fixture";
-import { place, closeEpoch, clear, epochResult, result, bookA, type Placed } from "./helpers";
+import { place, closeEpoch, clear, epochResult, result, bookA, type Placed, book } from "./helpers";
 
 /**
  * Bids 5000 → 30 Wh, 4500 → 10 Wh; asks 4000 → 30 Wh, 4200 → 10 Wh.
@@ -153,11 +153,9 @@ describe("Trading", function () {
 
     it("never walks more price levels than its step budget", async function () {
       // One bid level and one ask level of equal size: both are exhausted by the same match.
-      const { trading, p1, c1, epoch } = await loadFixture(deployTradingFixture);
-      await place(trading, [
-        { signer: p1, side: Side.Sell, wh: 30, price: 400_000n },
-        { signer: c1, side: Side.Buy, wh: 30, price: 400_000n },
-      ]);
+      const ctx = await loadFixture(deployTradingFixture);
+      const { trading, epoch } = ctx;
+      await place(trading, book(ctx, "p1 sell 30@400_000, c1 buy 30@400_000"));
       await closeEpoch(trading, epoch);
       const tx = trading.matchOrders(epoch, 1);
       await expect(tx).to.emit(trading, "MatchProgressed").withArgs(epoch, 1n, wh(30), true);

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { orderId, wh } from "../helpers/constants";
 import { OrderStatus, Side } from "../helpers/enums";
 import { Suspended, TICK, MAX_PRICE, MIN_ORDER, MAX_UINT32, METER, deployTradingFixture } from "./fixture";
-import { place, order } from "./helpers";
+import { place, order, book } from "./helpers";
 
 describe("Trading", function () {
   describe("#createSellOrder", function () {
@@ -50,12 +50,9 @@ describe("Trading", function () {
       });
 
       it("adds the amount to the depth at its price", async function () {
-        const { trading, p1, p2, epoch } = await loadFixture(deployTradingFixture);
-        await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 250, price: 400_000n },
-          { signer: p2, side: Side.Sell, wh: 30, price: 400_000n },
-          { signer: p2, side: Side.Sell, wh: 11, price: 400_100n },
-        ]);
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, epoch } = ctx;
+        await place(trading, book(ctx, "p1 sell 250@400_000, p2 sell 30@400_000, p2 sell 11@400_100"));
         expect(await trading.depthAt(epoch, Side.Sell, 400_000n)).to.equal(wh(280));
         expect(await trading.depthAt(epoch, Side.Sell, 400_100n)).to.equal(wh(11));
         expect(await trading.depthAt(epoch, Side.Buy, 400_000n)).to.equal(0n);
@@ -265,11 +262,9 @@ describe("Trading", function () {
       });
 
       it("stores the order and its depth", async function () {
-        const { trading, c1, c2, epoch } = await loadFixture(deployTradingFixture);
-        const [id] = await place(trading, [
-          { signer: c1, side: Side.Buy, wh: 13, price: 123_400n },
-          { signer: c2, side: Side.Buy, wh: 7_000, price: 123_400n },
-        ]);
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, c1, epoch } = ctx;
+        const [id] = await place(trading, book(ctx, "c1 buy 13@123_400, c2 buy 7_000@123_400"));
         expect(await order(trading, id)).to.deep.equal({
           owner: c1.address,
           side: BigInt(Side.Buy),

@@ -16,6 +16,7 @@ import {
   fill,
   parsed,
   expectClearing,
+  book,
 } from "./helpers";
 
 describe("Trading", function () {
@@ -117,11 +118,7 @@ describe("Trading", function () {
     it("skips cancelled orders without a confirmation but counts them as settled", async function () {
       const ctx = await loadFixture(deployTradingFixture);
       const { trading, p1, p2, c1, epoch } = ctx;
-      const [s1, s2, b1] = await place(trading, [
-        { signer: p1, side: Side.Sell, wh: 20, price: 100_000n },
-        { signer: p2, side: Side.Sell, wh: 20, price: 200_000n },
-        { signer: c1, side: Side.Buy, wh: 20, price: 300_000n },
-      ]);
+      const [s1, s2, b1] = await place(trading, book(ctx, "p1 sell 20@100_000, p2 sell 20@200_000, c1 buy 20@300_000"));
       await trading.connect(p1).cancelOrder(s1);
       await expectClearing(ctx, epoch, {
         price: 250_000n,
@@ -141,13 +138,8 @@ describe("Trading", function () {
   describe("#withdraw", function () {
     it("pays out the fee recipient's credit", async function () {
       const ctx = await loadFixture(deployTradingFixture);
-      const { trading, usdc, p1, p2, c1, c2, admin, epoch } = ctx;
-      await place(trading, [
-        { signer: p1, side: Side.Sell, wh: 13, price: 123_400n },
-        { signer: p2, side: Side.Sell, wh: 17, price: 123_400n },
-        { signer: c1, side: Side.Buy, wh: 11, price: 123_500n },
-        { signer: c2, side: Side.Buy, wh: 19, price: 123_500n },
-      ]);
+      const { trading, usdc, admin, epoch } = ctx;
+      await place(trading, book(ctx, "p1 sell 13@123_400, p2 sell 17@123_400, c1 buy 11@123_500, c2 buy 19@123_500"));
       await clear(trading, epoch);
       const tx = trading.withdraw(usdc, 2n);
       await expect(tx)
@@ -163,12 +155,9 @@ describe("Trading", function () {
 
     it("works while paused", async function () {
       const ctx = await loadFixture(deployTradingFixture);
-      const { trading, usdc, p1, c1, feeSink, epoch } = ctx;
+      const { trading, usdc, p1, feeSink, epoch } = ctx;
       await trading.setFee(1_000n, feeSink.address);
-      await place(trading, [
-        { signer: p1, side: Side.Sell, wh: 100, price: 100_000n },
-        { signer: c1, side: Side.Buy, wh: 100, price: 100_000n },
-      ]);
+      await place(trading, book(ctx, "p1 sell 100@100_000, c1 buy 100@100_000"));
       await clear(trading, epoch);
       await trading.pause();
       await expect(trading.connect(feeSink).withdraw(usdc, 1_000n)).to.changeTokenBalances(

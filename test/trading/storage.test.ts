@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { wh } from "../helpers/constants";
 import { OrderStatus, Side } from "../helpers/enums";
 import { TICK, deployTradingFixture, type Ctx } from "./fixture";
-import { bookA, clear, closeEpoch, order, place } from "./helpers";
+import { bookA, clear, closeEpoch, order, place, book } from "./helpers";
 
 /** Moves to `epoch` (to its start, unless already in it) and places one minimum buy order of `ctx.c2` there. */
 async function orderIn(ctx: Ctx, epoch: bigint): Promise<bigint> {
@@ -85,10 +85,7 @@ describe("Trading", function () {
         for (const e of [epoch + 1n, epoch + 2n, epoch + 3n]) await orderIn(ctx, e);
         await time.increaseTo(await trading.epochStart(epoch + 4n));
         const late = epoch + 4n;
-        const [sell, buy] = await place(trading, [
-          { signer: p2, side: Side.Sell, wh: 30, price: 300_000n },
-          { signer: c3, side: Side.Buy, wh: 20, price: 400_000n },
-        ]);
+        const [sell, buy] = await place(trading, book(ctx, "p2 sell 30@300_000, c3 buy 20@400_000"));
         // Both epochs' orders are readable side by side.
         expect((await order(trading, oldSell)).status).to.equal(BigInt(OrderStatus.Open));
         expect((await order(trading, sell)).owner).to.equal(p2.address);
@@ -152,16 +149,15 @@ describe("Trading", function () {
 
       it("shows the exact partial fill at the bid cut and nothing after it", async function () {
         const ctx = await loadFixture(deployTradingFixture);
-        const { trading, p1, p2, c1, c2, c3, epoch } = ctx;
+        const { trading, c2, epoch } = ctx;
         // At b* = 4000, 60 Wh of 100 fill: c1 50, c2 10 of 30 (the cut), c3 0; p = 350,000.
-        const [, b1, b2, b3, b4] = await place(trading, [
-          { signer: p1, side: Side.Sell, wh: 70, price: 300_000n },
-          { signer: c1, side: Side.Buy, wh: 50, price: 400_000n },
-          { signer: c2, side: Side.Buy, wh: 30, price: 400_000n },
-          { signer: c3, side: Side.Buy, wh: 20, price: 400_000n },
-          { signer: c1, side: Side.Buy, wh: 10, price: 500_000n },
-          { signer: p2, side: Side.Sell, wh: 10, price: 450_000n },
-        ]);
+        const [, b1, b2, b3, b4] = await place(
+          trading,
+          book(
+            ctx,
+            "p1 sell 70@300_000, c1 buy 50@400_000, c2 buy 30@400_000, c3 buy 20@400_000, c1 buy 10@500_000, p2 sell 10@450_000",
+          ),
+        );
         await closeEpoch(trading, epoch);
         await trading.matchOrders(epoch, 100);
         for (let i = 0; i < 6; i++) await trading.executeTrades(epoch, 1);
