@@ -5,6 +5,7 @@ module.exports = {
   istanbulReporter: ["html", "lcov", "text", "json", "json-summary"],
   // The long randomized suites (2,000 differential books, 200 property runs, the 1,000-order resumability
   // epoch, the 300-level griefing book) run in full in `npm test`; instrumented they would take over ten
-  // minutes and reach no line or branch the other suites miss. Their titles carry this tag.
+  // minutes and reach no line or branch the other suites miss. Tests that assert gas figures (budgets, upkeep
+  // limits) carry it too: instrumented code spends several times the gas. Their titles carry this tag.
   mocha: { grep: "@skip-on-coverage", invert: true, timeout: 600000 },
 };

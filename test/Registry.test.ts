@@ -641,7 +641,7 @@ describe("Registry", function () {
   });
 
   describe("gas", function () {
-    it("registerUser and assignMeter stay within their budgets", async function () {
+    it("registerUser and assignMeter stay within their budgets @skip-on-coverage", async function () {
       const { registry, admin, consumers } = await loadFixture(registryFixture);
       const register = await (
         await registry.connect(admin).registerUser(consumers[0].address, UserType.Consumer, "Library, office 1")

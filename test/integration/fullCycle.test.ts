@@ -262,7 +262,7 @@ async function withdrawAll(
 }
 
 describe("Full cycle at scale", function () {
-  it("clears a 200-order epoch with bounded performUpkeep calls", async function () {
+  it("clears a 200-order epoch with bounded performUpkeep calls @skip-on-coverage", async function () {
     const s = await loadFixture(deploySystem);
     const { registry, gridToken, paymentToken, trading, alice, carol } = s;
     await registry.registerUser(alice.address, UserType.Prosumer, "Dorm A");

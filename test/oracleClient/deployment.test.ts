@@ -2,6 +2,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import { expect } from "chai";
 import { ethers } from "hardhat";
 
+import { TX_GAS_LIMIT } from "../helpers/bookMarket";
 import { DEFAULT_RATED_POWER, HOUR, IRECEIVER_ID, IERC165_ID } from "./constants";
 import { deployOracleFixture } from "./fixture";
 
@@ -45,7 +46,8 @@ describe("OracleClient", function () {
     it("emits OracleOperatorAdded for the admin", async function () {
       const { registry, gridToken, market, admin } = await loadFixture(deployOracleFixture);
       const factory = await ethers.getContractFactory("OracleClient");
-      const deployed = await factory.deploy(registry, gridToken, market, admin.address, 0);
+      // Instrumented for coverage, the constructor needs more than the default gas limit.
+      const deployed = await factory.deploy(registry, gridToken, market, admin.address, 0, { gasLimit: TX_GAS_LIMIT });
       await expect(deployed.deploymentTransaction())
         .to.emit(deployed, "OracleOperatorAdded")
         .withArgs(admin.address, admin.address);

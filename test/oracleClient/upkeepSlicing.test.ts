@@ -62,7 +62,7 @@ describe("OracleClient upkeep slicing on the real Trading", function () {
     await initial.restore();
   });
 
-  it("one upkeep at the largest batch sizes on a worst-case book stays within the 4.5M-gas budget", async function () {
+  it("one upkeep at the largest batch sizes on a worst-case book stays within the 4.5M-gas budget @skip-on-coverage", async function () {
     await start.restore();
     const { trading, oracleClient, regulator, paymentToken, gridToken } = market;
     const tradingAddress = await trading.getAddress();
@@ -131,7 +131,7 @@ describe("OracleClient upkeep slicing on the real Trading", function () {
     }
   });
 
-  it("clears a 1,000-order epoch over 100 levels in at most 8 upkeeps at the default batch sizes", async function () {
+  it("clears a 1,000-order epoch over 100 levels in at most 8 upkeeps at the default batch sizes @skip-on-coverage", async function () {
     await start.restore();
     const { trading, oracleClient } = market;
     const epoch = (await trading.currentEpoch()) + 1n;
