@@ -34,6 +34,20 @@ describe("Trading", function () {
         await expectBalancesEqualAccounts(ctx);
       });
 
+      it("clears an epoch whose whole volume is one watt-hour at the midpoint price", async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, epoch } = ctx;
+        await trading.setMinOrderAmount(wh(1));
+        const orders = book(ctx, "p1 sell 1@200_000, c1 buy 1@300_000");
+        const [s, b] = await place(trading, orders);
+        await expectClearing(ctx, epoch, {
+          price: 250_000n,
+          matched: { volume: wh(1), bid: 300_000n, ask: 200_000n },
+          fills: fills(orders, [s, b], "1:250 1:250:50"),
+        });
+        await expectBalancesEqualAccounts(ctx);
+      });
+
       it("ends the walk when the asks run out in the last bitmap word", async function () {
         const ctx = await loadFixture(deployTradingFixture);
         const { trading, epoch } = ctx;
