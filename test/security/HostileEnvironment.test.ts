@@ -5,6 +5,7 @@
  */
 import { loadFixture, time } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import { expect } from "chai";
+import { type Interface } from "ethers";
 import { ethers } from "hardhat";
 
 import type {
@@ -155,6 +156,36 @@ describe("Security: hostile environment", function () {
         "ReentrancyGuardReentrantCall",
       );
       expect(await trading.accountBalance(actors.consumers[0].address, tokenAddress)).to.equal(0n);
+    });
+
+    describe("cannot re-enter any state-changing entry point while a deposit pulls", function () {
+      const ZERO32 = ethers.ZeroHash;
+      const reentries: [string, (token: string) => unknown[]][] = [
+        ["deposit", (token) => [token, USDC]],
+        ["depositWithPermit", (token) => [token, USDC, 0n, 0, ZERO32, ZERO32]],
+        ["createSellOrder", () => [KWH, SELL_PRICE]],
+        ["createSellOrderWithPermit", () => [KWH, SELL_PRICE, 0n, 0, ZERO32, ZERO32]],
+        ["createBuyOrderWithPermit", () => [KWH, BUY_PRICE, 0n, 0, ZERO32, ZERO32]],
+        ["createOrders", () => [[{ side: 0, amount: KWH, price: BUY_PRICE }]]],
+        ["cancelOrder", () => [1n]],
+        ["cancelOrders", () => [[1n]]],
+        ["matchOrders", () => [0n, 1n]],
+        ["executeTrades", () => [0n, 1n]],
+      ];
+      for (const [name, args] of reentries) {
+        it(`${name} (ReentrancyGuardReentrantCall)`, async function () {
+          const { trading, token, actors } = await loadFixture(reentrantFixture);
+          const tokenAddress = await token.getAddress();
+          const iface: Interface = trading.interface;
+          const reentry = iface.encodeFunctionData(name, args(tokenAddress));
+          await token.arm(await trading.getAddress(), reentry, true);
+          await expect(trading.connect(actors.consumers[0]).deposit(tokenAddress, USDC)).to.be.revertedWithCustomError(
+            trading,
+            "ReentrancyGuardReentrantCall",
+          );
+          expect(await trading.accountBalance(actors.consumers[0].address, tokenAddress)).to.equal(0n);
+        });
+      }
     });
 
     it("a cancel credits the account without calling the token; the withdrawal cannot be re-entered", async function () {
