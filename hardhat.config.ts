@@ -14,20 +14,33 @@ import "./tasks";
 
 const SOLC_VERSION = "0.8.30";
 
-// The compiler comes from the `solc` npm package, never from the download server.
+// Every compiler comes from an npm package, never from the download server. Our sources use 0.8.30; Chainlink's
+// own contracts, compiled for the tests, pin older versions (Automation 2.3: 0.8.19; Keystone: 0.8.24), which
+// come from exact-version npm aliases of `solc` (see package.json).
+const SOLC_PACKAGES: Record<string, string> = {
+  [SOLC_VERSION]: "solc",
+  "0.8.19": "solc-0.8.19",
+  "0.8.24": "solc-0.8.24",
+};
+
 subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }) => {
+  const pkg = SOLC_PACKAGES[args.solcVersion];
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const installed: string = require("solc/package.json").version;
-  if (args.solcVersion !== SOLC_VERSION || installed !== SOLC_VERSION) {
+  const installed: string | undefined = pkg ? require(`${pkg}/package.json`).version : undefined;
+  if (pkg === undefined || installed !== args.solcVersion) {
     throw new HardhatPluginError(
       "gridmarket",
-      `Compiler mismatch: hardhat.config.ts asks for solc ${args.solcVersion}, the project pins ${SOLC_VERSION} ` +
-        `and node_modules has solc@${installed}. Run \`npm ci\`; no compiler is ever downloaded.`,
+      `Compiler mismatch: hardhat.config.ts asks for solc ${args.solcVersion}; the project provides ` +
+        `${Object.entries(SOLC_PACKAGES)
+          .map(([v, p]) => `${v} (npm ${p})`)
+          .join(", ")}` +
+        (pkg ? ` and node_modules has ${pkg}@${installed}` : "") +
+        ". Run `npm ci`; no compiler is ever downloaded.",
     );
   }
-  const compilerPath = path.join(path.dirname(require.resolve("solc/package.json")), "soljson.js");
+  const compilerPath = path.join(path.dirname(require.resolve(`${pkg}/package.json`)), "soljson.js");
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const longVersion: string = require("solc")
+  const longVersion: string = require(pkg)
     .version()
     .replace(/\.Emscripten.*$/, "");
   return { compilerPath, isSolcJs: true, version: installed, longVersion };
