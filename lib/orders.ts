@@ -6,14 +6,10 @@ import { decodeRevert } from "./tx";
 import { CliError } from "./errors";
 import { ORDER_STATUSES, Side, SIDES } from "./enums";
 import { queryEvents } from "./events";
-import { buyEscrow, parseKwh, parsePrice, type PriceRules } from "./units";
+import type { OrderRequest } from "./quantities";
+import { parseKwh, parsePrice, type PriceRules } from "./units";
 
-/** One order of a batch, in base units. */
-export interface OrderRequest {
-  side: Side;
-  amount: bigint;
-  price: bigint;
-}
+export { batchEscrow, escrowOf, type OrderRequest, shortfall } from "./quantities";
 
 /** An order as the CLI prints it. */
 export interface OrderView {
@@ -46,27 +42,6 @@ export function parseOrderSpecs(option: string, text: string, rules: PriceRules)
   const parts = text.split(/[,\s]+/).filter((p) => p !== "");
   if (parts.length === 0) throw new CliError(`${option}: give at least one side:kWh@price order`);
   return parts.map((part) => parseOrderSpec(option, part, rules));
-}
-
-/** What an order reserves: GRID base units for a sell, `ceil(amount * price / 1e18)` payment token for a buy. */
-export function escrowOf(order: OrderRequest): bigint {
-  return order.side === Side.Sell ? order.amount : buyEscrow(order.amount, order.price);
-}
-
-/** The total GRID and payment token a batch reserves. */
-export function batchEscrow(orders: OrderRequest[]): { grid: bigint; payment: bigint } {
-  let grid = 0n;
-  let payment = 0n;
-  for (const o of orders) {
-    if (o.side === Side.Sell) grid += escrowOf(o);
-    else payment += escrowOf(o);
-  }
-  return { grid, payment };
-}
-
-/** What an order pulls from the wallet: the part of `need` the account's free balance does not cover. */
-export function shortfall(free: bigint, need: bigint): bigint {
-  return need > free ? need - free : 0n;
 }
 
 /** Reads order `orderId` from storage (reverts with `TradingOrderPruned` once its slot was reused). */
