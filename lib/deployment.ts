@@ -190,3 +190,25 @@ function readJournal(dir: string): JournalFacts {
   }
   return facts;
 }
+
+/** What a deployment folder says without asking the chain: the four contracts, the chain and Trading's block. */
+export interface DeploymentFolder {
+  addresses: Record<ContractName, string>;
+  chainId?: number;
+  deploymentBlock: number;
+}
+
+/** Reads `deployed_addresses.json` and the journal of the Ignition deployment in `dir` (for the web app's config). */
+export function readDeploymentFolder(dir: string): DeploymentFolder {
+  const file = path.join(dir, "deployed_addresses.json");
+  if (!fs.existsSync(file)) throw new CliError(`${file} does not exist: deploy first, or pick another deployment id`);
+  const listed = readAddresses(file);
+  const addresses = {} as Record<ContractName, string>;
+  for (const name of CONTRACTS) addresses[name] = pickAddress(listed, name, file);
+  const journal = readJournal(dir);
+  return {
+    addresses,
+    chainId: journal.chainId,
+    deploymentBlock: journal.blocks.get(addresses.Trading.toLowerCase()) ?? 0,
+  };
+}

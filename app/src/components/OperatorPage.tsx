@@ -1,0 +1,124 @@
+// Operators (read-only): the clearing work pending and the last upkeep, the oracle's funds and rewards, the pause
+// state of each contract, recent epochs, users and their meters.
+import { formatEther } from "viem";
+import { usePublicClient } from "wagmi";
+
+import { EPOCH_STATUSES, USER_STATUSES, WORK } from "../../../lib/enums";
+import { formatKwh, price } from "../format";
+import { useChainQuery, useMarket } from "../market";
+import { readOperator, readRecentEpochs, readUsers } from "../reads";
+import { userTypeName } from "../revert";
+import { short } from "./Connect";
+
+export function OperatorPage() {
+  const { config, info } = useMarket();
+  const client = usePublicClient()!;
+  const op = useChainQuery(["operator"], () => readOperator(client, config)).data;
+  const epochs = useChainQuery(["recentEpochs"], () => readRecentEpochs(client, config, 12)).data;
+  const users = useChainQuery(["users"], () => readUsers(client, config)).data;
+  return (
+    <div className="grid">
+      <section className="card" aria-labelledby="work-title">
+        <h2 id="work-title">Clearing</h2>
+        {op && (
+          <dl data-testid="operator-clearing">
+            <dt>Pending work</dt>
+            <dd data-testid="pending-work">
+              {op.work === 0 ? "None" : `${WORK[op.work]} epoch ${String(op.workEpoch)}`}
+            </dd>
+            <dt>Automatic clearing</dt>
+            <dd>{op.autoMarketClearing ? "On" : "Off"}</dd>
+            <dt>Last upkeep</dt>
+            <dd data-testid="last-upkeep">
+              {op.lastUpkeep
+                ? `${WORK[op.lastUpkeep.work]} epoch ${String(op.lastUpkeep.epoch)} by ${short(op.lastUpkeep.by)} in block ${String(op.lastUpkeep.block)}`
+                : "None yet"}
+            </dd>
+            <dt>Last market check</dt>
+            <dd>
+              {op.lastMarketCheck === 0n ? "Never" : new Date(Number(op.lastMarketCheck) * 1000).toISOString()}
+            </dd>
+          </dl>
+        )}
+      </section>
+      <section className="card" aria-labelledby="oracle-title">
+        <h2 id="oracle-title">Oracle and pauses</h2>
+        {op && (
+          <dl>
+            <dt>Oracle balance</dt>
+            <dd data-testid="oracle-balance">{formatEther(op.oracleBalance)} ETH</dd>
+            <dt>Rewards owed to operators</dt>
+            <dd>{formatEther(op.totalAccruedRewards)} ETH</dd>
+            <dt>Reward per reading</dt>
+            <dd>{formatEther(op.rewardPerReading)} ETH</dd>
+            {Object.entries(op.paused).map(([name, paused]) => (
+              <div key={name} className="pair">
+                <dt>{name}</dt>
+                <dd className={paused ? "notice error" : ""}>{paused ? "Paused" : "Running"}</dd>
+              </div>
+            ))}
+          </dl>
+        )}
+      </section>
+      <section className="card wide" aria-labelledby="epochs-title">
+        <h2 id="epochs-title">Recent epochs</h2>
+        {epochs && epochs.length === 0 && <p className="muted">No epoch has received orders yet.</p>}
+        {epochs && epochs.length > 0 && (
+          <div className="scroll">
+            <table data-testid="recent-epochs">
+              <thead>
+                <tr>
+                  <th scope="col">Epoch</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Orders</th>
+                  <th scope="col">Price</th>
+                  <th scope="col">Volume</th>
+                </tr>
+              </thead>
+              <tbody>
+                {epochs.map((e) => (
+                  <tr key={String(e.epoch)}>
+                    <td>{String(e.epoch)}</td>
+                    <td>{EPOCH_STATUSES[e.status ?? 0]}</td>
+                    <td>{String(e.orders)}</td>
+                    <td>{e.volume > 0n ? price(info, e.clearingPrice) : "—"}</td>
+                    <td>{formatKwh(e.volume)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      <section className="card wide" aria-labelledby="users-title">
+        <h2 id="users-title">Users and meters</h2>
+        {users && (
+          <div className="scroll">
+            <table data-testid="users">
+              <thead>
+                <tr>
+                  <th scope="col">Account</th>
+                  <th scope="col">Type</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Location</th>
+                  <th scope="col">Meters</th>
+                </tr>
+              </thead>
+              <tbody>
+                {users.map((u) => (
+                  <tr key={u.account}>
+                    <td title={u.account}>{short(u.account)}</td>
+                    <td>{userTypeName(u.userType)}</td>
+                    <td>{USER_STATUSES[u.status]}</td>
+                    <td>{u.location}</td>
+                    <td>{u.meters}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,175 @@
+// Browser tests of the web app (npm run app:e2e): a hardhat node of our own, a fresh GridMarket deployment with a
+// consumer and a prosumer's offer, the built app served on 127.0.0.1, and Debian's Chromium driven by
+// playwright-core. Flows: connect the development account, deposit, place a buy order (and see the form refuse a
+// price off the tick), see it in the depth, let the keeper clear, see the fill and the balances change, a revert
+// in words, withdraw, the operator page. Screenshots of the main pages go to docs/app/.
+//
+//   npm run app:build && npm run app:e2e      (CHROMIUM=/path/to/chromium to use another binary)
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+
+import { chromium, type Locator, type Page } from "playwright-core";
+
+import { startHardhatNode } from "./node";
+import { serveApp } from "./server";
+
+const ROOT = path.resolve(__dirname, "../..");
+const SHOTS = path.join(ROOT, "docs", "app");
+const STARTED = Date.now();
+const TIMEOUT_MS = 20_000;
+
+const log = (message: string) => console.log(`[app:e2e +${((Date.now() - STARTED) / 1000).toFixed(1)}s] ${message}`);
+
+/** Waits until `locator`'s text contains `expected` (exact substring); fails with what it saw. */
+async function expectText(locator: Locator, expected: string): Promise<void> {
+  const deadline = Date.now() + TIMEOUT_MS;
+  let seen = "";
+  while (Date.now() < deadline) {
+    seen = ((await locator.count()) > 0 ? await locator.first().textContent() : null) ?? "";
+    if (seen.includes(expected)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.fail(`expected "${expected}" in ${String(locator)}, saw "${seen}"`);
+}
+
+const step = async (name: string, body: () => Promise<void>) => {
+  await body();
+  log(`ok: ${name}`);
+};
+
+async function shoot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function main(): Promise<void> {
+  const node = await startHardhatNode();
+  log(`hardhat node on ${node.url}`);
+  process.env.HARDHAT_NETWORK = "localhost";
+  process.env.LOCALHOST_RPC_URL = node.url;
+  const hre = (await import("hardhat")).default;
+  const { deployAppMarket } = await import("./fixture");
+  const market = await deployAppMarket(hre, node.url, "app-e2e");
+  const server = await serveApp(market.config);
+  log(`market deployed, app on ${server.url}`);
+  // playwright-core starts Chromium with a fresh temporary profile of its own.
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(TIMEOUT_MS);
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(server.url);
+    const byTest = (id: string) => page.getByTestId(id);
+
+    await step("connect the development account", async () => {
+      await page.getByLabel("Development account").selectOption(market.consumer);
+      await page.getByRole("button", { name: "Connect", exact: true }).click();
+      await expectText(byTest("connected-account"), "development account — local chains only");
+      await expectText(byTest("role"), "Consumer");
+      await expectText(byTest("wallet-payment"), "50 USDC");
+    });
+
+    await step("deposit 10 USDC into the market account", async () => {
+      await page.getByLabel("Amount (USDC)").fill("10");
+      await page.getByRole("button", { name: "Deposit" }).click();
+      await expectText(page.getByRole("status"), "Deposit: done.");
+      await expectText(byTest("account-payment"), "10 USDC");
+      await expectText(byTest("wallet-payment"), "40 USDC");
+    });
+
+    await step("the order form refuses a price off the tick before sending", async () => {
+      await page.getByLabel("Amount (kWh)").fill("1");
+      await page.getByLabel("Price (USDC/kWh)").fill("0.25005");
+      await expectText(page.locator(".field-error"), "0.25005 USDC/kWh is not a multiple of the tick size 0.0001 USDC/kWh");
+    });
+
+    await step("place a buy order of 1 kWh at 0.25 and see it in the depth", async () => {
+      await page.getByLabel("Price (USDC/kWh)").fill("0.25");
+      await expectText(byTest("escrow"), "Reserves 0.25 USDC and 0 kWh; all from your market account.");
+      await page.getByRole("button", { name: "Place order" }).click();
+      await expectText(page.getByRole("status"), "Place order: done.");
+      await expectText(byTest("depth"), "1 kWh0.25 USDC/kWh");
+      await expectText(byTest("depth"), "0.2 USDC/kWh2 kWh");
+      await expectText(byTest("own-orders"), "Buy1 kWh0.25 USDC/kWhOpen");
+      await expectText(byTest("account-payment"), "9.75 USDC");
+      await shoot(page, "trade");
+    });
+
+    await step("the keeper clears: the fill, its price and the balances", async () => {
+      const upkeeps = await market.clearOpenEpoch();
+      assert.ok(upkeeps >= 1, "the keeper found no work after gate closure");
+      // Clearing price floor((0.25 + 0.20) / 2) = 0.225; the buyer pays 0.225 and gets 0.025 of its escrow back.
+      await expectText(byTest("own-orders"), "Buy1 kWh0.25 USDC/kWhSettled1 kWh0.225 USDC/kWh (0.225 USDC)");
+      await expectText(byTest("account-payment"), "9.775 USDC");
+      await expectText(byTest("wallet-grid"), "1 kWh");
+      await shoot(page, "trade-filled");
+    });
+
+    await step("a revert in words: a consumer may not sell", async () => {
+      await page.getByLabel("Side").selectOption("1");
+      await page.getByLabel("Amount (kWh)").fill("0.5");
+      await page.getByLabel("Price (USDC/kWh)").fill("0.3");
+      await page.getByRole("button", { name: "Place order" }).click();
+      await expectText(
+        page.getByRole("alert"),
+        "Place order refused: This account may not sell: selling takes a registered, active prosumer or a market maker. (TradingNotEligible)",
+      );
+    });
+
+    await step("withdraw the market account's USDC", async () => {
+      await page.getByLabel("Amount (USDC)").fill("9.775");
+      await page.getByRole("button", { name: "Withdraw" }).click();
+      await expectText(page.getByRole("status"), "Withdraw: done.");
+      await expectText(byTest("account-payment"), "0 USDC");
+      await expectText(byTest("wallet-payment"), "49.775 USDC");
+    });
+
+    await step("the operator page", async () => {
+      await page.getByRole("link", { name: "Operators" }).click();
+      await expectText(byTest("pending-work"), "None");
+      await expectText(byTest("last-upkeep"), "Settle epoch");
+      await expectText(byTest("recent-epochs"), "Settled20.225 USDC/kWh1 kWh");
+      await expectText(byTest("users"), "ConsumerActiveLibrary0");
+      await shoot(page, "operator");
+    });
+
+    await step("a phone-size layout", async () => {
+      const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+      await phone.goto(server.url);
+      await expectText(phone.locator("#epoch-title"), "Open epoch");
+      const width = Number(await phone.evaluate("document.documentElement.scrollWidth"));
+      assert.ok(width <= 390, `the page is ${width}px wide on a 390px screen`);
+      await shoot(phone, "trade-phone");
+    });
+
+    assert.deepEqual(errors, [], "uncaught errors in the page");
+    log("all browser flows passed");
+  } finally {
+    await browser.close();
+    await server.close();
+    node.stop();
+    fs.rmSync(market.deploymentDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  },
+);
