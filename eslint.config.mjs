@@ -5,7 +5,17 @@ import tseslint from "typescript-eslint";
 
 export default defineConfig(
   {
-    ignores: ["node_modules/", "artifacts/", "cache/", "typechain-types/", "coverage/", "dist/", "reports/"],
+    ignores: [
+      "node_modules/",
+      "artifacts/",
+      "cache/",
+      "typechain-types/",
+      "coverage/",
+      "dist/",
+      "reports/",
+      "app/dist/",
+      "app/src/generated/",
+    ],
   },
   eslint.configs.recommended,
   tseslint.configs.recommended,

@@ -44,7 +44,10 @@ export function parseKwhText(value: string): Parsed {
   if (!parsed.ok) return parsed;
   if (parsed.value === 0n) return { ok: false, problem: "the amount must be positive" };
   if (parsed.value % WH !== 0n) {
-    return { ok: false, problem: `${value.trim()} kWh is not a whole number of watt-hours (at most 3 decimals of kWh)` };
+    return {
+      ok: false,
+      problem: `${value.trim()} kWh is not a whole number of watt-hours (at most 3 decimals of kWh)`,
+    };
   }
   return parsed;
 }

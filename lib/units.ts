@@ -7,16 +7,7 @@
 import { CliError } from "./errors";
 import { KWH, type Parsed, parseDecimalText, parseKwhText, parsePriceText, type PriceRules, WH } from "./quantities";
 
-export {
-  buyEscrow,
-  formatKwh,
-  formatMoney,
-  formatPrice,
-  GRID_DECIMALS,
-  KWH,
-  type PriceRules,
-  WH,
-} from "./quantities";
+export { buyEscrow, formatKwh, formatMoney, formatPrice, GRID_DECIMALS, KWH, type PriceRules, WH } from "./quantities";
 
 /** 1e18: one whole GRID (1 kWh) in base units, and the price denominator. */
 export const WAD = KWH;

@@ -52,7 +52,8 @@ export function checkAppConfig(value: unknown): AppConfig {
     }
   }
   const devAccounts = Array.isArray(c.devAccounts) ? (c.devAccounts as DevAccount[]) : [];
-  for (const a of devAccounts) if (!ADDRESS.test(String(a.address))) fail(`devAccounts: ${a.address} is not an address`);
+  for (const a of devAccounts)
+    if (!ADDRESS.test(String(a.address))) fail(`devAccounts: ${a.address} is not an address`);
   return {
     chainId: c.chainId as number,
     chainName: typeof c.chainName === "string" ? c.chainName : `Chain ${c.chainId}`,

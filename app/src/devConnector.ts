@@ -13,7 +13,10 @@ export async function jsonRpc(url: string, method: string, params: unknown[] = [
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
   });
-  const body = (await response.json()) as { result?: unknown; error?: { code: number; message: string; data?: unknown } };
+  const body = (await response.json()) as {
+    result?: unknown;
+    error?: { code: number; message: string; data?: unknown };
+  };
   if (body.error !== undefined) {
     throw Object.assign(new Error(body.error.message), { code: body.error.code, data: body.error.data });
   }

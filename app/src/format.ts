@@ -6,7 +6,8 @@ export { formatKwh };
 
 export const money = (info: MarketInfo, amount: bigint) =>
   formatMoney(amount, info.payment.decimals, info.payment.symbol);
-export const price = (info: MarketInfo, value: bigint) => formatPrice(value, info.payment.decimals, info.payment.symbol);
+export const price = (info: MarketInfo, value: bigint) =>
+  formatPrice(value, info.payment.decimals, info.payment.symbol);
 
 /** "12:34" (minutes:seconds) of a non-negative number of seconds; hours when needed. */
 export function countdown(seconds: bigint): string {

@@ -70,7 +70,10 @@ export function checkOrders(rows: readonly OrderRow[], ctx: FormContext): FormCh
     );
   }
   const escrow = batchEscrow(orders);
-  const pull = { grid: shortfall(ctx.account.grid, escrow.grid), payment: shortfall(ctx.account.payment, escrow.payment) };
+  const pull = {
+    grid: shortfall(ctx.account.grid, escrow.grid),
+    payment: shortfall(ctx.account.payment, escrow.payment),
+  };
   const money = (v: bigint) => formatMoney(v, ctx.payment.decimals, ctx.payment.symbol);
   if (pull.payment > ctx.wallet.payment) {
     problems.push(

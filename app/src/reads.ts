@@ -222,7 +222,11 @@ export async function readMeters(client: PublicClient, config: AppConfig, owner:
     functionName: "getUserMeters",
     args: [owner],
   });
-  const grid = { address: addr(config.contracts.gridToken), abi: gridTokenAbi, fromBlock: BigInt(config.deploymentBlock) };
+  const grid = {
+    address: addr(config.contracts.gridToken),
+    abi: gridTokenAbi,
+    fromBlock: BigInt(config.deploymentBlock),
+  };
   const [minted, burned] = await Promise.all([
     client.getContractEvents({ ...grid, eventName: "Minted", args: { to: owner } }),
     client.getContractEvents({ ...grid, eventName: "Burned", args: { from: owner } }),
@@ -300,7 +304,11 @@ export async function readOperator(client: PublicClient, config: AppConfig): Pro
 }
 
 /** The last `count` epochs that received orders, newest first, with price, volume and order count. */
-export async function readRecentEpochs(client: PublicClient, config: AppConfig, count: number): Promise<EpochOutcome[]> {
+export async function readRecentEpochs(
+  client: PublicClient,
+  config: AppConfig,
+  count: number,
+): Promise<EpochOutcome[]> {
   const trading = { address: addr(config.contracts.trading), abi: tradingAbi } as const;
   const created = await client.getContractEvents({
     ...trading,

@@ -94,7 +94,10 @@ async function main(): Promise<void> {
     await step("the order form refuses a price off the tick before sending", async () => {
       await page.getByLabel("Amount (kWh)").fill("1");
       await page.getByLabel("Price (USDC/kWh)").fill("0.25005");
-      await expectText(page.locator(".field-error"), "0.25005 USDC/kWh is not a multiple of the tick size 0.0001 USDC/kWh");
+      await expectText(
+        page.locator(".field-error"),
+        "0.25005 USDC/kWh is not a multiple of the tick size 0.0001 USDC/kWh",
+      );
     });
 
     await step("place a buy order of 1 kWh at 0.25 and see it in the depth", async () => {

@@ -81,5 +81,12 @@ export async function deployAppMarket(hre: HardhatRuntimeEnvironment, rpcUrl: st
       { address: prosumer.address, label: "Solar lab (prosumer)" },
     ],
   });
-  return { config, deploymentDir, consumer: consumer.address, prosumer: prosumer.address, clearOpenEpoch, contracts: c };
+  return {
+    config,
+    deploymentDir,
+    consumer: consumer.address,
+    prosumer: prosumer.address,
+    clearOpenEpoch,
+    contracts: c,
+  };
 }

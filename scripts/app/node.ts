@@ -42,7 +42,7 @@ export async function startHardhatNode(timeoutMs = 60_000): Promise<LocalNode> {
     if (child.exitCode === null) child.kill("SIGTERM");
   };
   process.once("exit", stop);
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
     if (child.exitCode !== null) throw new Error(`hardhat node exited (${child.exitCode}); see ${logFile}`);
     const answer = await fetch(url, {
       method: "POST",

@@ -35,9 +35,7 @@ export function OperatorPage() {
                 : "None yet"}
             </dd>
             <dt>Last market check</dt>
-            <dd>
-              {op.lastMarketCheck === 0n ? "Never" : new Date(Number(op.lastMarketCheck) * 1000).toISOString()}
-            </dd>
+            <dd>{op.lastMarketCheck === 0n ? "Never" : new Date(Number(op.lastMarketCheck) * 1000).toISOString()}</dd>
           </dl>
         )}
       </section>
