@@ -35,7 +35,8 @@ export class OrderLedger {
         prev.volume = ev.args.volume as bigint;
       } else if (ev.name === "OrderFilled") {
         const id = (ev.args.orderId as bigint).toString();
-        const o = this.orders.get(id)!;
+        const o = this.orders.get(id);
+        if (o === undefined) continue; // not an agent's order: someone trading through the web app (--serve)
         const filled = ev.args.filled as bigint;
         this.fills.push({
           orderId: id,

@@ -22,7 +22,11 @@ export const HELP = `npm run demo -- [options]
   --native-usd X    native-token (ETH) price in USD (overrides the preset's)
   --signed          meters sign their readings (EIP-712); the bridge relays them
   --quiet           no progress bar
-  --network NAME    Hardhat network (default: the in-process hardhat network)`;
+  --network NAME    Hardhat network (default: the in-process hardhat network)
+  --serve           live: run the day on a hardhat node of its own in accelerated real time and serve the web
+                    app against it (watch the day, trade as one of the campus's participants)
+  --epoch-seconds N with --serve: real seconds per 15-minute epoch (default 30)
+  --port N          with --serve: the app's port on 127.0.0.1 (default: a free one)`;
 
 export const OPTION_NAMES = [
   "prosumers",
@@ -42,10 +46,21 @@ export const OPTION_NAMES = [
   "signed",
   "quiet",
   "network",
+  "serve",
+  "epoch-seconds",
+  "port",
   "help",
 ] as const;
 
-export function parseDemoOptions(argv: readonly string[]): DemoOptions & { network?: string; help: boolean } {
+/** `--serve`: the live mode's pace and port. */
+export interface ServeOptions {
+  epochSeconds: number;
+  port: number;
+}
+
+export function parseDemoOptions(
+  argv: readonly string[],
+): DemoOptions & { network?: string; help: boolean; serve?: ServeOptions } {
   const args = parseArgs(argv);
   assertKnown(args, OPTION_NAMES);
   const weather = args.get("weather");
@@ -74,5 +89,11 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions & { netwo
     economics: gasEconomics(preset, optional("gas-price-gwei"), optional("native-usd")),
     network,
     help: args.has("help"),
+    serve: flagArg(args, "serve")
+      ? {
+          epochSeconds: numberArg(args, "epoch-seconds", 30, { min: 2, max: 900 }),
+          port: numberArg(args, "port", 0, { integer: true, min: 0, max: 65535 }),
+        }
+      : undefined,
   };
 }

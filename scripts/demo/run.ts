@@ -25,6 +25,9 @@ async function main(): Promise<void> {
     console.log(HELP);
     return;
   }
+  if (options.serve !== undefined && options.network !== undefined)
+    throw new Error("--serve starts its own node: drop --network");
+  const live = options.serve === undefined ? undefined : await (await import("./serve")).startLiveDemo(options.serve);
   if (options.network !== undefined) process.env.HARDHAT_NETWORK = options.network;
   // Loaded here, after HARDHAT_NETWORK is set: the runtime environment picks the network when it loads.
   const hre = (await import("hardhat")).default;
@@ -36,6 +39,7 @@ async function main(): Promise<void> {
   const demo = { ...options };
   delete (demo as { network?: string }).network;
   delete (demo as { help?: boolean }).help;
+  delete (demo as { serve?: unknown }).serve;
   console.error(
     `GridMarket demo on "${hre.network.name}": ${options.prosumers} prosumers, ${options.consumers} consumers, ` +
       `${options.epochs} epochs, seed ${options.seed}`,
@@ -46,10 +50,15 @@ async function main(): Promise<void> {
         () => start,
         () => decimals,
       );
-  const result: DemoResult = await runDemo(hre, demo, (p) => {
-    start ??= p.dayStart;
-    progress(p);
-  });
+  const result: DemoResult = await runDemo(
+    hre,
+    demo,
+    (p) => {
+      start ??= p.dayStart;
+      progress(p);
+    },
+    live?.hooks(hre),
+  );
   decimals = result.paymentDecimals;
   const seconds = (Date.now() - started) / 1000;
   const summary = summarize(result);
@@ -60,6 +69,7 @@ async function main(): Promise<void> {
   fs.writeFileSync(`${base}.html`, renderHtml(result, summary, seconds));
   fs.writeFileSync(`${base}.json`, toJson({ result, summary }) + "\n");
   console.log(`\nReport: ${base}.html (data: ${base}.json)`);
+  await live?.keepServing();
 }
 
 main().catch((e: unknown) => {

@@ -44,10 +44,19 @@ export interface Progress {
 export const UPKEEP_GAS = 5_000_000n;
 const WITHDRAW_GAS = 200_000n;
 
+/** Hooks for a live run (`npm run demo -- --serve`): the campus is ready; an epoch's orders are in. */
+export interface DemoHooks {
+  /** Called once the campus is registered, with the Ignition deployment id (on a node) and the participants. */
+  onCampus?(campus: { deploymentId?: string; participants: Participant[] }): Promise<void>;
+  /** Called after the agents placed epoch `k`'s orders (`tk`: its start); may take real time (pacing). */
+  afterOrders?(k: number, tk: number, epochLength: number): Promise<void>;
+}
+
 export async function runDemo(
   hre: HardhatRuntimeEnvironment,
   options: DemoOptions,
   onProgress: (p: Progress) => void = () => undefined,
+  hooks: DemoHooks = {},
 ): Promise<DemoResult> {
   const t0 = Date.now();
   const driver = new RpcDriver(hre.network.provider);
@@ -56,10 +65,8 @@ export async function runDemo(
 
   // ── Deploy through the production Ignition module ──────────────────────────────────────────────
   // The in-process network forgets each run; on a node, every run gets its own deployment (and its own campus).
-  const deployed = await hre.ignition.deploy(
-    GridMarketModule,
-    hre.network.name === "hardhat" ? {} : { deploymentId: `gridmarket-demo-${Date.now()}` },
-  );
+  const deploymentId = hre.network.name === "hardhat" ? undefined : `gridmarket-demo-${Date.now()}`;
+  const deployed = await hre.ignition.deploy(GridMarketModule, deploymentId === undefined ? {} : { deploymentId });
   const addresses = {
     registry: await deployed.registry.getAddress(),
     gridToken: await deployed.gridToken.getAddress(),
@@ -115,6 +122,7 @@ export async function runDemo(
       options,
       decimals,
     );
+    await hooks.onCampus?.({ deploymentId, participants });
     let transactions = setupTransactions;
     let setupGas = gasUsed;
     const setupMs = Date.now() - t0 - deployMs;
@@ -336,6 +344,7 @@ export async function runDemo(
         accounts[pull.owner].pulled[side] += pull.amount;
       }
       progress();
+      await hooks.afterOrders?.(k, tk, epochLength);
     }
 
     // ── End of the day: everybody withdraws the free balances of its market account ─────────────────
