@@ -29,6 +29,24 @@ export interface MarketState {
 
 const addr = (a: string) => a as Address;
 
+/** Blocks per eth_getLogs request: public RPC endpoints cap the range (10,000 is the common limit). */
+export const LOG_CHUNK = 10_000n;
+
+/** Runs `read` over the blocks from the deployment to the latest, `LOG_CHUNK` blocks at a time, in order. */
+export async function scanLogs<T>(
+  client: PublicClient,
+  config: AppConfig,
+  read: (range: { fromBlock: bigint; toBlock: bigint }) => Promise<T[]>,
+): Promise<T[]> {
+  const latest = await client.getBlockNumber();
+  const out: T[] = [];
+  for (let fromBlock = BigInt(config.deploymentBlock); fromBlock <= latest; fromBlock += LOG_CHUNK) {
+    const toBlock = fromBlock + LOG_CHUNK - 1n < latest ? fromBlock + LOG_CHUNK - 1n : latest;
+    out.push(...(await read({ fromBlock, toBlock })));
+  }
+  return out;
+}
+
 export async function readMarketInfo(client: PublicClient, config: AppConfig): Promise<MarketInfo> {
   const trading = { address: addr(config.contracts.trading), abi: tradingAbi } as const;
   const [payment, tickSize, maxPrice, minOrderAmount, maxOrdersPerUser, feeBps, genesis, epochLength] =
@@ -77,12 +95,14 @@ export interface DepthLevel {
 /** The depth of `epoch` by price, highest price first: the levels its orders used, read through `depthAt`. */
 export async function readDepth(client: PublicClient, config: AppConfig, epoch: bigint): Promise<DepthLevel[]> {
   const trading = { address: addr(config.contracts.trading), abi: tradingAbi } as const;
-  const created = await client.getContractEvents({
-    ...trading,
-    eventName: "OrderCreated",
-    args: { epoch },
-    fromBlock: BigInt(config.deploymentBlock),
-  });
+  const created = await scanLogs(client, config, (range) =>
+    client.getContractEvents({
+      ...trading,
+      eventName: "OrderCreated",
+      args: { epoch },
+      ...range,
+    }),
+  );
   const prices = [...new Set(created.map((ev) => ev.args.price!))].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0));
   const depth = (side: Side, price: bigint) =>
     client.readContract({ ...trading, functionName: "depthAt", args: [epoch, side, price] });
@@ -107,12 +127,14 @@ export async function readClearingHistory(
   config: AppConfig,
   sinceEpoch: bigint,
 ): Promise<EpochOutcome[]> {
-  const events = await client.getContractEvents({
-    address: addr(config.contracts.trading),
-    abi: tradingAbi,
-    eventName: "EpochMatched",
-    fromBlock: BigInt(config.deploymentBlock),
-  });
+  const events = await scanLogs(client, config, (range) =>
+    client.getContractEvents({
+      address: addr(config.contracts.trading),
+      abi: tradingAbi,
+      eventName: "EpochMatched",
+      ...range,
+    }),
+  );
   return events
     .map((ev) => ({ epoch: ev.args.epoch!, clearingPrice: ev.args.clearingPrice!, volume: ev.args.volume! }))
     .filter((e) => e.epoch >= sinceEpoch)
@@ -178,11 +200,17 @@ export interface OwnOrder {
 }
 
 export async function readOwnOrders(client: PublicClient, config: AppConfig, owner: Address): Promise<OwnOrder[]> {
-  const base = { address: addr(config.contracts.trading), abi: tradingAbi, fromBlock: BigInt(config.deploymentBlock) };
+  const base = { address: addr(config.contracts.trading), abi: tradingAbi } as const;
   const [created, cancelled, filled] = await Promise.all([
-    client.getContractEvents({ ...base, eventName: "OrderCreated", args: { owner } }),
-    client.getContractEvents({ ...base, eventName: "OrderCancelled", args: { owner } }),
-    client.getContractEvents({ ...base, eventName: "OrderFilled", args: { owner } }),
+    scanLogs(client, config, (range) =>
+      client.getContractEvents({ ...base, ...range, eventName: "OrderCreated", args: { owner } }),
+    ),
+    scanLogs(client, config, (range) =>
+      client.getContractEvents({ ...base, ...range, eventName: "OrderCancelled", args: { owner } }),
+    ),
+    scanLogs(client, config, (range) =>
+      client.getContractEvents({ ...base, ...range, eventName: "OrderFilled", args: { owner } }),
+    ),
   ]);
   const cancelledIds = new Set(cancelled.map((ev) => ev.args.orderId!));
   const fills = new Map(filled.map((ev) => [ev.args.orderId!, ev.args]));
@@ -222,14 +250,14 @@ export async function readMeters(client: PublicClient, config: AppConfig, owner:
     functionName: "getUserMeters",
     args: [owner],
   });
-  const grid = {
-    address: addr(config.contracts.gridToken),
-    abi: gridTokenAbi,
-    fromBlock: BigInt(config.deploymentBlock),
-  };
+  const grid = { address: addr(config.contracts.gridToken), abi: gridTokenAbi } as const;
   const [minted, burned] = await Promise.all([
-    client.getContractEvents({ ...grid, eventName: "Minted", args: { to: owner } }),
-    client.getContractEvents({ ...grid, eventName: "Burned", args: { from: owner } }),
+    scanLogs(client, config, (range) =>
+      client.getContractEvents({ ...grid, ...range, eventName: "Minted", args: { to: owner } }),
+    ),
+    scanLogs(client, config, (range) =>
+      client.getContractEvents({ ...grid, ...range, eventName: "Burned", args: { from: owner } }),
+    ),
   ]);
   const sum = (events: { args: { meterId?: `0x${string}`; amount?: bigint } }[], id: string) =>
     events.filter((ev) => ev.args.meterId === id).reduce((s, ev) => s + ev.args.amount!, 0n);
@@ -276,7 +304,9 @@ export async function readOperator(client: PublicClient, config: AppConfig): Pro
     client.readContract({ ...oracle, functionName: "oracleBalance" }),
     client.readContract({ ...oracle, functionName: "totalAccruedRewards" }),
     client.readContract({ ...oracle, functionName: "rewardPerReading" }),
-    client.getContractEvents({ ...oracle, eventName: "UpkeepPerformed", fromBlock: BigInt(config.deploymentBlock) }),
+    scanLogs(client, config, (range) =>
+      client.getContractEvents({ ...oracle, ...range, eventName: "UpkeepPerformed" }),
+    ),
   ]);
   const [registry, gridToken, oracleClient, trading] = await Promise.all([
     client.readContract({ address: addr(c.registry), abi: registryAbi, functionName: "paused" }),
@@ -310,11 +340,13 @@ export async function readRecentEpochs(
   count: number,
 ): Promise<EpochOutcome[]> {
   const trading = { address: addr(config.contracts.trading), abi: tradingAbi } as const;
-  const created = await client.getContractEvents({
-    ...trading,
-    eventName: "OrderCreated",
-    fromBlock: BigInt(config.deploymentBlock),
-  });
+  const created = await scanLogs(client, config, (range) =>
+    client.getContractEvents({
+      ...trading,
+      eventName: "OrderCreated",
+      ...range,
+    }),
+  );
   const epochs = [...new Set(created.map((ev) => ev.args.epoch!))].sort((a, b) => (a > b ? -1 : 1)).slice(0, count);
   return Promise.all(
     epochs.map(async (epoch) => {
@@ -335,11 +367,13 @@ export interface UserRow {
 
 export async function readUsers(client: PublicClient, config: AppConfig): Promise<UserRow[]> {
   const registry = { address: addr(config.contracts.registry), abi: registryAbi } as const;
-  const registered = await client.getContractEvents({
-    ...registry,
-    eventName: "UserRegistered",
-    fromBlock: BigInt(config.deploymentBlock),
-  });
+  const registered = await scanLogs(client, config, (range) =>
+    client.getContractEvents({
+      ...registry,
+      eventName: "UserRegistered",
+      ...range,
+    }),
+  );
   const accounts = [...new Set(registered.map((ev) => ev.args.account!))];
   return Promise.all(
     accounts.map(async (account) => {

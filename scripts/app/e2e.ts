@@ -5,13 +5,14 @@
 // in words, withdraw, the operator page. Screenshots of the main pages go to docs/app/.
 //
 //   npm run app:build && npm run app:e2e      (CHROMIUM=/path/to/chromium to use another binary)
+//   APP_E2E_NODE=anvil npm run app:e2e         (the same flows against anvil instead of a hardhat node)
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 
 import { chromium, type Locator, type Page } from "playwright-core";
 
-import { startHardhatNode } from "./node";
+import { type NodeKind, startLocalNode } from "./node";
 import { serveApp } from "./server";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -44,8 +45,10 @@ async function shoot(page: Page, name: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const node = await startHardhatNode();
-  log(`hardhat node on ${node.url}`);
+  const kind = (process.env.APP_E2E_NODE ?? "hardhat") as NodeKind;
+  if (kind !== "hardhat" && kind !== "anvil") throw new Error(`APP_E2E_NODE is hardhat or anvil, not ${kind}`);
+  const node = await startLocalNode(kind);
+  log(`${kind} on ${node.url}`);
   process.env.HARDHAT_NETWORK = "localhost";
   process.env.LOCALHOST_RPC_URL = node.url;
   const hre = (await import("hardhat")).default;

@@ -75,7 +75,7 @@ export async function deployAppMarket(hre: HardhatRuntimeEnvironment, rpcUrl: st
   };
 
   const config = appConfig(deploymentDir, rpcUrl, {
-    chainName: "Hardhat node (browser tests)",
+    chainName: "Local node (browser tests)",
     devAccounts: [
       { address: consumer.address, label: "Library (consumer)" },
       { address: prosumer.address, label: "Solar lab (prosumer)" },

@@ -1,4 +1,5 @@
-// A `hardhat node` of our own on 127.0.0.1 and a free port, for the browser tests and the demo's `--serve` mode.
+// A local development node of our own on 127.0.0.1 and a free port (`hardhat node`, or anvil from the
+// @foundry-rs/anvil package), for the browser tests and the demo's `--serve` mode.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -7,6 +8,16 @@ import path from "node:path";
 
 const ROOT = path.resolve(__dirname, "../..");
 const HARDHAT_CLI = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "cli.js");
+const ANVIL = path.join(ROOT, "node_modules", "@foundry-rs", "anvil-linux-amd64", "bin", "anvil");
+
+/** The local nodes we can start. Both use the well-known test mnemonic and chain id 31337. */
+export type NodeKind = "hardhat" | "anvil";
+
+function nodeCommand(kind: NodeKind, port: number): [string, string[]] {
+  return kind === "anvil"
+    ? [ANVIL, ["--host", "127.0.0.1", "--port", String(port)]]
+    : [process.execPath, [HARDHAT_CLI, "node", "--hostname", "127.0.0.1", "--port", String(port)]];
+}
 
 export interface LocalNode {
   url: string;
@@ -25,25 +36,22 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts `hardhat node` and resolves once it answers `eth_chainId` (within `timeoutMs`). */
-export async function startHardhatNode(timeoutMs = 60_000): Promise<LocalNode> {
+/** Starts a `kind` node and resolves once it answers `eth_chainId` (within `timeoutMs`). */
+export async function startLocalNode(kind: NodeKind = "hardhat", timeoutMs = 60_000): Promise<LocalNode> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const logFile = path.join(os.tmpdir(), `gridmarket-app-node-${port}.log`);
+  const logFile = path.join(os.tmpdir(), `gridmarket-app-${kind}-${port}.log`);
   const log = fs.openSync(logFile, "w");
   const env = { ...process.env };
   delete env.HARDHAT_NETWORK;
-  const child = spawn(process.execPath, [HARDHAT_CLI, "node", "--hostname", "127.0.0.1", "--port", String(port)], {
-    cwd: ROOT,
-    env,
-    stdio: ["ignore", log, log],
-  });
+  const [command, args] = nodeCommand(kind, port);
+  const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", log, log] });
   const stop = () => {
     if (child.exitCode === null) child.kill("SIGTERM");
   };
   process.once("exit", stop);
   for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
-    if (child.exitCode !== null) throw new Error(`hardhat node exited (${child.exitCode}); see ${logFile}`);
+    if (child.exitCode !== null) throw new Error(`${kind} exited (${child.exitCode}); see ${logFile}`);
     const answer = await fetch(url, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -53,5 +61,5 @@ export async function startHardhatNode(timeoutMs = 60_000): Promise<LocalNode> {
     await new Promise((r) => setTimeout(r, 250));
   }
   stop();
-  throw new Error(`hardhat node did not answer on ${url} within ${timeoutMs} ms; see ${logFile}`);
+  throw new Error(`${kind} did not answer on ${url} within ${timeoutMs} ms; see ${logFile}`);
 }

@@ -10,7 +10,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { deploymentsRoot } from "../../lib/deployment";
 import { appConfig } from "../app/config";
-import { startHardhatNode } from "../app/node";
+import { startLocalNode } from "../app/node";
 import { type AppServer, serveApp } from "../app/server";
 import type { ServeOptions } from "./options";
 import type { DemoHooks } from "./simulation";
@@ -33,7 +33,7 @@ export async function startLiveDemo(serve: ServeOptions): Promise<LiveDemo> {
     stdio: ["ignore", "ignore", "inherit"],
   });
   if (build.status !== 0) throw new Error(`npm run app:build failed (${build.status})`);
-  const node = await startHardhatNode();
+  const node = await startLocalNode();
   process.env.HARDHAT_NETWORK = "localhost";
   process.env.LOCALHOST_RPC_URL = node.url;
   console.error(`hardhat node on ${node.url} (log: ${node.logFile})`);
