@@ -96,12 +96,7 @@ export interface DepthLevel {
 export async function readDepth(client: PublicClient, config: AppConfig, epoch: bigint): Promise<DepthLevel[]> {
   const trading = { address: addr(config.contracts.trading), abi: tradingAbi } as const;
   const created = await scanLogs(client, config, (range) =>
-    client.getContractEvents({
-      ...trading,
-      eventName: "OrderCreated",
-      args: { epoch },
-      ...range,
-    }),
+    client.getContractEvents({ ...trading, ...range, eventName: "OrderCreated", args: { epoch } }),
   );
   const prices = [...new Set(created.map((ev) => ev.args.price!))].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0));
   const depth = (side: Side, price: bigint) =>
@@ -341,11 +336,7 @@ export async function readRecentEpochs(
 ): Promise<EpochOutcome[]> {
   const trading = { address: addr(config.contracts.trading), abi: tradingAbi } as const;
   const created = await scanLogs(client, config, (range) =>
-    client.getContractEvents({
-      ...trading,
-      eventName: "OrderCreated",
-      ...range,
-    }),
+    client.getContractEvents({ ...trading, ...range, eventName: "OrderCreated" }),
   );
   const epochs = [...new Set(created.map((ev) => ev.args.epoch!))].sort((a, b) => (a > b ? -1 : 1)).slice(0, count);
   return Promise.all(
@@ -368,11 +359,7 @@ export interface UserRow {
 export async function readUsers(client: PublicClient, config: AppConfig): Promise<UserRow[]> {
   const registry = { address: addr(config.contracts.registry), abi: registryAbi } as const;
   const registered = await scanLogs(client, config, (range) =>
-    client.getContractEvents({
-      ...registry,
-      eventName: "UserRegistered",
-      ...range,
-    }),
+    client.getContractEvents({ ...registry, ...range, eventName: "UserRegistered" }),
   );
   const accounts = [...new Set(registered.map((ev) => ev.args.account!))];
   return Promise.all(

@@ -34,6 +34,25 @@ async function expectText(locator: Locator, expected: string): Promise<void> {
   assert.fail(`expected "${expected}" in ${String(locator)}, saw "${seen}"`);
 }
 
+/** Waits for each `[testId, text]` pair in turn: the element's text contains the text. */
+async function expectTexts(page: Page, expected: [string, string][]): Promise<void> {
+  for (const [testId, text] of expected) await expectText(page.getByTestId(testId), text);
+}
+
+/** Types one order into the form (the first row). */
+async function fillOrder(page: Page, order: { side?: "Buy" | "Sell"; kwh: string; price: string }): Promise<void> {
+  if (order.side !== undefined) await page.getByLabel("Side").selectOption({ label: order.side });
+  await page.getByLabel("Amount (kWh)").fill(order.kwh);
+  await page.getByLabel("Price (USDC/kWh)").fill(order.price);
+}
+
+/** Deposits or withdraws `amount` of the payment token through the account panel and waits for the block. */
+async function transfer(page: Page, action: "Deposit" | "Withdraw", amount: string): Promise<void> {
+  await page.getByLabel("Amount (USDC)").fill(amount);
+  await page.getByRole("button", { name: action }).click();
+  await expectText(page.getByRole("status"), `${action}: done.`);
+}
+
 const step = async (name: string, body: () => Promise<void>) => {
   await body();
   log(`ok: ${name}`);
@@ -81,22 +100,23 @@ async function main(): Promise<void> {
     await step("connect the development account", async () => {
       await page.getByLabel("Development account").selectOption(market.consumer);
       await page.getByRole("button", { name: "Connect", exact: true }).click();
-      await expectText(byTest("connected-account"), "development account — local chains only");
-      await expectText(byTest("role"), "Consumer");
-      await expectText(byTest("wallet-payment"), "50 USDC");
+      await expectTexts(page, [
+        ["connected-account", "development account — local chains only"],
+        ["role", "Consumer"],
+        ["wallet-payment", "50 USDC"],
+      ]);
     });
 
     await step("deposit 10 USDC into the market account", async () => {
-      await page.getByLabel("Amount (USDC)").fill("10");
-      await page.getByRole("button", { name: "Deposit" }).click();
-      await expectText(page.getByRole("status"), "Deposit: done.");
-      await expectText(byTest("account-payment"), "10 USDC");
-      await expectText(byTest("wallet-payment"), "40 USDC");
+      await transfer(page, "Deposit", "10");
+      await expectTexts(page, [
+        ["account-payment", "10 USDC"],
+        ["wallet-payment", "40 USDC"],
+      ]);
     });
 
     await step("the order form refuses a price off the tick before sending", async () => {
-      await page.getByLabel("Amount (kWh)").fill("1");
-      await page.getByLabel("Price (USDC/kWh)").fill("0.25005");
+      await fillOrder(page, { kwh: "1", price: "0.25005" });
       await expectText(
         page.locator(".field-error"),
         "0.25005 USDC/kWh is not a multiple of the tick size 0.0001 USDC/kWh",
@@ -104,14 +124,16 @@ async function main(): Promise<void> {
     });
 
     await step("place a buy order of 1 kWh at 0.25 and see it in the depth", async () => {
-      await page.getByLabel("Price (USDC/kWh)").fill("0.25");
+      await fillOrder(page, { kwh: "1", price: "0.25" });
       await expectText(byTest("escrow"), "Reserves 0.25 USDC and 0 kWh; all from your market account.");
       await page.getByRole("button", { name: "Place order" }).click();
       await expectText(page.getByRole("status"), "Place order: done.");
-      await expectText(byTest("depth"), "1 kWh0.25 USDC/kWh");
-      await expectText(byTest("depth"), "0.2 USDC/kWh2 kWh");
-      await expectText(byTest("own-orders"), "Buy1 kWh0.25 USDC/kWhOpen");
-      await expectText(byTest("account-payment"), "9.75 USDC");
+      await expectTexts(page, [
+        ["depth", "1 kWh0.25 USDC/kWh"],
+        ["depth", "0.2 USDC/kWh2 kWh"],
+        ["own-orders", "Buy1 kWh0.25 USDC/kWhOpen"],
+        ["account-payment", "9.75 USDC"],
+      ]);
       await shoot(page, "trade");
     });
 
@@ -119,16 +141,16 @@ async function main(): Promise<void> {
       const upkeeps = await market.clearOpenEpoch();
       assert.ok(upkeeps >= 1, "the keeper found no work after gate closure");
       // Clearing price floor((0.25 + 0.20) / 2) = 0.225; the buyer pays 0.225 and gets 0.025 of its escrow back.
-      await expectText(byTest("own-orders"), "Buy1 kWh0.25 USDC/kWhSettled1 kWh0.225 USDC/kWh (0.225 USDC)");
-      await expectText(byTest("account-payment"), "9.775 USDC");
-      await expectText(byTest("wallet-grid"), "1 kWh");
+      await expectTexts(page, [
+        ["own-orders", "Buy1 kWh0.25 USDC/kWhSettled1 kWh0.225 USDC/kWh (0.225 USDC)"],
+        ["account-payment", "9.775 USDC"],
+        ["wallet-grid", "1 kWh"],
+      ]);
       await shoot(page, "trade-filled");
     });
 
     await step("a revert in words: a consumer may not sell", async () => {
-      await page.getByLabel("Side").selectOption("1");
-      await page.getByLabel("Amount (kWh)").fill("0.5");
-      await page.getByLabel("Price (USDC/kWh)").fill("0.3");
+      await fillOrder(page, { side: "Sell", kwh: "0.5", price: "0.3" });
       await page.getByRole("button", { name: "Place order" }).click();
       await expectText(
         page.getByRole("alert"),
@@ -137,19 +159,21 @@ async function main(): Promise<void> {
     });
 
     await step("withdraw the market account's USDC", async () => {
-      await page.getByLabel("Amount (USDC)").fill("9.775");
-      await page.getByRole("button", { name: "Withdraw" }).click();
-      await expectText(page.getByRole("status"), "Withdraw: done.");
-      await expectText(byTest("account-payment"), "0 USDC");
-      await expectText(byTest("wallet-payment"), "49.775 USDC");
+      await transfer(page, "Withdraw", "9.775");
+      await expectTexts(page, [
+        ["account-payment", "0 USDC"],
+        ["wallet-payment", "49.775 USDC"],
+      ]);
     });
 
     await step("the operator page", async () => {
       await page.getByRole("link", { name: "Operators" }).click();
-      await expectText(byTest("pending-work"), "None");
-      await expectText(byTest("last-upkeep"), "Settle epoch");
-      await expectText(byTest("recent-epochs"), "Settled20.225 USDC/kWh1 kWh");
-      await expectText(byTest("users"), "ConsumerActiveLibrary0");
+      await expectTexts(page, [
+        ["pending-work", "None"],
+        ["last-upkeep", "Settle epoch"],
+        ["recent-epochs", "Settled20.225 USDC/kWh1 kWh"],
+        ["users", "ConsumerActiveLibrary0"],
+      ]);
       await shoot(page, "operator");
     });
 

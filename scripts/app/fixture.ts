@@ -13,7 +13,7 @@ import { meterIdFromSerial } from "../../lib/meters";
 import { deploymentsRoot } from "../../lib/deployment";
 import { kwh, USDC } from "../../lib/units";
 import type { AppConfig } from "../../lib/webapp";
-import { connectDemoContracts } from "../demo/setup";
+import { connectDemoContracts, deployedAddresses } from "../demo/setup";
 import { appConfig } from "./config";
 
 export interface AppMarket {
@@ -34,13 +34,7 @@ export async function deployAppMarket(hre: HardhatRuntimeEnvironment, rpcUrl: st
   fs.rmSync(deploymentDir, { recursive: true, force: true });
   const [admin, consumer, prosumer] = await hre.ethers.getSigners();
   const deployed = await hre.ignition.deploy(GridMarketModule, { deploymentId: id });
-  const addresses = {
-    registry: await deployed.registry.getAddress(),
-    gridToken: await deployed.gridToken.getAddress(),
-    oracleClient: await deployed.oracleClient.getAddress(),
-    trading: await deployed.trading.getAddress(),
-    paymentToken: await deployed.paymentToken.getAddress(),
-  };
+  const addresses = await deployedAddresses(deployed);
   const c = connectDemoContracts(addresses, admin);
   const meterId = meterIdFromSerial("SOLAR-LAB-1");
   const wait = async (tx: Promise<{ wait(): Promise<unknown> }>) => (await tx).wait();

@@ -63,6 +63,19 @@ export interface RegisteredCampus {
   deposits: Map<string, bigint>;
 }
 
+/** The addresses of the GridMarket Ignition module's results. */
+export async function deployedAddresses(
+  deployed: Record<keyof DemoContracts["addresses"], { getAddress(): Promise<string> }>,
+): Promise<DemoContracts["addresses"]> {
+  return {
+    registry: await deployed.registry.getAddress(),
+    gridToken: await deployed.gridToken.getAddress(),
+    oracleClient: await deployed.oracleClient.getAddress(),
+    trading: await deployed.trading.getAddress(),
+    paymentToken: await deployed.paymentToken.getAddress(),
+  };
+}
+
 /** The demo's contracts at `addresses` (a {@link DemoResult}'s), connected to `runner`. */
 export function connectDemoContracts(
   addresses: DemoContracts["addresses"],

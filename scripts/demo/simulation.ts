@@ -25,7 +25,7 @@ import { Campus } from "../ami/campus";
 import { AmiServer, startAmiServer } from "../ami/server";
 import type { FillOutcome, Tariffs } from "./agents";
 import { newEpochRecord, OrderLedger } from "./ledger";
-import { connectDemoContracts, registerCampus, toUnits } from "./setup";
+import { connectDemoContracts, deployedAddresses, registerCampus, toUnits } from "./setup";
 import { ordersTx, Traders } from "./traders";
 import { AccountFlows, BalanceSheet, DemoOptions, DemoResult, EpochRecord, Participant } from "./types";
 
@@ -67,13 +67,7 @@ export async function runDemo(
   // The in-process network forgets each run; on a node, every run gets its own deployment (and its own campus).
   const deploymentId = hre.network.name === "hardhat" ? undefined : `gridmarket-demo-${Date.now()}`;
   const deployed = await hre.ignition.deploy(GridMarketModule, deploymentId === undefined ? {} : { deploymentId });
-  const addresses = {
-    registry: await deployed.registry.getAddress(),
-    gridToken: await deployed.gridToken.getAddress(),
-    oracleClient: await deployed.oracleClient.getAddress(),
-    trading: await deployed.trading.getAddress(),
-    paymentToken: await deployed.paymentToken.getAddress(),
-  };
+  const addresses = await deployedAddresses(deployed);
   const { registry, grid, oracle, trading, usdc } = connectDemoContracts(addresses, admin);
   const deployMs = Date.now() - t0;
 

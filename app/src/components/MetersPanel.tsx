@@ -4,6 +4,7 @@ import { useConnection, usePublicClient } from "wagmi";
 import { clock, formatKwh } from "../format";
 import { useChainQuery, useMarket } from "../market";
 import { readMeters } from "../reads";
+import { Table } from "./Table";
 
 const kwhOfWh = (wh: bigint) => formatKwh(wh * 10n ** 15n);
 
@@ -16,32 +17,18 @@ export function MetersPanel() {
   return (
     <section className="card" aria-labelledby="meters-title">
       <h2 id="meters-title">Your meters</h2>
-      <div className="scroll">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Meter</th>
-              <th scope="col">Last reading</th>
-              <th scope="col">Export / import registers</th>
-              <th scope="col">GRID minted</th>
-              <th scope="col">GRID burned</th>
-            </tr>
-          </thead>
-          <tbody>
-            {meters.map((m) => (
-              <tr key={m.meterId}>
-                <td title={m.meterId}>{m.meterId.slice(0, 10)}…</td>
-                <td>{m.lastReadAt === 0n ? "none yet" : `${clock(m.lastReadAt)} UTC`}</td>
-                <td>
-                  {kwhOfWh(m.exportWh)} / {kwhOfWh(m.importWh)}
-                </td>
-                <td>{formatKwh(m.minted)}</td>
-                <td>{formatKwh(m.burned)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        headers={["Meter", "Last reading", "Export / import registers", "GRID minted", "GRID burned"]}
+        rows={meters}
+        rowKey={(m) => m.meterId}
+        cells={(m) => [
+          <span title={m.meterId}>{m.meterId.slice(0, 10)}…</span>,
+          m.lastReadAt === 0n ? "none yet" : `${clock(m.lastReadAt)} UTC`,
+          `${kwhOfWh(m.exportWh)} / ${kwhOfWh(m.importWh)}`,
+          formatKwh(m.minted),
+          formatKwh(m.burned),
+        ]}
+      />
     </section>
   );
 }

@@ -9,6 +9,7 @@ import { useChainQuery, useMarket } from "../market";
 import { readOperator, readRecentEpochs, readUsers } from "../reads";
 import { userTypeName } from "../revert";
 import { short } from "./Connect";
+import { Table } from "./Table";
 
 export function OperatorPage() {
   const { config, info } = useMarket();
@@ -62,59 +63,37 @@ export function OperatorPage() {
         <h2 id="epochs-title">Recent epochs</h2>
         {epochs && epochs.length === 0 && <p className="muted">No epoch has received orders yet.</p>}
         {epochs && epochs.length > 0 && (
-          <div className="scroll">
-            <table data-testid="recent-epochs">
-              <thead>
-                <tr>
-                  <th scope="col">Epoch</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Orders</th>
-                  <th scope="col">Price</th>
-                  <th scope="col">Volume</th>
-                </tr>
-              </thead>
-              <tbody>
-                {epochs.map((e) => (
-                  <tr key={String(e.epoch)}>
-                    <td>{String(e.epoch)}</td>
-                    <td>{EPOCH_STATUSES[e.status ?? 0]}</td>
-                    <td>{String(e.orders)}</td>
-                    <td>{e.volume > 0n ? price(info, e.clearingPrice) : "—"}</td>
-                    <td>{formatKwh(e.volume)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            testId="recent-epochs"
+            headers={["Epoch", "Status", "Orders", "Price", "Volume"]}
+            rows={epochs}
+            rowKey={(e) => String(e.epoch)}
+            cells={(e) => [
+              String(e.epoch),
+              EPOCH_STATUSES[e.status ?? 0],
+              String(e.orders),
+              e.volume > 0n ? price(info, e.clearingPrice) : "—",
+              formatKwh(e.volume),
+            ]}
+          />
         )}
       </section>
       <section className="card wide" aria-labelledby="users-title">
         <h2 id="users-title">Users and meters</h2>
         {users && (
-          <div className="scroll">
-            <table data-testid="users">
-              <thead>
-                <tr>
-                  <th scope="col">Account</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Location</th>
-                  <th scope="col">Meters</th>
-                </tr>
-              </thead>
-              <tbody>
-                {users.map((u) => (
-                  <tr key={u.account}>
-                    <td title={u.account}>{short(u.account)}</td>
-                    <td>{userTypeName(u.userType)}</td>
-                    <td>{USER_STATUSES[u.status]}</td>
-                    <td>{u.location}</td>
-                    <td>{u.meters}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            testId="users"
+            headers={["Account", "Type", "Status", "Location", "Meters"]}
+            rows={users}
+            rowKey={(u) => u.account}
+            cells={(u) => [
+              <span title={u.account}>{short(u.account)}</span>,
+              userTypeName(u.userType),
+              USER_STATUSES[u.status],
+              u.location,
+              u.meters,
+            ]}
+          />
         )}
       </section>
     </div>

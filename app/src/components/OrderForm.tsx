@@ -1,7 +1,7 @@
 // Placing orders: one or several rows in kWh and currency per kWh, checked against the market's rules as they are
 // typed (OrderFormView, which the component tests render alone), sent as one createOrders batch after an approval
 // when the wallet must cover part of the escrow (OrderForm).
-import { useState } from "react";
+import { Fragment, useState } from "react";
 import { type Address, maxUint256 } from "viem";
 
 import { Side } from "../../../lib/enums";
@@ -68,24 +68,21 @@ export function OrderFormView({ ctx, onSubmit, busy = false }: OrderFormViewProp
               <option value={Side.Buy}>Buy</option>
               <option value={Side.Sell}>Sell</option>
             </select>
-            <label htmlFor={`${id}-kwh`}>Amount (kWh)</label>
-            <input
-              id={`${id}-kwh`}
-              inputMode="decimal"
-              value={row.kwh}
-              aria-invalid={showProblem}
-              aria-describedby={described}
-              onChange={(e) => update(i, { kwh: e.target.value })}
-            />
-            <label htmlFor={`${id}-price`}>Price ({ctx.payment.symbol}/kWh)</label>
-            <input
-              id={`${id}-price`}
-              inputMode="decimal"
-              value={row.price}
-              aria-invalid={showProblem}
-              aria-describedby={described}
-              onChange={(e) => update(i, { price: e.target.value })}
-            />
+            {(["kwh", "price"] as const).map((field) => (
+              <Fragment key={field}>
+                <label htmlFor={`${id}-${field}`}>
+                  {field === "kwh" ? "Amount (kWh)" : `Price (${ctx.payment.symbol}/kWh)`}
+                </label>
+                <input
+                  id={`${id}-${field}`}
+                  inputMode="decimal"
+                  value={row[field]}
+                  aria-invalid={showProblem}
+                  aria-describedby={described}
+                  onChange={(e) => update(i, { [field]: e.target.value })}
+                />
+              </Fragment>
+            ))}
             {rows.length > 1 && (
               <button type="button" onClick={() => setRows(rows.filter((_, j) => j !== i))}>
                 Remove order {i + 1}

@@ -7,6 +7,7 @@ import { formatKwh, money, orderLabel, price } from "../format";
 import { tradingAbi } from "../generated/abis";
 import { SendStatusLine, useMarket, useMarketState, useSend } from "../market";
 import { useOwnOrders } from "../participant";
+import { Table } from "./Table";
 
 const STATUS = ["—", "Open", "Cancelled", "Settled"];
 
@@ -30,49 +31,38 @@ export function OrdersPanel() {
       {orders.length === 0 ? (
         <p className="muted">No orders yet.</p>
       ) : (
-        <div className="scroll">
-          <table data-testid="own-orders">
-            <thead>
-              <tr>
-                <th scope="col">Order</th>
-                <th scope="col">Side</th>
-                <th scope="col">Amount</th>
-                <th scope="col">Limit</th>
-                <th scope="col">Status</th>
-                <th scope="col">Filled</th>
-                <th scope="col">At price</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {orders.map((o) => (
-                <tr key={String(o.orderId)} data-order={orderLabel(o.orderId)}>
-                  <td>{orderLabel(o.orderId)}</td>
-                  <td>{o.side === Side.Buy ? "Buy" : "Sell"}</td>
-                  <td>{formatKwh(o.amount)}</td>
-                  <td>{price(info, o.price)}</td>
-                  <td>{o.status === OrderStatus.Open && o.epoch < state.epoch ? "Clearing" : STATUS[o.status]}</td>
-                  <td>{o.status === OrderStatus.Settled ? formatKwh(o.filled) : "—"}</td>
-                  <td>
-                    {o.clearingPrice !== undefined && o.filled > 0n ? price(info, o.clearingPrice) : "—"}
-                    {o.payment !== undefined && o.filled > 0n && (
-                      <span className="muted"> ({money(info, o.payment)})</span>
-                    )}
-                  </td>
-                  <td>
-                    {cancellable.includes(o) && (
-                      <button type="button" onClick={() => void cancel([o.orderId])}>
-                        Cancel <span className="sr-only">order {orderLabel(o.orderId)}</span>
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          testId="own-orders"
+          headers={[
+            "Order",
+            "Side",
+            "Amount",
+            "Limit",
+            "Status",
+            "Filled",
+            "At price",
+            <span className="sr-only">Actions</span>,
+          ]}
+          rows={orders}
+          rowKey={(o) => String(o.orderId)}
+          cells={(o) => [
+            orderLabel(o.orderId),
+            o.side === Side.Buy ? "Buy" : "Sell",
+            formatKwh(o.amount),
+            price(info, o.price),
+            o.status === OrderStatus.Open && o.epoch < state.epoch ? "Clearing" : STATUS[o.status],
+            o.status === OrderStatus.Settled ? formatKwh(o.filled) : "—",
+            <>
+              {o.clearingPrice !== undefined && o.filled > 0n ? price(info, o.clearingPrice) : "—"}
+              {o.payment !== undefined && o.filled > 0n && <span className="muted"> ({money(info, o.payment)})</span>}
+            </>,
+            cancellable.includes(o) && (
+              <button type="button" onClick={() => void cancel([o.orderId])}>
+                Cancel <span className="sr-only">order {orderLabel(o.orderId)}</span>
+              </button>
+            ),
+          ]}
+        />
       )}
       {cancellable.length > 1 && (
         <button type="button" onClick={() => void cancel(cancellable.map((o) => o.orderId))}>
