@@ -22,3 +22,15 @@ export const orderLabel = (id: bigint) => `${id >> 32n}#${id & 0xffffffffn}`;
 
 /** Unix seconds → "HH:MM" UTC. */
 export const clock = (t: bigint) => new Date(Number(t) * 1000).toISOString().slice(11, 16);
+
+/** A meter id as its serial when it was stored readably (a zero-padded printable string), else the short hex id. */
+export function meterLabel(meterId: `0x${string}`): string {
+  const bytes = meterId
+    .slice(2)
+    .match(/../g)!
+    .map((h) => parseInt(h, 16));
+  const end = bytes.indexOf(0);
+  const text = String.fromCharCode(...bytes.slice(0, end === -1 ? bytes.length : end));
+  const padded = end > 0 && bytes.slice(end).every((b) => b === 0);
+  return padded && /^[\x20-\x7e]+$/.test(text) ? text : `${meterId.slice(0, 10)}…`;
+}

@@ -4,7 +4,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useCallback, useContext, useState } from "react";
 import type { Abi, Address } from "viem";
 import { useConfig, useConnection, usePublicClient } from "wagmi";
-import { simulateContract, waitForTransactionReceipt, writeContract } from "wagmi/actions";
+import { getConnection, simulateContract, switchChain, waitForTransactionReceipt, writeContract } from "wagmi/actions";
 
 import type { AppConfig } from "./config";
 import { errorsAbi } from "./generated/abis";
@@ -73,7 +73,7 @@ export type SendStatus = { kind: "idle" } | { kind: "pending" | "done" | "error"
 export function useSend() {
   const wagmi = useConfig();
   const { address } = useConnection();
-  const { explain } = useMarket();
+  const { explain, config } = useMarket();
   const queries = useQueryClient();
   const [status, setStatus] = useState<SendStatus>({ kind: "idle" });
 
@@ -86,6 +86,11 @@ export function useSend() {
       const simulate = (call: Call) =>
         simulateContract(wagmi, { ...call, abi: [...call.abi, ...errorsAbi] as Abi, account: address } as never);
       try {
+        // A browser wallet on another chain is asked to switch to the market's first.
+        if (getConnection(wagmi).chainId !== config.chainId) {
+          setStatus({ kind: "pending", text: `${label}: switch your wallet to ${config.chainName}…` });
+          await switchChain(wagmi, { chainId: config.chainId });
+        }
         // The last call is what matters: check it before the approvals that precede it, so a refusal for another
         // reason than the missing allowance costs no approval.
         if (calls.length > 1) {
@@ -111,7 +116,7 @@ export function useSend() {
         await queries.invalidateQueries();
       }
     },
-    [address, wagmi, explain, queries],
+    [address, wagmi, explain, queries, config],
   );
   return { send, status };
 }

@@ -369,3 +369,34 @@ export async function readUsers(client: PublicClient, config: AppConfig): Promis
     }),
   );
 }
+
+/** A meter as the Registry assigns it, with the oracle's last accepted reading. */
+export interface MeterRow {
+  meterId: `0x${string}`;
+  owner: Address;
+  lastReadAt: bigint;
+}
+
+/** Every meter assigned since the deployment and still assigned, from `MeterAssigned` and the Registry. */
+export async function readAssignedMeters(client: PublicClient, config: AppConfig): Promise<MeterRow[]> {
+  const registry = { address: addr(config.contracts.registry), abi: registryAbi } as const;
+  const assigned = await scanLogs(client, config, (range) =>
+    client.getContractEvents({ ...registry, ...range, eventName: "MeterAssigned" }),
+  );
+  const ids = [...new Set(assigned.map((ev) => ev.args.meterId!))];
+  const rows = await Promise.all(
+    ids.map(async (meterId) => {
+      const [owner, state] = await Promise.all([
+        client.readContract({ ...registry, functionName: "getMeterOwner", args: [meterId] }),
+        client.readContract({
+          address: addr(config.contracts.oracleClient),
+          abi: oracleClientAbi,
+          functionName: "getMeterState",
+          args: [meterId],
+        }),
+      ]);
+      return { meterId, owner, lastReadAt: state.lastReadAt };
+    }),
+  );
+  return rows.filter((r) => r.owner !== "0x0000000000000000000000000000000000000000");
+}

@@ -39,6 +39,12 @@ async function expectTexts(page: Page, expected: [string, string][]): Promise<vo
   for (const [testId, text] of expected) await expectText(page.getByTestId(testId), text);
 }
 
+/** Connects the development connector as `address`. */
+async function connectAs(page: Page, address: string): Promise<void> {
+  await page.getByLabel("Development account").selectOption(address);
+  await page.getByRole("button", { name: "Connect", exact: true }).click();
+}
+
 /** Types one order into the form (the first row). */
 async function fillOrder(page: Page, order: { side?: "Buy" | "Sell"; kwh: string; price: string }): Promise<void> {
   if (order.side !== undefined) await page.getByLabel("Side").selectOption({ label: order.side });
@@ -98,8 +104,7 @@ async function main(): Promise<void> {
     const byTest = (id: string) => page.getByTestId(id);
 
     await step("connect the development account", async () => {
-      await page.getByLabel("Development account").selectOption(market.consumer);
-      await page.getByRole("button", { name: "Connect", exact: true }).click();
+      await connectAs(page, market.consumer);
       await expectTexts(page, [
         ["connected-account", "development account — local chains only"],
         ["role", "Consumer"],
@@ -166,6 +171,21 @@ async function main(): Promise<void> {
       ]);
     });
 
+    await step("the prosumer: its sale's fill, its meter and the GRID minted for it", async () => {
+      await page.getByRole("button", { name: "Disconnect" }).click();
+      await connectAs(page, market.prosumer);
+      // 5 kWh minted; 2 kWh pulled into the sell order, of which 1 kWh sold at 0.225 and 1 kWh back in the account.
+      await expectTexts(page, [
+        ["role", "Prosumer"],
+        ["own-orders", "Sell2 kWh0.2 USDC/kWhSettled1 kWh0.225 USDC/kWh"],
+        ["account-payment", "0.225 USDC"],
+        ["account-grid", "1 kWh"],
+        ["wallet-grid", "3 kWh"],
+        ["meters", "SOLAR-LAB-1"],
+        ["meters", "UTC15 kWh / 0 kWh5 kWh0 kWh"],
+      ]);
+    });
+
     await step("the operator page", async () => {
       await page.getByRole("link", { name: "Operators" }).click();
       await expectTexts(page, [
@@ -173,6 +193,7 @@ async function main(): Promise<void> {
         ["last-upkeep", "Settle epoch"],
         ["recent-epochs", "Settled20.225 USDC/kWh1 kWh"],
         ["users", "ConsumerActiveLibrary0"],
+        ["assigned-meters", "SOLAR-LAB-1"],
       ]);
       await shoot(page, "operator");
     });
@@ -180,7 +201,11 @@ async function main(): Promise<void> {
     await step("a phone-size layout", async () => {
       const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
       await phone.goto(server.url);
-      await expectText(phone.locator("#epoch-title"), "Open epoch");
+      await connectAs(phone, market.consumer);
+      await expectTexts(phone, [
+        ["role", "Consumer"],
+        ["own-orders", "Buy1 kWh0.25 USDC/kWhSettled1 kWh0.225 USDC/kWh"],
+      ]);
       const width = Number(await phone.evaluate("document.documentElement.scrollWidth"));
       assert.ok(width <= 390, `the page is ${width}px wide on a 390px screen`);
       await shoot(phone, "trade-phone");

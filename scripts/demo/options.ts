@@ -70,6 +70,9 @@ export function parseDemoOptions(
   const preset = stringArg(args, "preset", "l2");
   if (!isGasPreset(preset)) throw new Error(`--preset is ${Object.keys(GAS_PRESETS).join(" or ")}`);
   const optional = (name: string) => (args.has(name) ? numberArg(args, name, 0, { min: 0 }) : undefined);
+  if (!args.has("serve") && (args.has("epoch-seconds") || args.has("port"))) {
+    throw new Error("--epoch-seconds and --port go with --serve");
+  }
   const network = args.get("network");
   if (network === true) throw new Error("--network needs a value");
   return {

@@ -301,7 +301,21 @@ describe("Campus-day demo", function () {
         "--out",
         "reports/",
       ]),
-    ).to.deep.equal({ ...DEFAULT_OPTIONS, out: "reports/", network: undefined, help: false, weather: undefined });
+    ).to.deep.equal({
+      ...DEFAULT_OPTIONS,
+      out: "reports/",
+      network: undefined,
+      help: false,
+      weather: undefined,
+      serve: undefined,
+    });
+    expect(parseDemoOptions(["--serve"]).serve).to.deep.equal({ epochSeconds: 30, port: 0 });
+    expect(parseDemoOptions(["--serve", "--epoch-seconds", "10", "--port", "5173"]).serve).to.deep.equal({
+      epochSeconds: 10,
+      port: 5173,
+    });
+    expect(() => parseDemoOptions(["--serve", "--epoch-seconds", "1"])).to.throw("--epoch-seconds must be at least 2");
+    expect(() => parseDemoOptions(["--port", "5173"])).to.throw("--epoch-seconds and --port go with --serve");
     expect(parseDemoOptions(["--preset", "l1"]).economics).to.deep.equal(GAS_PRESETS.l1);
     expect(parseDemoOptions(["--preset", "l1", "--gas-price-gwei", "25"]).economics).to.include({
       name: "custom",

@@ -4,12 +4,19 @@ import { formatEther } from "viem";
 import { usePublicClient } from "wagmi";
 
 import { EPOCH_STATUSES, USER_STATUSES, WORK } from "../../../lib/enums";
-import { formatKwh, price } from "../format";
+import { clock, formatKwh, meterLabel, price } from "../format";
 import { useChainQuery, useMarket } from "../market";
-import { readOperator, readRecentEpochs, readUsers } from "../reads";
+import { readAssignedMeters, readOperator, readRecentEpochs, readUsers } from "../reads";
 import { userTypeName } from "../revert";
 import { short } from "./Connect";
 import { Table } from "./Table";
+
+const CONTRACT_NAMES = {
+  registry: "Registry",
+  gridToken: "GridToken",
+  oracleClient: "OracleClient",
+  trading: "Trading",
+} as const;
 
 export function OperatorPage() {
   const { config, info } = useMarket();
@@ -17,6 +24,7 @@ export function OperatorPage() {
   const op = useChainQuery(["operator"], () => readOperator(client, config)).data;
   const epochs = useChainQuery(["recentEpochs"], () => readRecentEpochs(client, config, 12)).data;
   const users = useChainQuery(["users"], () => readUsers(client, config)).data;
+  const meters = useChainQuery(["assignedMeters"], () => readAssignedMeters(client, config)).data;
   return (
     <div className="grid">
       <section className="card" aria-labelledby="work-title">
@@ -52,7 +60,7 @@ export function OperatorPage() {
             <dd>{formatEther(op.rewardPerReading)} ETH</dd>
             {Object.entries(op.paused).map(([name, paused]) => (
               <div key={name} className="pair">
-                <dt>{name}</dt>
+                <dt>{CONTRACT_NAMES[name as keyof typeof CONTRACT_NAMES]}</dt>
                 <dd className={paused ? "notice error" : ""}>{paused ? "Paused" : "Running"}</dd>
               </div>
             ))}
@@ -92,6 +100,19 @@ export function OperatorPage() {
               USER_STATUSES[u.status],
               u.location,
               u.meters,
+            ]}
+          />
+        )}
+        {meters && meters.length > 0 && (
+          <Table
+            testId="assigned-meters"
+            headers={["Meter", "Owner", "Last reading"]}
+            rows={meters}
+            rowKey={(m) => m.meterId}
+            cells={(m) => [
+              <span title={m.meterId}>{meterLabel(m.meterId)}</span>,
+              <span title={m.owner}>{short(m.owner)}</span>,
+              m.lastReadAt === 0n ? "none yet" : `${clock(m.lastReadAt)} UTC`,
             ]}
           />
         )}

@@ -36,7 +36,8 @@ export function PriceChart() {
         <>
           <p>
             Last clearing: epoch {String(last!.epoch)} at <strong>{price(info, last!.clearingPrice)}</strong>,{" "}
-            {formatKwh(last!.volume)} traded. {traded.length} epochs traded in the last day.
+            {formatKwh(last!.volume)} traded. {traded.length} {traded.length === 1 ? "epoch" : "epochs"} traded in the
+            last day.
           </p>
           <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Clearing price and volume per epoch over the last day">
             <line x1={PAD} y1={H - PAD} x2={W - PAD} y2={H - PAD} className="axis" />
