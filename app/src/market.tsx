@@ -1,7 +1,7 @@
 // The market context every screen shares: config.json, the market's fixed facts, its live state (polled), and
 // sending a transaction with its revert explained in words.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { createContext, type ReactNode, useCallback, useContext, useState } from "react";
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from "react";
 import type { Abi, Address } from "viem";
 import { useConfig, useConnection, usePublicClient } from "wagmi";
 import { getConnection, simulateContract, switchChain, waitForTransactionReceipt, writeContract } from "wagmi/actions";
@@ -52,6 +52,26 @@ export function useMarketState() {
     queryFn: () => readMarketState(client!, config, info),
     refetchInterval: POLL_MS,
   });
+}
+
+/** When this page first saw each block (wall-clock milliseconds). */
+const firstSeen = new Map<bigint, number>();
+
+/**
+ * The chain's clock now, in seconds: the latest block's timestamp plus the real time since that block appeared.
+ * A local node mines only when a transaction comes, so its latest block can be minutes old while its next block
+ * would carry the current time; the countdown follows the clock, not the last block. Re-renders every second.
+ */
+export function useChainNow(): bigint | undefined {
+  const state = useMarketState().data;
+  const [, tick] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => tick((t) => t + 1), 1_000);
+    return () => clearInterval(timer);
+  }, []);
+  if (state === undefined) return undefined;
+  if (!firstSeen.has(state.block)) firstSeen.set(state.block, Date.now());
+  return state.now + BigInt(Math.floor((Date.now() - firstSeen.get(state.block)!) / 1000));
 }
 
 /** A query of the chain that follows new blocks. */

@@ -20,7 +20,8 @@ export interface MarketInfo {
 
 /** The market as of the latest block. */
 export interface MarketState {
-  /** The latest block's timestamp: the chain's clock. */
+  /** The latest block's number and timestamp: the chain's clock. */
+  block: bigint;
   now: bigint;
   epoch: bigint;
   gateClosesAt: bigint;
@@ -82,7 +83,8 @@ export async function readMarketState(client: PublicClient, config: AppConfig, i
     client.readContract({ address: addr(config.contracts.trading), abi: tradingAbi, functionName: "paused" }),
   ]);
   const epoch = (block.timestamp - info.genesis) / info.epochLength;
-  return { now: block.timestamp, epoch, gateClosesAt: info.genesis + (epoch + 1n) * info.epochLength, paused };
+  const gateClosesAt = info.genesis + (epoch + 1n) * info.epochLength;
+  return { block: block.number, now: block.timestamp, epoch, gateClosesAt, paused };
 }
 
 /** One price level of an epoch's book: what is bid and offered there (GRID base units). */

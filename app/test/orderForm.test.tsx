@@ -146,6 +146,20 @@ describe("OrderFormView", () => {
     expect((screen.getByLabelText("Amount (kWh)") as HTMLInputElement).value).toBe("");
   });
 
+  it("can be filled and sent with the keyboard alone", async () => {
+    const { onSubmit, user } = setup();
+    await user.tab();
+    expect(document.activeElement).toBe(screen.getByLabelText("Side"));
+    await user.tab();
+    await user.keyboard("1.5");
+    await user.tab();
+    await user.keyboard("0.25{Enter}");
+    expect(onSubmit).toHaveBeenCalledTimes(1);
+    expect(onSubmit.mock.calls[0][0].orders).toEqual([
+      { side: Side.Buy, amount: 1_500_000_000_000_000_000n, price: 250_000n },
+    ]);
+  });
+
   it("refuses a batch over the per-epoch limit before sending", async () => {
     const { onSubmit, user } = setup({ ...CTX, placedThisEpoch: 100 });
     await user.type(screen.getByLabelText("Amount (kWh)"), "1");

@@ -2,19 +2,21 @@
 import { usePublicClient } from "wagmi";
 
 import { clock, countdown, formatKwh, price } from "../format";
-import { useChainQuery, useMarket, useMarketState } from "../market";
+import { useChainNow, useChainQuery, useMarket, useMarketState } from "../market";
 import { readDepth } from "../reads";
 
 export function EpochPanel() {
   const { config, info } = useMarket();
   const client = usePublicClient();
   const state = useMarketState().data;
+  const now = useChainNow();
   const depth = useChainQuery(
     ["depth", String(state?.epoch)],
     () => readDepth(client!, config, state!.epoch),
     state !== undefined,
   ).data;
-  if (state === undefined) return <section className="card">Reading the epoch…</section>;
+  if (state === undefined || now === undefined) return <section className="card">Reading the epoch…</section>;
+  const left = state.gateClosesAt - now;
   const max = (depth ?? []).reduce((m, l) => (l.bid > m ? l.bid : l.ask > m ? l.ask : m), 1n);
   const width = (v: bigint) => `${Number((v * 100n) / max)}%`;
   return (
@@ -25,10 +27,13 @@ export function EpochPanel() {
           The market is paused: no new orders until the admin resumes it.
         </p>
       )}
+      {left <= 0n && (
+        <p className="notice">The gate has closed: the next order opens epoch {String(state.epoch + 1n)}.</p>
+      )}
       <p className="countdown">
         Gate closes in{" "}
         <strong data-testid="countdown" aria-live="off">
-          {countdown(state.gateClosesAt - state.now)}
+          {countdown(left)}
         </strong>{" "}
         <span className="muted">
           (at {clock(state.gateClosesAt)} UTC chain time{config.accelerated ? `; ${config.accelerated}` : ""})
