@@ -48,6 +48,16 @@ export async function scanLogs<T>(
   return out;
 }
 
+/** The distinct values `pick` takes over the events `read` finds, in order of first appearance. */
+async function distinct<E, K>(
+  client: PublicClient,
+  config: AppConfig,
+  read: (range: { fromBlock: bigint; toBlock: bigint }) => Promise<E[]>,
+  pick: (event: E) => K,
+): Promise<K[]> {
+  return [...new Set((await scanLogs(client, config, read)).map(pick))];
+}
+
 export async function readMarketInfo(client: PublicClient, config: AppConfig): Promise<MarketInfo> {
   const trading = { address: addr(config.contracts.trading), abi: tradingAbi } as const;
   const [payment, tickSize, maxPrice, minOrderAmount, maxOrdersPerUser, feeBps, genesis, epochLength] =
@@ -97,10 +107,13 @@ export interface DepthLevel {
 /** The depth of `epoch` by price, highest price first: the levels its orders used, read through `depthAt`. */
 export async function readDepth(client: PublicClient, config: AppConfig, epoch: bigint): Promise<DepthLevel[]> {
   const trading = { address: addr(config.contracts.trading), abi: tradingAbi } as const;
-  const created = await scanLogs(client, config, (range) =>
-    client.getContractEvents({ ...trading, ...range, eventName: "OrderCreated", args: { epoch } }),
+  const prices = await distinct(
+    client,
+    config,
+    (range) => client.getContractEvents({ ...trading, ...range, eventName: "OrderCreated", args: { epoch } }),
+    (ev) => ev.args.price!,
   );
-  const prices = [...new Set(created.map((ev) => ev.args.price!))].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0));
+  prices.sort((a, b) => (a > b ? -1 : a < b ? 1 : 0));
   const depth = (side: Side, price: bigint) =>
     client.readContract({ ...trading, functionName: "depthAt", args: [epoch, side, price] });
   const levels = await Promise.all(
@@ -337,10 +350,14 @@ export async function readRecentEpochs(
   count: number,
 ): Promise<EpochOutcome[]> {
   const trading = { address: addr(config.contracts.trading), abi: tradingAbi } as const;
-  const created = await scanLogs(client, config, (range) =>
-    client.getContractEvents({ ...trading, ...range, eventName: "OrderCreated" }),
+  const epochs = await distinct(
+    client,
+    config,
+    (range) => client.getContractEvents({ ...trading, ...range, eventName: "OrderCreated" }),
+    (ev) => ev.args.epoch!,
   );
-  const epochs = [...new Set(created.map((ev) => ev.args.epoch!))].sort((a, b) => (a > b ? -1 : 1)).slice(0, count);
+  epochs.sort((a, b) => (a > b ? -1 : 1));
+  epochs.splice(count); // the newest `count`
   return Promise.all(
     epochs.map(async (epoch) => {
       const r = await client.readContract({ ...trading, functionName: "getEpochResult", args: [epoch] });
@@ -360,10 +377,12 @@ export interface UserRow {
 
 export async function readUsers(client: PublicClient, config: AppConfig): Promise<UserRow[]> {
   const registry = { address: addr(config.contracts.registry), abi: registryAbi } as const;
-  const registered = await scanLogs(client, config, (range) =>
-    client.getContractEvents({ ...registry, ...range, eventName: "UserRegistered" }),
+  const accounts = await distinct(
+    client,
+    config,
+    (range) => client.getContractEvents({ ...registry, ...range, eventName: "UserRegistered" }),
+    (ev) => ev.args.account!,
   );
-  const accounts = [...new Set(registered.map((ev) => ev.args.account!))];
   return Promise.all(
     accounts.map(async (account) => {
       const u = await client.readContract({ ...registry, functionName: "getUser", args: [account] });
@@ -382,10 +401,12 @@ export interface MeterRow {
 /** Every meter assigned since the deployment and still assigned, from `MeterAssigned` and the Registry. */
 export async function readAssignedMeters(client: PublicClient, config: AppConfig): Promise<MeterRow[]> {
   const registry = { address: addr(config.contracts.registry), abi: registryAbi } as const;
-  const assigned = await scanLogs(client, config, (range) =>
-    client.getContractEvents({ ...registry, ...range, eventName: "MeterAssigned" }),
+  const ids = await distinct(
+    client,
+    config,
+    (range) => client.getContractEvents({ ...registry, ...range, eventName: "MeterAssigned" }),
+    (ev) => ev.args.meterId!,
   );
-  const ids = [...new Set(assigned.map((ev) => ev.args.meterId!))];
   const rows = await Promise.all(
     ids.map(async (meterId) => {
       const [owner, state] = await Promise.all([
