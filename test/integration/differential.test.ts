@@ -1,7 +1,8 @@
 import { takeSnapshot, type SnapshotRestorer } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 
-import { Prng, randomBook, type PriceDistribution } from "../helpers/books";
+import { Rng } from "../../lib/random";
+import { randomBook, type PriceDistribution } from "../helpers/books";
 import {
   applyTransfers,
   clearingEvents,
@@ -74,9 +75,9 @@ interface BookCase {
 /** Book `index` of the run, with the ids it gets in `epoch`. */
 function makeCase(index: number, epoch: bigint): BookCase {
   const seed = (BASE_SEED + index) >>> 0;
-  const rng = new Prng(seed ^ 0x2545f491);
+  const rng = new Rng(seed ^ 0x2545f491);
   // Market parameters change every ten books (as a regulator would change them): one admin call, not ten.
-  const config = new Prng((BASE_SEED ^ Math.floor(index / 10)) >>> 0);
+  const config = new Rng((BASE_SEED ^ Math.floor(index / 10)) >>> 0);
   const rulesRoll = config.next();
   const rules = rulesRoll < 0.7 ? BASE_RULES : rulesRoll < 0.9 ? FULL_RANGE : COARSE;
   const feeBps = [0n, 0n, 0n, 1n, 25n, 333n, 1_000n][config.int(0, 6)];

@@ -2,7 +2,8 @@ import { takeSnapshot, time, type SnapshotRestorer } from "@nomicfoundation/hard
 import { expect } from "chai";
 import { ethers, network } from "hardhat";
 
-import { Prng, randomBook } from "../helpers/books";
+import { Rng } from "../../lib/random";
+import { randomTradedBook } from "../helpers/books";
 import {
   clearingEvents,
   deployBookMarket,
@@ -87,8 +88,7 @@ describe("Resumability: sliced clearing ends in the same state @skip-on-coverage
     keepers = [signers[3].address, signers[4].address];
     await market.trading.connect(market.admin).setFee(25n, market.feeRecipient.address);
     epoch = (await market.trading.currentEpoch()) + 1n;
-    const rng = new Prng(0x7e5);
-    orders = randomBook({
+    orders = randomTradedBook(TRADERS, {
       seed: 0x7e5,
       size: ORDERS,
       distribution: "spread",
@@ -99,7 +99,7 @@ describe("Resumability: sliced clearing ends in the same state @skip-on-coverage
       cancelRate: 0.1,
       buyShare: 0.5,
       epoch,
-    }).map((o) => ({ ...o, trader: rng.int(0, TRADERS - 1) }));
+    });
     model = clear(orders, 25n);
     await setNextTimestamp(await market.trading.epochStart(epoch));
     await placeAndClear(market, orders, null);
@@ -149,7 +149,7 @@ describe("Resumability: sliced clearing ends in the same state @skip-on-coverage
 
   it("ends in exactly the same state when cleared in random slices of 1–7 by alternating keepers", async function () {
     await closed.restore();
-    const rng = new Prng(0x51ce);
+    const rng = new Rng(0x51ce);
     const logs: RawLog[] = [];
     let calls = 0;
     let volume = 0n;
@@ -203,8 +203,7 @@ describe("Resumability: sliced clearing ends in the same state @skip-on-coverage
     // Next epoch: a 200-order book placed in batches (createOrders / cancelOrders), funded first from what the
     // accounts hold, the rest pulled from the wallets; while it is open Trading holds its escrow on top.
     const next = epoch + 1n;
-    const rng = new Prng(0xc0ffee);
-    const book = randomBook({
+    const book = randomTradedBook(TRADERS, {
       seed: 0xc0ffee,
       size: 200,
       distribution: "clustered",
@@ -214,7 +213,7 @@ describe("Resumability: sliced clearing ends in the same state @skip-on-coverage
       cancelRate: 0.1,
       buyShare: 0.5,
       epoch: next,
-    }).map((o) => ({ ...o, trader: rng.int(0, TRADERS - 1) }));
+    });
     const nextModel = clear(book, 25n);
     expect(nextModel.volume).to.be.greaterThan(0n);
     const ledger = new Ledger(market, start);
