@@ -732,34 +732,18 @@ describe("Security: ledger invariants under random action sequences", function (
         return match(action, world, ledger, at, where);
       case "execute":
         return execute(action, world, ledger, at, where);
-      case "pause": {
-        const on = action.toggle !== world.tradingPaused;
-        const err =
-          on === world.tradingPaused
-            ? {
-                contract: trading,
-                name: on ? "EnforcedPause" : "ExpectedPause",
-                args: [],
-              }
-            : null;
-        const admin = trading.connect(actors.admin);
-        await expectOutcome(world, () => (on ? admin.pause() : admin.unpause()), err);
-        if (err === null) [world.tradingPaused, world.tradingPauseLeft] = [on, on ? action.hold : 0];
-        return;
-      }
+      case "pause":
       case "gridPause": {
-        const on = action.toggle !== world.gridPaused;
-        const err =
-          on === world.gridPaused
-            ? {
-                contract: gridToken,
-                name: on ? "EnforcedPause" : "ExpectedPause",
-                args: [],
-              }
-            : null;
-        const admin = gridToken.connect(actors.admin);
+        const grid = action.k === "gridPause";
+        const paused = grid ? world.gridPaused : world.tradingPaused;
+        const on = action.toggle !== paused;
+        const contract = grid ? gridToken : trading;
+        const err = on === paused ? { contract, name: on ? "EnforcedPause" : "ExpectedPause", args: [] } : null;
+        const admin = contract.connect(actors.admin);
         await expectOutcome(world, () => (on ? admin.pause() : admin.unpause()), err);
-        if (err === null) [world.gridPaused, world.gridPauseLeft] = [on, on ? action.hold : 0];
+        const left = on ? action.hold : 0;
+        if (err === null && grid) [world.gridPaused, world.gridPauseLeft] = [on, left];
+        if (err === null && !grid) [world.tradingPaused, world.tradingPauseLeft] = [on, left];
         return;
       }
       case "withdraw": {
