@@ -249,40 +249,33 @@ const check = (failures: string[], what: string, chain: unknown[], expected: unk
   if (a !== b) failures.push(`${what}: chain ${a}, model ${b}`);
 };
 
+/** Checks that exactly one event was emitted, `rows` being its fields, and that they are `expected`. */
+function checkOnce(failures: string[], label: string, rows: unknown[][], expected: unknown[]): void {
+  check(failures, `${label.split(" ")[0]} events`, [rows.length], [1]);
+  for (const row of rows) check(failures, label, row, expected);
+}
+
 /** Compares the clearing events of a book with the model. */
 function compareEvents(market: BookMarket, p: Placed, events: ClearingEvents): void {
-  const { c, epoch, model, failures } = p;
-  const matched = events.matched.filter((e) => e.epoch === epoch);
-  check(failures, "EpochMatched events", [matched.length], [1]);
-  for (const m of matched) {
-    check(
-      failures,
-      "EpochMatched price/volume/b*/a*",
-      [m.clearingPrice, m.volume, m.bidPrice, m.askPrice],
-      [model.clearingPrice, model.volume, model.bidPrice, model.askPrice],
-    );
-  }
-  const progressed = events.progressed.filter((e) => e.epoch === epoch);
+  const { c, epoch, model: m, failures } = p;
+  const ofEpoch = <E extends { epoch: bigint }>(list: E[]): E[] => list.filter((e) => e.epoch === epoch);
+  const matched = ofEpoch(events.matched).map((e) => [e.clearingPrice, e.volume, e.bidPrice, e.askPrice]);
+  checkOnce(failures, "EpochMatched price/volume/b*/a*", matched, [m.clearingPrice, m.volume, m.bidPrice, m.askPrice]);
+  const progressed = ofEpoch(events.progressed);
   const last = progressed[progressed.length - 1];
-  check(failures, "MatchProgressed: last done/volume", [last?.done, last?.volume], [true, model.volume]);
+  check(failures, "MatchProgressed: last done/volume", [last?.done, last?.volume], [true, m.volume]);
   check(failures, "MatchProgressed: done once", [progressed.filter((e) => e.done).length], [1]);
-  const settled = events.settled.filter((e) => e.epoch === epoch);
-  check(failures, "EpochSettled events", [settled.length], [1]);
-  for (const s of settled) {
-    check(
-      failures,
-      "EpochSettled volume/price/fees/recipient",
-      [s.volume, s.clearingPrice, s.fees, s.recipient],
-      [model.volume, model.clearingPrice, model.feeCredit, market.feeRecipientAddress],
-    );
-  }
+  const recipient = market.feeRecipientAddress;
+  const settled = ofEpoch(events.settled).map((e) => [e.volume, e.clearingPrice, e.fees, e.recipient]);
+  const expectedSettled = [m.volume, m.clearingPrice, m.feeCredit, recipient];
+  checkOnce(failures, "EpochSettled volume/price/fees/recipient", settled, expectedSettled);
   check(
     failures,
     "Credited events",
     events.credited.map((e) => `${e.account}:${e.token}:${e.amount}`),
-    model.feeCredit === 0n ? [] : [`${market.feeRecipientAddress}:${market.tokenAddresses[1]}:${model.feeCredit}`],
+    m.feeCredit === 0n ? [] : [`${recipient}:${market.tokenAddresses[1]}:${m.feeCredit}`],
   );
-  const filled = events.filled.filter((e) => e.epoch === epoch);
+  const filled = ofEpoch(events.filled);
   const active = c.orders.filter((o) => o.cancelled !== true);
   check(
     failures,
@@ -293,13 +286,13 @@ function compareEvents(market: BookMarket, p: Placed, events: ClearingEvents): v
   const byId = new Map(filled.map((e) => [e.orderId, e]));
   c.orders.forEach((o, k) => {
     const e = byId.get(o.id);
-    const out = model.outcomes.get(o.id);
+    const out = m.outcomes.get(o.id);
     if (e === undefined || out === undefined) return;
     check(
       failures,
       `OrderFilled #${k + 1} owner/side/filled/price/payment/fee/refund`,
       [e.owner, e.side, e.filled, e.clearingPrice, e.payment, e.fee, e.refund],
-      [market.traderAddresses[o.trader], o.side, out.filled, model.clearingPrice, out.payment, out.fee, out.refund],
+      [market.traderAddresses[o.trader], o.side, out.filled, m.clearingPrice, out.payment, out.fee, out.refund],
     );
   });
 }
