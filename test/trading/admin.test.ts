@@ -12,6 +12,7 @@ import {
   MAX_UINT32,
   DEFAULT_ADMIN_ROLE,
   deployTradingFixture,
+  loadTrading,
 } from "./fixture";
 import { shouldRejectEach, shouldRevertWhenUnchanged } from "./parameters.behavior";
 import { shouldManageRoleList } from "../helpers/roleList.behavior";
@@ -156,8 +157,7 @@ describe("Trading", function () {
 
     for (const who of ["outsider", "regulator"] as const) {
       it(`reject the ${who}`, async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading } = ctx;
+        const { ctx, trading } = await loadTrading();
         const caller = ctx[who];
         await expect(trading.connect(caller).pause())
           .to.be.revertedWithCustomError(trading, "AccessControlUnauthorizedAccount")

@@ -2,7 +2,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { orderId, wh } from "../helpers/constants";
 import { OrderStatus, Side } from "../helpers/enums";
-import { TICK, deployTradingFixture } from "./fixture";
+import { TICK, deployTradingFixture, loadTrading } from "./fixture";
 import { accountOf, place, clear, book } from "./helpers";
 
 type Ctx = Awaited<ReturnType<typeof deployTradingFixture>>;
@@ -11,8 +11,7 @@ describe("Trading", function () {
   describe("#cancelOrder", function () {
     describe("when the owner cancels an open order before gate closure", function () {
       it("returns a sell order's GRID to the account at once", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, grid, p1, epoch } = ctx;
+        const { ctx, trading, grid, p1, epoch } = await loadTrading();
         const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 250, price: 400_000n }]);
         const tx = trading.connect(p1).cancelOrder(id);
         await expect(tx).to.emit(trading, "OrderCancelled").withArgs(id, epoch, p1.address, wh(250));
@@ -21,8 +20,7 @@ describe("Trading", function () {
       });
 
       it("returns a buy order's whole rounded-up escrow to the account", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, usdc, c1, epoch } = ctx;
+        const { ctx, trading, usdc, c1, epoch } = await loadTrading();
         const [id] = await place(trading, [{ signer: c1, side: Side.Buy, wh: 13, price: 123_400n }]);
         const tx = trading.connect(c1).cancelOrder(id);
         await expect(tx).to.emit(trading, "OrderCancelled").withArgs(id, epoch, c1.address, 1_605n);
@@ -31,8 +29,7 @@ describe("Trading", function () {
       });
 
       it("marks the order cancelled and removes it from the depth", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, c1, epoch } = ctx;
+        const { ctx, trading, c1, epoch } = await loadTrading();
         const [id] = await place(trading, book(ctx, "c1 buy 13@123_400, c2 buy 20@123_400"));
         await trading.connect(c1).cancelOrder(id);
         expect((await trading.getOrder(id)).status).to.equal(BigInt(OrderStatus.Cancelled));
@@ -50,8 +47,7 @@ describe("Trading", function () {
       });
 
       it("works while paused, and the refund can be withdrawn while paused", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, usdc, c1, epoch } = ctx;
+        const { ctx, trading, usdc, c1, epoch } = await loadTrading();
         const [id] = await place(trading, [{ signer: c1, side: Side.Buy, wh: 10, price: 500_000n }]);
         await trading.pause();
         const tx = trading.connect(c1).cancelOrder(id);
@@ -101,8 +97,7 @@ describe("Trading", function () {
       ];
       for (const c of closed) {
         it(`reverts for ${c.state} order`, async function () {
-          const ctx = await loadFixture(deployTradingFixture);
-          const { trading, p1 } = ctx;
+          const { ctx, trading, p1 } = await loadTrading();
           const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
           await c.close(ctx, id);
           await expect(trading.connect(p1).cancelOrder(id))

@@ -2,7 +2,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { orderId, wh } from "../helpers/constants";
 import { EpochStatus, Side } from "../helpers/enums";
-import { TICK, MAX_PRICE, deployTradingFixture } from "./fixture";
+import { TICK, MAX_PRICE, deployTradingFixture, loadTrading } from "./fixture";
 import {
   place,
   expectBalancesEqualAccounts,
@@ -19,8 +19,7 @@ describe("Trading", function () {
   describe("clearing", function () {
     describe("when nothing crosses", function () {
       it("refunds every order in full at price 0", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, admin, epoch } = ctx;
+        const { ctx, trading, admin, epoch } = await loadTrading();
         const orders = book(ctx, "p1 sell 40@400_000, c1 buy 13@123_400");
         const [s, b] = await place(trading, orders);
         const tx = await expectClearing(ctx, epoch, {
@@ -38,8 +37,7 @@ describe("Trading", function () {
 
     describe("when only one side has orders", function () {
       it("refunds the sellers", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, epoch } = ctx;
+        const { ctx, trading, epoch } = await loadTrading();
         const orders = book(ctx, "p1 sell 40@400_000, p2 sell 15@100_000");
         const [s1, s2] = await place(trading, orders);
         await expectClearing(ctx, epoch, {
@@ -52,8 +50,7 @@ describe("Trading", function () {
       });
 
       it("refunds the buyers", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, c1, epoch } = ctx;
+        const { ctx, trading, c1, epoch } = await loadTrading();
         const [b] = await place(trading, [{ signer: c1, side: Side.Buy, wh: 40, price: 400_000n }]);
         await expectClearing(ctx, epoch, {
           price: 0n,
@@ -67,8 +64,7 @@ describe("Trading", function () {
 
     describe("when every order has the same price", function () {
       it("fills the short side fully and the long side by time priority", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, admin, epoch } = ctx;
+        const { ctx, trading, admin, epoch } = await loadTrading();
         const orders = book(ctx, "p1 sell 30@500_000, c1 buy 25@500_000, p2 sell 20@500_000, c2 buy 35@500_000");
         const [s1, b1, s2, b2] = await place(trading, orders);
         const tx = await expectClearing(ctx, epoch, {
@@ -84,8 +80,7 @@ describe("Trading", function () {
 
     describe("when several orders tie at the ask margin", function () {
       it("fills better prices fully and the margin by time priority, one order partially", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, admin, epoch } = ctx;
+        const { ctx, trading, admin, epoch } = await loadTrading();
         const ids = await place(trading, bookA(ctx));
         const tx = await expectClearing(ctx, epoch, { price: 500_000n, fills: bookAFills(ctx, ids) });
         await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(100), 500_000n, 0n, admin.address);
@@ -97,8 +92,7 @@ describe("Trading", function () {
 
     describe("when several orders tie at the bid margin", function () {
       it("fills better prices fully and the margin by time priority, one order partially", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, admin, epoch } = ctx;
+        const { ctx, trading, admin, epoch } = await loadTrading();
         // Asks: 3000 → 70 Wh, 4500 → 10 Wh. Bids: 5000 → 10 Wh, 4000 → 100 Wh (c1 50, c2 30, c3 20).
         // Walk: 10 at (5000, 3000), then 60 at (4000, 3000); asks move to 4500 > 4000: b* 4000, a* 3000.
         // p = (400,000 + 300,000) / 2 = 350,000; 60 Wh of the 100 at b* fill: c1 50, c2 10, c3 0.
@@ -124,8 +118,7 @@ describe("Trading", function () {
 
     describe("when the amounts do not divide evenly", function () {
       it("rounds buyers up and sellers down and credits the remainder to the fee recipient", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, usdc, admin, epoch } = ctx;
+        const { ctx, trading, usdc, admin, epoch } = await loadTrading();
         // Bids at 123,500, asks at 123,400: p = (1235 + 1234) * 100 / 2 = 123,450.
         const orders = book(ctx, "p1 sell 13@123_400, p2 sell 17@123_400, c1 buy 11@123_500, c2 buy 19@123_500");
         const [s1, s2, b1, b2] = await place(trading, orders);
@@ -148,8 +141,7 @@ describe("Trading", function () {
 
     describe("when a fee is set", function () {
       it("takes feeBps of the seller's proceeds and credits fee plus rounding to the recipient", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, usdc, feeSink, epoch } = ctx;
+        const { ctx, trading, usdc, feeSink, epoch } = await loadTrading();
         await trading.setFee(250n, feeSink.address);
         const orders = book(ctx, "p1 sell 37@200_000, c1 buy 37@300_100");
         const [s, b] = await place(trading, orders);
@@ -171,8 +163,7 @@ describe("Trading", function () {
 
     describe("when the parameters change mid-epoch", function () {
       it("keeps the epoch's tick and fee from its first order and applies the new cap at once", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, p1, c1, feeSink, epoch } = ctx;
+        const { ctx, trading, p1, c1, feeSink, epoch } = await loadTrading();
         await place(trading, [{ signer: p1, side: Side.Sell, wh: 20, price: 100_100n }]);
         await trading.setPriceRules(1_000n, 500_000n);
         await trading.setFee(500n, feeSink.address);

@@ -1,8 +1,7 @@
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { wh } from "../helpers/constants";
 import { EpochStatus, Side, Work } from "../helpers/enums";
-import { Suspended, deployTradingFixture } from "./fixture";
+import { Suspended, loadTrading } from "./fixture";
 import {
   place,
   closeEpoch,
@@ -20,8 +19,7 @@ describe("Trading", function () {
   describe("clearing", function () {
     describe("at the extreme price levels", function () {
       it("matches at the top level, 65,535", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, admin, epoch } = ctx;
+        const { ctx, trading, admin, epoch } = await loadTrading();
         await trading.setPriceRules(10n, 655_350n);
         const orders = book(ctx, "p1 sell 10@653_000, p2 sell 10@655_350, c1 buy 20@655_350");
         const [s1, s2, b] = await place(trading, orders);
@@ -35,8 +33,7 @@ describe("Trading", function () {
       });
 
       it("clears an epoch whose whole volume is one watt-hour at the midpoint price", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, epoch } = ctx;
+        const { ctx, trading, epoch } = await loadTrading();
         await trading.setMinOrderAmount(wh(1));
         const orders = book(ctx, "p1 sell 1@200_000, c1 buy 1@300_000");
         const [s, b] = await place(trading, orders);
@@ -49,8 +46,7 @@ describe("Trading", function () {
       });
 
       it("ends the walk when the asks run out in the last bitmap word", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, epoch } = ctx;
+        const { ctx, trading, epoch } = await loadTrading();
         await trading.setPriceRules(10n, 655_350n);
         const orders = book(ctx, "p1 sell 10@654_000, c1 buy 20@655_350, c2 buy 10@10");
         const [s, b1, b2] = await place(trading, orders);
@@ -65,8 +61,7 @@ describe("Trading", function () {
 
     describe("when one bid level meets several ask levels", function () {
       it("allocates at b* everything matched there across the walk", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, admin, epoch } = ctx;
+        const { ctx, trading, admin, epoch } = await loadTrading();
         // Bids: 5000 → 100 Wh (c1 30, c2 50, c3 20). Asks: 3000 → 20, 4000 → 30, 4500 → 25, 6000 → 10.
         // Walk: 20, 30 and 25 at b* = 5000; asks move to 6000 > 5000: a* = 4500, p = 475,000, volume 75.
         const orders = book(
@@ -87,8 +82,7 @@ describe("Trading", function () {
 
     describe("when orders were cancelled", function () {
       it("clears over the active orders only, stepping over emptied levels", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, p1, c1, c2, epoch } = ctx;
+        const { ctx, trading, p1, c1, c2, epoch } = await loadTrading();
         // The cancelled 600,000 bid would set b*; without it b* = 500,000 and p = (5000 + 4000) * 100 / 2.
         const [top, b, s] = await place(trading, book(ctx, "c1 buy 40@600_000, c2 buy 20@500_000, p1 sell 20@400_000"));
         await trading.connect(c1).cancelOrder(top);
@@ -105,8 +99,7 @@ describe("Trading", function () {
       });
 
       it("settles an epoch whose orders were all cancelled without paying anyone", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, grid, usdc, p1, c1, admin, epoch } = ctx;
+        const { ctx, trading, grid, usdc, p1, c1, admin, epoch } = await loadTrading();
         const [s, b] = await place(trading, book(ctx, "p1 sell 20@400_000, c1 buy 20@500_000"));
         await trading.connect(p1).cancelOrder(s);
         await trading.connect(c1).cancelOrder(b);
@@ -131,8 +124,7 @@ describe("Trading", function () {
 
     describe("when an owner is suspended after placing orders", function () {
       it("still settles them by the clearing rule", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, registry, p1, c1, epoch } = ctx;
+        const { ctx, trading, registry, p1, c1, epoch } = await loadTrading();
         const orders = book(ctx, "p1 sell 20@400_000, c1 buy 20@400_000");
         const [s, b] = await place(trading, orders);
         await registry.updateUserStatus(p1.address, Suspended);
@@ -147,8 +139,7 @@ describe("Trading", function () {
 
     describe("when GRID is paused during settlement", function () {
       it("credits the failed delivery to the buyer's account, which is withdrawn after unpause", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, grid, usdc, p1, c1, epoch } = ctx;
+        const { ctx, trading, grid, usdc, p1, c1, epoch } = await loadTrading();
         const [s, b] = await place(trading, book(ctx, "p1 sell 30@400_000, c1 buy 20@400_000"));
         await closeEpoch(trading, epoch);
         await trading.matchOrders(epoch, 100);
@@ -185,8 +176,7 @@ describe("Trading", function () {
     });
 
     it("settles a removed market maker's open orders", async function () {
-      const ctx = await loadFixture(deployTradingFixture);
-      const { trading, mm, epoch } = ctx;
+      const { ctx, trading, mm, epoch } = await loadTrading();
       const orders = book(ctx, "mm sell 50@80_000, c1 buy 50@120_000");
       const [s, b] = await place(trading, orders);
       await trading.removeMarketMaker(mm.address);

@@ -1,6 +1,6 @@
 // Fixture of the Trading suite (test/trading/*.test.ts): the market from the GridMarket Ignition module with
 // funded users, and the suite's constants.
-import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ethers } from "hardhat";
 
 import { deployMarket } from "../fixtures";
@@ -80,3 +80,12 @@ export async function deployTradingFixture() {
 }
 
 export type Ctx = Awaited<ReturnType<typeof deployTradingFixture>>;
+
+/**
+ * {@link deployTradingFixture} loaded with `loadFixture`: its fields, to destructure, beside the whole context `ctx`
+ * that the suite's helpers take (`const { ctx, trading, epoch } = await loadTrading();`).
+ */
+export async function loadTrading(): Promise<Ctx & { ctx: Ctx }> {
+  const ctx = await loadFixture(deployTradingFixture);
+  return { ...ctx, ctx };
+}

@@ -2,7 +2,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { wh } from "../helpers/constants";
 import { EpochStatus, Side } from "../helpers/enums";
-import { TICK, deployTradingFixture, type Ctx } from "./fixture";
+import { TICK, deployTradingFixture, type Ctx, loadTrading } from "./fixture";
 import { place, closeEpoch, clear, epochResult, result, bookA, type Placed, book } from "./helpers";
 
 /**
@@ -112,8 +112,7 @@ describe("Trading", function () {
     });
 
     it("resumes across calls with a small step budget", async function () {
-      const ctx = await loadFixture(deployTradingFixture);
-      const { trading, epoch } = ctx;
+      const { ctx, trading, epoch } = await loadTrading();
       await place(trading, bookA(ctx));
       await closeEpoch(trading, epoch);
       // Walk: (6000 vs 4000) asks exhausted → step 1; (6000 vs 5000) bids exhausted → step 2;
@@ -140,8 +139,7 @@ describe("Trading", function () {
     });
 
     it("walks the whole book in one call with a large budget", async function () {
-      const ctx = await loadFixture(deployTradingFixture);
-      const { trading, epoch } = ctx;
+      const { ctx, trading, epoch } = await loadTrading();
       await place(trading, bookA(ctx));
       await closeEpoch(trading, epoch);
       expect(await trading.matchOrders.staticCall(epoch, 2)).to.equal(false);
@@ -153,8 +151,7 @@ describe("Trading", function () {
 
     it("never walks more price levels than its step budget", async function () {
       // One bid level and one ask level of equal size: both are exhausted by the same match.
-      const ctx = await loadFixture(deployTradingFixture);
-      const { trading, epoch } = ctx;
+      const { ctx, trading, epoch } = await loadTrading();
       await place(trading, book(ctx, "p1 sell 30@400_000, c1 buy 30@400_000"));
       await closeEpoch(trading, epoch);
       const tx = trading.matchOrders(epoch, 1);
@@ -163,8 +160,7 @@ describe("Trading", function () {
     });
 
     it("leaves an exhausted ask level for the next call when the budget is spent, with the same outcome", async function () {
-      const ctx = await loadFixture(deployTradingFixture);
-      const { trading, epoch } = ctx;
+      const { ctx, trading, epoch } = await loadTrading();
       await place(trading, twoLevelBook(ctx));
       await closeEpoch(trading, epoch);
       // Call 1 steps the bids to 4500 and spends its budget before stepping the asks past 4000.
@@ -182,8 +178,7 @@ describe("Trading", function () {
     });
 
     it("finds the same outcome in one call", async function () {
-      const ctx = await loadFixture(deployTradingFixture);
-      const { trading, epoch } = ctx;
+      const { ctx, trading, epoch } = await loadTrading();
       await place(trading, twoLevelBook(ctx));
       await closeEpoch(trading, epoch);
       const tx = trading.matchOrders(epoch, 100);

@@ -2,7 +2,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { orderId, wh } from "../helpers/constants";
 import { OrderStatus, Side } from "../helpers/enums";
-import { Suspended, TICK, MAX_PRICE, MIN_ORDER, MAX_UINT32, METER, deployTradingFixture } from "./fixture";
+import { Suspended, TICK, MAX_PRICE, MIN_ORDER, MAX_UINT32, METER, deployTradingFixture, loadTrading } from "./fixture";
 import { place, order, book } from "./helpers";
 
 describe("Trading", function () {
@@ -50,8 +50,7 @@ describe("Trading", function () {
       });
 
       it("adds the amount to the depth at its price", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, epoch } = ctx;
+        const { ctx, trading, epoch } = await loadTrading();
         await place(trading, book(ctx, "p1 sell 250@400_000, p2 sell 30@400_000, p2 sell 11@400_100"));
         expect(await trading.depthAt(epoch, Side.Sell, 400_000n)).to.equal(wh(280));
         expect(await trading.depthAt(epoch, Side.Sell, 400_100n)).to.equal(wh(11));
@@ -262,8 +261,7 @@ describe("Trading", function () {
       });
 
       it("stores the order and its depth", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, c1, epoch } = ctx;
+        const { ctx, trading, c1, epoch } = await loadTrading();
         const [id] = await place(trading, book(ctx, "c1 buy 13@123_400, c2 buy 7_000@123_400"));
         expect(await order(trading, id)).to.deep.equal({
           owner: c1.address,

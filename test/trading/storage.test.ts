@@ -1,12 +1,12 @@
 // What lives how long: order slots are reused by a later epoch once their epoch is settled (four banks), a user's
 // order list covers its latest epoch with orders only, and a settled order's fill is derived from the epoch's
 // margins and time-priority cut.
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 
 import { wh } from "../helpers/constants";
 import { OrderStatus, Side } from "../helpers/enums";
-import { TICK, deployTradingFixture, type Ctx } from "./fixture";
+import { TICK, type Ctx, loadTrading } from "./fixture";
 import { bookA, clear, closeEpoch, order, place, book } from "./helpers";
 
 /** Moves to `epoch` (to its start, unless already in it) and places one minimum buy order of `ctx.c2` there. */
@@ -21,8 +21,7 @@ describe("Trading", function () {
   describe("order storage", function () {
     describe("when an epoch is settled and four more epochs received orders", function () {
       it("reuses its bank: its orders and lists are pruned, the new epoch's are readable", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, p1, c1, epoch } = ctx;
+        const { ctx, trading, p1, c1, epoch } = await loadTrading();
         const [sell, buy] = await place(trading, [
           { signer: p1, side: Side.Sell, wh: 10, price: TICK },
           { signer: c1, side: Side.Buy, wh: 10, price: TICK },
@@ -76,8 +75,7 @@ describe("Trading", function () {
 
     describe("when clearing stalled for more than three epochs", function () {
       it("gives the epoch that finds its bank busy fresh slots, readable for good", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, p1, p2, c1, c3, epoch } = ctx;
+        const { ctx, trading, p1, p2, c1, c3, epoch } = await loadTrading();
         const [oldSell, oldBuy] = await place(trading, [
           { signer: p1, side: Side.Sell, wh: 10, price: TICK },
           { signer: c1, side: Side.Buy, wh: 10, price: TICK },
@@ -117,8 +115,7 @@ describe("Trading", function () {
 
     describe("when settlement passes a time-priority cut", function () {
       it("shows the exact partial fill at the ask cut and nothing after it, batch by batch", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, p2, p3, epoch } = ctx;
+        const { ctx, trading, p2, p3, epoch } = await loadTrading();
         // Book A: at a* = 5000, 80 Wh of 100 match: p2 50 (id 4), p3 30 of 40 (id 6, the cut), p2 0 (id 9).
         const ids = await place(trading, bookA(ctx));
         await closeEpoch(trading, epoch);
@@ -148,8 +145,7 @@ describe("Trading", function () {
       });
 
       it("shows the exact partial fill at the bid cut and nothing after it", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, c2, epoch } = ctx;
+        const { ctx, trading, c2, epoch } = await loadTrading();
         // At b* = 4000, 60 Wh of 100 fill: c1 50, c2 10 of 30 (the cut), c3 0; p = 350,000.
         const [, b1, b2, b3, b4] = await place(
           trading,

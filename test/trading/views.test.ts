@@ -2,7 +2,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { orderId, wh } from "../helpers/constants";
 import { EpochStatus, Side, Work } from "../helpers/enums";
-import { TICK, deployTradingFixture } from "./fixture";
+import { TICK, deployTradingFixture, loadTrading } from "./fixture";
 import { place, closeEpoch, clear, epochResult, result, bookA } from "./helpers";
 
 describe("Trading", function () {
@@ -88,8 +88,7 @@ describe("Trading", function () {
 
   describe("#pendingEpochWork and #getEpochResult", function () {
     it("follow an epoch through Empty, Open, Closed, Matching, Settling and Settled", async function () {
-      const ctx = await loadFixture(deployTradingFixture);
-      const { trading, epoch } = ctx;
+      const { ctx, trading, epoch } = await loadTrading();
       const none = [BigInt(Work.None), 0n];
       expect(await trading.pendingEpochWork()).to.deep.equal(none);
       expect(await epochResult(trading, epoch)).to.deep.equal(result({ status: EpochStatus.Empty }));
