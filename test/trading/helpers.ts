@@ -289,6 +289,26 @@ export async function order(trading: Trading, id: bigint) {
   return pick(await trading.getOrder(id), ORDER_FIELDS);
 }
 
+/**
+ * Checks every field of order `id`, given in the order of the `Order` struct: `[owner, side, status, epoch, amount,
+ * price, filled]`.
+ */
+export async function expectOrder(
+  trading: Trading,
+  id: bigint,
+  [owner, side, status, epoch, amount, price, filled]: [HardhatEthersSigner, Side, OrderStatus, ...bigint[]],
+): Promise<void> {
+  expect(await order(trading, id)).to.deep.equal({
+    owner: owner.address,
+    side: BigInt(side),
+    status: BigInt(status),
+    epoch,
+    amount,
+    price,
+    filled,
+  });
+}
+
 export function result(fields: {
   status: EpochStatus;
   clearingPrice?: bigint;

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { orderId, wh } from "../helpers/constants";
 import { OrderStatus, Side } from "../helpers/enums";
 import { Suspended, TICK, MAX_PRICE, MIN_ORDER, MAX_UINT32, METER, deployTradingFixture, loadTrading } from "./fixture";
-import { place, order, book } from "./helpers";
+import { place, book, expectOrder } from "./helpers";
 
 describe("Trading", function () {
   describe("#createSellOrder", function () {
@@ -38,15 +38,7 @@ describe("Trading", function () {
       it("stores the order for getOrder", async function () {
         const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
         const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 250, price: 400_000n }]);
-        expect(await order(trading, id)).to.deep.equal({
-          owner: p1.address,
-          side: BigInt(Side.Sell),
-          status: BigInt(OrderStatus.Open),
-          epoch,
-          amount: wh(250),
-          price: 400_000n,
-          filled: 0n,
-        });
+        await expectOrder(trading, id, [p1, Side.Sell, OrderStatus.Open, epoch, wh(250), 400_000n, 0n]);
       });
 
       it("adds the amount to the depth at its price", async function () {
@@ -263,15 +255,7 @@ describe("Trading", function () {
       it("stores the order and its depth", async function () {
         const { ctx, trading, c1, epoch } = await loadTrading();
         const [id] = await place(trading, book(ctx, "c1 buy 13@123_400, c2 buy 7_000@123_400"));
-        expect(await order(trading, id)).to.deep.equal({
-          owner: c1.address,
-          side: BigInt(Side.Buy),
-          status: BigInt(OrderStatus.Open),
-          epoch,
-          amount: wh(13),
-          price: 123_400n,
-          filled: 0n,
-        });
+        await expectOrder(trading, id, [c1, Side.Buy, OrderStatus.Open, epoch, wh(13), 123_400n, 0n]);
         expect(await trading.depthAt(epoch, Side.Buy, 123_400n)).to.equal(wh(7_013));
       });
     });

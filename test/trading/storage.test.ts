@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { wh } from "../helpers/constants";
 import { OrderStatus, Side } from "../helpers/enums";
 import { TICK, type Ctx, loadTrading } from "./fixture";
-import { bookA, clear, closeEpoch, order, place, book } from "./helpers";
+import { bookA, clear, closeEpoch, order, place, book, expectOrder } from "./helpers";
 
 /** Moves to `epoch` (to its start, unless already in it) and places one minimum buy order of `ctx.c2` there. */
 async function orderIn(ctx: Ctx, epoch: bigint): Promise<bigint> {
@@ -29,15 +29,7 @@ describe("Trading", function () {
         await clear(trading, epoch);
         for (const e of [epoch + 1n, epoch + 2n, epoch + 3n]) await orderIn(ctx, e);
         // Three later epochs hold the other banks: the settled epoch's orders are still there.
-        expect(await order(trading, sell)).to.deep.equal({
-          owner: p1.address,
-          side: BigInt(Side.Sell),
-          status: BigInt(OrderStatus.Settled),
-          epoch,
-          amount: wh(10),
-          price: TICK,
-          filled: wh(10),
-        });
+        await expectOrder(trading, sell, [p1, Side.Sell, OrderStatus.Settled, epoch, wh(10), TICK, wh(10)]);
         expect(await trading.getUserOrders(p1.address, epoch)).to.deep.equal([sell]);
 
         // The fourth takes the settled epoch's bank.
@@ -50,15 +42,7 @@ describe("Trading", function () {
         await expect(trading.connect(p1).cancelOrder(sell))
           .to.be.revertedWithCustomError(trading, "TradingOrderPruned")
           .withArgs(sell);
-        expect(await order(trading, fresh)).to.deep.equal({
-          owner: c1.address,
-          side: BigInt(Side.Buy),
-          status: BigInt(OrderStatus.Open),
-          epoch: epoch + 4n,
-          amount: wh(20),
-          price: 2n * TICK,
-          filled: 0n,
-        });
+        await expectOrder(trading, fresh, [c1, Side.Buy, OrderStatus.Open, epoch + 4n, wh(20), 2n * TICK, 0n]);
 
         // p1's latest epoch with orders is the settled one, but its slots are gone; c1 has a later epoch.
         await expect(trading.getUserOrders(p1.address, epoch))
@@ -100,15 +84,7 @@ describe("Trading", function () {
         await expect(trading.getOrder(oldSell))
           .to.be.revertedWithCustomError(trading, "TradingOrderPruned")
           .withArgs(oldSell);
-        expect(await order(trading, sell)).to.deep.equal({
-          owner: p2.address,
-          side: BigInt(Side.Sell),
-          status: BigInt(OrderStatus.Settled),
-          epoch: late,
-          amount: wh(30),
-          price: 300_000n,
-          filled: wh(20),
-        });
+        await expectOrder(trading, sell, [p2, Side.Sell, OrderStatus.Settled, late, wh(30), 300_000n, wh(20)]);
         expect(await trading.getUserOrders(c3.address, late)).to.deep.equal([buy]);
       });
     });
@@ -121,27 +97,14 @@ describe("Trading", function () {
         await closeEpoch(trading, epoch);
         await trading.matchOrders(epoch, 100);
         await trading.executeTrades(epoch, 6);
-        const cut = { owner: p3.address, side: BigInt(Side.Sell), epoch, amount: wh(40), price: 500_000n };
-        expect(await order(trading, ids[5])).to.deep.equal({
-          ...cut,
-          status: BigInt(OrderStatus.Settled),
-          filled: wh(30),
-        });
+        await expectOrder(trading, ids[5], [p3, Side.Sell, OrderStatus.Settled, epoch, wh(40), 500_000n, wh(30)]);
         // Not settled yet: open, nothing filled.
         expect(await order(trading, ids[8])).to.deep.include({ status: BigInt(OrderStatus.Open), filled: 0n });
         await trading.executeTrades(epoch, 1);
         await trading.executeTrades(epoch, 2);
         expect(await order(trading, ids[3])).to.deep.include({ owner: p2.address, filled: wh(50) });
         expect(await order(trading, ids[5])).to.deep.include({ filled: wh(30) });
-        expect(await order(trading, ids[8])).to.deep.equal({
-          owner: p2.address,
-          side: BigInt(Side.Sell),
-          status: BigInt(OrderStatus.Settled),
-          epoch,
-          amount: wh(10),
-          price: 500_000n,
-          filled: 0n,
-        });
+        await expectOrder(trading, ids[8], [p2, Side.Sell, OrderStatus.Settled, epoch, wh(10), 500_000n, 0n]);
       });
 
       it("shows the exact partial fill at the bid cut and nothing after it", async function () {
@@ -164,15 +127,7 @@ describe("Trading", function () {
           0n,
           wh(10),
         ]);
-        expect(await order(trading, b2)).to.deep.equal({
-          owner: c2.address,
-          side: BigInt(Side.Buy),
-          status: BigInt(OrderStatus.Settled),
-          epoch,
-          amount: wh(30),
-          price: 400_000n,
-          filled: wh(10),
-        });
+        await expectOrder(trading, b2, [c2, Side.Buy, OrderStatus.Settled, epoch, wh(30), 400_000n, wh(10)]);
       });
     });
   });
