@@ -1,9 +1,41 @@
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { expect } from "chai";
 import { orderId, wh } from "../helpers/constants";
 import { OrderStatus, Side } from "../helpers/enums";
-import { Suspended, TICK, MAX_PRICE, MIN_ORDER, MAX_UINT32, METER, deployTradingFixture, loadTrading } from "./fixture";
+import {
+  Suspended,
+  TICK,
+  MAX_PRICE,
+  MIN_ORDER,
+  MAX_UINT32,
+  METER,
+  deployTradingFixture,
+  loadTrading,
+  type Ctx,
+} from "./fixture";
 import { place, book, expectOrder } from "./helpers";
+
+/**
+ * One test per caller that may not place an order on `side`: `[who, caller, made so]`, where the optional last
+ * element turns the fixture's account into such a caller. Each reverts with `TradingNotEligible(caller, side)`.
+ */
+function shouldRefuseCallers(
+  side: Side,
+  callers: [who: string, caller: (ctx: Ctx) => HardhatEthersSigner, madeSo?: (ctx: Ctx) => Promise<unknown>][],
+): void {
+  for (const [who, caller, madeSo] of callers) {
+    it(`reverts for ${who}`, async function () {
+      const { ctx, trading } = await loadTrading();
+      const signer = caller(ctx);
+      await madeSo?.(ctx);
+      const t = trading.connect(signer);
+      await expect(side === Side.Buy ? t.createBuyOrder(wh(10), TICK) : t.createSellOrder(wh(10), TICK))
+        .to.be.revertedWithCustomError(trading, "TradingNotEligible")
+        .withArgs(signer.address, side);
+    });
+  }
+}
 
 describe("Trading", function () {
   describe("#createSellOrder", function () {
@@ -66,35 +98,12 @@ describe("Trading", function () {
     });
 
     describe("when the caller may not sell", function () {
-      it("reverts for a consumer", async function () {
-        const { trading, c1 } = await loadFixture(deployTradingFixture);
-        await expect(trading.connect(c1).createSellOrder(wh(10), TICK))
-          .to.be.revertedWithCustomError(trading, "TradingNotEligible")
-          .withArgs(c1.address, Side.Sell);
-      });
-
-      it("reverts for an unregistered account", async function () {
-        const { trading, outsider } = await loadFixture(deployTradingFixture);
-        await expect(trading.connect(outsider).createSellOrder(wh(10), TICK))
-          .to.be.revertedWithCustomError(trading, "TradingNotEligible")
-          .withArgs(outsider.address, Side.Sell);
-      });
-
-      it("reverts for a suspended prosumer", async function () {
-        const { trading, registry, p1 } = await loadFixture(deployTradingFixture);
-        await registry.updateUserStatus(p1.address, Suspended);
-        await expect(trading.connect(p1).createSellOrder(wh(10), TICK))
-          .to.be.revertedWithCustomError(trading, "TradingNotEligible")
-          .withArgs(p1.address, Side.Sell);
-      });
-
-      it("reverts for a removed market maker", async function () {
-        const { trading, mm } = await loadFixture(deployTradingFixture);
-        await trading.removeMarketMaker(mm.address);
-        await expect(trading.connect(mm).createSellOrder(wh(10), TICK))
-          .to.be.revertedWithCustomError(trading, "TradingNotEligible")
-          .withArgs(mm.address, Side.Sell);
-      });
+      shouldRefuseCallers(Side.Sell, [
+        ["a consumer", (ctx) => ctx.c1],
+        ["an unregistered account", (ctx) => ctx.outsider],
+        ["a suspended prosumer", (ctx) => ctx.p1, (ctx) => ctx.registry.updateUserStatus(ctx.p1.address, Suspended)],
+        ["a removed market maker", (ctx) => ctx.mm, (ctx) => ctx.trading.removeMarketMaker(ctx.mm.address)],
+      ]);
     });
 
     describe("when the caller is an unregistered market maker", function () {
@@ -261,20 +270,10 @@ describe("Trading", function () {
     });
 
     describe("when the caller may not buy", function () {
-      it("reverts for an unregistered account", async function () {
-        const { trading, outsider } = await loadFixture(deployTradingFixture);
-        await expect(trading.connect(outsider).createBuyOrder(wh(10), TICK))
-          .to.be.revertedWithCustomError(trading, "TradingNotEligible")
-          .withArgs(outsider.address, Side.Buy);
-      });
-
-      it("reverts for a suspended consumer", async function () {
-        const { trading, registry, c1 } = await loadFixture(deployTradingFixture);
-        await registry.updateUserStatus(c1.address, Suspended);
-        await expect(trading.connect(c1).createBuyOrder(wh(10), TICK))
-          .to.be.revertedWithCustomError(trading, "TradingNotEligible")
-          .withArgs(c1.address, Side.Buy);
-      });
+      shouldRefuseCallers(Side.Buy, [
+        ["an unregistered account", (ctx) => ctx.outsider],
+        ["a suspended consumer", (ctx) => ctx.c1, (ctx) => ctx.registry.updateUserStatus(ctx.c1.address, Suspended)],
+      ]);
     });
 
     it("lets an unregistered market maker buy", async function () {
