@@ -2,7 +2,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { orderId, wh } from "../helpers/constants";
 import { OrderStatus, Side } from "../helpers/enums";
-import { TICK, deployTradingFixture, loadTrading } from "./fixture";
+import { TICK, deployTradingFixture, loadTrading, oneSellFixture } from "./fixture";
 import { accountOf, place, clear, book } from "./helpers";
 
 type Ctx = Awaited<ReturnType<typeof deployTradingFixture>>;
@@ -38,8 +38,7 @@ describe("Trading", function () {
       });
 
       it("works at the last second of the epoch", async function () {
-        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
-        const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
+        const { trading, p1, epoch, sellId: id } = await loadFixture(oneSellFixture);
         await time.setNextBlockTimestamp((await trading.epochEnd(epoch)) - 1n);
         await expect(trading.connect(p1).cancelOrder(id))
           .to.emit(trading, "OrderCancelled")
@@ -80,8 +79,7 @@ describe("Trading", function () {
       });
 
       it("reverts for another user's order", async function () {
-        const { trading, p1, p2 } = await loadFixture(deployTradingFixture);
-        const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
+        const { trading, p2, sellId: id } = await loadFixture(oneSellFixture);
         await expect(trading.connect(p2).cancelOrder(id))
           .to.be.revertedWithCustomError(trading, "TradingNotOrderOwner")
           .withArgs(id, p2.address);
@@ -107,8 +105,7 @@ describe("Trading", function () {
       }
 
       it("reverts from gate closure on, until settled", async function () {
-        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
-        const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
+        const { trading, p1, epoch, sellId: id } = await loadFixture(oneSellFixture);
         const end = await trading.epochEnd(epoch);
         await time.setNextBlockTimestamp(end);
         await expect(trading.connect(p1).cancelOrder(id))

@@ -13,7 +13,8 @@ import {
   DEFAULT_TICK_SIZE,
   wh,
 } from "../helpers/constants";
-import { UserStatus, UserType } from "../helpers/enums";
+import { Side, UserStatus, UserType } from "../helpers/enums";
+import { closeEpoch, place } from "./helpers";
 
 // ───────────────────────────────────────── CONSTANTS ─────────────────────────────────────────
 
@@ -88,4 +89,18 @@ export type Ctx = Awaited<ReturnType<typeof deployTradingFixture>>;
 export async function loadTrading(): Promise<Ctx & { ctx: Ctx }> {
   const ctx = await loadFixture(deployTradingFixture);
   return { ...ctx, ctx };
+}
+
+/** {@link deployTradingFixture} with one minimum sell order (10 Wh at one tick) of `p1` in `epoch`, id `sellId`. */
+export async function oneSellFixture() {
+  const ctx = await deployTradingFixture();
+  const [sellId] = await place(ctx.trading, [{ signer: ctx.p1, side: Side.Sell, wh: 10, price: TICK }]);
+  return { ...ctx, sellId };
+}
+
+/** {@link oneSellFixture} once `epoch` has ended: ready for `matchOrders`. */
+export async function oneSellClosedFixture() {
+  const ctx = await oneSellFixture();
+  await closeEpoch(ctx.trading, ctx.epoch);
+  return ctx;
 }

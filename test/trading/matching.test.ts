@@ -2,7 +2,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { wh } from "../helpers/constants";
 import { EpochStatus, Side } from "../helpers/enums";
-import { TICK, deployTradingFixture, type Ctx, loadTrading } from "./fixture";
+import { TICK, deployTradingFixture, type Ctx, loadTrading, oneSellFixture, oneSellClosedFixture } from "./fixture";
 import { place, closeEpoch, clear, epochResult, result, bookA, type Placed, book } from "./helpers";
 
 /**
@@ -22,9 +22,7 @@ describe("Trading", function () {
   describe("#matchOrders", function () {
     describe("when the call is not allowed", function () {
       it("reverts on a zero step budget", async function () {
-        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
-        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
-        await closeEpoch(trading, epoch);
+        const { trading, epoch } = await loadFixture(oneSellClosedFixture);
         await expect(trading.matchOrders(epoch, 0)).to.be.revertedWithCustomError(trading, "TradingZeroBatch");
       });
 
@@ -50,8 +48,7 @@ describe("Trading", function () {
       });
 
       it("reverts out of order: a later epoch waits for the earlier one", async function () {
-        const { trading, p1, c1, epoch } = await loadFixture(deployTradingFixture);
-        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
+        const { trading, c1, epoch } = await loadFixture(oneSellFixture);
         await time.increaseTo(await trading.epochStart(epoch + 2n));
         await place(trading, [{ signer: c1, side: Side.Buy, wh: 10, price: TICK }]);
         await closeEpoch(trading, epoch + 2n);
@@ -65,8 +62,7 @@ describe("Trading", function () {
       });
 
       it("reverts before the epoch has ended", async function () {
-        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
-        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
+        const { trading, epoch } = await loadFixture(oneSellFixture);
         const end = await trading.epochEnd(epoch);
         await time.setNextBlockTimestamp(end - 1n);
         await expect(trading.matchOrders(epoch, 10))
@@ -75,9 +71,7 @@ describe("Trading", function () {
       });
 
       it("reverts once price discovery is done", async function () {
-        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
-        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
-        await closeEpoch(trading, epoch);
+        const { trading, epoch } = await loadFixture(oneSellClosedFixture);
         await trading.matchOrders(epoch, 10);
         await expect(trading.matchOrders(epoch, 10))
           .to.be.revertedWithCustomError(trading, "TradingInvalidEpochStatus")
@@ -85,8 +79,7 @@ describe("Trading", function () {
       });
 
       it("reverts once settled, the epoch being no longer next", async function () {
-        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
-        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
+        const { trading, epoch } = await loadFixture(oneSellFixture);
         await clear(trading, epoch);
         await expect(trading.matchOrders(epoch, 10))
           .to.be.revertedWithCustomError(trading, "TradingEpochNotNext")
@@ -94,18 +87,14 @@ describe("Trading", function () {
       });
 
       it("reverts while paused", async function () {
-        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
-        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
-        await closeEpoch(trading, epoch);
+        const { trading, epoch } = await loadFixture(oneSellClosedFixture);
         await trading.pause();
         await expect(trading.matchOrders(epoch, 10)).to.be.revertedWithCustomError(trading, "EnforcedPause");
       });
     });
 
     it("is permissionless", async function () {
-      const { trading, p1, outsider, epoch } = await loadFixture(deployTradingFixture);
-      await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
-      await closeEpoch(trading, epoch);
+      const { trading, outsider, epoch } = await loadFixture(oneSellClosedFixture);
       await expect(trading.connect(outsider).matchOrders(epoch, 1))
         .to.emit(trading, "MatchProgressed")
         .withArgs(epoch, 0n, 0n, true);

@@ -13,6 +13,7 @@ import {
   deployTradingFixture,
   loadTrading,
   type Ctx,
+  oneSellFixture,
 } from "./fixture";
 import { place, book, expectOrder } from "./helpers";
 
@@ -91,8 +92,7 @@ describe("Trading", function () {
       });
 
       it("accepts exactly the minimum amount", async function () {
-        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
-        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
+        const { trading, epoch } = await loadFixture(oneSellFixture);
         expect(await trading.depthAt(epoch, Side.Sell, TICK)).to.equal(MIN_ORDER);
       });
     });

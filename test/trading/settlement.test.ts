@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { wh } from "../helpers/constants";
 import { EpochStatus, OrderStatus, Side } from "../helpers/enums";
-import { TICK, deployTradingFixture, loadTrading } from "./fixture";
+import { TICK, deployTradingFixture, loadTrading, oneSellClosedFixture } from "./fixture";
 import {
   place,
   closeEpoch,
@@ -23,9 +23,7 @@ describe("Trading", function () {
   describe("#executeTrades", function () {
     describe("when the call is not allowed", function () {
       it("reverts on a zero batch", async function () {
-        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
-        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
-        await closeEpoch(trading, epoch);
+        const { trading, epoch } = await loadFixture(oneSellClosedFixture);
         await trading.matchOrders(epoch, 10);
         await expect(trading.executeTrades(epoch, 0)).to.be.revertedWithCustomError(trading, "TradingZeroBatch");
       });
@@ -55,9 +53,7 @@ describe("Trading", function () {
       });
 
       it("reverts while paused", async function () {
-        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
-        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
-        await closeEpoch(trading, epoch);
+        const { trading, epoch } = await loadFixture(oneSellClosedFixture);
         await trading.matchOrders(epoch, 10);
         await trading.pause();
         await expect(trading.executeTrades(epoch, 10)).to.be.revertedWithCustomError(trading, "EnforcedPause");

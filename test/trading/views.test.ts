@@ -2,7 +2,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { orderId, wh } from "../helpers/constants";
 import { EpochStatus, Side, Work } from "../helpers/enums";
-import { TICK, deployTradingFixture, loadTrading } from "./fixture";
+import { TICK, deployTradingFixture, loadTrading, oneSellFixture } from "./fixture";
 import { place, closeEpoch, clear, epochResult, result, bookA } from "./helpers";
 
 describe("Trading", function () {
@@ -144,8 +144,7 @@ describe("Trading", function () {
     });
 
     it("point the keeper at the oldest waiting epoch and report nothing while paused", async function () {
-      const { trading, p1, c1, epoch } = await loadFixture(deployTradingFixture);
-      await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
+      const { trading, c1, epoch } = await loadFixture(oneSellFixture);
       await time.increaseTo(await trading.epochStart(epoch + 3n));
       await place(trading, [{ signer: c1, side: Side.Buy, wh: 10, price: TICK }]);
       await closeEpoch(trading, epoch + 3n);
