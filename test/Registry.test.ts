@@ -6,6 +6,7 @@ import { buildRegistryModule } from "../deploy/modules/Registry";
 import { Registry__factory } from "../typechain-types";
 import { meterId, registryFixture } from "./fixtures";
 import { shouldBeAdminOnly, shouldBeRegulatorOnly, expectStoppedByPause } from "./helpers/access";
+import { expectRevert } from "./helpers/reverts";
 
 // `IRegistry` enums, in declaration order.
 const UserType = { None: 0, Prosumer: 1, Consumer: 2 } as const;
@@ -495,9 +496,7 @@ describe("Registry", function () {
 
     it("reverts with RegistryInvalidMaxMeters for 0", async function () {
       const { registry, regulator } = await loadFixture(populatedFixture);
-      await expect(registry.connect(regulator).setMaxMetersPerUser(0))
-        .to.be.revertedWithCustomError(registry, "RegistryInvalidMaxMeters")
-        .withArgs(0);
+      await expectRevert(registry.connect(regulator).setMaxMetersPerUser(0), registry, "RegistryInvalidMaxMeters", 0);
     });
 
     it("reverts with RegistryInvalidMaxMeters for the current value (no-op)", async function () {

@@ -12,6 +12,7 @@ import { Side } from "../helpers/enums";
 import { expectSetThenUnchanged } from "../helpers/setters";
 import { Consumer, deployTradingFixture, loadTrading } from "./fixture";
 import { accountOf, clear, expectBalancesEqualAccounts, expectClearing, parsed, place, book, fills } from "./helpers";
+import { expectRevert } from "../helpers/reverts";
 
 /**
  * What `deposit` and `withdraw` both refuse: a zero amount of either token, GRID that is not a whole number of
@@ -28,9 +29,7 @@ function shouldRefuseMalformedAmountsAndTokens(op: "deposit" | "withdraw", nonWh
   it("reverts on GRID that is not a whole number of watt-hours", async function () {
     const { trading, grid, p1 } = await loadFixture(deployTradingFixture);
     if (funded > 0n) await trading.connect(p1).deposit(grid, funded);
-    await expect(trading.connect(p1)[op](grid, nonWholeGrid))
-      .to.be.revertedWithCustomError(trading, "TradingInvalidAmount")
-      .withArgs(nonWholeGrid);
+    await expectRevert(trading.connect(p1)[op](grid, nonWholeGrid), trading, "TradingInvalidAmount", nonWholeGrid);
   });
 
   it("reverts on a token other than GRID or the payment token", async function () {

@@ -4,6 +4,7 @@ import { orderId, wh } from "../helpers/constants";
 import { OrderStatus, Side } from "../helpers/enums";
 import { TICK, deployTradingFixture, loadTrading, oneSellFixture } from "./fixture";
 import { accountOf, place, clear, book } from "./helpers";
+import { expectRevert } from "../helpers/reverts";
 
 type Ctx = Awaited<ReturnType<typeof deployTradingFixture>>;
 
@@ -80,9 +81,7 @@ describe("Trading", function () {
 
       it("reverts for another user's order", async function () {
         const { trading, p2, sellId: id } = await loadFixture(oneSellFixture);
-        await expect(trading.connect(p2).cancelOrder(id))
-          .to.be.revertedWithCustomError(trading, "TradingNotOrderOwner")
-          .withArgs(id, p2.address);
+        await expectRevert(trading.connect(p2).cancelOrder(id), trading, "TradingNotOrderOwner", id, p2.address);
       });
 
       const closed = [
@@ -98,9 +97,7 @@ describe("Trading", function () {
           const { ctx, trading, p1 } = await loadTrading();
           const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
           await c.close(ctx, id);
-          await expect(trading.connect(p1).cancelOrder(id))
-            .to.be.revertedWithCustomError(trading, "TradingOrderNotOpen")
-            .withArgs(id, c.status);
+          await expectRevert(trading.connect(p1).cancelOrder(id), trading, "TradingOrderNotOpen", id, c.status);
         });
       }
 
@@ -108,13 +105,9 @@ describe("Trading", function () {
         const { trading, p1, epoch, sellId: id } = await loadFixture(oneSellFixture);
         const end = await trading.epochEnd(epoch);
         await time.setNextBlockTimestamp(end);
-        await expect(trading.connect(p1).cancelOrder(id))
-          .to.be.revertedWithCustomError(trading, "TradingGateClosed")
-          .withArgs(id, end);
+        await expectRevert(trading.connect(p1).cancelOrder(id), trading, "TradingGateClosed", id, end);
         await trading.matchOrders(epoch, 1);
-        await expect(trading.connect(p1).cancelOrder(id))
-          .to.be.revertedWithCustomError(trading, "TradingGateClosed")
-          .withArgs(id, end);
+        await expectRevert(trading.connect(p1).cancelOrder(id), trading, "TradingGateClosed", id, end);
       });
     });
   });

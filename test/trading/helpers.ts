@@ -200,6 +200,34 @@ export function fills(orders: Placed[], ids: bigint[], spec: string): Fill[] {
   });
 }
 
+/** Places `orders` in `ctx.epoch` and ends it, so that the book waits for `matchOrders`; returns the order ids. */
+export async function placeAndClose(ctx: Ctx, orders: Placed[]): Promise<bigint[]> {
+  const ids = await place(ctx.trading, orders);
+  await closeEpoch(ctx.trading, ctx.epoch);
+  return ids;
+}
+
+/**
+ * One `matchOrders(epoch, budget)` call: it emits `MatchProgressed(epoch, ...progressed)` (`[steps, volume, done]`)
+ * and, when `matched` is given (`[price, volume, bid, ask]`), `EpochMatched(epoch, ...matched)`.
+ */
+export async function expectMatchCall(
+  trading: Trading,
+  epoch: bigint,
+  budget: number,
+  progressed: [bigint, bigint, boolean],
+  matched?: [bigint, bigint, bigint, bigint],
+): Promise<void> {
+  const tx = trading.matchOrders(epoch, budget);
+  await expect(tx)
+    .to.emit(trading, "MatchProgressed")
+    .withArgs(epoch, ...progressed);
+  if (matched)
+    await expect(tx)
+      .to.emit(trading, "EpochMatched")
+      .withArgs(epoch, ...matched);
+}
+
 /** What {@link expectClearing} checks of an epoch's clearing. */
 export interface Clearing {
   /** The clearing price. */

@@ -16,6 +16,7 @@ import {
   oneSellFixture,
 } from "./fixture";
 import { place, book, expectOrder } from "./helpers";
+import { expectRevert } from "../helpers/reverts";
 
 /**
  * One test per caller that may not place an order on `side`: `[who, caller, made so]`, where the optional last
@@ -157,9 +158,7 @@ describe("Trading", function () {
     describe("when the price is invalid", function () {
       it("reverts on a zero price", async function () {
         const { trading, p1 } = await loadFixture(deployTradingFixture);
-        await expect(trading.connect(p1).createSellOrder(wh(10), 0n))
-          .to.be.revertedWithCustomError(trading, "TradingInvalidPrice")
-          .withArgs(0n, TICK);
+        await expectRevert(trading.connect(p1).createSellOrder(wh(10), 0n), trading, "TradingInvalidPrice", 0n, TICK);
       });
 
       it("reverts on a price off the tick", async function () {
@@ -296,12 +295,8 @@ describe("Trading", function () {
       await expect(trading.connect(c1).createBuyOrder(wh(9), TICK))
         .to.be.revertedWithCustomError(trading, "TradingAmountBelowMinimum")
         .withArgs(wh(9), MIN_ORDER);
-      await expect(trading.connect(c1).createBuyOrder(wh(10), 0n))
-        .to.be.revertedWithCustomError(trading, "TradingInvalidPrice")
-        .withArgs(0n, TICK);
-      await expect(trading.connect(c1).createBuyOrder(wh(10), 199n))
-        .to.be.revertedWithCustomError(trading, "TradingInvalidPrice")
-        .withArgs(199n, TICK);
+      await expectRevert(trading.connect(c1).createBuyOrder(wh(10), 0n), trading, "TradingInvalidPrice", 0n, TICK);
+      await expectRevert(trading.connect(c1).createBuyOrder(wh(10), 199n), trading, "TradingInvalidPrice", 199n, TICK);
       await expect(trading.connect(c1).createBuyOrder(wh(10), MAX_PRICE + TICK))
         .to.be.revertedWithCustomError(trading, "TradingPriceAboveCap")
         .withArgs(MAX_PRICE + TICK, MAX_PRICE);

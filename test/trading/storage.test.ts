@@ -8,6 +8,7 @@ import { wh } from "../helpers/constants";
 import { OrderStatus, Side } from "../helpers/enums";
 import { TICK, type Ctx, loadTrading } from "./fixture";
 import { bookA, clear, closeEpoch, order, place, book, expectOrder } from "./helpers";
+import { expectRevert } from "../helpers/reverts";
 
 /** Moves to `epoch` (to its start, unless already in it) and places one minimum buy order of `ctx.c2` there. */
 async function orderIn(ctx: Ctx, epoch: bigint): Promise<bigint> {
@@ -39,9 +40,7 @@ describe("Trading", function () {
         for (const id of [sell, buy]) {
           await expect(trading.getOrder(id)).to.be.revertedWithCustomError(trading, "TradingOrderPruned").withArgs(id);
         }
-        await expect(trading.connect(p1).cancelOrder(sell))
-          .to.be.revertedWithCustomError(trading, "TradingOrderPruned")
-          .withArgs(sell);
+        await expectRevert(trading.connect(p1).cancelOrder(sell), trading, "TradingOrderPruned", sell);
         await expectOrder(trading, fresh, [c1, Side.Buy, OrderStatus.Open, epoch + 4n, wh(20), 2n * TICK, 0n]);
 
         // p1's latest epoch with orders is the settled one, but its slots are gone; c1 has a later epoch.
@@ -81,9 +80,7 @@ describe("Trading", function () {
 
         // The stalled epoch's bank, now free, goes to a later epoch; the fresh slots stay.
         await orderIn(ctx, epoch + 8n);
-        await expect(trading.getOrder(oldSell))
-          .to.be.revertedWithCustomError(trading, "TradingOrderPruned")
-          .withArgs(oldSell);
+        await expectRevert(trading.getOrder(oldSell), trading, "TradingOrderPruned", oldSell);
         await expectOrder(trading, sell, [p2, Side.Sell, OrderStatus.Settled, late, wh(30), 300_000n, wh(20)]);
         expect(await trading.getUserOrders(c3.address, late)).to.deep.equal([buy]);
       });

@@ -4,6 +4,7 @@ import { orderId, wh } from "../helpers/constants";
 import { EpochStatus, Side, Work } from "../helpers/enums";
 import { TICK, deployTradingFixture, loadTrading, oneSellFixture } from "./fixture";
 import { place, closeEpoch, clear, epochResult, result, bookA } from "./helpers";
+import { expectRevert } from "../helpers/reverts";
 
 describe("Trading", function () {
   describe("#getUserOrders", function () {
@@ -68,9 +69,7 @@ describe("Trading", function () {
   describe("#getOrder", function () {
     it("reverts for an unknown id", async function () {
       const { trading, epoch } = await loadFixture(deployTradingFixture);
-      await expect(trading.getOrder(orderId(epoch, 1)))
-        .to.be.revertedWithCustomError(trading, "TradingUnknownOrder")
-        .withArgs(orderId(epoch, 1));
+      await expectRevert(trading.getOrder(orderId(epoch, 1)), trading, "TradingUnknownOrder", orderId(epoch, 1));
     });
   });
 
