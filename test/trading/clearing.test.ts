@@ -13,6 +13,7 @@ import {
   expectClearing,
   book,
   fills,
+  expectFeeCredit,
 } from "./helpers";
 
 describe("Trading", function () {
@@ -83,10 +84,7 @@ describe("Trading", function () {
         const { ctx, trading, admin, epoch } = await loadTrading();
         const ids = await place(trading, bookA(ctx));
         const tx = await expectClearing(ctx, epoch, { price: 500_000n, fills: bookAFills(ctx, ids) });
-        await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(100), 500_000n, 0n, admin.address);
-        await expect(tx).not.to.emit(trading, "Credited");
-        expect(await trading.accountBalance(admin.address, ctx.usdc)).to.equal(0n);
-        await expectBalancesEqualAccounts(ctx);
+        await expectFeeCredit(ctx, epoch, tx, admin, { volume: wh(100), price: 500_000n, credit: 0n });
       });
     });
 
@@ -118,7 +116,7 @@ describe("Trading", function () {
 
     describe("when the amounts do not divide evenly", function () {
       it("rounds buyers up and sellers down and credits the remainder to the fee recipient", async function () {
-        const { ctx, trading, usdc, admin, epoch } = await loadTrading();
+        const { ctx, trading, admin, epoch } = await loadTrading();
         // Bids at 123,500, asks at 123,400: p = (1235 + 1234) * 100 / 2 = 123,450.
         const orders = book(ctx, "p1 sell 13@123_400, p2 sell 17@123_400, c1 buy 11@123_500, c2 buy 19@123_500");
         const [s1, s2, b1, b2] = await place(trading, orders);
@@ -130,18 +128,13 @@ describe("Trading", function () {
           matched: { volume: wh(30), bid: 123_500n, ask: 123_400n },
           fills: fills(orders, [s1, s2, b1, b2], "13:1_604 17:2_098 11:1_358:1 19:2_346:1"),
         });
-        await expect(tx)
-          .to.emit(trading, "Credited")
-          .withArgs(admin.address, await usdc.getAddress(), 2n);
-        await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(30), 123_450n, 2n, admin.address);
-        expect(await trading.accountBalance(admin.address, usdc)).to.equal(2n);
-        await expectBalancesEqualAccounts(ctx);
+        await expectFeeCredit(ctx, epoch, tx, admin, { volume: wh(30), price: 123_450n, credit: 2n });
       });
     });
 
     describe("when a fee is set", function () {
       it("takes feeBps of the seller's proceeds and credits fee plus rounding to the recipient", async function () {
-        const { ctx, trading, usdc, feeSink, epoch } = await loadTrading();
+        const { ctx, trading, feeSink, epoch } = await loadTrading();
         await trading.setFee(250n, feeSink.address);
         const orders = book(ctx, "p1 sell 37@200_000, c1 buy 37@300_100");
         const [s, b] = await place(trading, orders);
@@ -152,12 +145,7 @@ describe("Trading", function () {
           matched: { volume: wh(37), bid: 300_100n, ask: 200_000n },
           fills: fills(orders, [s, b], "37:9_020:0:231 37:9_252:1_852"),
         });
-        await expect(tx)
-          .to.emit(trading, "Credited")
-          .withArgs(feeSink.address, await usdc.getAddress(), 232n);
-        await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, wh(37), 250_050n, 232n, feeSink.address);
-        expect(await trading.accountBalance(feeSink.address, usdc)).to.equal(232n);
-        await expectBalancesEqualAccounts(ctx);
+        await expectFeeCredit(ctx, epoch, tx, feeSink, { volume: wh(37), price: 250_050n, credit: 232n });
       });
     });
 

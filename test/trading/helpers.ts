@@ -267,6 +267,28 @@ export async function expectClearing(ctx: Ctx, epoch: bigint, clearing: Clearing
 }
 
 /**
+ * The settlement `tx` closed `epoch` with `volume` at `price`, crediting the fee `recipient`'s account `credit` (fees
+ * plus rounding; no `Credited` event when it is 0), and the contract then holds exactly the market accounts.
+ */
+export async function expectFeeCredit(
+  ctx: Ctx,
+  epoch: bigint,
+  tx: Promise<ContractTransactionResponse>,
+  recipient: HardhatEthersSigner,
+  { volume, price, credit }: { volume: bigint; price: bigint; credit: bigint },
+): Promise<void> {
+  const { trading, usdc } = ctx;
+  if (credit === 0n) await expect(tx).not.to.emit(trading, "Credited");
+  else
+    await expect(tx)
+      .to.emit(trading, "Credited")
+      .withArgs(recipient.address, await usdc.getAddress(), credit);
+  await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, volume, price, credit, recipient.address);
+  expect(await trading.accountBalance(recipient.address, usdc)).to.equal(credit);
+  await expectBalancesEqualAccounts(ctx);
+}
+
+/**
  * The contract holds exactly the market accounts of the fixture's signers once no order is open: every token it
  * holds belongs to someone's free balance.
  */
