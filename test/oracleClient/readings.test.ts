@@ -34,27 +34,24 @@ describe("OracleClient", function () {
     });
 
     describe("when the meter has a baseline", function () {
-      it("mints the export delta as GRID (1 Wh = 1e15)", async function () {
-        const { oracle, gridToken, operator, prosumer, t0 } = await loadFixture(withBaselineFixture);
-        const t1 = t0 + 900n;
-        const r = reading(METER_A, 3_500n, 500n, t1);
-        const tx = oracle.connect(operator).submitReadings([r]);
-        await expectAccepted({ oracle, gridToken }, tx, r, prosumer, [2_500n * GRID_PER_WH, 0n]);
-        await expect(tx)
-          .to.emit(gridToken, "Minted")
-          .withArgs(prosumer.address, 2_500n * GRID_PER_WH, METER_A, await oracle.getAddress());
-      });
-
-      it("burns the import delta from the owner's balance", async function () {
-        const { oracle, gridToken, operator, prosumer, t0 } = await loadFixture(withBaselineFixture);
-        await oracle.connect(operator).submitReadings([reading(METER_A, 5_000n, 500n, t0 + 300n)]);
-        const r = reading(METER_A, 5_000n, 1_500n, t0 + 600n);
-        const tx = oracle.connect(operator).submitReadings([r]);
-        await expectAccepted({ oracle, gridToken }, tx, r, prosumer, [0n, 1_000n * GRID_PER_WH]);
-        await expect(tx)
-          .to.emit(gridToken, "Burned")
-          .withArgs(prosumer.address, 1_000n * GRID_PER_WH, METER_A, await oracle.getAddress());
-      });
+      // [test, the registers first read 300 s after the baseline (if any), those read at `at` s, GRID event, Wh moved]
+      const moves: [string, [bigint, bigint] | null, [bigint, bigint], bigint, "Minted" | "Burned", bigint][] = [
+        ["mints the export delta as GRID (1 Wh = 1e15)", null, [3_500n, 500n], 900n, "Minted", 2_500n],
+        ["burns the import delta from the owner's balance", [5_000n, 500n], [5_000n, 1_500n], 600n, "Burned", 1_000n],
+      ];
+      for (const [title, first, [exportWh, importWh], at, event, moved] of moves) {
+        it(title, async function () {
+          const { oracle, gridToken, operator, prosumer, t0 } = await loadFixture(withBaselineFixture);
+          if (first) await oracle.connect(operator).submitReadings([reading(METER_A, ...first, t0 + 300n)]);
+          const r = reading(METER_A, exportWh, importWh, t0 + at);
+          const tx = oracle.connect(operator).submitReadings([r]);
+          const grid = moved * GRID_PER_WH;
+          await expectAccepted({ oracle, gridToken }, tx, r, prosumer, event === "Minted" ? [grid, 0n] : [0n, grid]);
+          await expect(tx)
+            .to.emit(gridToken, event)
+            .withArgs(prosumer.address, grid, METER_A, await oracle.getAddress());
+        });
+      }
 
       it("burns only what the owner holds: the rest came from the utility grid", async function () {
         const { oracle, gridToken, operator, prosumer, t0 } = await loadFixture(withBaselineFixture);
