@@ -13,6 +13,7 @@ import { expectSetThenUnchanged } from "../helpers/setters";
 import { Consumer, deployTradingFixture, loadTrading } from "./fixture";
 import { accountOf, clear, expectBalancesEqualAccounts, expectClearing, parsed, place, book, fills } from "./helpers";
 import { expectRevert } from "../helpers/reverts";
+import { expectStoppedByPause } from "../helpers/access";
 
 /**
  * What `deposit` and `withdraw` both refuse: a zero amount of either token, GRID that is not a whole number of
@@ -99,9 +100,8 @@ describe("Trading", function () {
       shouldRefuseMalformedAmountsAndTokens("deposit", wh(25) + 1n);
 
       it("reverts while paused", async function () {
-        const { trading, usdc, c1 } = await loadFixture(deployTradingFixture);
-        await trading.pause();
-        await expect(trading.connect(c1).deposit(usdc, 1_000n)).to.be.revertedWithCustomError(trading, "EnforcedPause");
+        const { trading, admin, usdc, c1 } = await loadFixture(deployTradingFixture);
+        await expectStoppedByPause(trading, admin, () => trading.connect(c1).deposit(usdc, 1_000n));
       });
 
       it("reverts with the token's error without an allowance", async function () {
@@ -170,13 +170,12 @@ describe("Trading", function () {
     });
 
     it("reverts while paused", async function () {
-      const { trading, usdc, c1 } = await loadFixture(deployTradingFixture);
+      const { trading, admin, usdc, c1 } = await loadFixture(deployTradingFixture);
       const deadline = BigInt(await time.latest()) + 3_600n;
       const sig = await signPermit(usdc, c1, await trading.getAddress(), 7_000n, deadline);
-      await trading.pause();
-      await expect(
+      await expectStoppedByPause(trading, admin, () =>
         trading.connect(c1).depositWithPermit(usdc, 7_000n, deadline, sig.v, sig.r, sig.s),
-      ).to.be.revertedWithCustomError(trading, "EnforcedPause");
+      );
     });
 
     it("reverts on a zero amount, GRID not in whole watt-hours and an unsupported token", async function () {

@@ -6,6 +6,7 @@ import { orderId, wh } from "../helpers/constants";
 import { OrderStatus, Side } from "../helpers/enums";
 import { TICK, deployTradingFixture, loadTrading } from "./fixture";
 import { accountOf, clear, parsed, place, book } from "./helpers";
+import { expectStoppedByPause } from "../helpers/access";
 
 /** One request of a `createOrders` batch. */
 function req(side: Side, whs: number, price: bigint) {
@@ -112,12 +113,8 @@ describe("Trading", function () {
     });
 
     it("reverts while paused", async function () {
-      const { trading, mm } = await loadFixture(deployTradingFixture);
-      await trading.pause();
-      await expect(trading.connect(mm).createOrders([req(Side.Buy, 10, TICK)])).to.be.revertedWithCustomError(
-        trading,
-        "EnforcedPause",
-      );
+      const { trading, admin, mm } = await loadFixture(deployTradingFixture);
+      await expectStoppedByPause(trading, admin, () => trading.connect(mm).createOrders([req(Side.Buy, 10, TICK)]));
     });
   });
 

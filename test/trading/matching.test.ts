@@ -16,6 +16,7 @@ import {
   expectMatchCall,
 } from "./helpers";
 import { expectRevert } from "../helpers/reverts";
+import { expectStoppedByPause } from "../helpers/access";
 
 /**
  * Bids 5000 → 30 Wh, 4500 → 10 Wh; asks 4000 → 30 Wh, 4200 → 10 Wh.
@@ -87,9 +88,8 @@ describe("Trading", function () {
       });
 
       it("reverts while paused", async function () {
-        const { trading, epoch } = await loadFixture(oneSellClosedFixture);
-        await trading.pause();
-        await expect(trading.matchOrders(epoch, 10)).to.be.revertedWithCustomError(trading, "EnforcedPause");
+        const { trading, admin, epoch } = await loadFixture(oneSellClosedFixture);
+        await expectStoppedByPause(trading, admin, () => trading.matchOrders(epoch, 10));
       });
     });
 

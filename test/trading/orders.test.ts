@@ -17,6 +17,7 @@ import {
 } from "./fixture";
 import { place, book, expectOrder } from "./helpers";
 import { expectRevert } from "../helpers/reverts";
+import { expectStoppedByPause } from "../helpers/access";
 
 /**
  * One test per caller that may not place an order on `side`: `[who, caller, made so]`, where the optional last
@@ -44,11 +45,8 @@ describe("Trading", function () {
     describe("when the caller is a verified prosumer", function () {
       it("escrows the GRID amount", async function () {
         const { trading, grid, p1 } = await loadFixture(deployTradingFixture);
-        await expect(trading.connect(p1).createSellOrder(wh(250), 400_000n)).to.changeTokenBalances(
-          grid,
-          [p1, trading],
-          [-wh(250), wh(250)],
-        );
+        const tx = trading.connect(p1).createSellOrder(wh(250), 400_000n);
+        await expect(tx).to.changeTokenBalances(grid, [p1, trading], [-wh(250), wh(250)]);
       });
 
       it("emits OrderCreated with the escrow equal to the amount", async function () {
@@ -219,12 +217,8 @@ describe("Trading", function () {
     });
 
     it("reverts while paused", async function () {
-      const { trading, p1 } = await loadFixture(deployTradingFixture);
-      await trading.pause();
-      await expect(trading.connect(p1).createSellOrder(wh(10), TICK)).to.be.revertedWithCustomError(
-        trading,
-        "EnforcedPause",
-      );
+      const { trading, admin, p1 } = await loadFixture(deployTradingFixture);
+      await expectStoppedByPause(trading, admin, () => trading.connect(p1).createSellOrder(wh(10), TICK));
     });
   });
 
@@ -233,17 +227,11 @@ describe("Trading", function () {
       it("escrows ceil(amount * price / 1e18) of the payment token", async function () {
         const { trading, usdc, c1 } = await loadFixture(deployTradingFixture);
         // 13 Wh at 123,400 per kWh = 1,604.2 → 1,605.
-        await expect(trading.connect(c1).createBuyOrder(wh(13), 123_400n)).to.changeTokenBalances(
-          usdc,
-          [c1, trading],
-          [-1_605n, 1_605n],
-        );
+        const tx = trading.connect(c1).createBuyOrder(wh(13), 123_400n);
+        await expect(tx).to.changeTokenBalances(usdc, [c1, trading], [-1_605n, 1_605n]);
         // 2 kWh at 500,000 per kWh = exactly 1,000,000.
-        await expect(trading.connect(c1).createBuyOrder(wh(2_000), 500_000n)).to.changeTokenBalances(
-          usdc,
-          [c1, trading],
-          [-1_000_000n, 1_000_000n],
-        );
+        const exact = trading.connect(c1).createBuyOrder(wh(2_000), 500_000n);
+        await expect(exact).to.changeTokenBalances(usdc, [c1, trading], [-1_000_000n, 1_000_000n]);
       });
 
       it("emits OrderCreated with the rounded-up escrow", async function () {
@@ -311,12 +299,8 @@ describe("Trading", function () {
     });
 
     it("reverts while paused", async function () {
-      const { trading, c1 } = await loadFixture(deployTradingFixture);
-      await trading.pause();
-      await expect(trading.connect(c1).createBuyOrder(wh(10), TICK)).to.be.revertedWithCustomError(
-        trading,
-        "EnforcedPause",
-      );
+      const { trading, admin, c1 } = await loadFixture(deployTradingFixture);
+      await expectStoppedByPause(trading, admin, () => trading.connect(c1).createBuyOrder(wh(10), TICK));
     });
   });
 });

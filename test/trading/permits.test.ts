@@ -5,6 +5,7 @@ import { permitFromNow, signPermit } from "../helpers/eip712";
 import { orderId, wh } from "../helpers/constants";
 import { Side } from "../helpers/enums";
 import { deployTradingFixture, loadTrading } from "./fixture";
+import { expectStoppedByPause } from "../helpers/access";
 
 type Ctx = Awaited<ReturnType<typeof deployTradingFixture>>;
 
@@ -71,13 +72,12 @@ describe("Trading", function () {
       });
 
       it("reverts while paused", async function () {
-        const { trading, grid, p1 } = await loadFixture(deployTradingFixture);
-        await trading.pause();
+        const { trading, admin, grid, p1 } = await loadFixture(deployTradingFixture);
         const deadline = BigInt(await time.latest()) + 3_600n;
         const sig = await signPermit(grid, p1, await trading.getAddress(), wh(25), deadline);
-        await expect(
+        await expectStoppedByPause(trading, admin, () =>
           trading.connect(p1).createSellOrderWithPermit(wh(25), 300_000n, deadline, sig.v, sig.r, sig.s),
-        ).to.be.revertedWithCustomError(trading, "EnforcedPause");
+        );
       });
     });
 

@@ -18,6 +18,7 @@ import {
   expectClearing,
   book,
 } from "./helpers";
+import { expectStoppedByPause } from "../helpers/access";
 
 describe("Trading", function () {
   describe("#executeTrades", function () {
@@ -53,10 +54,9 @@ describe("Trading", function () {
       });
 
       it("reverts while paused", async function () {
-        const { trading, epoch } = await loadFixture(oneSellClosedFixture);
+        const { trading, admin, epoch } = await loadFixture(oneSellClosedFixture);
         await trading.matchOrders(epoch, 10);
-        await trading.pause();
-        await expect(trading.executeTrades(epoch, 10)).to.be.revertedWithCustomError(trading, "EnforcedPause");
+        await expectStoppedByPause(trading, admin, () => trading.executeTrades(epoch, 10));
       });
     });
 
