@@ -391,33 +391,18 @@ export function result(fields: {
  * Walk: 20 at (6000, 4000), 10 at (6000, 5000), 70 at (5000, 5000); bids move to 4000 < 5000.
  * Volume 100 Wh, b* = a* = 5000, p = 500,000. At a* 80 Wh of 100 matched: p2 50, p3 30 (partial), p2 0.
  */
+export const BOOK_A =
+  "c1 buy 30@600_000, p1 sell 20@400_000, c2 buy 40@500_000, p2 sell 50@500_000, c3 buy 30@500_000, " +
+  "p3 sell 40@500_000, c1 buy 10@400_000, p1 sell 10@600_000, p2 sell 10@500_000";
+
 export function bookA(ctx: Ctx): Placed[] {
-  const { p1, p2, p3, c1, c2, c3 } = ctx;
-  return [
-    { signer: c1, side: Side.Buy, wh: 30, price: 600_000n },
-    { signer: p1, side: Side.Sell, wh: 20, price: 400_000n },
-    { signer: c2, side: Side.Buy, wh: 40, price: 500_000n },
-    { signer: p2, side: Side.Sell, wh: 50, price: 500_000n },
-    { signer: c3, side: Side.Buy, wh: 30, price: 500_000n },
-    { signer: p3, side: Side.Sell, wh: 40, price: 500_000n },
-    { signer: c1, side: Side.Buy, wh: 10, price: 400_000n },
-    { signer: p1, side: Side.Sell, wh: 10, price: 600_000n },
-    { signer: p2, side: Side.Sell, wh: 10, price: 500_000n },
-  ];
+  return book(ctx, BOOK_A);
 }
 
-/** Hand-computed settlement of book A at p = 500,000 (500 per Wh). */
+/** Hand-computed settlement of book A at p = 500,000 (500 per Wh), in the notation of {@link fills}. */
+export const BOOK_A_FILLS =
+  "30:15_000:3_000 20:10_000 40:20_000 50:25_000 30:15_000 30:15_000:10 0:0:4_000 0:0:10 0:0:10";
+
 export function bookAFills(ctx: Ctx, ids: bigint[]): Fill[] {
-  const { p1, p2, p3, c1, c2, c3 } = ctx;
-  return [
-    fill(ids[0], c1, Side.Buy, { filled: wh(30), payment: 15_000n, refund: 3_000n }),
-    fill(ids[1], p1, Side.Sell, { filled: wh(20), payment: 10_000n }),
-    fill(ids[2], c2, Side.Buy, { filled: wh(40), payment: 20_000n }),
-    fill(ids[3], p2, Side.Sell, { filled: wh(50), payment: 25_000n }),
-    fill(ids[4], c3, Side.Buy, { filled: wh(30), payment: 15_000n }),
-    fill(ids[5], p3, Side.Sell, { filled: wh(30), payment: 15_000n, refund: wh(10) }),
-    fill(ids[6], c1, Side.Buy, { filled: 0n, refund: 4_000n }),
-    fill(ids[7], p1, Side.Sell, { filled: 0n, refund: wh(10) }),
-    fill(ids[8], p2, Side.Sell, { filled: 0n, refund: wh(10) }),
-  ];
+  return fills(bookA(ctx), ids, BOOK_A_FILLS);
 }
