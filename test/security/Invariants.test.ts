@@ -996,18 +996,18 @@ describe("Security: ledger invariants under random action sequences", function (
         if (!same) [world.feeBps, world.feeRecipient] = [fee, recipient];
         return;
       }
-      case 1: {
-        const min = MIN_ORDER_CHOICES[action.value];
-        const same = min === world.minOrder;
-        await expectOutcome(world, () => t.setMinOrderAmount(min), same ? unchanged : null);
-        if (!same) world.minOrder = min;
-        return;
-      }
+      case 1:
       case 2: {
-        const max = MAX_ORDERS_CHOICES[action.value];
-        const same = max === world.maxOrders;
-        await expectOutcome(world, () => t.setMaxOrdersPerUser(max), same ? unchanged : null);
-        if (!same) world.maxOrders = max;
+        // 1: the minimum order amount, 2: the orders per user and epoch.
+        const [field, choices] =
+          action.which === 1
+            ? (["minOrder", MIN_ORDER_CHOICES] as const)
+            : (["maxOrders", MAX_ORDERS_CHOICES] as const);
+        const value = choices[action.value];
+        const same = value === world[field];
+        const set = () => (action.which === 1 ? t.setMinOrderAmount(value) : t.setMaxOrdersPerUser(value));
+        await expectOutcome(world, set, same ? unchanged : null);
+        if (!same) world[field] = value;
         return;
       }
       default: {

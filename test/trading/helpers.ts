@@ -273,7 +273,7 @@ export async function expectClearing(ctx: Ctx, epoch: bigint, clearing: Clearing
 export async function expectFeeCredit(
   ctx: Ctx,
   epoch: bigint,
-  tx: Promise<ContractTransactionResponse>,
+  tx: ContractTransactionResponse | Promise<ContractTransactionResponse>,
   recipient: HardhatEthersSigner,
   { volume, price, credit }: { volume: bigint; price: bigint; credit: bigint },
 ): Promise<void> {
