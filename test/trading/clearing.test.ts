@@ -74,23 +74,6 @@ describe("Trading", function () {
     });
 
     describe("when orders were cancelled", function () {
-      it("clears over the active orders only, stepping over emptied levels", async function () {
-        const { ctx, trading, p1, c1, c2, epoch } = await loadTrading();
-        // The cancelled 600,000 bid would set b*; without it b* = 500,000 and p = (5000 + 4000) * 100 / 2.
-        const [top, b, s] = await place(trading, book(ctx, "c1 buy 40@600_000, c2 buy 20@500_000, p1 sell 20@400_000"));
-        await trading.connect(c1).cancelOrder(top);
-        await expectClearing(ctx, epoch, {
-          price: 450_000n,
-          progressed: { steps: 3n, volume: wh(20) },
-          matched: { volume: wh(20), bid: 500_000n, ask: 400_000n },
-          fills: [
-            fill(b, c2, Side.Buy, { filled: wh(20), payment: 9_000n, refund: 1_000n }),
-            fill(s, p1, Side.Sell, { filled: wh(20), payment: 9_000n }),
-          ],
-        });
-        await expectBalancesEqualAccounts(ctx);
-      });
-
       it("settles an epoch whose orders were all cancelled without paying anyone", async function () {
         const { ctx, trading, grid, usdc, p1, c1, admin, epoch } = await loadTrading();
         const [s, b] = await place(trading, book(ctx, "p1 sell 20@400_000, c1 buy 20@500_000"));

@@ -22,6 +22,8 @@ export interface Example {
   before?: (ctx: Ctx) => Promise<unknown>;
   /** Runs once they are placed, before the epoch ends. */
   after?: (ctx: Ctx) => Promise<unknown>;
+  /** The orders (by placement index) that their owners cancel once all are placed. */
+  cancelled?: number[];
   price: bigint;
   /** The match call emits `MatchProgressed(epoch, steps, volume, true)`: `[steps, volume]`. */
   progressed?: [bigint, bigint];
@@ -29,7 +31,7 @@ export interface Example {
   matched?: [bigint, bigint, bigint];
   /** Steps allowed to the match call and orders to the settlement call (default 100). */
   batch?: number;
-  /** Every order's settlement, in placement order, in the notation of {@link fills}. */
+  /** Every order's settlement but the cancelled ones', in placement order, in the notation of {@link fills}. */
   fills: string;
   /** The epoch closes with `volume`, crediting `credit` to the fee recipient (the admin unless `feeSink`). */
   settled?: { volume: bigint; credit: bigint; recipient?: "admin" | "feeSink" };
@@ -41,14 +43,17 @@ export async function expectExample(example: Example): Promise<void> {
   await example.before?.(ctx);
   const orders = book(ctx, example.book);
   const ids = await place(ctx.trading, orders);
+  const cancelled = new Set(example.cancelled);
+  for (const i of cancelled) await ctx.trading.connect(orders[i].signer).cancelOrder(ids[i]);
   await example.after?.(ctx);
+  const active = (_: unknown, i: number) => !cancelled.has(i);
   const [progressed, matched] = [example.progressed, example.matched];
   const tx = await expectClearing(ctx, epoch, {
     price: example.price,
     progressed: progressed && { steps: progressed[0], volume: progressed[1] },
     matched: matched && { volume: matched[0], bid: matched[1], ask: matched[2] },
     batch: example.batch,
-    fills: fills(orders, ids, example.fills),
+    fills: fills(orders.filter(active), ids.filter(active), example.fills),
   });
   if (example.settled === undefined) return expectBalancesEqualAccounts(ctx);
   const { volume, credit, recipient = "admin" } = example.settled;
@@ -192,6 +197,17 @@ export const EDGE_EXAMPLES: Examples = {
       matched: [wh(75), 500_000n, 450_000n],
       fills: "30:14_250:750 20:9_500 45:21_375:3_625 30:14_250 0:0:10_000 25:11_875 0:0:10",
       settled: { volume: wh(75), credit: 0n },
+    },
+  },
+  // The cancelled 600,000 bid would set b*; without it b* = 500,000 and p = (5000 + 4000) * 100 / 2.
+  "when orders were cancelled": {
+    "clears over the active orders only, stepping over emptied levels": {
+      book: "c1 buy 40@600_000, c2 buy 20@500_000, p1 sell 20@400_000",
+      cancelled: [0],
+      price: 450_000n,
+      progressed: [3n, wh(20)],
+      matched: [wh(20), 500_000n, 400_000n],
+      fills: "20:9_000:1_000 20:9_000",
     },
   },
   "when an owner is suspended after placing orders": {
