@@ -8,6 +8,7 @@ import { METER_A, METER_B, UNKNOWN_METER, deployOracleFixture, withBaselineFixtu
 import { reading, expectAccepted } from "./helpers";
 import { expectEachRejected, expectSetThenUnchanged } from "../helpers/setters";
 import { shouldManageRoleList } from "../helpers/roleList.behavior";
+import { expectRevert } from "../helpers/reverts";
 
 const UNCHANGED = "OracleClientUnchanged";
 
@@ -33,9 +34,12 @@ describe("OracleClient", function () {
 
     it("#resetMeterBaseline: rejects a meter without a baseline", async function () {
       const { oracle, regulator } = await loadFixture(deployOracleFixture);
-      await expect(oracle.connect(regulator).resetMeterBaseline(METER_B))
-        .to.be.revertedWithCustomError(oracle, "OracleClientNoBaseline")
-        .withArgs(METER_B);
+      await expectRevert(
+        oracle.connect(regulator).resetMeterBaseline(METER_B),
+        oracle,
+        "OracleClientNoBaseline",
+        METER_B,
+      );
     });
 
     it("#setMeterRatedPower: sets, validates and returns to the default with 0", async function () {
