@@ -107,4 +107,3 @@ export function encodeRawReport(header: CreReportHeader, payload: string): strin
     payload,
   ]);
 }
-

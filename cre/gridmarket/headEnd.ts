@@ -142,7 +142,9 @@ function fetchPages(requester: HTTPSendRequester, options: FetchOptions): Readin
     const url = `${base}/readings?since=${since}&until=${options.window.until}`;
     const response = requester.sendRequest({ url, method: "GET", headers }).result();
     if (!ok(response)) {
-      throw new HeadEndError(`GET ${url}: the head-end answered ${response.statusCode}: ${text(response).slice(0, 200)}`);
+      throw new HeadEndError(
+        `GET ${url}: the head-end answered ${response.statusCode}: ${text(response).slice(0, 200)}`,
+      );
     }
     const page = parsePage(text(response), { since, until: options.window.until });
     readings.push(...page.readings);

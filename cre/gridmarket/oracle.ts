@@ -1,6 +1,6 @@
 // The OracleClient as the workflow sees it through the EVM capability: two reads (the forwarder it accepts, and
 // `checkUpkeep`, which asks `Trading.pendingEpochWork()` and also honours pause and automatic clearing) and the
-// report writes. The ABI fragments are checked against the compiled contract by test/cre/workflowReports.test.ts.
+// report writes.
 import {
   bytesToHex,
   type cre,
@@ -11,15 +11,9 @@ import {
   type Runtime,
   TxStatus,
 } from "@chainlink/cre-sdk";
-import { type Address, decodeAbiParameters, decodeFunctionResult, encodeFunctionData, type Hex, parseAbi } from "viem";
+import { type Address, decodeAbiParameters, decodeFunctionResult, encodeFunctionData, type Hex } from "viem";
 
-export const ORACLE_CLIENT_ABI = parseAbi([
-  "function creForwarder() view returns (address)",
-  "function checkUpkeep(bytes) view returns (bool upkeepNeeded, bytes performData)",
-]);
-
-/** `ITrading.Work`. */
-export const WORK = ["None", "Match", "Settle"] as const;
+import { ORACLE_CLIENT_ABI, WORK } from "./abi";
 
 export interface PendingWork {
   work: (typeof WORK)[number];
@@ -31,13 +25,7 @@ type Confidence = "latest" | "finalized";
 
 const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 
-function call(
-  runtime: Runtime<unknown>,
-  evm: EvmClient,
-  oracle: Address,
-  data: Hex,
-  confidence: Confidence,
-): Hex {
+function call(runtime: Runtime<unknown>, evm: EvmClient, oracle: Address, data: Hex, confidence: Confidence): Hex {
   const reply = evm
     .callContract(runtime, {
       call: encodeCallMsg({ from: ZERO_ADDRESS, to: oracle, data }),
@@ -63,7 +51,11 @@ export function readPendingWork(
 ): PendingWork | undefined {
   const data = encodeFunctionData({ abi: ORACLE_CLIENT_ABI, functionName: "checkUpkeep", args: ["0x"] });
   const out = call(runtime, evm, oracle, data, confidence);
-  const [needed, performData] = decodeFunctionResult({ abi: ORACLE_CLIENT_ABI, functionName: "checkUpkeep", data: out });
+  const [needed, performData] = decodeFunctionResult({
+    abi: ORACLE_CLIENT_ABI,
+    functionName: "checkUpkeep",
+    data: out,
+  });
   if (!needed) return undefined;
   const [work, epoch] = decodeAbiParameters([{ type: "uint8" }, { type: "uint256" }], performData);
   const name = WORK[work];

@@ -22,9 +22,14 @@ function evmClient(config: Config) {
 function submitReadings(runtime: Runtime<Config>, scheduledAt: number): number {
   const { headEnd, maxReadingsPerReport } = runtime.config;
   const window = readingsWindow(scheduledAt, headEnd.intervalSeconds, headEnd.lookbackIntervals);
-  const apiKey = headEnd.apiKeySecret === undefined ? undefined : runtime.getSecret({ id: headEnd.apiKeySecret }).result().value;
+  const apiKey =
+    headEnd.apiKeySecret === undefined ? undefined : runtime.getSecret({ id: headEnd.apiKeySecret }).result().value;
   const observation = new cre.capabilities.HTTPClient()
-    .sendRequest(runtime, fetchReadings, consensusIdenticalAggregation<string>())({
+    .sendRequest(
+      runtime,
+      fetchReadings,
+      consensusIdenticalAggregation<string>(),
+    )({
       url: headEnd.url,
       window,
       maxPages: headEnd.maxPages,

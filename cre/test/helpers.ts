@@ -9,7 +9,7 @@ import { addContractMock, EvmMock, HttpActionsMock } from "@chainlink/cre-sdk/te
 import { bytesToHex, encodeAbiParameters, type Hex } from "viem";
 
 import type { Config } from "../gridmarket/config";
-import { ORACLE_CLIENT_ABI, WORK } from "../gridmarket/oracle";
+import { ORACLE_CLIENT_ABI, WORK } from "../gridmarket/abi";
 
 export const FIXTURES = path.join(import.meta.dir, "fixtures");
 export const ORACLE = "0x5FC8d32690cc91D4c39d9d3abcBD16989F875707";
@@ -99,7 +99,10 @@ export function mockOracle(options: OracleOptions = {}): WrittenReport[] {
   oracle.checkUpkeep = () => {
     const pending = options.pending;
     if (pending === undefined) return [false, "0x"];
-    const data = encodeAbiParameters([{ type: "uint8" }, { type: "uint256" }], [WORK.indexOf(pending.work), pending.epoch]);
+    const data = encodeAbiParameters(
+      [{ type: "uint8" }, { type: "uint256" }],
+      [WORK.indexOf(pending.work), pending.epoch],
+    );
     return [true, data];
   };
   oracle.writeReport = (input) => {

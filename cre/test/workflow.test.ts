@@ -150,7 +150,9 @@ describe("onCron", () => {
       const written = mockOracle();
 
       expect(() => run()).toThrow(
-        new HeadEndError(`GET ${WINDOW_URL}: the head-end answered 503: {"error":"head-end unavailable (maintenance)"}`),
+        new HeadEndError(
+          `GET ${WINDOW_URL}: the head-end answered 503: {"error":"head-end unavailable (maintenance)"}`,
+        ),
       );
 
       expect(written).toEqual([]);
@@ -250,9 +252,7 @@ describe("onCron", () => {
       mockHeadEnd([{ status: 200, body: HEAD_END_BODY }]);
       mockOracle({ receiverStatus: 1 });
 
-      expect(() => run()).toThrow(
-        `OracleClient.onReport reverted (transaction 0x${"01".repeat(32)})`,
-      );
+      expect(() => run()).toThrow(`OracleClient.onReport reverted (transaction 0x${"01".repeat(32)})`);
     });
   });
 });
