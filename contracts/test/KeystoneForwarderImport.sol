@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+// Chainlink pins the forwarder to 0.8.24, so this file must be compiled with it (hardhat.config.ts overrides).
+// solhint-disable-next-line compiler-version
 pragma solidity 0.8.24;
 
 // Compiles Chainlink's own CRE forwarder (`KeystoneForwarder`, `pragma solidity 0.8.24`, solc 0.8.24 from npm) so that

@@ -1,10 +1,9 @@
 // Test doubles of the outside world for the workflow's unit tests: the head-end (HTTP capability mock), the
 // OracleClient (EVM capability mock), and the fixture files the Hardhat test replays through a KeystoneForwarder.
 import { expect } from "bun:test";
-import fs from "node:fs";
 import path from "node:path";
 
-import { type CronPayload, getNetwork, TxStatus } from "@chainlink/cre-sdk";
+import { type CronPayload, getNetwork } from "@chainlink/cre-sdk";
 import { addContractMock, EvmMock, HttpActionsMock } from "@chainlink/cre-sdk/test";
 import { bytesToHex, encodeAbiParameters, type Hex } from "viem";
 
@@ -45,15 +44,15 @@ export function cronPayload(seconds: number): CronPayload {
   return { scheduledExecutionTime: { seconds: BigInt(seconds), nanos: 0 } } as unknown as CronPayload;
 }
 
-export function readFixture(name: string): string {
-  return fs.readFileSync(path.join(FIXTURES, name), "utf8");
+export function readFixture(name: string): Promise<string> {
+  return Bun.file(path.join(FIXTURES, name)).text();
 }
 
-/** Compares `value` with the committed fixture `name` (UPDATE_FIXTURES=1 rewrites it instead). */
-export function expectFixture(name: string, value: unknown): void {
+/** Compares `value` with the committed fixture `name`, byte for byte (UPDATE_FIXTURES=1 rewrites it first). */
+export async function expectFixture(name: string, value: unknown): Promise<void> {
   const text = `${JSON.stringify(value, null, 2)}\n`;
-  if (process.env.UPDATE_FIXTURES === "1") fs.writeFileSync(path.join(FIXTURES, name), text);
-  expect(text).toBe(readFixture(name));
+  if (process.env.UPDATE_FIXTURES === "1") await Bun.write(path.join(FIXTURES, name), text);
+  expect(text).toBe(await readFixture(name));
 }
 
 export interface HeadEndRequest {
@@ -84,8 +83,8 @@ export interface OracleOptions {
   forwarder?: string;
   /** The work `checkUpkeep` reports, or none. */
   pending?: { work: (typeof WORK)[number]; epoch: bigint };
-  /** The receiver's execution status of every write (0 success, 1 reverted). */
-  receiverStatus?: number;
+  /** Whether OracleClient.onReport reverts on every write. */
+  reverts?: boolean;
 }
 
 /** The OracleClient on Sepolia: its two views and the report writes, which are recorded. */
@@ -112,9 +111,11 @@ export function mockOracle(options: OracleOptions = {}): WrittenReport[] {
       payload: bytesToHex(input.report.rawReport.slice(RAW_REPORT_HEADER_LENGTH)),
     });
     return {
-      txStatus: TxStatus.SUCCESS,
-      receiverContractExecutionStatus: options.receiverStatus ?? 0,
-      txHash: new Uint8Array(32).fill(written.length),
+      txStatus: "TX_STATUS_SUCCESS",
+      receiverContractExecutionStatus: options.reverts
+        ? "RECEIVER_CONTRACT_EXECUTION_STATUS_REVERTED"
+        : "RECEIVER_CONTRACT_EXECUTION_STATUS_SUCCESS",
+      txHash: Buffer.from(new Uint8Array(32).fill(written.length)).toString("base64"),
     };
   };
   return written;

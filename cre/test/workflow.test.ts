@@ -23,7 +23,9 @@ import {
   SECRETS,
 } from "./helpers";
 
-const HEAD_END_BODY = readFixture("head-end-readings.json");
+const HEAD_END_BODY = await readFixture("head-end-readings.json");
+const READINGS_PAYLOAD: Hex = JSON.parse(await readFixture("readings-report.json")).payload;
+const CLEARING_PAYLOAD: Hex = JSON.parse(await readFixture("clearing-report.json")).payload;
 const WINDOW_URL = "https://ami.campus.example/api/readings?since=1767268800&until=1767270600";
 
 function run(config: Config = CONFIG): string {
@@ -43,7 +45,7 @@ function decodeReadings(payload: Hex) {
 
 describe("onCron", () => {
   describe("when the head-end has new readings and no clearing is due", () => {
-    test("writes one readings report with every reading of the window, in time order", () => {
+    test("writes one readings report with every reading of the window, in time order", async () => {
       const requests = mockHeadEnd([{ status: 200, body: HEAD_END_BODY }]);
       const written = mockOracle();
 
@@ -64,7 +66,7 @@ describe("onCron", () => {
         readAt: 1767269700n,
       });
       expect(rows.map((r) => r.readAt)).toEqual([...Array(5).fill(1767269700n), ...Array(5).fill(1767270600n)]);
-      expectFixture("readings-report.json", { receiver: ORACLE, payload: written[0].payload });
+      await expectFixture("readings-report.json", { receiver: ORACLE, payload: written[0].payload });
     });
 
     test("follows the head-end's pages and writes the same report", () => {
@@ -83,7 +85,7 @@ describe("onCron", () => {
         WINDOW_URL,
         "https://ami.campus.example/api/readings?since=1767269700&until=1767270600",
       ]);
-      expect(written.map((w) => w.payload)).toEqual([JSON.parse(readFixture("readings-report.json")).payload]);
+      expect(written.map((w) => w.payload)).toEqual([READINGS_PAYLOAD]);
     });
 
     test("splits the readings into reports of at most maxReadingsPerReport", () => {
@@ -93,8 +95,8 @@ describe("onCron", () => {
       expect(run({ ...CONFIG, maxReadingsPerReport: 4 })).toBe("readings: 10; clearing: none");
 
       expect(written.map((w) => decodeReadings(w.payload).length)).toEqual([4, 4, 2]);
-      const whole = decodeReadings(JSON.parse(readFixture("readings-report.json")).payload);
-      expect(written.flatMap((w) => decodeReadings(w.payload))).toEqual(whole);
+      const whole = decodeReadings(READINGS_PAYLOAD);
+      expect(written.flatMap((w) => decodeReadings(w.payload))).toEqual([...whole]);
     });
 
     test("sends no Authorization header when no API key secret is configured", () => {
@@ -109,7 +111,7 @@ describe("onCron", () => {
   });
 
   describe("when clearing work is pending", () => {
-    test("writes a clearing report after the readings", () => {
+    test("writes a clearing report after the readings", async () => {
       mockHeadEnd([{ status: 200, body: HEAD_END_BODY }]);
       const written = mockOracle({ pending: { work: "Match", epoch: 1963633n } });
 
@@ -120,7 +122,7 @@ describe("onCron", () => {
       expect(written[1].payload).toBe(
         "0x000000000000000000000000000000000000000000000000000000000000000200000000000000000000000000000000000000000000000000000000000000400000000000000000000000000000000000000000000000000000000000000000",
       );
-      expectFixture("clearing-report.json", { receiver: ORACLE, payload: written[1].payload });
+      await expectFixture("clearing-report.json", { receiver: ORACLE, payload: written[1].payload });
     });
 
     test("writes only the clearing report when the window holds no readings", () => {
@@ -129,7 +131,7 @@ describe("onCron", () => {
 
       expect(run()).toBe("readings: 0; clearing: Settle epoch 4");
 
-      expect(written.map((w) => w.payload)).toEqual([JSON.parse(readFixture("clearing-report.json")).payload]);
+      expect(written.map((w) => w.payload)).toEqual([CLEARING_PAYLOAD]);
     });
   });
 
@@ -164,7 +166,7 @@ describe("onCron", () => {
 
       expect(() => run()).toThrow(`GET ${WINDOW_URL}: the head-end answered 500: internal error`);
 
-      expect(written.map((w) => w.payload)).toEqual([JSON.parse(readFixture("clearing-report.json")).payload]);
+      expect(written.map((w) => w.payload)).toEqual([CLEARING_PAYLOAD]);
     });
 
     test("fails when the pages never end", () => {
@@ -250,7 +252,7 @@ describe("onCron", () => {
   describe("when onReport reverts", () => {
     test("fails the run", () => {
       mockHeadEnd([{ status: 200, body: HEAD_END_BODY }]);
-      mockOracle({ receiverStatus: 1 });
+      mockOracle({ reverts: true });
 
       expect(() => run()).toThrow(`OracleClient.onReport reverted (transaction 0x${"01".repeat(32)})`);
     });
