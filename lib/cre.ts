@@ -107,3 +107,65 @@ export function encodeRawReport(header: CreReportHeader, payload: string): strin
     payload,
   ]);
 }
+
+// ───────────────────────────────────── workflow configuration ─────────────────────────────────────
+
+/** CRE's chain selector name of each chain the suite deploys to (from the chain-selectors list the SDK ships). */
+export const CRE_CHAIN_SELECTOR_NAMES: Readonly<Record<string, string>> = {
+  "11155111": "ethereum-testnet-sepolia",
+  "421614": "ethereum-testnet-sepolia-arbitrum-1",
+  "84532": "ethereum-testnet-sepolia-base-1",
+  "80002": "polygon-testnet-amoy",
+};
+
+/** Forwarders that deliver CRE reports on Ethereum Sepolia: the DON's KeystoneForwarder for a deployed workflow, and
+ * the MockForwarder that `cre workflow simulate --broadcast` writes through (it checks no signatures). */
+export const SEPOLIA_CRE_FORWARDERS = {
+  keystone: "0xF8344CFd5c43616a4366C34E3EEE75af79a74482",
+  simulation: "0x15fC6ae953E024d975e77382eEeC56A9101f9F88",
+} as const;
+
+/** A fresh workflow configuration's settings that do not come from the deployment (cre/gridmarket/config.ts
+ * documents each one). */
+export const WORKFLOW_CONFIG_DEFAULTS = {
+  schedule: "0 */15 * * * *",
+  headEnd: { intervalSeconds: 900, lookbackIntervals: 2, maxPages: 5 },
+  maxReadingsPerReport: 100,
+  gasLimit: { readings: "3000000", clearing: "5000000" },
+  blockConfidence: "latest",
+} as const;
+
+export interface WorkflowDeployment {
+  chainId: bigint;
+  /** Overrides the name {@link CRE_CHAIN_SELECTOR_NAMES} gives `chainId`. */
+  chainSelectorName?: string;
+  oracleClient: string;
+  forwarder: string;
+  headEndUrl?: string;
+}
+
+/**
+ * The workflow configuration for a deployment: `base` (the current file, or nothing) with the chain, the
+ * OracleClient, the forwarder and, when given, the head-end URL replaced; every other setting is kept, or defaulted.
+ */
+export function workflowConfig(base: Record<string, unknown> | undefined, d: WorkflowDeployment) {
+  const chainSelectorName = d.chainSelectorName ?? CRE_CHAIN_SELECTOR_NAMES[d.chainId.toString()];
+  if (chainSelectorName === undefined) {
+    throw new CliError(
+      `--chain-selector-name: chain ${d.chainId} has no CRE name here (known chains: ` +
+        `${Object.keys(CRE_CHAIN_SELECTOR_NAMES).join(", ")}); pass the name from CRE's chain-selectors list`,
+    );
+  }
+  const previous = (base ?? {}) as { headEnd?: Record<string, unknown> };
+  const headEnd = { ...WORKFLOW_CONFIG_DEFAULTS.headEnd, ...previous.headEnd };
+  if (d.headEndUrl !== undefined) headEnd.url = d.headEndUrl;
+  if (typeof headEnd.url !== "string") throw new CliError("--head-end-url: the config has no head-end URL yet");
+  return {
+    ...WORKFLOW_CONFIG_DEFAULTS,
+    ...previous,
+    chainSelectorName,
+    oracleClient: getAddress(d.oracleClient),
+    forwarder: getAddress(d.forwarder),
+    headEnd,
+  };
+}

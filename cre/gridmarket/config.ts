@@ -4,7 +4,10 @@ import { z } from "zod";
 /** `OracleClient.MAX_BATCH_LENGTH`: the most readings one report may carry. */
 export const MAX_BATCH_LENGTH = 300;
 
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address");
+const address = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address")
+  .refine((a) => !/^0x0{40}$/.test(a), "is the zero address: write it with `npx hardhat gridmarket:cre-config`");
 const gasLimit = z.string().regex(/^[1-9]\d*$/, "must be a positive integer (decimal string)");
 
 export const configSchema = z.object({

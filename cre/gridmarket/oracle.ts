@@ -3,8 +3,9 @@
 // report writes.
 import {
   bytesToHex,
-  type cre,
+  cre,
   encodeCallMsg,
+  getNetwork,
   LAST_FINALIZED_BLOCK_NUMBER,
   LATEST_BLOCK_NUMBER,
   prepareReportRequest,
@@ -20,7 +21,14 @@ export interface PendingWork {
   epoch: bigint;
 }
 
-type EvmClient = InstanceType<typeof cre.capabilities.EVMClient>;
+export type EvmClient = InstanceType<typeof cre.capabilities.EVMClient>;
+
+/** The EVM capability of the chain named `chainSelectorName` ("ethereum-testnet-sepolia"). */
+export function evmClient(chainSelectorName: string): EvmClient {
+  const network = getNetwork({ chainFamily: "evm", chainSelectorName });
+  if (network === undefined) throw new Error(`unknown CRE chain selector name "${chainSelectorName}"`);
+  return new cre.capabilities.EVMClient(network.chainSelector.selector);
+}
 type Confidence = "latest" | "finalized";
 
 const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";

@@ -4,22 +4,16 @@
 //   (b) reads the pending clearing work through the EVM capability and, when there is work, writes a clearing report.
 // A head-end failure does not stop (b): the market keeps clearing, and the run still ends in an error so that the
 // failure shows in the workflow's execution history.
-import { consensusIdenticalAggregation, type CronPayload, cre, getNetwork, type Runtime } from "@chainlink/cre-sdk";
+import { consensusIdenticalAggregation, type CronPayload, cre, type Runtime } from "@chainlink/cre-sdk";
 import type { Address } from "viem";
 
 import type { Config } from "./config";
 import { fetchReadings, readingsOf, readingsWindow } from "./headEnd";
-import { readForwarder, readPendingWork, writeReport } from "./oracle";
+import { type EvmClient, evmClient, readForwarder, readPendingWork, writeReport } from "./oracle";
 import { encodeClearingReport, encodeReadingsReport } from "./reports";
 
-function evmClient(config: Config) {
-  const network = getNetwork({ chainFamily: "evm", chainSelectorName: config.chainSelectorName });
-  if (network === undefined) throw new Error(`unknown CRE chain selector name "${config.chainSelectorName}"`);
-  return new cre.capabilities.EVMClient(network.chainSelector.selector);
-}
-
 /** (a): returns how many readings were written. */
-function submitReadings(runtime: Runtime<Config>, scheduledAt: number): number {
+function submitReadings(runtime: Runtime<Config>, evm: EvmClient, scheduledAt: number): number {
   const { headEnd, maxReadingsPerReport } = runtime.config;
   const window = readingsWindow(scheduledAt, headEnd.intervalSeconds, headEnd.lookbackIntervals);
   const apiKey =
@@ -40,7 +34,6 @@ function submitReadings(runtime: Runtime<Config>, scheduledAt: number): number {
   runtime.log(`head-end: ${readings.length} readings in (${window.since}, ${window.until}]`);
   if (readings.length === 0) return 0;
 
-  const evm = evmClient(runtime.config);
   const oracle = runtime.config.oracleClient as Address;
   for (let i = 0; i < readings.length; i += maxReadingsPerReport) {
     const batch = readings.slice(i, i + maxReadingsPerReport);
@@ -51,8 +44,7 @@ function submitReadings(runtime: Runtime<Config>, scheduledAt: number): number {
 }
 
 /** (b): returns what the clearing report did, or undefined when there was no work. */
-function triggerClearing(runtime: Runtime<Config>): string | undefined {
-  const evm = evmClient(runtime.config);
+function triggerClearing(runtime: Runtime<Config>, evm: EvmClient): string | undefined {
   const oracle = runtime.config.oracleClient as Address;
   const pending = readPendingWork(runtime, evm, oracle, runtime.config.blockConfidence);
   if (pending === undefined) {
@@ -68,7 +60,7 @@ export function onCron(runtime: Runtime<Config>, payload: CronPayload): string {
   const seconds = payload.scheduledExecutionTime?.seconds;
   if (seconds === undefined) throw new Error("the cron trigger gave no scheduled execution time");
 
-  const evm = evmClient(runtime.config);
+  const evm = evmClient(runtime.config.chainSelectorName);
   const oracle = runtime.config.oracleClient as Address;
   const forwarder = readForwarder(runtime, evm, oracle, runtime.config.blockConfidence);
   if (forwarder.toLowerCase() !== runtime.config.forwarder.toLowerCase()) {
@@ -81,12 +73,12 @@ export function onCron(runtime: Runtime<Config>, payload: CronPayload): string {
   let readings: number | undefined;
   let failure: Error | undefined;
   try {
-    readings = submitReadings(runtime, Number(seconds));
+    readings = submitReadings(runtime, evm, Number(seconds));
   } catch (e) {
     failure = e instanceof Error ? e : new Error(String(e));
     runtime.log(`readings skipped: ${failure.message}`);
   }
-  const clearing = triggerClearing(runtime);
+  const clearing = triggerClearing(runtime, evm);
   if (failure !== undefined) throw failure;
   return `readings: ${readings}; clearing: ${clearing ?? "none"}`;
 }

@@ -2,6 +2,7 @@
 // OracleClient are capability mocks; the payloads the workflow writes are compared with the committed fixtures that
 // test/cre/workflowReports.test.ts delivers through Chainlink's KeystoneForwarder.
 import { describe, expect } from "bun:test";
+import path from "node:path";
 
 import { newTestRuntime, test } from "@chainlink/cre-sdk/test";
 import { decodeAbiParameters, type Hex, parseAbiParameters } from "viem";
@@ -277,6 +278,18 @@ describe("configSchema", () => {
     expect(result.error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`)).toEqual([
       "oracleClient: must be a 0x-prefixed 20-byte address",
     ]);
+  });
+
+  test("accepts the committed target configs once gridmarket:cre-config has written the OracleClient", async () => {
+    const files = [...new Bun.Glob("*.json").scanSync(path.join(import.meta.dir, "../gridmarket/config"))].sort();
+    expect(files).toEqual(["config.sepolia.json", "config.simulation.json"]);
+    for (const file of files) {
+      const config = await Bun.file(path.join(import.meta.dir, "../gridmarket/config", file)).json();
+      expect(configSchema.safeParse(config).error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`)).toEqual([
+        "oracleClient: is the zero address: write it with `npx hardhat gridmarket:cre-config`",
+      ]);
+      expect(configSchema.safeParse({ ...config, oracleClient: ORACLE }).success).toBe(true);
+    }
   });
 
   test("caps the readings per report at OracleClient.MAX_BATCH_LENGTH", () => {
