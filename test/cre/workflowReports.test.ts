@@ -189,9 +189,13 @@ describe("CRE workflow reports through the KeystoneForwarder", function () {
         .to.emit(oracle, "ReadingAccepted")
         .withArgs(meter("AMI-C001"), c1.address, 1_767_270_600n, 0n, 36_139_744n, 0n, 0n);
       expect(await gridToken.totalSupply()).to.equal(5_680n * WH);
+      // metadata = workflowId (32) | the first 10 hex characters of sha256("gridmarket-sepolia") (10) | owner (20) | id (2)
       expect(ethers.dataSlice(rawReport, RAW_REPORT_METADATA_OFFSET, RAW_REPORT_HEADER_LENGTH)).to.equal(
-        encodeCreMetadata(h),
+        ethers
+          .concat([WORKFLOW_ID, ethers.toUtf8Bytes("1fbc9cc085"), s.workflowOwner.address, REPORT_ID])
+          .toLowerCase(),
       );
+      expect(ethers.dataSlice(rawReport, RAW_REPORT_HEADER_LENGTH)).to.equal(READINGS_PAYLOAD);
       expect(await forwarder.getTransmissionState(oracle, h.executionId, REPORT_ID)).to.equal(
         TransmissionState.Succeeded,
       );
