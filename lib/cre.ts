@@ -157,7 +157,7 @@ export function workflowConfig(base: Record<string, unknown> | undefined, d: Wor
     );
   }
   const previous = (base ?? {}) as { headEnd?: Record<string, unknown> };
-  const headEnd = { ...WORKFLOW_CONFIG_DEFAULTS.headEnd, ...previous.headEnd };
+  const headEnd: Record<string, unknown> = { ...WORKFLOW_CONFIG_DEFAULTS.headEnd, ...previous.headEnd };
   if (d.headEndUrl !== undefined) headEnd.url = d.headEndUrl;
   if (typeof headEnd.url !== "string") throw new CliError("--head-end-url: the config has no head-end URL yet");
   return {

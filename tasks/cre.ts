@@ -61,7 +61,7 @@ gridTask(
       ["chain", config.chainSelectorName],
       ["OracleClient", config.oracleClient],
       ["forwarder", config.forwarder],
-      ["head-end", config.headEnd.url as string],
+      ["head-end", String(config.headEnd.url)],
     ]);
     const accepted = await ctx.d.oracleClient.creForwarder();
     if (accepted.toLowerCase() !== forwarder.toLowerCase()) {
