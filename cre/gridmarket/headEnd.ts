@@ -1,6 +1,6 @@
 // Reading the AMI head-end's HTTP API from the workflow: `GET /readings?since=&until=` (the API scripts/ami mocks
-// and lib/bridge/ami-client.ts reads), page by page, in node mode; every node must see the same readings, so the
-// result is a canonical string the DON agrees on by identical consensus.
+// and lib/bridge/ami-client.ts reads), page by page, in node mode. Every node must see the same readings (or the same
+// failure), so each returns a canonical string the DON agrees on by identical consensus.
 import { type HTTPSendRequester, ok, text } from "@chainlink/cre-sdk";
 import type { Hex } from "viem";
 
@@ -76,12 +76,15 @@ export function parsePage(body: string, window: Window): Page {
   return { readings, hasMore, until: hasMore ? (page.until as number) : window.until };
 }
 
+function byTimeThenMeter(a: Reading, b: Reading): number {
+  if (a.readAt !== b.readAt) return a.readAt < b.readAt ? -1 : 1;
+  return a.meterId < b.meterId ? -1 : a.meterId > b.meterId ? 1 : 0;
+}
+
 /** Sorted by time, then meter (each meter's readings in order, as OracleClient requires); one reading per meter
  * and time. */
 export function canonicalReadings(readings: readonly Reading[]): Reading[] {
-  const sorted = [...readings].sort((a, b) =>
-    a.readAt !== b.readAt ? (a.readAt < b.readAt ? -1 : 1) : a.meterId < b.meterId ? -1 : a.meterId > b.meterId ? 1 : 0,
-  );
+  const sorted = [...readings].sort(byTimeThenMeter);
   sorted.forEach((r, i) => {
     const prev = sorted[i - 1];
     if (prev !== undefined && prev.readAt === r.readAt && prev.meterId === r.meterId) {

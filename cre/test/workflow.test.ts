@@ -170,14 +170,18 @@ describe("onCron", () => {
       expect(written.map((w) => w.payload)).toEqual([CLEARING_PAYLOAD]);
     });
 
-    test("fails when the pages never end", () => {
-      const page = { hasMore: true, until: 1767269700, readings: [] };
-      mockHeadEnd(Array(2).fill({ status: 200, body: JSON.stringify(page) }));
+    test("fails when the pages do not end within maxPages", () => {
+      const page = (until: number) => ({ status: 200, body: JSON.stringify({ hasMore: true, until, readings: [] }) });
+      const requests = mockHeadEnd([page(1767269000), page(1767269500)]);
       const written = mockOracle();
 
       expect(() => run({ ...CONFIG, headEnd: { ...CONFIG.headEnd, maxPages: 2 } })).toThrow(
-        "a partial page must end inside the window, got until 1767269700",
+        new HeadEndError("the head-end still had more readings after 2 pages"),
       );
+      expect(requests.map((r) => r.url)).toEqual([
+        WINDOW_URL,
+        "https://ami.campus.example/api/readings?since=1767269000&until=1767270600",
+      ]);
       expect(written).toEqual([]);
     });
   });
@@ -217,6 +221,11 @@ describe("onCron", () => {
         "a reading outside the window",
         { readings: [{ ...good, readAt: 1767268800 }] },
         "reading #1: readAt 1767268800 is outside the window (1767268800, 1767270600]",
+      ],
+      [
+        "a partial page ending outside the window",
+        { hasMore: true, until: 1767268800, readings: [] },
+        "a partial page must end inside the window, got until 1767268800",
       ],
       [
         "two readings of one meter at one time",

@@ -31,6 +31,8 @@ import {
 import { EpochStatus, RejectReason, UserType, Work } from "../../lib/enums";
 import { KWH, USDC, WH } from "../../lib/units";
 import type { KeystoneForwarder } from "../../typechain-types";
+import { DEFAULT_CAMPUS } from "../../scripts/ami/campus";
+import { startAmiServer } from "../../scripts/ami/server";
 import { deployMarket } from "../fixtures";
 
 const FIXTURES = path.join(__dirname, "../../cre/test/fixtures");
@@ -160,6 +162,25 @@ describe("CRE workflow reports through the KeystoneForwarder", function () {
         fragments.push(f.name);
       });
       expect(fragments.sort()).to.deep.equal(["checkUpkeep", "creForwarder"]);
+    });
+  });
+
+  describe("the head-end fixture", function () {
+    it("is what the mock head-end (scripts/ami) serves for the workflow's window", async function () {
+      const start = 1_767_225_600; // 2026-01-01 00:00 UTC; the window is 12:00–12:30
+      const server = await startAmiServer({
+        ...DEFAULT_CAMPUS,
+        prosumers: 3,
+        consumers: 2,
+        start,
+        now: start + 45_060,
+      });
+      try {
+        const response = await fetch(`${server.url}/readings?since=1767268800&until=1767270600`);
+        expect(await response.json()).to.deep.equal(HEAD_END);
+      } finally {
+        await server.close();
+      }
     });
   });
 
