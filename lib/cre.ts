@@ -130,8 +130,8 @@ export const SEPOLIA_CRE_FORWARDERS = {
 export const WORKFLOW_CONFIG_DEFAULTS = {
   schedule: "0 */15 * * * *",
   headEnd: { intervalSeconds: 900, lookbackIntervals: 2, maxPages: 5 },
-  maxReadingsPerReport: 100,
-  gasLimit: { readings: "3000000", clearing: "5000000" },
+  maxReadingsPerReport: 60,
+  gasLimit: { readings: "4500000", clearing: "5000000" },
   blockConfidence: "latest",
 } as const;
 

@@ -35,8 +35,14 @@ export const configSchema = z.object({
     /** Name of the CRE secret sent as `Authorization: Bearer <secret>`; omit for a head-end without a key. */
     apiKeySecret: z.string().min(1).optional(),
   }),
-  /** Readings per report (at most `MAX_BATCH_LENGTH`); a larger window is written in several reports. */
-  maxReadingsPerReport: z.number().int().positive().max(MAX_BATCH_LENGTH).default(100),
+  /**
+   * Readings per report (at most `MAX_BATCH_LENGTH`); a larger window is written in several reports. Size it with
+   * `gasLimit.readings`: a reading that mints and burns for an owner who held no GRID is the costliest (measured in
+   * test/cre/workflowReports.test.ts for the committed configs).
+   */
+  maxReadingsPerReport: z.number().int().positive().max(MAX_BATCH_LENGTH).default(60),
+  /** Gas limit of the forwarder transaction of a readings report and of a clearing report (the OracleClient keeps
+   * one clearing slice under 4,500,000 gas). */
   gasLimit: z.object({ readings: gasLimit, clearing: gasLimit }),
   /** The block the EVM reads look at: the latest (clearing sees work at once) or the last finalized one. */
   blockConfidence: z.enum(["latest", "finalized"]).default("latest"),

@@ -33,8 +33,8 @@ export const CONFIG: Config = {
     maxPages: 5,
     apiKeySecret: API_KEY_SECRET,
   },
-  maxReadingsPerReport: 100,
-  gasLimit: { readings: "3000000", clearing: "5000000" },
+  maxReadingsPerReport: 60,
+  gasLimit: { readings: "4500000", clearing: "5000000" },
   blockConfidence: "latest",
 };
 

@@ -57,7 +57,7 @@ describe("onCron", () => {
       ]);
       expect(written).toHaveLength(1);
       expect(written[0].receiver).toBe(ORACLE.toLowerCase() as Hex);
-      expect(written[0].gasLimit).toBe("3000000");
+      expect(written[0].gasLimit).toBe("4500000");
       const rows = decodeReadings(written[0].payload);
       expect(rows).toHaveLength(10);
       expect(rows[0]).toEqual({

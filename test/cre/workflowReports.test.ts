@@ -238,6 +238,48 @@ describe("CRE workflow reports through the KeystoneForwarder", function () {
     });
   });
 
+  describe("the committed target configs", function () {
+    for (const target of ["sepolia", "simulation"]) {
+      it(`config.${target}.json: a full readings report of the costliest readings fits its gas limit @skip-on-coverage`, async function () {
+        const config = JSON.parse(
+          fs.readFileSync(path.join(__dirname, `../../cre/gridmarket/config/config.${target}.json`), "utf8"),
+        );
+        const s = await loadFixture(deployCreSystem);
+        const count = config.maxReadingsPerReport as number;
+        // One fresh owner per meter: each reading mints to an owner holding no GRID and burns part of it again.
+        const owners = Array.from({ length: count }, (_, i) => ethers.computeAddress(ethers.id(`owner ${i}`)));
+        const meters = owners.map((_, i) => ethers.encodeBytes32String(`GAS-${i}`));
+        for (const [i, owner] of owners.entries()) {
+          await s.registry.registerUser(owner, UserType.Prosumer, "gas");
+          await s.registry.assignMeter(meters[i], owner);
+        }
+        const now = BigInt(await time.latest());
+        await s.oracle.submitReadings(
+          meters.map((meterId) => ({ meterId, exportWh: 0n, importWh: 0n, readAt: now - 1_800n })),
+        );
+        const report = encodeReadingsReport(
+          meters.map((meterId) => ({ meterId, exportWh: 1_000n, importWh: 400n, readAt: now - 900n })),
+        );
+
+        const h = header({ workflowOwner: s.workflowOwner.address });
+        const rawReport = encodeRawReport(h, report);
+        const tx = await s.forwarder
+          .connect(s.transmitter)
+          .report(s.oracle, rawReport, REPORT_CONTEXT, sign(rawReport, s.don.slice(0, 2)), {
+            gasLimit: BigInt(config.gasLimit.readings),
+          });
+
+        await expect(tx)
+          .to.emit(s.forwarder, "ReportProcessed")
+          .withArgs(await s.oracle.getAddress(), h.executionId, REPORT_ID, true);
+        expect(await s.gridToken.totalSupply()).to.equal(BigInt(count) * 600n * WH);
+        // Delivered within the limit, with at least 10% to spare (about 62,600 gas a reading, signatures included).
+        const { gasUsed } = (await tx.wait())!;
+        expect(gasUsed * 10n < BigInt(config.gasLimit.readings) * 9n).to.equal(true);
+      });
+    }
+  });
+
   describe("a clearing report", function () {
     it("matches and settles the epoch that ended", async function () {
       const s = await loadFixture(deployCreSystem);

@@ -29,8 +29,8 @@ describe("gridmarket:cre-config", () => {
     expect(JSON.parse(fs.readFileSync(out, "utf8"))).to.deep.equal({
       schedule: "0 */15 * * * *",
       headEnd: { intervalSeconds: 900, lookbackIntervals: 2, maxPages: 5, url: "https://ami.example/api" },
-      maxReadingsPerReport: 100,
-      gasLimit: { readings: "3000000", clearing: "5000000" },
+      maxReadingsPerReport: 60,
+      gasLimit: { readings: "4500000", clearing: "5000000" },
       blockConfidence: "latest",
       chainSelectorName: "ethereum-testnet-sepolia",
       oracleClient: await system.oracleClient.getAddress(),
