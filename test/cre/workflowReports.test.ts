@@ -165,6 +165,30 @@ describe("CRE workflow reports through the KeystoneForwarder", function () {
     });
   });
 
+  describe("lib/cre.ts", function () {
+    it("refuses header fields of the wrong size", function () {
+      const h = header({ workflowOwner: ethers.ZeroAddress });
+      expect(() => encodeRawReport({ ...h, executionId: "0x01" }, "0x")).to.throw("executionId 0x01 is not 32 bytes");
+      expect(() => encodeCreMetadata({ ...h, workflowId: "0x1234" })).to.throw(
+        "workflowId 0x1234 is not 32 bytes of hex",
+      );
+      expect(() => encodeCreMetadata({ ...h, reportId: "0x000001" })).to.throw(
+        "reportId 0x000001 is not 2 bytes of hex",
+      );
+    });
+
+    it("lays the raw report out as the forwarder reads it", function () {
+      const h = header({ workflowOwner: "0x00000000000000000000000000000000000000aa", timestamp: 0x01020304 });
+      const raw = encodeRawReport({ ...h, donId: 7, donConfigVersion: 9 }, "0xbeef");
+
+      expect(ethers.dataLength(raw)).to.equal(RAW_REPORT_HEADER_LENGTH + 2);
+      expect(ethers.dataSlice(raw, 0, 1)).to.equal("0x01");
+      expect(ethers.dataSlice(raw, 1, 33)).to.equal(h.executionId);
+      expect(ethers.dataSlice(raw, 33, 45)).to.equal("0x010203040000000700000009");
+      expect(ethers.dataSlice(raw, RAW_REPORT_HEADER_LENGTH)).to.equal("0xbeef");
+    });
+  });
+
   describe("the head-end fixture", function () {
     it("is what the mock head-end (scripts/ami) serves for the workflow's window", async function () {
       const start = 1_767_225_600; // 2026-01-01 00:00 UTC; the window is 12:00–12:30
