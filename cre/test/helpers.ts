@@ -40,7 +40,9 @@ export const CONFIG: Config = {
 
 export const SECRETS = new Map([["main", new Map([[API_KEY_SECRET, API_KEY]])]]);
 
+/** The cron trigger's payload for a run scheduled at `seconds` (unix). */
 export function cronPayload(seconds: number): CronPayload {
+  // The handler reads only the timestamp; the message's type marker is the runtime's business.
   return { scheduledExecutionTime: { seconds: BigInt(seconds), nanos: 0 } } as unknown as CronPayload;
 }
 
