@@ -154,6 +154,9 @@ const config: HardhatUserConfig = {
   typechain: {
     outDir: "typechain-types",
     target: "ethers-v6",
+    // A coverage shard (scripts/coverage.ts) compiles instrumented contracts while other CI steps may read the
+    // types: it must not rewrite them.
+    dontOverrideCompile: process.env.GRIDMARKET_COVERAGE_SHARD !== undefined,
   },
   mocha: {
     timeout: 120_000,
