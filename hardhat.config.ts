@@ -91,6 +91,12 @@ function remote(urlVar: string, chainId: number): NetworkUserConfig {
   };
 }
 
+// Chainlink's Keystone contracts as Chainlink builds them (solc 0.8.24, optimizer on, Cancun).
+const KEYSTONE = {
+  version: "0.8.24",
+  settings: { optimizer: { enabled: true, runs: 1000 }, evmVersion: "cancun" },
+};
+
 const VIA_IR = {
   version: SOLC_VERSION,
   settings: {
@@ -117,6 +123,9 @@ const config: HardhatUserConfig = {
     overrides: {
       "contracts/libraries/Clearing.sol": VIA_IR,
       "contracts/Trading.sol": VIA_IR,
+      // Chainlink's KeystoneForwarder pins solc 0.8.24 (test/cre/ delivers the CRE workflow's reports through it).
+      "contracts/test/KeystoneForwarderImport.sol": KEYSTONE,
+      "@chainlink/contracts/src/v0.8/keystone/KeystoneForwarder.sol": KEYSTONE,
     },
   },
   paths: {
@@ -145,6 +154,9 @@ const config: HardhatUserConfig = {
   typechain: {
     outDir: "typechain-types",
     target: "ethers-v6",
+    // A coverage shard (scripts/coverage.ts) compiles instrumented contracts while other CI steps may read the
+    // types: it must not rewrite them.
+    dontOverrideCompile: process.env.GRIDMARKET_COVERAGE_SHARD !== undefined,
   },
   mocha: {
     timeout: 120_000,
