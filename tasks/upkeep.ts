@@ -218,6 +218,16 @@ function parseAmount(value: string): string {
   return value.trim();
 }
 
+/** The Automation registry of `--registry`, or of config/chainlink.json for this chain. */
+function registryAddress(ctx: Context, root: string, option: string | undefined): string {
+  const address =
+    option !== undefined
+      ? parseAddress("--registry", option)
+      : (chainlinkConfig(root, ctx.d.chainId)?.registry ?? undefined);
+  ensure(address, `no Automation registry known for chain ${ctx.d.chainId}: pass --registry`);
+  return address;
+}
+
 gridTask(
   task("gridmarket:set-forwarder", "Sets the Automation forwarder allowed to call performUpkeep (OracleClient admin)")
     .addOptionalParam("forwarder", "Forwarder address (or `none` to allow operators only)")
@@ -243,16 +253,6 @@ gridTask(
     return forwarder;
   },
 );
-
-/** The Automation registry of `--registry`, or of config/chainlink.json for this chain. */
-function registryAddress(ctx: Context, root: string, option: string | undefined): string {
-  const address =
-    option !== undefined
-      ? parseAddress("--registry", option)
-      : (chainlinkConfig(root, ctx.d.chainId)?.registry ?? undefined);
-  ensure(address, `no Automation registry known for chain ${ctx.d.chainId}: pass --registry`);
-  return address;
-}
 
 gridTask(
   task("gridmarket:upkeep-status", "Shows an Automation upkeep: balance vs the registry's minimum, whether performable")

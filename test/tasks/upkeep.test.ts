@@ -13,7 +13,7 @@ import {
   MockAutomationRegistrar2_1__factory,
   MockAutomationRegistry__factory,
 } from "../../typechain-types";
-import { AUTOMATION_RETIRED_WARNING, type UpkeepStatus } from "../../lib/automation";
+import { AUTOMATION_RETIRED_WARNING, defaultFunding, type UpkeepStatus } from "../../lib/automation";
 import { type RegistrationResult } from "../../tasks/upkeep";
 import { deployAutomation23, MAX_PERFORM_GAS, setFastGas, simulateCheck, transmit } from "../fixtures/automation23";
 import { EpochStatus, Work } from "../helpers/enums";
@@ -217,6 +217,15 @@ describe("operator CLI: Chainlink Automation", () => {
             "Fund at least that (the default, 3 × the minimum, is 6.11 LINK)",
         );
       });
+    });
+  });
+
+  describe("defaultFunding", () => {
+    it("is 3 × the minimum balance rounded up to 0.01 LINK, and never below the registrar's minimum", () => {
+      expect(defaultFunding(parseEther("2.123056"), parseEther("1"))).to.equal(parseEther("6.37"));
+      expect(defaultFunding(parseEther("2"), parseEther("1"))).to.equal(parseEther("6"));
+      expect(defaultFunding(1n, 0n)).to.equal(parseEther("0.01"));
+      expect(defaultFunding(parseEther("0.1"), parseEther("5"))).to.equal(parseEther("5"));
     });
   });
 
