@@ -9,7 +9,7 @@
 import fs from "node:fs";
 import path from "node:path";
 
-import { type ContractRunner, type ContractTransactionReceipt, formatUnits, ZeroAddress } from "ethers";
+import { type ContractRunner, type ContractTransactionReceipt, ZeroAddress } from "ethers";
 
 import type {
   IAutomationRegistrar2_1,
@@ -20,6 +20,7 @@ import type {
 } from "../typechain-types";
 import { CliError } from "./errors";
 import { eventsOf, type HasInterface, send } from "./tx";
+import { formatMoney } from "./units";
 
 /**
  * TypeChain's factories, loaded on first use: hardhat.config.ts loads the tasks (and so this module) before
@@ -199,13 +200,13 @@ export function connectLink(address: string, runner: ContractRunner): LinkTokenI
 
 /** LINK (18 decimals) as printed: "21.22156 LINK". */
 export function formatLink(juels: bigint): string {
-  return `${formatUnits(juels, 18).replace(/\.0$/, "")} LINK`;
+  return formatMoney(juels, 18, "LINK");
 }
 
 /**
  * The default funding is this many times the registry's minimum balance: the upkeep stays performable while the
- * fast gas price triples (1 → 3 gwei moves a 5,000,000-gas upkeep from 2.12 to 6.4 LINK), and pays for a few
- * performs before the admin must top it up.
+ * fast gas price triples (1 → 3 gwei moves a 5,000,000-gas upkeep's minimum from 2.12 to 6.37 LINK), and pays
+ * for a few performs before the admin must top it up.
  */
 export const FUNDING_SAFETY_FACTOR = 3n;
 
