@@ -4,7 +4,7 @@
 // stand-ins (Chainlink's 2.1 contracts do not compile next to OpenZeppelin 5), which also deploy Chainlink's
 // forwarder; gridmarket:set-forwarder, set-auto-clearing and set-cre.
 import { expect } from "chai";
-import { parseEther, parseUnits, ZeroAddress } from "ethers";
+import { parseEther, parseUnits, Wallet, ZeroAddress } from "ethers";
 import hre from "hardhat";
 
 import {
@@ -15,7 +15,14 @@ import {
 } from "../../typechain-types";
 import { AUTOMATION_RETIRED_WARNING, defaultFunding, type UpkeepStatus } from "../../lib/automation";
 import { type RegistrationResult } from "../../tasks/upkeep";
-import { deployAutomation23, MAX_PERFORM_GAS, setFastGas, simulateCheck, transmit } from "../fixtures/automation23";
+import {
+  COMMITTEE,
+  deployAutomation23,
+  MAX_PERFORM_GAS,
+  setFastGas,
+  simulateCheck,
+  transmit,
+} from "../fixtures/automation23";
 import { EpochStatus, Work } from "../helpers/enums";
 import { capture, deployWithEndedEpoch, load, run, runError } from "./helpers";
 
@@ -90,6 +97,15 @@ describe("operator CLI: Chainlink Automation", () => {
         const { registry } = f.automation;
         const { upkeepId, forwarder } = (await register23(f)).result;
         const balance = await registry.getBalance(upkeepId);
+
+        // The registry verifies the report: f signatures, or one from outside the committee, perform nothing.
+        const outsider = new Wallet(hre.ethers.id("not a committee member"));
+        await expect(
+          transmit(f.automation, upkeepId, [COMMITTEE[0]]).then(({ tx }) => tx),
+        ).to.be.revertedWithCustomError(registry, "IncorrectNumberOfSignatures");
+        await expect(
+          transmit(f.automation, upkeepId, [COMMITTEE[0], outsider]).then(({ tx }) => tx),
+        ).to.be.revertedWithCustomError(registry, "OnlyActiveSigners");
 
         const { check, tx } = await transmit(f.automation, upkeepId);
         expect(check.upkeepNeeded).to.equal(true);
