@@ -91,6 +91,12 @@ function remote(urlVar: string, chainId: number): NetworkUserConfig {
   };
 }
 
+// Chainlink's Keystone contracts as Chainlink builds them (solc 0.8.24, optimizer on, Cancun).
+const KEYSTONE = {
+  version: "0.8.24",
+  settings: { optimizer: { enabled: true, runs: 1000 }, evmVersion: "cancun" },
+};
+
 const VIA_IR = {
   version: SOLC_VERSION,
   settings: {
@@ -124,6 +130,9 @@ const config: HardhatUserConfig = {
     overrides: {
       "contracts/libraries/Clearing.sol": VIA_IR,
       "contracts/Trading.sol": VIA_IR,
+      // Chainlink's KeystoneForwarder pins solc 0.8.24 (test/cre/ delivers the CRE workflow's reports through it).
+      "contracts/test/KeystoneForwarderImport.sol": KEYSTONE,
+      "@chainlink/contracts/src/v0.8/keystone/KeystoneForwarder.sol": KEYSTONE,
     },
   },
   paths: {
