@@ -91,6 +91,12 @@ function remote(urlVar: string, chainId: number): NetworkUserConfig {
   };
 }
 
+// Chainlink's Keystone contracts as Chainlink builds them (solc 0.8.24, optimizer on, Cancun).
+const KEYSTONE = {
+  version: "0.8.24",
+  settings: { optimizer: { enabled: true, runs: 1000 }, evmVersion: "cancun" },
+};
+
 const VIA_IR = {
   version: SOLC_VERSION,
   settings: {
@@ -113,10 +119,20 @@ const config: HardhatUserConfig = {
           outputSelection: { "*": { "*": ["storageLayout"] } },
         },
       },
+      // Chainlink's Automation 2.3 sources (contracts/test/ChainlinkAutomation2_3.sol, tests only) pin 0.8.19.
+      // At 200 runs every 2.3 contract fits in 24,576 bytes; solidity-coverage turns the optimizer off and lifts
+      // the size limit of the in-process network itself, so the tests deploy them under coverage too.
+      {
+        version: "0.8.19",
+        settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "paris" },
+      },
     ],
     overrides: {
       "contracts/libraries/Clearing.sol": VIA_IR,
       "contracts/Trading.sol": VIA_IR,
+      // Chainlink's KeystoneForwarder pins solc 0.8.24 (test/cre/ delivers the CRE workflow's reports through it).
+      "contracts/test/KeystoneForwarderImport.sol": KEYSTONE,
+      "@chainlink/contracts/src/v0.8/keystone/KeystoneForwarder.sol": KEYSTONE,
     },
   },
   paths: {
@@ -145,6 +161,9 @@ const config: HardhatUserConfig = {
   typechain: {
     outDir: "typechain-types",
     target: "ethers-v6",
+    // A coverage shard (scripts/coverage.ts) compiles instrumented contracts while other CI steps may read the
+    // types: it must not rewrite them.
+    dontOverrideCompile: process.env.GRIDMARKET_COVERAGE_SHARD !== undefined,
   },
   mocha: {
     timeout: 120_000,

@@ -1,6 +1,7 @@
 // Chainlink Automation: the registrar and registry of a network (config/chainlink.json), the registrar's version
-// and the 2.1 / 2.3 `RegistrationParams`, and what a registration receipt says. The operator task
-// (gridmarket:register-upkeep) parses, calls these and prints.
+// and the 2.1 / 2.3 `RegistrationParams`, what a registration receipt says, the registry's minimum balance for a gas
+// limit (and the funding sized from it), and an upkeep's status. The operator tasks (gridmarket:register-upkeep,
+// gridmarket:upkeep-status) parse, call these and print.
 //
 // Warning: Chainlink retired classic Automation in 2026. A registration may be accepted and funded and still never
 // be performed. The guaranteed paths are the keeper (lib/keeper.ts) and a CRE workflow writing clearing reports to
@@ -8,16 +9,18 @@
 import fs from "node:fs";
 import path from "node:path";
 
-import type { ContractRunner, ContractTransactionReceipt } from "ethers";
+import { type ContractRunner, type ContractTransactionReceipt, ZeroAddress } from "ethers";
 
 import type {
   IAutomationRegistrar2_1,
   IAutomationRegistrar2_3,
   IAutomationRegistryForwarding,
   LinkTokenInterface,
+  OracleClient,
 } from "../typechain-types";
 import { CliError } from "./errors";
 import { eventsOf, type HasInterface, send } from "./tx";
+import { formatMoney } from "./units";
 
 /**
  * TypeChain's factories, loaded on first use: hardhat.config.ts loads the tasks (and so this module) before
@@ -53,6 +56,9 @@ export function chainlinkConfig(root: string, chainId: bigint): ChainlinkNetwork
   return parsed.networks[String(chainId)];
 }
 
+/** The registries' trigger type of a custom-logic (conditional) upkeep. */
+const CONDITIONAL = 0;
+
 /** Registrar versions spoken here. */
 export type RegistrarVersion = "2.1" | "2.3";
 
@@ -85,6 +91,12 @@ export interface Registrar {
   registry: string;
   link: string;
   minimum: bigint;
+  /**
+   * The registry's minimum balance for a new conditional upkeep of `gasLimit` paid in LINK: the most one perform may
+   * cost at the current fast gas price times the registry's gas ceiling multiplier. Below it the network never
+   * performs the upkeep.
+   */
+  minimumBalance(gasLimit: number): Promise<bigint>;
   /** Both interfaces, to decode custom errors of either version. */
   decoders: HasInterface[];
   /** Sends `registerUpkeep` with the `RegistrationParams` of the registrar's version. */
@@ -118,6 +130,14 @@ export async function connectRegistrar(address: string, runner: ContractRunner):
     registry,
     link,
     minimum,
+    minimumBalance: (gasLimit) =>
+      version === "2.1"
+        ? factories()
+            .IAutomationRegistryPricing2_1__factory.connect(registry, runner)
+            .getMaxPaymentForGas(CONDITIONAL, gasLimit)
+        : factories()
+            .IAutomationRegistryPricing2_3__factory.connect(registry, runner)
+            .getMaxPaymentForGas(0n, CONDITIONAL, gasLimit, link),
     decoders: [r21, r23],
     register: (q, decoders) =>
       version === "2.1"
@@ -176,4 +196,124 @@ export function connectRegistry(address: string, runner: ContractRunner): IAutom
 /** The LINK token at `address`. */
 export function connectLink(address: string, runner: ContractRunner): LinkTokenInterface {
   return factories().LinkTokenInterface__factory.connect(address, runner);
+}
+
+/** LINK (18 decimals) as printed: "21.22156 LINK". */
+export function formatLink(juels: bigint): string {
+  return formatMoney(juels, 18, "LINK");
+}
+
+/**
+ * The default funding is this many times the registry's minimum balance: the upkeep stays performable while the
+ * fast gas price triples (1 → 3 gwei moves a 5,000,000-gas upkeep's minimum from 2.12 to 6.37 LINK), and pays
+ * for a few performs before the admin must top it up.
+ */
+export const FUNDING_SAFETY_FACTOR = 3n;
+
+/** One hundredth of a LINK: default amounts are rounded up to it, to print and type them back as they are. */
+const CENTI_LINK = 10n ** 16n;
+
+/**
+ * The LINK to fund a new upkeep with when the operator names no amount: {@link FUNDING_SAFETY_FACTOR} times the
+ * registry's `minimumBalance`, rounded up to 0.01 LINK, and at least the registrar's `registrationMinimum`.
+ */
+export function defaultFunding(minimumBalance: bigint, registrationMinimum: bigint): bigint {
+  const sized = ((minimumBalance * FUNDING_SAFETY_FACTOR + CENTI_LINK - 1n) / CENTI_LINK) * CENTI_LINK;
+  return sized > registrationMinimum ? sized : registrationMinimum;
+}
+
+/**
+ * Refuses a registration that the registrar would reject or the network would never perform: `amount` below the
+ * registrar's minimum, or below the registry's minimum balance for `gasLimit`. The message names both figures.
+ */
+export function checkFunding(amount: bigint, registrar: Registrar, minimumBalance: bigint, gasLimit: number): void {
+  if (amount < registrar.minimum) {
+    throw new CliError(
+      `--amount: ${formatLink(amount)} is below the registrar's minimum registration amount of ${formatLink(registrar.minimum)}`,
+    );
+  }
+  if (amount < minimumBalance) {
+    throw new CliError(
+      `--amount: ${formatLink(amount)} would underfund the upkeep: the registry's minimum balance for ` +
+        `${gasLimit.toLocaleString("en-US")} gas is ${formatLink(minimumBalance)} at the current fast gas price, ` +
+        `and the network never performs an upkeep below it. Fund at least that ` +
+        `(the default, ${FUNDING_SAFETY_FACTOR} × the minimum, is ${formatLink(defaultFunding(minimumBalance, registrar.minimum))})`,
+    );
+  }
+}
+
+/** What `gridmarket:upkeep-status` reports: the upkeep as the registry holds it, and whether it can be performed. */
+export interface UpkeepStatus {
+  registry: string;
+  typeAndVersion: string;
+  upkeepId: bigint;
+  target: string;
+  admin: string;
+  performGas: bigint;
+  forwarder: string;
+  /** Whether the OracleClient lets this upkeep's forwarder call performUpkeep. */
+  forwarderWired: boolean;
+  balance: bigint;
+  minimumBalance: bigint;
+  amountSpent: bigint;
+  paused: boolean;
+  cancelled: boolean;
+  /** Block of the last perform; 0 when never performed. */
+  lastPerformedBlock: bigint;
+  /** Whether the OracleClient's checkUpkeep has work now. */
+  workPending: boolean;
+  /** Funded, not paused, not cancelled, and the forwarder is wired. */
+  performable: boolean;
+  /** Why not, when not performable. */
+  reasons: string[];
+}
+
+/** The registries mark an active upkeep with this `maxValidBlocknumber`. */
+const ACTIVE = 2n ** 32n - 1n;
+
+/** Reads upkeep `upkeepId` from `registry` and says whether the network can perform it on `oracleClient`. */
+export async function readUpkeepStatus(
+  registry: IAutomationRegistryForwarding,
+  upkeepId: bigint,
+  oracleClient: OracleClient,
+): Promise<UpkeepStatus> {
+  // An unknown id reads as an empty upkeep (and its minimum balance would revert on 2.3: no billing token).
+  const info = await registry.getUpkeep(upkeepId);
+  if (info.target === ZeroAddress) {
+    throw new CliError(`registry ${await registry.getAddress()} has no upkeep ${upkeepId}`);
+  }
+  const [typeAndVersion, minimumBalance, forwarder, wired, [workPending]] = await Promise.all([
+    registry.typeAndVersion(),
+    registry.getMinBalanceForUpkeep(upkeepId),
+    registry.getForwarder(upkeepId),
+    oracleClient.forwarder(),
+    oracleClient.checkUpkeep("0x"),
+  ]);
+  const status = {
+    registry: await registry.getAddress(),
+    typeAndVersion,
+    upkeepId,
+    target: info.target,
+    admin: info.admin,
+    performGas: info.performGas,
+    forwarder,
+    forwarderWired: wired.toLowerCase() === forwarder.toLowerCase(),
+    balance: info.balance,
+    minimumBalance,
+    amountSpent: info.amountSpent,
+    paused: info.paused,
+    cancelled: info.maxValidBlocknumber !== ACTIVE,
+    lastPerformedBlock: info.lastPerformedBlockNumber,
+    workPending,
+  };
+  const reasons = [
+    status.balance < minimumBalance &&
+      `underfunded: balance ${formatLink(status.balance)} < minimum ${formatLink(minimumBalance)}`,
+    status.paused && "paused by its admin",
+    status.cancelled && `cancelled (valid until block ${info.maxValidBlocknumber})`,
+    status.target.toLowerCase() !== (await oracleClient.getAddress()).toLowerCase() &&
+      `its target ${status.target} is not this OracleClient`,
+    !status.forwarderWired && `the OracleClient's forwarder is ${wired}, not this upkeep's ${forwarder}`,
+  ].filter((reason): reason is string => typeof reason === "string");
+  return { ...status, performable: reasons.length === 0, reasons };
 }

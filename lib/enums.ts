@@ -2,80 +2,74 @@
 // definition of each: the CLI, the bridge, the demo, the benchmark and the tests import it from here, and
 // test/tasks/lib.test.ts checks every member against the compiled contracts' AST, so a change to an enum in
 // contracts/interfaces/*.sol that is not made here fails the tests.
+//
+// Each enum is one row of member names; `Side.Sell` is the index the ABI carries (1) and `Side` is also the type
+// of those indexes (`0 | 1`).
+
+/** `{ Member: index }` of an enum whose members are `names`, in declaration order. */
+type ContractEnum<Names extends readonly string[]> = {
+  readonly [
+    I in keyof Names as I extends `${number}` ? Names[I] & string : never
+  ]: I extends `${infer N extends number}` ? N : never;
+};
+
+/** The values of a {@link ContractEnum}: the indexes the ABI carries. */
+type ValueOf<E> = E[keyof E];
+
+function contractEnum<const Names extends readonly string[]>(...names: Names): ContractEnum<Names> {
+  return Object.freeze(Object.fromEntries(names.map((name, index) => [name, index]))) as ContractEnum<Names>;
+}
 
 /** `IRegistry.UserType` */
-export enum UserType {
-  None = 0,
-  Prosumer = 1,
-  Consumer = 2,
-}
+export const UserType = contractEnum("None", "Prosumer", "Consumer");
+export type UserType = ValueOf<typeof UserType>;
 
 /** `IRegistry.UserStatus` */
-export enum UserStatus {
-  None = 0,
-  Active = 1,
-  Suspended = 2,
-}
+export const UserStatus = contractEnum("None", "Active", "Suspended");
+export type UserStatus = ValueOf<typeof UserStatus>;
 
 /** `ITrading.Side` */
-export enum Side {
-  Buy = 0,
-  Sell = 1,
-}
+export const Side = contractEnum("Buy", "Sell");
+export type Side = ValueOf<typeof Side>;
 
 /** `ITrading.OrderStatus` */
-export enum OrderStatus {
-  None = 0,
-  Open = 1,
-  Cancelled = 2,
-  Settled = 3,
-}
+export const OrderStatus = contractEnum("None", "Open", "Cancelled", "Settled");
+export type OrderStatus = ValueOf<typeof OrderStatus>;
 
 /** `ITrading.EpochStatus` */
-export enum EpochStatus {
-  Empty = 0,
-  Open = 1,
-  Closed = 2,
-  Matching = 3,
-  Settling = 4,
-  Settled = 5,
-}
+export const EpochStatus = contractEnum("Empty", "Open", "Closed", "Matching", "Settling", "Settled");
+export type EpochStatus = ValueOf<typeof EpochStatus>;
 
 /** `ITrading.Work` */
-export enum Work {
-  None = 0,
-  Match = 1,
-  Settle = 2,
-}
+export const Work = contractEnum("None", "Match", "Settle");
+export type Work = ValueOf<typeof Work>;
 
 /** `IOracleClient.RejectReason`: why the OracleClient rejected a reading. */
-export enum RejectReason {
-  None = 0,
-  MeterNotAssigned = 1,
-  OwnerNotVerified = 2,
-  StaleReading = 3,
-  FutureReading = 4,
-  SentinelValue = 5,
-  RegisterRollback = 6,
-  ImplausibleDelta = 7,
-  MissingSigner = 8,
-  InvalidSignature = 9,
-}
+export const RejectReason = contractEnum(
+  "None",
+  "MeterNotAssigned",
+  "OwnerNotVerified",
+  "StaleReading",
+  "FutureReading",
+  "SentinelValue",
+  "RegisterRollback",
+  "ImplausibleDelta",
+  "MissingSigner",
+  "InvalidSignature",
+);
+export type RejectReason = ValueOf<typeof RejectReason>;
 
 /** `IOracleClient.RequestStatus` */
-export enum RequestStatus {
-  None = 0,
-  Pending = 1,
-  Fulfilled = 2,
-}
+export const RequestStatus = contractEnum("None", "Pending", "Fulfilled");
+export type RequestStatus = ValueOf<typeof RequestStatus>;
 
-/** The member names of a numeric enum, in declaration order (index = the value the ABI carries). */
-export function enumNames<E extends Record<string, string | number>>(e: E): readonly Extract<keyof E, string>[] {
-  return Object.keys(e).filter((key) => Number.isNaN(Number(key))) as Extract<keyof E, string>[];
+/** The member names of an enum, in declaration order (index = the value the ABI carries). */
+export function enumNames<E extends Readonly<Record<string, number>>>(e: E): readonly Extract<keyof E, string>[] {
+  return Object.keys(e) as Extract<keyof E, string>[];
 }
 
 /** The enums as the Solidity sources name them (`<interface>.<enum>`), for checks against the compiled AST. */
-export const CONTRACT_ENUMS: Readonly<Record<string, Record<string, string | number>>> = {
+export const CONTRACT_ENUMS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   "IRegistry.UserType": UserType,
   "IRegistry.UserStatus": UserStatus,
   "ITrading.Side": Side,

@@ -11,3 +11,4 @@ import "./market";
 import "./upkeep";
 import "./keeper";
 import "./bridge";
+import "./cre";

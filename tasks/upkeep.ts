@@ -9,10 +9,16 @@ import { task } from "hardhat/config";
 import {
   AUTOMATION_RETIRED_WARNING,
   chainlinkConfig,
+  checkFunding,
   connectLink,
   connectRegistrar,
   connectRegistry,
+  defaultFunding,
+  formatLink,
+  FUNDING_SAFETY_FACTOR,
+  readUpkeepStatus,
   type RegistrarVersion,
+  type UpkeepStatus,
 } from "../lib/automation";
 import { CliError, ensure } from "../lib/errors";
 import { say, sayFields } from "../lib/output";
@@ -50,7 +56,7 @@ async function wireForwarder(ctx: Context, forwarder: string): Promise<void> {
 
 interface RegisterArgs {
   registrar?: string;
-  amount: string;
+  amount?: string;
   gasLimit: string;
   name: string;
   admin?: string;
@@ -61,7 +67,7 @@ interface RegisterArgs {
 /** `gridmarket:register-upkeep`'s options, checked before anything connects (after the retirement warning). */
 function parseRegistration(args: RegisterArgs) {
   say(AUTOMATION_RETIRED_WARNING);
-  const amount = parseUnits(String(parseAmount(args.amount)), 18);
+  const amount = args.amount === undefined ? undefined : parseUnits(parseAmount(args.amount), 18);
   const gasLimit = Number(parseInteger("--gas-limit", args.gasLimit, 10_000n, 5_000_000n));
   ensure(isHexString(args.checkData), `--check-data: "${args.checkData}" is not 0x-prefixed hex`);
   ensure(args.name.trim() !== "", "--name must not be empty");
@@ -74,6 +80,9 @@ export interface RegistrationResult {
   registrar: string;
   registry: string;
   link: string;
+  /** LINK funding the upkeep, and the registry's minimum balance for its gas limit when it registered. */
+  amount: bigint;
+  minimumBalance: bigint;
   /** 0 when the registrar left the request pending for manual approval. */
   upkeepId: bigint;
   forwarder?: string;
@@ -86,14 +95,17 @@ gridTask(
     "Registers OracleClient as a custom-logic Chainlink Automation upkeep (2.1 or 2.3)",
   )
     .addOptionalParam("registrar", "Automation registrar (default: config/chainlink.json for this chain)")
-    .addOptionalParam("amount", "LINK funding the upkeep", "5")
+    .addOptionalParam(
+      "amount",
+      `LINK funding the upkeep (default: ${FUNDING_SAFETY_FACTOR} × the registry's minimum balance for the gas limit)`,
+    )
     .addOptionalParam("gasLimit", "performUpkeep gas limit (registries cap it at 5,000,000)", "5000000")
     .addOptionalParam("name", "Upkeep display name", "GridMarket market clearing")
     .addOptionalParam("admin", "Upkeep admin: may fund, pause, cancel, withdraw (default: the sender)")
     .addOptionalParam("checkData", "checkData passed to checkUpkeep (hex)", "0x")
     .addFlag("skipForwarder", "Do not call OracleClient.setForwarder (when the sender is not the OracleClient admin)"),
   parseRegistration,
-  async (ctx, { args, amount, gasLimit }, hre): Promise<RegistrationResult> => {
+  async (ctx, { args, amount: requested, gasLimit }, hre): Promise<RegistrationResult> => {
     const { d, signer } = ctx;
     const config = chainlinkConfig(hre.config.paths.root, d.chainId);
     const registrarAddress =
@@ -123,19 +135,24 @@ gridTask(
         );
       }
     }
+    // Before spending LINK: what the registry needs for this gas limit; the default funding is sized from it.
+    const minimumBalance = await registrar.minimumBalance(gasLimit);
+    const amount = requested ?? defaultFunding(minimumBalance, minimum);
     sayFields([
       ["registrar", `${registrarAddress} (${registrar.typeAndVersion})`],
       ["registry", registryAddress],
       ["LINK", linkAddress],
       ["upkeep", `${args.name}: OracleClient ${await d.oracleClient.getAddress()}, gas ${gasLimit}, admin ${admin}`],
+      ["minimum balance", `${formatLink(minimumBalance)} (registrar minimum ${formatLink(minimum)})`],
+      ["funding", `${formatLink(amount)}${requested === undefined ? ` (${FUNDING_SAFETY_FACTOR} × the minimum)` : ""}`],
     ]);
+    checkFunding(amount, registrar, minimumBalance, gasLimit);
 
     const link = connectLink(linkAddress, signer);
-    ensure(amount >= minimum, `--amount: the registrar requires at least ${hre.ethers.formatUnits(minimum, 18)} LINK`);
     const balance = await link.balanceOf(signer.address);
     ensure(
       balance >= amount,
-      `${signer.address} holds ${hre.ethers.formatUnits(balance, 18)} LINK; the registration needs ${args.amount}`,
+      `${signer.address} holds ${formatLink(balance)}; the registration needs ${formatLink(amount)}`,
     );
     const decoders = [...ctx.decoders, ...registrar.decoders];
     if ((await link.allowance(signer.address, registrarAddress)) < amount) {
@@ -153,6 +170,8 @@ gridTask(
       registrar: registrarAddress,
       registry: registryAddress,
       link: linkAddress,
+      amount,
+      minimumBalance,
       upkeepId: 0n,
       requestHash,
     };
@@ -177,7 +196,7 @@ gridTask(
     ensure(result.forwarder !== ZeroAddress, `the registry has no forwarder for upkeep ${result.upkeepId}`);
     sayFields([
       ["upkeep id", String(result.upkeepId)],
-      ["balance", `${hre.ethers.formatUnits(await registry.getBalance(result.upkeepId), 18)} LINK`],
+      ["balance", formatLink(await registry.getBalance(result.upkeepId))],
       ["forwarder", result.forwarder],
     ]);
     if (args.skipForwarder) {
@@ -199,6 +218,16 @@ function parseAmount(value: string): string {
   return value.trim();
 }
 
+/** The Automation registry of `--registry`, or of config/chainlink.json for this chain. */
+function registryAddress(ctx: Context, root: string, option: string | undefined): string {
+  const address =
+    option !== undefined
+      ? parseAddress("--registry", option)
+      : (chainlinkConfig(root, ctx.d.chainId)?.registry ?? undefined);
+  ensure(address, `no Automation registry known for chain ${ctx.d.chainId}: pass --registry`);
+  return address;
+}
+
 gridTask(
   task("gridmarket:set-forwarder", "Sets the Automation forwarder allowed to call performUpkeep (OracleClient admin)")
     .addOptionalParam("forwarder", "Forwarder address (or `none` to allow operators only)")
@@ -213,17 +242,43 @@ gridTask(
     } else {
       ensure(args.upkeepId !== undefined, "pass --forwarder <address> or --upkeep-id <id>");
       const upkeepId = parseInteger("--upkeep-id", args.upkeepId, 1n);
-      const registryAddress =
-        args.registry !== undefined
-          ? parseAddress("--registry", args.registry)
-          : (chainlinkConfig(hre.config.paths.root, ctx.d.chainId)?.registry ?? undefined);
-      ensure(registryAddress, `no Automation registry known for chain ${ctx.d.chainId}: pass --registry`);
-      const registry = connectRegistry(registryAddress, ctx.signer);
+      const registry = connectRegistry(registryAddress(ctx, hre.config.paths.root, args.registry), ctx.signer);
       forwarder = await registry.getForwarder(upkeepId);
-      ensure(forwarder !== ZeroAddress, `registry ${registryAddress} has no forwarder for upkeep ${upkeepId}`);
+      ensure(
+        forwarder !== ZeroAddress,
+        `registry ${await registry.getAddress()} has no forwarder for upkeep ${upkeepId}`,
+      );
     }
     await wireForwarder(ctx, forwarder);
     return forwarder;
+  },
+);
+
+gridTask(
+  task("gridmarket:upkeep-status", "Shows an Automation upkeep: balance vs the registry's minimum, whether performable")
+    .addParam("upkeepId", "Upkeep id")
+    .addOptionalParam("registry", "Automation registry holding the upkeep (default: config/chainlink.json)"),
+  (args: { upkeepId: string; registry?: string }) => ({
+    ...args,
+    upkeepId: parseInteger("--upkeep-id", args.upkeepId, 1n),
+  }),
+  async (ctx, args, hre): Promise<UpkeepStatus> => {
+    const registry = connectRegistry(registryAddress(ctx, hre.config.paths.root, args.registry), ctx.signer);
+    const status = await readUpkeepStatus(registry, args.upkeepId, ctx.d.oracleClient);
+    sayFields([
+      ["registry", `${status.registry} (${status.typeAndVersion})`],
+      ["upkeep id", String(status.upkeepId)],
+      ["target", `${status.target}, gas ${status.performGas}, admin ${status.admin}`],
+      ["forwarder", `${status.forwarder}${status.forwarderWired ? " (wired to the OracleClient)" : " (not wired)"}`],
+      ["balance", formatLink(status.balance)],
+      ["minimum balance", formatLink(status.minimumBalance)],
+      ["spent", formatLink(status.amountSpent)],
+      ["last perform", status.lastPerformedBlock === 0n ? "never" : `block ${status.lastPerformedBlock}`],
+      ["market work", status.workPending ? "pending (checkUpkeep is true)" : "none"],
+      ["performable", status.performable ? "yes" : `no: ${status.reasons.join("; ")}`],
+    ]);
+    say(AUTOMATION_RETIRED_WARNING);
+    return status;
   },
 );
 

@@ -2,7 +2,8 @@ import { expect } from "chai";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 
-import { randomBook, Prng } from "./helpers/books";
+import { Rng } from "../lib/random";
+import { randomBook } from "./helpers/books";
 import { buyEscrow, clear, type ClearingResult, type ModelOrder } from "./helpers/clearingModel";
 import { KWH, WH, kwh, orderId, wh } from "./helpers/constants";
 import { Side } from "./helpers/enums";
@@ -422,7 +423,7 @@ describe("ClearingModel", function () {
     it("does not depend on the order the input lists the orders in", function () {
       fc.assert(
         fc.property(bookArb, fc.integer(), (orders, shuffleSeed) => {
-          const rng = new Prng(shuffleSeed);
+          const rng = new Rng(shuffleSeed);
           const shuffled = [...orders];
           for (let i = shuffled.length - 1; i > 0; i--) {
             const k = rng.int(0, i);

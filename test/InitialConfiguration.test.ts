@@ -58,68 +58,95 @@ async function eventsOf<C extends Registry | OracleClient | Trading>(contract: C
   return logs.map((log) => contract.interface.parseLog(log)).filter((e) => e !== null);
 }
 
+/** The transaction that created `contract` emitted each event of `events` with the arguments given. */
+async function expectAnnounced(contract: BaseContract, events: Record<string, unknown[]>): Promise<void> {
+  const tx = await creation(contract);
+  for (const [name, args] of Object.entries(events))
+    await expect(tx)
+      .to.emit(contract, name)
+      .withArgs(...args);
+}
+
+/**
+ * The last event of each name in `events` carries, in each listed field, what the getter named beside it reads now
+ * (`{ field: "getter" }`; a plain list names fields that are named like their getters).
+ */
+async function expectRebuildable(
+  contract: Registry | OracleClient | Trading,
+  events: Record<string, readonly string[] | Record<string, string>>,
+): Promise<void> {
+  const logged = await eventsOf(contract);
+  for (const [name, fields] of Object.entries(events)) {
+    const last = logged.filter((e) => e.name === name).at(-1)?.args;
+    const pairs = Array.isArray(fields) ? fields.map((f) => [f, f]) : Object.entries(fields);
+    for (const [field, getter] of pairs) {
+      const current: unknown = await (contract as BaseContract).getFunction(getter).staticCall();
+      expect(last?.[field], `${name}.${field}`).to.equal(current);
+    }
+  }
+}
+
 describe("Initial configuration events (Ignition module GridMarket)", function () {
   describe("Registry", function () {
     it("announces its first regulator and the per-user meter limit", async function () {
       const { registry, admin } = await loadFixture(deployment);
-      const tx = await creation(registry);
-      await expect(tx).to.emit(registry, "RecRegulatorAdded").withArgs(admin.address, admin.address);
-      await expect(tx).to.emit(registry, "MaxMetersPerUserUpdated").withArgs(0n, 10n);
+      const announced = { RecRegulatorAdded: [admin.address, admin.address], MaxMetersPerUserUpdated: [0n, 10n] };
+      await expectAnnounced(registry, announced);
     });
 
     it("lets an indexer rebuild the meter limit from logs", async function () {
       const { registry } = await loadFixture(deployment);
       await registry.setMaxMetersPerUser(4);
-      const last = (await eventsOf(registry)).filter((e) => e.name === "MaxMetersPerUserUpdated").at(-1);
-      expect(last?.args.current).to.equal(await registry.maxMetersPerUser());
+      await expectRebuildable(registry, { MaxMetersPerUserUpdated: { current: "maxMetersPerUser" } });
     });
   });
 
   describe("OracleClient", function () {
     it("announces its first operator, rated power, request TTL, upkeep batch sizes and automatic clearing", async function () {
       const { oracleClient, admin } = await loadFixture(deployment);
-      const tx = await creation(oracleClient);
-      await expect(tx).to.emit(oracleClient, "OracleOperatorAdded").withArgs(admin.address, admin.address);
-      await expect(tx).to.emit(oracleClient, "DefaultRatedPowerUpdated").withArgs(0n, 100_000n);
-      await expect(tx).to.emit(oracleClient, "RequestTtlUpdated").withArgs(0n, 3_600n);
-      await expect(tx).to.emit(oracleClient, "UpkeepBatchSizesUpdated").withArgs(200n, 50n);
-      await expect(tx).to.emit(oracleClient, "AutoMarketClearingUpdated").withArgs(true, admin.address);
+      await expectAnnounced(oracleClient, {
+        OracleOperatorAdded: [admin.address, admin.address],
+        DefaultRatedPowerUpdated: [0n, 100_000n],
+        RequestTtlUpdated: [0n, 3_600n],
+        UpkeepBatchSizesUpdated: [200n, 50n],
+        AutoMarketClearingUpdated: [true, admin.address],
+      });
     });
 
     it("lets an indexer rebuild every setting from logs", async function () {
       const { oracleClient } = await loadFixture(deployment);
       await oracleClient.setRequestTtl(7_200n);
-      const events = await eventsOf(oracleClient);
-      const last = (name: string) => events.filter((e) => e.name === name).at(-1)?.args;
-      expect(last("DefaultRatedPowerUpdated")?.current).to.equal(await oracleClient.defaultRatedPower());
-      expect(last("RequestTtlUpdated")?.current).to.equal(await oracleClient.requestTtl());
-      expect(last("UpkeepBatchSizesUpdated")?.matchSteps).to.equal(await oracleClient.matchStepsPerUpkeep());
-      expect(last("UpkeepBatchSizesUpdated")?.settleOrders).to.equal(await oracleClient.settleOrdersPerUpkeep());
-      expect(last("AutoMarketClearingUpdated")?.enabled).to.equal(await oracleClient.autoMarketClearing());
+      await expectRebuildable(oracleClient, {
+        DefaultRatedPowerUpdated: { current: "defaultRatedPower" },
+        RequestTtlUpdated: { current: "requestTtl" },
+        UpkeepBatchSizesUpdated: { matchSteps: "matchStepsPerUpkeep", settleOrders: "settleOrdersPerUpkeep" },
+        AutoMarketClearingUpdated: { enabled: "autoMarketClearing" },
+      });
     });
   });
 
   describe("Trading", function () {
     it("announces the market parameters it was deployed with", async function () {
       const { trading, feeRecipient } = await loadFixture(deployment);
-      const tx = await creation(trading);
-      await expect(tx).to.emit(trading, "PriceRulesUpdated").withArgs(PARAMETERS.tickSize, PARAMETERS.maxPrice);
-      await expect(tx).to.emit(trading, "MinOrderAmountUpdated").withArgs(PARAMETERS.minOrderAmount);
-      await expect(tx).to.emit(trading, "MaxOrdersPerUserUpdated").withArgs(PARAMETERS.maxOrdersPerUser);
-      await expect(tx).to.emit(trading, "FeeUpdated").withArgs(PARAMETERS.feeBps, feeRecipient.address);
+      const { tickSize, maxPrice, minOrderAmount, maxOrdersPerUser, feeBps } = PARAMETERS;
+      await expectAnnounced(trading, {
+        PriceRulesUpdated: [tickSize, maxPrice],
+        MinOrderAmountUpdated: [minOrderAmount],
+        MaxOrdersPerUserUpdated: [maxOrdersPerUser],
+        FeeUpdated: [feeBps, feeRecipient.address],
+      });
     });
 
     it("lets an indexer rebuild the parameters from logs", async function () {
       const { trading } = await loadFixture(deployment);
       await trading.setMaxOrdersPerUser(60n);
-      const events = await eventsOf(trading);
-      const last = (name: string) => events.filter((e) => e.name === name).at(-1)?.args;
-      expect(last("PriceRulesUpdated")?.tickSize).to.equal(await trading.tickSize());
-      expect(last("PriceRulesUpdated")?.maxPrice).to.equal(await trading.maxPrice());
-      expect(last("MinOrderAmountUpdated")?.minOrderAmount).to.equal(await trading.minOrderAmount());
-      expect(last("MaxOrdersPerUserUpdated")?.maxOrdersPerUser).to.equal(await trading.maxOrdersPerUser());
-      expect(last("FeeUpdated")?.feeBps).to.equal(await trading.feeBps());
-      expect(last("FeeUpdated")?.feeRecipient).to.equal(await trading.feeRecipient());
+      // Each field is named like the getter that reads it back.
+      await expectRebuildable(trading, {
+        PriceRulesUpdated: ["tickSize", "maxPrice"],
+        MinOrderAmountUpdated: ["minOrderAmount"],
+        MaxOrdersPerUserUpdated: ["maxOrdersPerUser"],
+        FeeUpdated: ["feeBps", "feeRecipient"],
+      });
     });
   });
 

@@ -5,7 +5,13 @@ import { ethers, ignition } from "hardhat";
 import { buildRegistryModule } from "../deploy/modules/Registry";
 import { Registry__factory } from "../typechain-types";
 import { meterId, registryFixture } from "./fixtures";
-import { shouldBeAdminOnly, shouldBeRegulatorOnly, expectStoppedByPause } from "./helpers/access";
+import {
+  shouldBeAdminOnly,
+  shouldBeRegulatorOnly,
+  expectStoppedByPause,
+  shouldBeStoppedByPause,
+} from "./helpers/access";
+import { expectRevert } from "./helpers/reverts";
 
 // `IRegistry` enums, in declaration order.
 const UserType = { None: 0, Prosumer: 1, Consumer: 2 } as const;
@@ -28,6 +34,8 @@ async function populatedFixture() {
   await registry.connect(regulator).assignMeter(METER, prosumers[0].address);
   return { ...f, prosumer: prosumers[0], consumer: consumers[0] };
 }
+
+type Populated = Awaited<ReturnType<typeof populatedFixture>>;
 
 async function accessContext() {
   const f = await populatedFixture();
@@ -156,29 +164,24 @@ describe("Registry", function () {
   });
 
   describe("AccessControl's generic role functions", function () {
-    it("refuse to grant the REC regulator role with RegistryUseRegulatorFunctions", async function () {
-      const { registry, admin, outsider } = await loadFixture(registryFixture);
-      await expect(registry.connect(admin).grantRole(REC_REGULATOR_ROLE, outsider.address))
-        .to.be.revertedWithCustomError(registry, "RegistryUseRegulatorFunctions")
-        .withArgs(REC_REGULATOR_ROLE);
-      expect(await registry.isRecRegulator(outsider.address)).to.equal(false);
-    });
-
-    it("refuse to revoke the REC regulator role with RegistryUseRegulatorFunctions", async function () {
-      const { registry, admin, regulator } = await loadFixture(populatedFixture);
-      await expect(registry.connect(admin).revokeRole(REC_REGULATOR_ROLE, regulator.address))
-        .to.be.revertedWithCustomError(registry, "RegistryUseRegulatorFunctions")
-        .withArgs(REC_REGULATOR_ROLE);
-      expect(await registry.isRecRegulator(regulator.address)).to.equal(true);
-    });
-
-    it("refuse to let a regulator renounce the role with RegistryUseRegulatorFunctions", async function () {
-      const { registry, regulator } = await loadFixture(populatedFixture);
-      await expect(registry.connect(regulator).renounceRole(REC_REGULATOR_ROLE, regulator.address))
-        .to.be.revertedWithCustomError(registry, "RegistryUseRegulatorFunctions")
-        .withArgs(REC_REGULATOR_ROLE);
-      expect(await registry.isRecRegulator(regulator.address)).to.equal(true);
-    });
+    // [the AccessControl function, its call, the account it targets: a regulator stays one, an outsider stays none]
+    const refused = [
+      ["grant", (c) => c.registry.connect(c.admin).grantRole(REC_REGULATOR_ROLE, c.outsider.address), "outsider"],
+      ["revoke", (c) => c.registry.connect(c.admin).revokeRole(REC_REGULATOR_ROLE, c.regulator.address), "regulator"],
+      [
+        "renounce",
+        (c) => c.registry.connect(c.regulator).renounceRole(REC_REGULATOR_ROLE, c.regulator.address),
+        "regulator",
+      ],
+    ] as const satisfies readonly [string, (c: Populated) => Promise<unknown>, "outsider" | "regulator"][];
+    for (const [verb, send, account] of refused) {
+      const what = verb === "renounce" ? "let a regulator renounce the role" : `${verb} the REC regulator role`;
+      it(`refuse to ${what} with RegistryUseRegulatorFunctions`, async function () {
+        const ctx = await loadFixture(populatedFixture);
+        await expectRevert(send(ctx), ctx.registry, "RegistryUseRegulatorFunctions", REC_REGULATOR_ROLE);
+        expect(await ctx.registry.isRecRegulator(ctx[account].address)).to.equal(account === "regulator");
+      });
+    }
 
     it("still manage other roles: the admin may grant, revoke and renounce an unrelated role", async function () {
       const { registry, admin, outsider } = await loadFixture(registryFixture);
@@ -257,13 +260,6 @@ describe("Registry", function () {
         .to.be.revertedWithCustomError(registry, "RegistryUserAlreadyRegistered")
         .withArgs(prosumer.address);
     });
-
-    it("reverts with EnforcedPause while paused", async function () {
-      const { registry, admin, outsider } = await loadFixture(registryFixture);
-      await expectStoppedByPause(registry, admin, () =>
-        registry.connect(admin).registerUser(outsider.address, UserType.Consumer, ""),
-      );
-    });
   });
 
   describe("#updateUserStatus", function () {
@@ -305,13 +301,6 @@ describe("Registry", function () {
       await expect(registry.connect(regulator).updateUserStatus(prosumer.address, UserStatus.Active))
         .to.be.revertedWithCustomError(registry, "RegistryInvalidStatus")
         .withArgs(prosumer.address, UserStatus.Active);
-    });
-
-    it("reverts with EnforcedPause while paused", async function () {
-      const { registry, admin, regulator, prosumer } = await loadFixture(populatedFixture);
-      await expectStoppedByPause(registry, admin, () =>
-        registry.connect(regulator).updateUserStatus(prosumer.address, UserStatus.Suspended),
-      );
     });
   });
 
@@ -378,13 +367,6 @@ describe("Registry", function () {
           .withArgs(consumer.address, DEFAULT_MAX_METERS);
       });
     });
-
-    it("reverts with EnforcedPause while paused", async function () {
-      const { registry, admin, regulator, consumer } = await loadFixture(populatedFixture);
-      await expectStoppedByPause(registry, admin, () =>
-        registry.connect(regulator).assignMeter(OTHER_METER, consumer.address),
-      );
-    });
   });
 
   describe("#unassignMeter", function () {
@@ -418,11 +400,6 @@ describe("Registry", function () {
       await expect(registry.connect(regulator).unassignMeter(OTHER_METER))
         .to.be.revertedWithCustomError(registry, "RegistryMeterNotAssigned")
         .withArgs(OTHER_METER);
-    });
-
-    it("reverts with EnforcedPause while paused", async function () {
-      const { registry, admin, regulator } = await loadFixture(populatedFixture);
-      await expectStoppedByPause(registry, admin, () => registry.connect(regulator).unassignMeter(METER));
     });
   });
 
@@ -463,13 +440,6 @@ describe("Registry", function () {
           .withArgs(...args);
       });
     }
-
-    it("reverts with EnforcedPause while paused", async function () {
-      const { registry, admin, regulator, outsider } = await loadFixture(populatedFixture);
-      await expectStoppedByPause(registry, admin, () =>
-        registry.connect(regulator).setMeterSigner(METER, outsider.address),
-      );
-    });
   });
 
   describe("#setMaxMetersPerUser", function () {
@@ -495,16 +465,13 @@ describe("Registry", function () {
 
     it("reverts with RegistryInvalidMaxMeters for 0", async function () {
       const { registry, regulator } = await loadFixture(populatedFixture);
-      await expect(registry.connect(regulator).setMaxMetersPerUser(0))
-        .to.be.revertedWithCustomError(registry, "RegistryInvalidMaxMeters")
-        .withArgs(0);
+      await expectRevert(registry.connect(regulator).setMaxMetersPerUser(0), registry, "RegistryInvalidMaxMeters", 0);
     });
 
     it("reverts with RegistryInvalidMaxMeters for the current value (no-op)", async function () {
       const { registry, regulator } = await loadFixture(populatedFixture);
-      await expect(registry.connect(regulator).setMaxMetersPerUser(DEFAULT_MAX_METERS))
-        .to.be.revertedWithCustomError(registry, "RegistryInvalidMaxMeters")
-        .withArgs(DEFAULT_MAX_METERS);
+      const noOp = registry.connect(regulator).setMaxMetersPerUser(DEFAULT_MAX_METERS);
+      await expectRevert(noOp, registry, "RegistryInvalidMaxMeters", DEFAULT_MAX_METERS);
     });
 
     it("works while paused (market parameters are not registrations)", async function () {
@@ -541,6 +508,15 @@ describe("Registry", function () {
       const { registry, admin } = await loadFixture(registryFixture);
       await expect(registry.connect(admin).unpause()).to.be.revertedWithCustomError(registry, "ExpectedPause");
       await expectStoppedByPause(registry, admin, () => registry.connect(admin).pause());
+    });
+
+    shouldBeStoppedByPause(populatedFixture, (c) => c.registry, {
+      registerUser: (c) => c.registry.connect(c.admin).registerUser(c.outsider.address, UserType.Consumer, ""),
+      updateUserStatus: (c) =>
+        c.registry.connect(c.regulator).updateUserStatus(c.prosumer.address, UserStatus.Suspended),
+      assignMeter: (c) => c.registry.connect(c.regulator).assignMeter(OTHER_METER, c.consumer.address),
+      unassignMeter: (c) => c.registry.connect(c.regulator).unassignMeter(METER),
+      setMeterSigner: (c) => c.registry.connect(c.regulator).setMeterSigner(METER, c.outsider.address),
     });
   });
 

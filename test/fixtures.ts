@@ -43,16 +43,8 @@ export interface NamedSigners {
 }
 
 export async function getNamedSigners(): Promise<NamedSigners> {
-  const s = await ethers.getSigners();
-  return {
-    admin: s[0],
-    regulator: s[1],
-    operator: s[2],
-    marketMaker: s[3],
-    outsider: s[4],
-    prosumers: [s[5], s[6], s[7]],
-    consumers: [s[8], s[9], s[10]],
-  };
+  const [admin, regulator, operator, marketMaker, outsider, p1, p2, p3, c1, c2, c3] = await ethers.getSigners();
+  return { admin, regulator, operator, marketMaker, outsider, prosumers: [p1, p2, p3], consumers: [c1, c2, c3] };
 }
 
 // ─────────────────────────────────────────── HELPERS ──────────────────────────────────────────

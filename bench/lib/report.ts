@@ -1,11 +1,4 @@
-import {
-  CONTRACT_SIZE_LIMIT,
-  INITCODE_SIZE_LIMIT,
-  readFirstRelease,
-  TOLERANCE,
-  type Snapshot,
-  type SnapshotScalingRow,
-} from "./snapshot";
+import { SIZE_LIMITS, readFirstRelease, TOLERANCE, type Snapshot, type SnapshotScalingRow } from "./snapshot";
 import { OPERATIONS } from "./operations";
 
 const n = (x: number) => x.toLocaleString("en-US");
@@ -186,7 +179,7 @@ export function renderReport(s: Snapshot): string {
     ["Registry", "GridToken", "OracleClient", "Trading"].map((c) => {
       const deployed = s.metrics[`bytecode.${c}.deployed`];
       const init = s.metrics[`bytecode.${c}.initcode`];
-      return [`\`${c}\``, deployed, CONTRACT_SIZE_LIMIT - deployed, init, INITCODE_SIZE_LIMIT - init];
+      return [`\`${c}\``, deployed, SIZE_LIMITS.deployed - deployed, init, SIZE_LIMITS.initcode - init];
     }),
     ["---", "---:", "---:", "---:", "---:"],
   );

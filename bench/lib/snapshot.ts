@@ -9,8 +9,8 @@ export const FIRST_RELEASE_PATH = "bench/first-release.json";
 export const REPORT_PATH = "docs/PERFORMANCE.md";
 /** A figure more than this much above the committed one fails the CI gate. */
 export const TOLERANCE = 0.02;
-export const CONTRACT_SIZE_LIMIT = 24_576;
-export const INITCODE_SIZE_LIMIT = 49_152;
+/** The EVM's code size limits in bytes: deployed code (EIP-170) and init code (EIP-3860). */
+export const SIZE_LIMITS = { deployed: 24_576, initcode: 49_152 } as const;
 
 export interface BudgetRow {
   id: string;

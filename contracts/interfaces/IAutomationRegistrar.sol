@@ -148,6 +148,30 @@ interface IAutomationRegistrar2_3 {
 /// that announces the upkeep and the per-upkeep forwarder, the only address that will call `performUpkeep`.
 /// @dev Same event and selectors as `IKeeperRegistryMaster` (2.1) and `IAutomationRegistryMaster2_3` (2.3).
 interface IAutomationRegistryForwarding {
+    /// @notice An upkeep as `getUpkeep` returns it (2.1 `UpkeepInfo`, 2.3 `UpkeepInfoLegacy`: the same layout).
+    /// @param target the contract performed (the OracleClient).
+    /// @param performGas gas given to `performUpkeep`.
+    /// @param checkData passed to `checkUpkeep`.
+    /// @param balance the upkeep's balance in its billing token.
+    /// @param admin who may fund, pause, cancel and withdraw the upkeep.
+    /// @param maxValidBlocknumber `type(uint32).max` while active; the block of cancellation otherwise.
+    /// @param lastPerformedBlockNumber the block of the last perform (0: never performed).
+    /// @param amountSpent what the performs cost so far.
+    /// @param paused whether the admin paused the upkeep.
+    /// @param offchainConfig the upkeep's off-chain configuration.
+    struct UpkeepInfo {
+        address target;
+        uint32 performGas;
+        bytes checkData;
+        uint96 balance;
+        address admin;
+        uint64 maxValidBlocknumber;
+        uint32 lastPerformedBlockNumber;
+        uint96 amountSpent;
+        bool paused;
+        bytes offchainConfig;
+    }
+
     /// @notice Emitted when the upkeep `id` is registered with `performGas` and `admin`.
     event UpkeepRegistered(uint256 indexed id, uint32 performGas, address admin);
 
@@ -160,6 +184,41 @@ interface IAutomationRegistryForwarding {
     /// @notice The upkeep's balance in its billing token.
     function getBalance(uint256 id) external view returns (uint96 balance);
 
+    /// @notice The upkeep `id` as the registry holds it.
+    function getUpkeep(uint256 id) external view returns (UpkeepInfo memory upkeepInfo);
+
+    /// @notice The balance below which the network stops performing the upkeep `id`: the most one perform of its
+    /// gas limit may cost at the current fast gas price (times the registry's gas ceiling multiplier) and prices.
+    function getMinBalanceForUpkeep(uint256 id) external view returns (uint96 minBalance);
+
     /// @notice "KeeperRegistry 2.1.0", "AutomationRegistry 2.3.0", ...
     function typeAndVersion() external view returns (string memory);
+}
+
+/// @title IAutomationRegistryPricing2_1
+/// @notice The minimum balance of an upkeep that does not exist yet, on a 2.1 registry (LINK only).
+/// @dev Same selector as `IKeeperRegistryMaster.getMaxPaymentForGas` (`@chainlink/contracts` 1.2.0).
+// The name mirrors Chainlink's registry version.
+// solhint-disable-next-line contract-name-capwords
+interface IAutomationRegistryPricing2_1 {
+    /// @notice The most one perform of `gasLimit` gas may cost in LINK, which is the minimum balance of such an
+    /// upkeep. `triggerType`: 0 conditional, 1 log.
+    function getMaxPaymentForGas(uint8 triggerType, uint32 gasLimit) external view returns (uint96 maxPayment);
+}
+
+/// @title IAutomationRegistryPricing2_3
+/// @notice The minimum balance of an upkeep that does not exist yet, on a 2.3 registry (per billing token).
+/// @dev Same selector as `IAutomationRegistryMaster2_3.getMaxPaymentForGas` (`@chainlink/contracts` 1.2.0).
+// The name mirrors Chainlink's registry version.
+// solhint-disable-next-line contract-name-capwords
+interface IAutomationRegistryPricing2_3 {
+    /// @notice The most one perform of `gasLimit` gas may cost in `billingToken`, which is the minimum balance of
+    /// such an upkeep. `id` only selects per-upkeep billing overrides (none for an id not registered yet);
+    /// `triggerType`: 0 conditional, 1 log.
+    function getMaxPaymentForGas(
+        uint256 id,
+        uint8 triggerType,
+        uint32 gasLimit,
+        address billingToken
+    ) external view returns (uint96 maxPayment);
 }

@@ -3,25 +3,29 @@ pragma solidity 0.8.30;
 
 import {LinkTokenInterface} from "@chainlink/contracts/src/v0.8/shared/interfaces/LinkTokenInterface.sol";
 import {IAutomationRegistrar2_1} from "../interfaces/IAutomationRegistrar.sol";
-import {MockAutomationRegistrarBase} from "./MockAutomationRegistrarBase.sol";
 import {MockAutomationRegistry} from "./MockAutomationRegistry.sol";
 
 /// @title MockAutomationRegistrar2_1
 /// @notice Stand-in for Chainlink's `AutomationRegistrar2_1` (`registerUpkeep` path only): checks the minimum
-/// funding, pulls LINK with `transferFrom`, emits `RegistrationRequested`, and either registers at once (auto
-/// approval) and funds the upkeep with `transferAndCall`, emitting `RegistrationApproved`, or keeps the request
-/// pending for manual approval and returns 0, as the real registrar does. Tests only.
+/// funding, pulls LINK with `transferFrom`, emits `RegistrationRequested`, registers at once (auto approval: the
+/// pending path of manual approval is tested on the real 2.3 registrar) and funds the upkeep with
+/// `transferAndCall`, emitting `RegistrationApproved`, as the real registrar does. Chainlink's `AutomationRegistrar2_1`
+/// cannot compile here (it needs OpenZeppelin 4.9.3 next to our 5.x); the 2.3 path runs against Chainlink's own
+/// registrar. Tests only.
 // The name mirrors Chainlink's registrar.
 // solhint-disable-next-line contract-name-capwords
-contract MockAutomationRegistrar2_1 is IAutomationRegistrar2_1, MockAutomationRegistrarBase {
+contract MockAutomationRegistrar2_1 is IAutomationRegistrar2_1 {
+    LinkTokenInterface private immutable LINK_TOKEN;
+    MockAutomationRegistry private immutable REGISTRY;
     uint96 private immutable MIN_LINK_JUELS;
 
-    constructor(
-        LinkTokenInterface link,
-        MockAutomationRegistry registry,
-        uint96 minLINKJuels,
-        bool autoApprove
-    ) MockAutomationRegistrarBase(link, registry, autoApprove) {
+    error InsufficientPayment();
+    error InvalidAdminAddress();
+    error TransferFailed(address to);
+
+    constructor(LinkTokenInterface link, MockAutomationRegistry registry, uint96 minLINKJuels) {
+        LINK_TOKEN = link;
+        REGISTRY = registry;
         MIN_LINK_JUELS = minLINKJuels;
     }
 
@@ -61,10 +65,6 @@ contract MockAutomationRegistrar2_1 is IAutomationRegistrar2_1, MockAutomationRe
             requestParams.checkData,
             requestParams.amount
         );
-        if (!AUTO_APPROVE) {
-            _pending[hash] += requestParams.amount;
-            return 0;
-        }
         upkeepId = REGISTRY.registerUpkeep(
             requestParams.upkeepContract,
             requestParams.gasLimit,
@@ -74,7 +74,10 @@ contract MockAutomationRegistrar2_1 is IAutomationRegistrar2_1, MockAutomationRe
             requestParams.triggerConfig,
             requestParams.offchainConfig
         );
-        _fund(upkeepId, requestParams.amount);
+        require(
+            LINK_TOKEN.transferAndCall(address(REGISTRY), requestParams.amount, abi.encode(upkeepId)),
+            TransferFailed(address(REGISTRY))
+        );
         emit RegistrationApproved(hash, requestParams.name, upkeepId);
     }
 

@@ -1,35 +1,37 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {AutomationCompatibleInterface} from "@chainlink/contracts/src/v0.8/automation/interfaces/AutomationCompatibleInterface.sol";
+import {AutomationForwarder} from "@chainlink/contracts/src/v0.8/automation/AutomationForwarder.sol";
 import {LinkTokenInterface} from "@chainlink/contracts/src/v0.8/shared/interfaces/LinkTokenInterface.sol";
-import {IAutomationRegistryForwarding} from "../interfaces/IAutomationRegistrar.sol";
-import {MockAutomationForwarder} from "./MockAutomationForwarder.sol";
+import {IAutomationRegistryForwarding, IAutomationRegistryPricing2_1} from "../interfaces/IAutomationRegistrar.sol";
 
 /// @title MockAutomationRegistry
-/// @notice Stand-in for a Chainlink Automation registry (2.1 or 2.3, chosen by `typeAndVersion`): registrations
-/// from its registrar only, one forwarder per upkeep, LINK funding through ERC-677 `transferAndCall`, and a
-/// `simulatePerform` hook that plays the Automation node. Events and selectors match the real registries.
-/// Tests only.
-contract MockAutomationRegistry is IAutomationRegistryForwarding {
-    using SafeERC20 for IERC20;
-
+/// @notice Stand-in for Chainlink's `KeeperRegistry2_1`, which cannot compile here (it needs OpenZeppelin 4.9.3
+/// next to our 5.x): registrations from its registrar only, one of Chainlink's own `AutomationForwarder`s per
+/// upkeep, LINK funding through ERC-677 `transferAndCall`, a minimum balance proportional to the gas limit, and a
+/// `simulatePerform` hook that plays the Automation node. Events and selectors match the real registry. The 2.3
+/// path runs against Chainlink's own registry (test/fixtures/automation23.ts). Tests only.
+/// @dev Not modelled: OCR reports, the fast gas and LINK/ETH feeds (the price is a fixed number of juels per gas),
+/// payments to nodes, pausing and cancelling.
+contract MockAutomationRegistry is IAutomationRegistryForwarding, IAutomationRegistryPricing2_1 {
     struct Upkeep {
         address target;
         uint32 performGas;
         address admin;
-        uint8 triggerType;
-        address billingToken;
         uint96 balance;
-        MockAutomationForwarder forwarder;
+        uint32 lastPerformedBlockNumber;
+        AutomationForwarder forwarder;
         bytes checkData;
     }
 
+    /// @dev The real registry's fixed gas overhead of a conditional upkeep, priced like perform gas.
+    uint256 private constant CONDITIONAL_OVERHEAD = 90_000;
+
     LinkTokenInterface private immutable LINK;
+    address private immutable FORWARDER_LOGIC;
+    uint96 private immutable JUELS_PER_GAS;
     address private immutable OWNER;
-    string private _typeAndVersion;
     address private _registrar;
     uint256 private _nonce;
     mapping(uint256 id => Upkeep) private _upkeeps;
@@ -41,12 +43,14 @@ contract MockAutomationRegistry is IAutomationRegistryForwarding {
     error OnlyCallableByLINKToken();
     error InvalidDataLength();
     error UpkeepCancelled();
-    error InvalidBillingToken();
 
-    constructor(LinkTokenInterface link, string memory typeAndVersion_) {
+    /// @param forwarderLogic Chainlink's `AutomationForwarderLogic`, shared by the forwarders.
+    /// @param juelsPerGas the price of one unit of perform gas in juels, standing in for the feeds.
+    constructor(LinkTokenInterface link, address forwarderLogic, uint96 juelsPerGas) {
         LINK = link;
+        FORWARDER_LOGIC = forwarderLogic;
+        JUELS_PER_GAS = juelsPerGas;
         OWNER = msg.sender;
-        _typeAndVersion = typeAndVersion_;
     }
 
     /// @notice Sets the registrar allowed to register upkeeps (the owner always may).
@@ -60,27 +64,25 @@ contract MockAutomationRegistry is IAutomationRegistryForwarding {
         address target,
         uint32 gasLimit,
         address admin,
-        uint8 triggerType,
+        uint8,
         bytes calldata checkData,
         bytes calldata,
         bytes calldata
     ) external returns (uint256 id) {
-        return _registerUpkeep(target, gasLimit, admin, triggerType, address(LINK), checkData);
-    }
-
-    /// @notice 2.3 registration.
-    function registerUpkeep(
-        address target,
-        uint32 gasLimit,
-        address admin,
-        uint8 triggerType,
-        address billingToken,
-        bytes calldata checkData,
-        bytes calldata,
-        bytes calldata
-    ) external returns (uint256 id) {
-        require(billingToken == address(LINK), InvalidBillingToken());
-        return _registerUpkeep(target, gasLimit, admin, triggerType, billingToken, checkData);
+        require(msg.sender == OWNER || msg.sender == _registrar, OnlyCallableByOwnerOrRegistrar());
+        // Like the real registries: a large pseudo-random id, not a counter.
+        id = uint256(keccak256(abi.encode(address(this), ++_nonce)));
+        AutomationForwarder forwarder = new AutomationForwarder(target, address(this), FORWARDER_LOGIC);
+        _upkeeps[id] = Upkeep({
+            target: target,
+            performGas: gasLimit,
+            admin: admin,
+            balance: 0,
+            lastPerformedBlockNumber: 0,
+            forwarder: forwarder,
+            checkData: checkData
+        });
+        emit UpkeepRegistered(id, gasLimit, admin);
     }
 
     /// @notice Funds the upkeep `abi.decode(data, (uint256))` with the LINK just received.
@@ -92,15 +94,6 @@ contract MockAutomationRegistry is IAutomationRegistryForwarding {
         require(upkeep.target != address(0), UpkeepCancelled());
         upkeep.balance += uint96(amount);
         emit FundsAdded(id, sender, uint96(amount));
-    }
-
-    /// @notice 2.3 funding by `transferFrom` in the upkeep's billing token.
-    function addFunds(uint256 id, uint96 amount) external payable {
-        Upkeep storage upkeep = _upkeeps[id];
-        require(upkeep.target != address(0), UpkeepCancelled());
-        upkeep.balance += amount;
-        IERC20(upkeep.billingToken).safeTransferFrom(msg.sender, address(this), amount);
-        emit FundsAdded(id, msg.sender, amount);
     }
 
     /// @notice Plays the Automation node: asks the target's `checkUpkeep` with the upkeep's check data and, when
@@ -117,11 +110,8 @@ contract MockAutomationRegistry is IAutomationRegistryForwarding {
             upkeep.performGas,
             abi.encodeCall(AutomationCompatibleInterface.performUpkeep, (performData))
         );
+        upkeep.lastPerformedBlockNumber = uint32(block.number);
         emit UpkeepPerformed(id, success, gasUsed);
-    }
-
-    function supportsBillingToken(address token) external view returns (bool) {
-        return token == address(LINK);
     }
 
     /// @inheritdoc IAutomationRegistryForwarding
@@ -134,39 +124,36 @@ contract MockAutomationRegistry is IAutomationRegistryForwarding {
         return _upkeeps[id].balance;
     }
 
-    /// @notice The target, gas limit and admin of upkeep `id`.
-    function getUpkeepTarget(uint256 id) external view returns (address target, uint32 performGas, address admin) {
+    /// @inheritdoc IAutomationRegistryForwarding
+    function getUpkeep(uint256 id) external view returns (UpkeepInfo memory upkeepInfo) {
         Upkeep storage upkeep = _upkeeps[id];
-        return (upkeep.target, upkeep.performGas, upkeep.admin);
+        return
+            UpkeepInfo({
+                target: upkeep.target,
+                performGas: upkeep.performGas,
+                checkData: upkeep.checkData,
+                balance: upkeep.balance,
+                admin: upkeep.admin,
+                maxValidBlocknumber: type(uint32).max,
+                lastPerformedBlockNumber: upkeep.lastPerformedBlockNumber,
+                amountSpent: 0,
+                paused: false,
+                offchainConfig: ""
+            });
     }
 
     /// @inheritdoc IAutomationRegistryForwarding
-    function typeAndVersion() external view returns (string memory) {
-        return _typeAndVersion;
+    function getMinBalanceForUpkeep(uint256 id) external view returns (uint96) {
+        return getMaxPaymentForGas(0, _upkeeps[id].performGas);
     }
 
-    function _registerUpkeep(
-        address target,
-        uint32 gasLimit,
-        address admin,
-        uint8 triggerType,
-        address billingToken,
-        bytes calldata checkData
-    ) private returns (uint256 id) {
-        require(msg.sender == OWNER || msg.sender == _registrar, OnlyCallableByOwnerOrRegistrar());
-        // Like the real registries: a large pseudo-random id, not a counter.
-        id = uint256(keccak256(abi.encode(address(this), ++_nonce)));
-        MockAutomationForwarder forwarder = new MockAutomationForwarder(target);
-        _upkeeps[id] = Upkeep({
-            target: target,
-            performGas: gasLimit,
-            admin: admin,
-            triggerType: triggerType,
-            billingToken: billingToken,
-            balance: 0,
-            forwarder: forwarder,
-            checkData: checkData
-        });
-        emit UpkeepRegistered(id, gasLimit, admin);
+    /// @inheritdoc IAutomationRegistryPricing2_1
+    function getMaxPaymentForGas(uint8, uint32 gasLimit) public view returns (uint96) {
+        return uint96((gasLimit + CONDITIONAL_OVERHEAD) * JUELS_PER_GAS);
+    }
+
+    /// @inheritdoc IAutomationRegistryForwarding
+    function typeAndVersion() external pure returns (string memory) {
+        return "KeeperRegistry 2.1.0";
     }
 }

@@ -7,7 +7,7 @@ import { encodeBytes32String } from "ethers";
 import type { HeadEndMeter, MeterReadingRecord, MeterRole } from "../../lib/bridge/head-end";
 import { clearSkyIrradiance, sunTimes } from "./solar";
 import { BUILDING_TYPES, BuildingType, cloudFactor, daySky, DaySky, loadShape, Weather } from "./profiles";
-import { Rng } from "./random";
+import { Rng } from "../../lib/random";
 
 export type { MeterRole, MeterReadingRecord };
 

@@ -1,7 +1,7 @@
 // Load shapes of campus buildings (fraction of the building's peak load by hour of day) and the seeded
 // cloud pattern of a day. Shapes are interpolated linearly between the hourly points.
 
-import { Rng } from "./random";
+import { Rng } from "../../lib/random";
 
 export type BuildingType = "dormitory" | "lab" | "office";
 

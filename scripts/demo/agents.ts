@@ -9,7 +9,7 @@
 // Pure functions of their inputs; the randomness comes from a seeded generator.
 
 import { buyEscrow, WH } from "../../lib/units";
-import { Rng } from "../ami/random";
+import { Rng } from "../../lib/random";
 
 export interface Tariffs {
   /** Feed-in tariff: what the utility pays for exported energy (payment-token base units per kWh). */

@@ -103,3 +103,20 @@ export async function expectStoppedByPause(
   await contract.connect(admin).pause();
   await expect(send()).to.be.revertedWithCustomError(contract, "EnforcedPause");
 }
+
+/**
+ * One test per call of `calls`, keyed by the function's name: once `ctx.admin` has paused the contract, the call
+ * reverts with `EnforcedPause`.
+ */
+export function shouldBeStoppedByPause<X extends { admin: HardhatEthersSigner }>(
+  fixture: () => Promise<X>,
+  contract: (ctx: X) => PausableContract,
+  calls: Record<string, (ctx: X) => Promise<ContractTransactionResponse>>,
+): void {
+  for (const [name, send] of Object.entries(calls)) {
+    it(`stops ${name} with EnforcedPause`, async function () {
+      const ctx = await loadFixture(fixture);
+      await expectStoppedByPause(contract(ctx), ctx.admin, () => send(ctx));
+    });
+  }
+}

@@ -2,42 +2,10 @@
  * Seeded random order books for the clearing model and the differential tests. The same options always give
  * the same book, so a failing seed reproduces exactly.
  */
+import { Rng } from "../../lib/random";
 import { WH, orderId } from "./constants";
 import { Side } from "./enums";
 import type { ModelOrder } from "./clearingModel";
-
-/** A small, fast, deterministic 32-bit PRNG (mulberry32). */
-export class Prng {
-  private state: number;
-
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** A float in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  /** An integer in [lo, hi] (inclusive). */
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-
-  /** A bigint in [lo, hi] (inclusive); the span must fit a double exactly (≤ 2^53). */
-  bigint(lo: bigint, hi: bigint): bigint {
-    return lo + BigInt(Math.floor(this.next() * Number(hi - lo + 1n)));
-  }
-
-  /** True with probability `p`. */
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-}
 
 /** How limit prices are drawn. */
 export type PriceDistribution = "clustered" | "spread";
@@ -63,7 +31,7 @@ export interface BookOptions {
 }
 
 /** Draws a whole-Wh amount in [min, max]: mostly small, sometimes large, sometimes whole kWh. */
-function drawAmount(rng: Prng, min: bigint, max: bigint): bigint {
+function drawAmount(rng: Rng, min: bigint, max: bigint): bigint {
   const minWh = min / WH;
   const maxWh = max / WH;
   const roll = rng.next();
@@ -91,7 +59,7 @@ export function randomBook(options: BookOptions): ModelOrder[] {
   const maxAmount = options.maxAmount ?? minAmount + 50_000n * WH;
   if (maxAmount < minAmount || maxAmount % WH !== 0n) throw new RangeError("bad maxAmount");
 
-  const rng = new Prng(seed);
+  const rng = new Rng(seed);
   const levels = Number(maxPrice / tickSize);
   const cancelRate = options.cancelRate ?? 0.1;
   let buyShare = options.buyShare;
@@ -129,4 +97,13 @@ export function randomBook(options: BookOptions): ModelOrder[] {
     orders.push(order);
   }
   return orders;
+}
+
+/**
+ * A {@link randomBook} spread over `traders` traders (`trader` in [0, traders)), drawn from a second generator of
+ * the same seed, so the book itself is that of {@link randomBook} with the same options.
+ */
+export function randomTradedBook(traders: number, options: BookOptions): (ModelOrder & { trader: number })[] {
+  const rng = new Rng(options.seed);
+  return randomBook(options).map((o) => ({ ...o, trader: rng.int(0, traders - 1) }));
 }

@@ -1,8 +1,11 @@
 // Helpers of the OracleClient suite: meter readings, their EIP-712 signatures and CRE report encodings.
 import { time } from "@nomicfoundation/hardhat-toolbox/network-helpers";
+import { expect } from "chai";
+import type { ContractTransactionResponse } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { ethers } from "hardhat";
 
+import type { GridToken, OracleClient } from "../../typechain-types";
 import { METER_READING_TYPES } from "../helpers/eip712";
 
 export const WORKFLOW_ID = ethers.id("gridmarket-ami-workflow");
@@ -23,6 +26,23 @@ export const coder = ethers.AbiCoder.defaultAbiCoder();
 
 export function reading(meterId: string, exportWh: bigint, importWh: bigint, readAt: bigint): Reading {
   return { meterId, exportWh, importWh, readAt };
+}
+
+/**
+ * `tx` accepted reading `r` of `owner`'s meter, minting `minted` and burning `burned` GRID, and changed the owner's
+ * GRID balance by exactly `minted - burned`.
+ */
+export async function expectAccepted(
+  { oracle, gridToken }: { oracle: OracleClient; gridToken: GridToken },
+  tx: Promise<ContractTransactionResponse>,
+  r: Reading,
+  owner: HardhatEthersSigner,
+  [minted, burned]: [bigint, bigint],
+): Promise<void> {
+  await expect(tx)
+    .to.emit(oracle, "ReadingAccepted")
+    .withArgs(r.meterId, owner.address, r.readAt, r.exportWh, r.importWh, minted, burned);
+  await expect(tx).to.changeTokenBalances(gridToken, [owner], [minted - burned]);
 }
 
 export function metadata(workflowId: string, workflowOwner: string): string {

@@ -7,7 +7,7 @@ import type { OracleClient } from "../../typechain-types";
 import { UserType, UserStatus } from "../helpers/enums";
 import { Reject, GRID_PER_WH, SENTINEL, READING_BATCH_GAS_BUDGET } from "./constants";
 import { METER_A, METER_B, UNKNOWN_METER, deployOracleFixture, withBaselineFixture } from "./fixture";
-import { reading, now, type Reading } from "./helpers";
+import { reading, now, type Reading, expectAccepted } from "./helpers";
 import { expectStoppedByPause } from "../helpers/access";
 
 describe("OracleClient", function () {
@@ -34,40 +34,31 @@ describe("OracleClient", function () {
     });
 
     describe("when the meter has a baseline", function () {
-      it("mints the export delta as GRID (1 Wh = 1e15)", async function () {
-        const { oracle, gridToken, operator, prosumer, t0 } = await loadFixture(withBaselineFixture);
-        const t1 = t0 + 900n;
-        const tx = oracle.connect(operator).submitReadings([reading(METER_A, 3_500n, 500n, t1)]);
-        await expect(tx)
-          .to.emit(oracle, "ReadingAccepted")
-          .withArgs(METER_A, prosumer.address, t1, 3_500n, 500n, 2_500n * GRID_PER_WH, 0n);
-        await expect(tx)
-          .to.emit(gridToken, "Minted")
-          .withArgs(prosumer.address, 2_500n * GRID_PER_WH, METER_A, await oracle.getAddress());
-        await expect(tx).to.changeTokenBalances(gridToken, [prosumer], [2_500n * GRID_PER_WH]);
-      });
-
-      it("burns the import delta from the owner's balance", async function () {
-        const { oracle, gridToken, operator, prosumer, t0 } = await loadFixture(withBaselineFixture);
-        await oracle.connect(operator).submitReadings([reading(METER_A, 5_000n, 500n, t0 + 300n)]);
-        const tx = oracle.connect(operator).submitReadings([reading(METER_A, 5_000n, 1_500n, t0 + 600n)]);
-        await expect(tx)
-          .to.emit(oracle, "ReadingAccepted")
-          .withArgs(METER_A, prosumer.address, t0 + 600n, 5_000n, 1_500n, 0n, 1_000n * GRID_PER_WH);
-        await expect(tx)
-          .to.emit(gridToken, "Burned")
-          .withArgs(prosumer.address, 1_000n * GRID_PER_WH, METER_A, await oracle.getAddress());
-        await expect(tx).to.changeTokenBalances(gridToken, [prosumer], [-1_000n * GRID_PER_WH]);
-      });
+      // [test, the registers first read 300 s after the baseline (if any), those read at `at` s, GRID event, Wh moved]
+      const moves: [string, [bigint, bigint] | null, [bigint, bigint], bigint, "Minted" | "Burned", bigint][] = [
+        ["mints the export delta as GRID (1 Wh = 1e15)", null, [3_500n, 500n], 900n, "Minted", 2_500n],
+        ["burns the import delta from the owner's balance", [5_000n, 500n], [5_000n, 1_500n], 600n, "Burned", 1_000n],
+      ];
+      for (const [title, first, [exportWh, importWh], at, event, moved] of moves) {
+        it(title, async function () {
+          const { oracle, gridToken, operator, prosumer, t0 } = await loadFixture(withBaselineFixture);
+          if (first) await oracle.connect(operator).submitReadings([reading(METER_A, ...first, t0 + 300n)]);
+          const r = reading(METER_A, exportWh, importWh, t0 + at);
+          const tx = oracle.connect(operator).submitReadings([r]);
+          const grid = moved * GRID_PER_WH;
+          await expectAccepted({ oracle, gridToken }, tx, r, prosumer, event === "Minted" ? [grid, 0n] : [0n, grid]);
+          await expect(tx)
+            .to.emit(gridToken, event)
+            .withArgs(prosumer.address, grid, METER_A, await oracle.getAddress());
+        });
+      }
 
       it("burns only what the owner holds: the rest came from the utility grid", async function () {
         const { oracle, gridToken, operator, prosumer, t0 } = await loadFixture(withBaselineFixture);
         await oracle.connect(operator).submitReadings([reading(METER_A, 1_400n, 500n, t0 + 300n)]);
-        const tx = oracle.connect(operator).submitReadings([reading(METER_A, 1_400n, 2_500n, t0 + 600n)]);
-        await expect(tx)
-          .to.emit(oracle, "ReadingAccepted")
-          .withArgs(METER_A, prosumer.address, t0 + 600n, 1_400n, 2_500n, 0n, 400n * GRID_PER_WH);
-        await expect(tx).to.changeTokenBalances(gridToken, [prosumer], [-400n * GRID_PER_WH]);
+        const r = reading(METER_A, 1_400n, 2_500n, t0 + 600n);
+        const tx = oracle.connect(operator).submitReadings([r]);
+        await expectAccepted({ oracle, gridToken }, tx, r, prosumer, [0n, 400n * GRID_PER_WH]);
       });
 
       it("burns nothing when the owner holds no GRID", async function () {
@@ -82,22 +73,18 @@ describe("OracleClient", function () {
 
       it("mints the export and then burns the import of the same interval", async function () {
         const { oracle, gridToken, operator, prosumer, t0 } = await loadFixture(withBaselineFixture);
-        const tx = oracle.connect(operator).submitReadings([reading(METER_A, 2_000n, 2_700n, t0 + 900n)]);
-        await expect(tx)
-          .to.emit(oracle, "ReadingAccepted")
-          .withArgs(METER_A, prosumer.address, t0 + 900n, 2_000n, 2_700n, 1_000n * GRID_PER_WH, 1_000n * GRID_PER_WH);
-        await expect(tx).to.changeTokenBalances(gridToken, [prosumer], [0n]);
+        const r = reading(METER_A, 2_000n, 2_700n, t0 + 900n);
+        const tx = oracle.connect(operator).submitReadings([r]);
+        await expectAccepted({ oracle, gridToken }, tx, r, prosumer, [1_000n * GRID_PER_WH, 1_000n * GRID_PER_WH]);
         expect(await gridToken.totalSupply()).to.equal(0n);
       });
 
       it("accepts exactly the rated power over the elapsed time", async function () {
         const { oracle, gridToken, operator, prosumer, t0 } = await loadFixture(withBaselineFixture);
         // 100 kW for 900 s = 25,000 Wh, shared by export and import.
-        const tx = oracle.connect(operator).submitReadings([reading(METER_A, 21_000n, 5_500n, t0 + 900n)]);
-        await expect(tx)
-          .to.emit(oracle, "ReadingAccepted")
-          .withArgs(METER_A, prosumer.address, t0 + 900n, 21_000n, 5_500n, 20_000n * GRID_PER_WH, 5_000n * GRID_PER_WH);
-        await expect(tx).to.changeTokenBalances(gridToken, [prosumer], [15_000n * GRID_PER_WH]);
+        const r = reading(METER_A, 21_000n, 5_500n, t0 + 900n);
+        const tx = oracle.connect(operator).submitReadings([r]);
+        await expectAccepted({ oracle, gridToken }, tx, r, prosumer, [20_000n * GRID_PER_WH, 5_000n * GRID_PER_WH]);
       });
     });
 

@@ -5,7 +5,7 @@ import { ethers } from "hardhat";
 import type { MockERC1271Wallet } from "../../typechain-types";
 import { RequestStatus, Reject, GRID_PER_WH, HOUR } from "./constants";
 import { METER_A, METER_B, UNKNOWN_METER, deployOracleFixture, withBaselineFixture } from "./fixture";
-import { READING_TYPES, reading, now, sign } from "./helpers";
+import { READING_TYPES, reading, now, sign, expectAccepted } from "./helpers";
 import { expectStoppedByPause } from "../helpers/access";
 
 describe("OracleClient", function () {
@@ -14,10 +14,7 @@ describe("OracleClient", function () {
       const { oracle, gridToken, outsider, meterKey, prosumer, domain, t0 } = await loadFixture(withBaselineFixture);
       const r = reading(METER_A, 1_800n, 500n, t0 + 600n);
       const tx = oracle.connect(outsider).submitSignedReadings([r], [await sign(meterKey, domain, r)]);
-      await expect(tx)
-        .to.emit(oracle, "ReadingAccepted")
-        .withArgs(METER_A, prosumer.address, r.readAt, 1_800n, 500n, 800n * GRID_PER_WH, 0n);
-      await expect(tx).to.changeTokenBalances(gridToken, [prosumer], [800n * GRID_PER_WH]);
+      await expectAccepted({ oracle, gridToken }, tx, r, prosumer, [800n * GRID_PER_WH, 0n]);
     });
 
     it("publishes the digest the meters sign", async function () {
@@ -76,10 +73,7 @@ describe("OracleClient", function () {
         .to.emit(oracle, "ReadingRejected")
         .withArgs(METER_B, next.readAt, Reject.InvalidSignature);
       const tx = oracle.connect(outsider).submitSignedReadings([next], [await sign(meterKey, domain, next)]);
-      await expect(tx)
-        .to.emit(oracle, "ReadingAccepted")
-        .withArgs(METER_B, prosumer2.address, next.readAt, 400n, 0n, 300n * GRID_PER_WH, 0n);
-      await expect(tx).to.changeTokenBalances(gridToken, [prosumer2], [300n * GRID_PER_WH]);
+      await expectAccepted({ oracle, gridToken }, tx, next, prosumer2, [300n * GRID_PER_WH, 0n]);
     });
 
     it("rejects arrays of different lengths and empty batches", async function () {
@@ -173,11 +167,8 @@ describe("OracleClient", function () {
       const { oracle, gridToken, operator, prosumer, t0 } = await loadFixture(requestedFixture);
       const r = reading(METER_A, 1_700n, 500n, t0 + 800n);
       const tx = oracle.connect(operator).fulfillEnergyData(1n, r);
-      await expect(tx)
-        .to.emit(oracle, "ReadingAccepted")
-        .withArgs(METER_A, prosumer.address, r.readAt, 1_700n, 500n, 700n * GRID_PER_WH, 0n);
+      await expectAccepted({ oracle, gridToken }, tx, r, prosumer, [700n * GRID_PER_WH, 0n]);
       await expect(tx).to.emit(oracle, "EnergyDataFulfilled").withArgs(1n, METER_A, operator.address, true);
-      await expect(tx).to.changeTokenBalances(gridToken, [prosumer], [700n * GRID_PER_WH]);
       expect((await oracle.getRequest(1n)).status).to.equal(BigInt(RequestStatus.Fulfilled));
       await expect(oracle.connect(operator).fulfillEnergyData(1n, { ...r, readAt: r.readAt + 1n }))
         .to.be.revertedWithCustomError(oracle, "OracleClientRequestNotPending")

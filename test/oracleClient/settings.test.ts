@@ -5,9 +5,10 @@ import { ethers } from "hardhat";
 import type { ReentrantOperator } from "../../typechain-types";
 import { Reject, GRID_PER_WH, DEFAULT_RATED_POWER, HOUR } from "./constants";
 import { METER_A, METER_B, UNKNOWN_METER, deployOracleFixture, withBaselineFixture } from "./fixture";
-import { reading } from "./helpers";
+import { reading, expectAccepted } from "./helpers";
 import { expectEachRejected, expectSetThenUnchanged } from "../helpers/setters";
 import { shouldManageRoleList } from "../helpers/roleList.behavior";
+import { expectRevert } from "../helpers/reverts";
 
 const UNCHANGED = "OracleClientUnchanged";
 
@@ -23,11 +24,9 @@ describe("OracleClient", function () {
         .to.emit(oracle, "ReadingRejected")
         .withArgs(METER_A, t0, Reject.StaleReading);
       // The replaced meter starts from low registers: a baseline, no rollback and nothing minted.
-      const tx = oracle.connect(operator).submitReadings([reading(METER_A, 5n, 0n, t0 + 60n)]);
-      await expect(tx)
-        .to.emit(oracle, "ReadingAccepted")
-        .withArgs(METER_A, prosumer.address, t0 + 60n, 5n, 0n, 0n, 0n);
-      await expect(tx).to.changeTokenBalances(gridToken, [prosumer], [0n]);
+      const r = reading(METER_A, 5n, 0n, t0 + 60n);
+      const tx = oracle.connect(operator).submitReadings([r]);
+      await expectAccepted({ oracle, gridToken }, tx, r, prosumer, [0n, 0n]);
       await expect(oracle.connect(operator).submitReadings([reading(METER_A, 105n, 0n, t0 + 120n)]))
         .to.emit(oracle, "ReadingAccepted")
         .withArgs(METER_A, prosumer.address, t0 + 120n, 105n, 0n, 100n * GRID_PER_WH, 0n);
@@ -35,9 +34,12 @@ describe("OracleClient", function () {
 
     it("#resetMeterBaseline: rejects a meter without a baseline", async function () {
       const { oracle, regulator } = await loadFixture(deployOracleFixture);
-      await expect(oracle.connect(regulator).resetMeterBaseline(METER_B))
-        .to.be.revertedWithCustomError(oracle, "OracleClientNoBaseline")
-        .withArgs(METER_B);
+      await expectRevert(
+        oracle.connect(regulator).resetMeterBaseline(METER_B),
+        oracle,
+        "OracleClientNoBaseline",
+        METER_B,
+      );
     });
 
     it("#setMeterRatedPower: sets, validates and returns to the default with 0", async function () {

@@ -9,7 +9,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 
 import type { BookLoader } from "../../typechain-types";
-import { Prng, randomBook } from "../helpers/books";
+import { randomTradedBook } from "../helpers/books";
 import {
   deployBookMarket,
   placeAndClear,
@@ -135,8 +135,7 @@ describe("OracleClient upkeep slicing on the real Trading", function () {
     await start.restore();
     const { trading, oracleClient } = market;
     const epoch = (await trading.currentEpoch()) + 1n;
-    const rng = new Prng(0x7e5);
-    const orders = randomBook({
+    const orders = randomTradedBook(4, {
       seed: 0x7e5,
       size: 1_000,
       distribution: "spread",
@@ -147,7 +146,7 @@ describe("OracleClient upkeep slicing on the real Trading", function () {
       cancelRate: 0.1,
       buyShare: 0.5,
       epoch,
-    }).map((o) => ({ ...o, trader: rng.int(0, 3) }));
+    });
     const model = clear(orders, 0n);
     await setNextTimestamp(await trading.epochStart(epoch));
     await placeAndClear(market, orders, null);

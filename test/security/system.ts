@@ -9,20 +9,23 @@ import { ethers } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
 import type { GridToken, InvariantLens, OracleClient, Registry, Trading } from "../../typechain-types";
+import { UserType } from "../../lib/enums";
+import { MARKET_DEFAULTS } from "../../lib/market";
 import { deployMarket } from "../fixtures";
 
-/** The documented defaults (SPEC 9.1) used by the suite unless a test overrides them. */
-export const EPOCH_LENGTH = 900n;
-export const TICK_SIZE = 100n;
-export const MAX_PRICE = 1_000_000n;
-export const MIN_ORDER_AMOUNT = 10n ** 16n;
-export const MAX_ORDERS_PER_USER = 100n;
+/** The documented defaults (SPEC 9.1) used by the suite unless a test overrides them, from lib/market.ts. */
+export const {
+  epochLength: EPOCH_LENGTH,
+  tickSize: TICK_SIZE,
+  maxPrice: MAX_PRICE,
+  minOrderAmount: MIN_ORDER_AMOUNT,
+  maxOrdersPerUser: MAX_ORDERS_PER_USER,
+} = MARKET_DEFAULTS;
 export const ADMIN_DELAY = 86_400n;
-export const WH = 10n ** 15n;
+export { WH } from "../../lib/units";
 
 /** UserType of IRegistry. */
-export const PROSUMER = 1;
-export const CONSUMER = 2;
+export const { Prosumer: PROSUMER, Consumer: CONSUMER } = UserType;
 
 /** Every account the suite names, one per role of SPEC 4 plus users. */
 export interface Actors {
@@ -68,19 +71,9 @@ export const METERS = ["MTR-P-1", "MTR-P-2", "MTR-P-3", "MTR-C-1", "MTR-C-2"].ma
 
 export async function getActors(): Promise<Actors> {
   const s = await ethers.getSigners();
-  return {
-    admin: s[0],
-    regulator: s[1],
-    operator: s[2],
-    forwarder: s[3],
-    treasury: s[4],
-    marketMaker: s[5],
-    outsider: s[6],
-    prosumers: [s[7], s[8], s[9]],
-    consumers: [s[10], s[11]],
-    newcomers: [s[12], s[13]],
-    creForwarder: s[16],
-  };
+  const [admin, regulator, operator, forwarder, treasury, marketMaker, outsider] = s;
+  const roles = { admin, regulator, operator, forwarder, treasury, marketMaker, outsider, creForwarder: s[16] };
+  return { ...roles, prosumers: s.slice(7, 10), consumers: s.slice(10, 12), newcomers: s.slice(12, 14) };
 }
 
 /**

@@ -10,8 +10,10 @@ import { orderId, wh } from "../helpers/constants";
 import { permitFromNow, signPermit } from "../helpers/eip712";
 import { Side } from "../helpers/enums";
 import { expectSetThenUnchanged } from "../helpers/setters";
-import { Consumer, deployTradingFixture } from "./fixture";
+import { Consumer, deployTradingFixture, loadTrading } from "./fixture";
 import { accountOf, clear, expectBalancesEqualAccounts, expectClearing, parsed, place, book, fills } from "./helpers";
+import { expectRevert } from "../helpers/reverts";
+import { expectStoppedByPause } from "../helpers/access";
 
 /**
  * What `deposit` and `withdraw` both refuse: a zero amount of either token, GRID that is not a whole number of
@@ -28,9 +30,7 @@ function shouldRefuseMalformedAmountsAndTokens(op: "deposit" | "withdraw", nonWh
   it("reverts on GRID that is not a whole number of watt-hours", async function () {
     const { trading, grid, p1 } = await loadFixture(deployTradingFixture);
     if (funded > 0n) await trading.connect(p1).deposit(grid, funded);
-    await expect(trading.connect(p1)[op](grid, nonWholeGrid))
-      .to.be.revertedWithCustomError(trading, "TradingInvalidAmount")
-      .withArgs(nonWholeGrid);
+    await expectRevert(trading.connect(p1)[op](grid, nonWholeGrid), trading, "TradingInvalidAmount", nonWholeGrid);
   });
 
   it("reverts on a token other than GRID or the payment token", async function () {
@@ -46,8 +46,7 @@ function shouldRefuseMalformedAmountsAndTokens(op: "deposit" | "withdraw", nonWh
  * the wallet (announced by `Deposited`) and reserves the whole account.
  */
 async function expectBuyPullsShortfall(o: { deposited: bigint; amount: bigint; price: bigint; pulled: bigint }) {
-  const ctx = await loadFixture(deployTradingFixture);
-  const { trading, usdc, c1 } = ctx;
+  const { ctx, trading, usdc, c1 } = await loadTrading();
   if (o.deposited > 0n) await trading.connect(c1).deposit(usdc, o.deposited);
   const tx = trading.connect(c1).createBuyOrder(o.amount, o.price);
   await expect(tx)
@@ -72,8 +71,7 @@ describe("Trading", function () {
   describe("#deposit", function () {
     describe("when depositing the payment token", function () {
       it("moves the amount from the wallet to the account and emits Deposited", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, usdc, c1 } = ctx;
+        const { ctx, trading, usdc, c1 } = await loadTrading();
         const tx = trading.connect(c1).deposit(usdc, 12_345n);
         await expect(tx)
           .to.emit(trading, "Deposited")
@@ -88,8 +86,7 @@ describe("Trading", function () {
 
     describe("when depositing GRID", function () {
       it("credits whole watt-hours", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, grid, p1 } = ctx;
+        const { ctx, trading, grid, p1 } = await loadTrading();
         const tx = trading.connect(p1).deposit(grid, wh(25));
         await expect(tx)
           .to.emit(trading, "Deposited")
@@ -103,9 +100,8 @@ describe("Trading", function () {
       shouldRefuseMalformedAmountsAndTokens("deposit", wh(25) + 1n);
 
       it("reverts while paused", async function () {
-        const { trading, usdc, c1 } = await loadFixture(deployTradingFixture);
-        await trading.pause();
-        await expect(trading.connect(c1).deposit(usdc, 1_000n)).to.be.revertedWithCustomError(trading, "EnforcedPause");
+        const { trading, admin, usdc, c1 } = await loadFixture(deployTradingFixture);
+        await expectStoppedByPause(trading, admin, () => trading.connect(c1).deposit(usdc, 1_000n));
       });
 
       it("reverts with the token's error without an allowance", async function () {
@@ -138,8 +134,7 @@ describe("Trading", function () {
     ];
     for (const c of usdcPermitCases) {
       it(c.name, async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, usdc, c1, outsider } = ctx;
+        const { ctx, trading, usdc, c1, outsider } = await loadTrading();
         const sig = await permitFromNow(usdc, c1, trading, 7_000n);
         if (c.frontRun) {
           await usdc.connect(outsider).permit(c1.address, trading, 7_000n, sig.deadline, sig.v, sig.r, sig.s);
@@ -157,8 +152,7 @@ describe("Trading", function () {
     }
 
     it("deposits GRID with a GRID permit", async function () {
-      const ctx = await loadFixture(deployTradingFixture);
-      const { trading, grid, p1 } = ctx;
+      const { ctx, trading, grid, p1 } = await loadTrading();
       const sig = await permitFromNow(grid, p1, trading, wh(40));
       const tx = trading.connect(p1).depositWithPermit(grid, wh(40), sig.deadline, sig.v, sig.r, sig.s);
       await expect(tx).to.changeTokenBalances(grid, [p1, trading], [-wh(40), wh(40)]);
@@ -176,13 +170,12 @@ describe("Trading", function () {
     });
 
     it("reverts while paused", async function () {
-      const { trading, usdc, c1 } = await loadFixture(deployTradingFixture);
+      const { trading, admin, usdc, c1 } = await loadFixture(deployTradingFixture);
       const deadline = BigInt(await time.latest()) + 3_600n;
       const sig = await signPermit(usdc, c1, await trading.getAddress(), 7_000n, deadline);
-      await trading.pause();
-      await expect(
+      await expectStoppedByPause(trading, admin, () =>
         trading.connect(c1).depositWithPermit(usdc, 7_000n, deadline, sig.v, sig.r, sig.s),
-      ).to.be.revertedWithCustomError(trading, "EnforcedPause");
+      );
     });
 
     it("reverts on a zero amount, GRID not in whole watt-hours and an unsupported token", async function () {
@@ -204,8 +197,7 @@ describe("Trading", function () {
   describe("#withdraw", function () {
     describe("when the account holds enough", function () {
       it("moves part of the payment token back to the wallet and emits Withdrawn", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, usdc, c1 } = ctx;
+        const { ctx, trading, usdc, c1 } = await loadTrading();
         await trading.connect(c1).deposit(usdc, 10_000n);
         const tx = trading.connect(c1).withdraw(usdc, 3_500n);
         await expect(tx)
@@ -219,8 +211,7 @@ describe("Trading", function () {
       });
 
       it("moves GRID back in whole watt-hours", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, grid, p1 } = ctx;
+        const { ctx, trading, grid, p1 } = await loadTrading();
         await trading.connect(p1).deposit(grid, wh(30));
         const tx = trading.connect(p1).withdraw(grid, wh(12));
         await expect(tx)
@@ -231,8 +222,7 @@ describe("Trading", function () {
       });
 
       it("works while paused", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, grid, usdc, p1 } = ctx;
+        const { ctx, trading, grid, usdc, p1 } = await loadTrading();
         await trading.connect(p1).deposit(grid, wh(30));
         await trading.connect(p1).deposit(usdc, 900n);
         await trading.pause();
@@ -266,8 +256,7 @@ describe("Trading", function () {
       });
 
       it("reverts on what open orders reserve", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, usdc, c1 } = ctx;
+        const { ctx, trading, usdc, c1 } = await loadTrading();
         await trading.connect(c1).deposit(usdc, 10_000n);
         await place(trading, [{ signer: c1, side: Side.Buy, wh: 10, price: 500_000n }]);
         expect(await accountOf(ctx, c1)).to.deep.equal([0n, 5_000n]);
@@ -280,8 +269,7 @@ describe("Trading", function () {
 
   describe("#accountBalance", function () {
     it("is zero for a fresh account and reverts for an unsupported token", async function () {
-      const ctx = await loadFixture(deployTradingFixture);
-      const { trading, registry, outsider } = ctx;
+      const { ctx, trading, registry, outsider } = await loadTrading();
       expect(await accountOf(ctx, outsider)).to.deep.equal([0n, 0n]);
       await expect(trading.accountBalance(outsider.address, registry))
         .to.be.revertedWithCustomError(trading, "TradingUnsupportedToken")
@@ -308,8 +296,7 @@ describe("Trading", function () {
     });
 
     it("keeps the GRID the buyer bought in its account at settlement", async function () {
-      const ctx = await loadFixture(deployTradingFixture);
-      const { trading, grid, p1, c1, c2, epoch } = ctx;
+      const { ctx, trading, grid, p1, c1, c2, epoch } = await loadTrading();
       await trading.connect(c1).setKeepsBoughtGrid(true);
       const orders = book(ctx, "p1 sell 30@400_000, c1 buy 20@400_000, c2 buy 10@400_000");
       const [s, b1, b2] = await place(trading, orders);
@@ -355,8 +342,7 @@ describe("Trading", function () {
       ] as const;
       for (const c of cases) {
         it(`reserves ${c.name} from the account and pulls nothing`, async function () {
-          const ctx = await loadFixture(deployTradingFixture);
-          const { trading, epoch } = ctx;
+          const { ctx, trading, epoch } = await loadTrading();
           const [signer, token] = [ctx[c.who], ctx[c.token]];
           await trading.connect(signer).deposit(token, c.deposit);
           const create =
@@ -378,8 +364,7 @@ describe("Trading", function () {
       });
 
       it("pulls exactly the shortfall of a sell order", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, grid, p1 } = ctx;
+        const { ctx, trading, grid, p1 } = await loadTrading();
         await trading.connect(p1).deposit(grid, wh(15));
         const tx = trading.connect(p1).createSellOrder(wh(50), 300_000n);
         const receipt = (await (await tx).wait())!;
@@ -396,8 +381,7 @@ describe("Trading", function () {
     });
 
     it("re-places a cancelled order from the refund in the account without pulling", async function () {
-      const ctx = await loadFixture(deployTradingFixture);
-      const { trading, usdc, c1, epoch } = ctx;
+      const { ctx, trading, usdc, c1, epoch } = await loadTrading();
       const [id] = await place(trading, [{ signer: c1, side: Side.Buy, wh: 10, price: 500_000n }]);
       await trading.connect(c1).cancelOrder(id);
       expect(await accountOf(ctx, c1)).to.deep.equal([0n, 5_000n]);
@@ -413,8 +397,7 @@ describe("Trading", function () {
 
   describe("settlement into the accounts", function () {
     it("credits seller proceeds and unfilled GRID and the buyer's refund to the accounts, bought GRID to the wallet", async function () {
-      const ctx = await loadFixture(deployTradingFixture);
-      const { trading, grid, usdc, p1, c1, feeSink, epoch } = ctx;
+      const { ctx, trading, grid, usdc, p1, c1, feeSink, epoch } = await loadTrading();
       await trading.setFee(100n, feeSink.address);
       // Ask 30 Wh at 400,000, bid 20 Wh at 500,000: p = 450,000, 20 Wh trade.
       // Seller: 9,000 minus a 1% fee of 90 = 8,910, and 10 Wh back. Buyer: pays 9,000 of 10,000, 1,000 back.
@@ -436,8 +419,7 @@ describe("Trading", function () {
     });
 
     it("trades several epochs from one deposit, then withdraws everything to the exact unit", async function () {
-      const ctx = await loadFixture(deployTradingFixture);
-      const { trading, grid, usdc, p1, c1, feeSink } = ctx;
+      const { ctx, trading, grid, usdc, p1, c1, feeSink } = await loadTrading();
       await trading.setFee(100n, feeSink.address);
       await trading.connect(p1).deposit(grid, wh(100));
       await trading.connect(c1).deposit(usdc, 100_000n);

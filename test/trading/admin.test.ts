@@ -12,9 +12,11 @@ import {
   MAX_UINT32,
   DEFAULT_ADMIN_ROLE,
   deployTradingFixture,
+  loadTrading,
 } from "./fixture";
 import { shouldRejectEach, shouldRevertWhenUnchanged } from "./parameters.behavior";
 import { shouldManageRoleList } from "../helpers/roleList.behavior";
+import { expectRevert } from "../helpers/reverts";
 
 /** The Trading fixture as the shared access behaviours want it. */
 async function accessContext() {
@@ -66,9 +68,7 @@ describe("Trading", function () {
         [1n, 65_536n],
         [U64, U64],
       ]) {
-        await expect(trading.setPriceRules(t, m))
-          .to.be.revertedWithCustomError(trading, "TradingInvalidPriceRules")
-          .withArgs(t, m);
+        await expectRevert(trading.setPriceRules(t, m), trading, "TradingInvalidPriceRules", t, m);
       }
     });
 
@@ -129,9 +129,7 @@ describe("Trading", function () {
 
     it("reverts above 1,000 basis points", async function () {
       const { trading, admin } = await loadFixture(deployTradingFixture);
-      await expect(trading.setFee(1_001n, admin.address))
-        .to.be.revertedWithCustomError(trading, "TradingInvalidFee")
-        .withArgs(1_001n);
+      await expectRevert(trading.setFee(1_001n, admin.address), trading, "TradingInvalidFee", 1_001n);
     });
 
     it("reverts on a zero recipient", async function () {
@@ -156,8 +154,7 @@ describe("Trading", function () {
 
     for (const who of ["outsider", "regulator"] as const) {
       it(`reject the ${who}`, async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading } = ctx;
+        const { ctx, trading } = await loadTrading();
         const caller = ctx[who];
         await expect(trading.connect(caller).pause())
           .to.be.revertedWithCustomError(trading, "AccessControlUnauthorizedAccount")

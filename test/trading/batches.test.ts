@@ -4,8 +4,9 @@ import { expect } from "chai";
 
 import { orderId, wh } from "../helpers/constants";
 import { OrderStatus, Side } from "../helpers/enums";
-import { TICK, deployTradingFixture } from "./fixture";
+import { TICK, deployTradingFixture, loadTrading } from "./fixture";
 import { accountOf, clear, parsed, place, book } from "./helpers";
+import { expectStoppedByPause } from "../helpers/access";
 
 /** One request of a `createOrders` batch. */
 function req(side: Side, whs: number, price: bigint) {
@@ -16,8 +17,7 @@ describe("Trading", function () {
   describe("#createOrders", function () {
     describe("when the batch mixes sides", function () {
       it("returns the ids in order, emits one OrderCreated per order and pulls each token once", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, grid, usdc, mm, epoch } = ctx;
+        const { ctx, trading, grid, usdc, mm, epoch } = await loadTrading();
         // Escrows: 10 Wh at 300,000 → 3,000; 20 Wh of GRID; 10 Wh at 100,000 → 1,000; 17 Wh of GRID.
         const requests = [
           req(Side.Buy, 10, 300_000n),
@@ -48,8 +48,7 @@ describe("Trading", function () {
       });
 
       it("reserves from the account first and pulls only the batch's total shortfall", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, usdc, mm } = ctx;
+        const { ctx, trading, usdc, mm } = await loadTrading();
         await trading.connect(mm).deposit(usdc, 2_500n);
         const tx = trading.connect(mm).createOrders([req(Side.Buy, 10, 300_000n), req(Side.Buy, 10, 100_000n)]);
         const receipt = (await (await tx).wait())!;
@@ -59,8 +58,7 @@ describe("Trading", function () {
       });
 
       it("pulls nothing when the account covers the whole batch", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, grid, usdc, mm } = ctx;
+        const { ctx, trading, grid, usdc, mm } = await loadTrading();
         await trading.connect(mm).deposit(usdc, 5_000n);
         await trading.connect(mm).deposit(grid, wh(30));
         const tx = trading.connect(mm).createOrders([req(Side.Sell, 30, 600_000n), req(Side.Buy, 10, 300_000n)]);
@@ -91,8 +89,7 @@ describe("Trading", function () {
 
     describe("when an element is invalid", function () {
       it("reverts the whole batch, leaving no order, depth or transfer behind", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, usdc, c1, epoch } = ctx;
+        const { trading, usdc, c1, epoch } = await loadTrading();
         const before = await usdc.balanceOf(c1.address);
         await expect(trading.connect(c1).createOrders([req(Side.Buy, 10, 300_000n), req(Side.Buy, 10, 300_050n)]))
           .to.be.revertedWithCustomError(trading, "TradingInvalidPrice")
@@ -116,19 +113,14 @@ describe("Trading", function () {
     });
 
     it("reverts while paused", async function () {
-      const { trading, mm } = await loadFixture(deployTradingFixture);
-      await trading.pause();
-      await expect(trading.connect(mm).createOrders([req(Side.Buy, 10, TICK)])).to.be.revertedWithCustomError(
-        trading,
-        "EnforcedPause",
-      );
+      const { trading, admin, mm } = await loadFixture(deployTradingFixture);
+      await expectStoppedByPause(trading, admin, () => trading.connect(mm).createOrders([req(Side.Buy, 10, TICK)]));
     });
   });
 
   describe("#cancelOrders", function () {
     it("cancels each order, refunding each escrow to the account", async function () {
-      const ctx = await loadFixture(deployTradingFixture);
-      const { trading, grid, usdc, mm, epoch } = ctx;
+      const { ctx, trading, grid, usdc, mm, epoch } = await loadTrading();
       const ids = await trading
         .connect(mm)
         .createOrders.staticCall([
@@ -154,8 +146,7 @@ describe("Trading", function () {
     });
 
     it("reverts the whole list when one order cannot be cancelled", async function () {
-      const ctx = await loadFixture(deployTradingFixture);
-      const { trading, c1, epoch } = ctx;
+      const { ctx, trading, c1, epoch } = await loadTrading();
       const [mine, theirs] = await place(trading, book(ctx, "c1 buy 10@500_000, c2 buy 10@500_000"));
       await expect(trading.connect(c1).cancelOrders([mine, theirs]))
         .to.be.revertedWithCustomError(trading, "TradingNotOrderOwner")

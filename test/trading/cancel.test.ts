@@ -2,8 +2,9 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { orderId, wh } from "../helpers/constants";
 import { OrderStatus, Side } from "../helpers/enums";
-import { TICK, deployTradingFixture } from "./fixture";
+import { TICK, deployTradingFixture, loadTrading, oneSellFixture } from "./fixture";
 import { accountOf, place, clear, book } from "./helpers";
+import { expectRevert } from "../helpers/reverts";
 
 type Ctx = Awaited<ReturnType<typeof deployTradingFixture>>;
 
@@ -11,8 +12,7 @@ describe("Trading", function () {
   describe("#cancelOrder", function () {
     describe("when the owner cancels an open order before gate closure", function () {
       it("returns a sell order's GRID to the account at once", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, grid, p1, epoch } = ctx;
+        const { ctx, trading, grid, p1, epoch } = await loadTrading();
         const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 250, price: 400_000n }]);
         const tx = trading.connect(p1).cancelOrder(id);
         await expect(tx).to.emit(trading, "OrderCancelled").withArgs(id, epoch, p1.address, wh(250));
@@ -21,8 +21,7 @@ describe("Trading", function () {
       });
 
       it("returns a buy order's whole rounded-up escrow to the account", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, usdc, c1, epoch } = ctx;
+        const { ctx, trading, usdc, c1, epoch } = await loadTrading();
         const [id] = await place(trading, [{ signer: c1, side: Side.Buy, wh: 13, price: 123_400n }]);
         const tx = trading.connect(c1).cancelOrder(id);
         await expect(tx).to.emit(trading, "OrderCancelled").withArgs(id, epoch, c1.address, 1_605n);
@@ -31,8 +30,7 @@ describe("Trading", function () {
       });
 
       it("marks the order cancelled and removes it from the depth", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, c1, epoch } = ctx;
+        const { ctx, trading, c1, epoch } = await loadTrading();
         const [id] = await place(trading, book(ctx, "c1 buy 13@123_400, c2 buy 20@123_400"));
         await trading.connect(c1).cancelOrder(id);
         expect((await trading.getOrder(id)).status).to.equal(BigInt(OrderStatus.Cancelled));
@@ -41,8 +39,7 @@ describe("Trading", function () {
       });
 
       it("works at the last second of the epoch", async function () {
-        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
-        const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
+        const { trading, p1, epoch, sellId: id } = await loadFixture(oneSellFixture);
         await time.setNextBlockTimestamp((await trading.epochEnd(epoch)) - 1n);
         await expect(trading.connect(p1).cancelOrder(id))
           .to.emit(trading, "OrderCancelled")
@@ -50,8 +47,7 @@ describe("Trading", function () {
       });
 
       it("works while paused, and the refund can be withdrawn while paused", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, usdc, c1, epoch } = ctx;
+        const { ctx, trading, usdc, c1, epoch } = await loadTrading();
         const [id] = await place(trading, [{ signer: c1, side: Side.Buy, wh: 10, price: 500_000n }]);
         await trading.pause();
         const tx = trading.connect(c1).cancelOrder(id);
@@ -84,11 +80,8 @@ describe("Trading", function () {
       });
 
       it("reverts for another user's order", async function () {
-        const { trading, p1, p2 } = await loadFixture(deployTradingFixture);
-        const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
-        await expect(trading.connect(p2).cancelOrder(id))
-          .to.be.revertedWithCustomError(trading, "TradingNotOrderOwner")
-          .withArgs(id, p2.address);
+        const { trading, p2, sellId: id } = await loadFixture(oneSellFixture);
+        await expectRevert(trading.connect(p2).cancelOrder(id), trading, "TradingNotOrderOwner", id, p2.address);
       });
 
       const closed = [
@@ -101,28 +94,20 @@ describe("Trading", function () {
       ];
       for (const c of closed) {
         it(`reverts for ${c.state} order`, async function () {
-          const ctx = await loadFixture(deployTradingFixture);
-          const { trading, p1 } = ctx;
+          const { ctx, trading, p1 } = await loadTrading();
           const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
           await c.close(ctx, id);
-          await expect(trading.connect(p1).cancelOrder(id))
-            .to.be.revertedWithCustomError(trading, "TradingOrderNotOpen")
-            .withArgs(id, c.status);
+          await expectRevert(trading.connect(p1).cancelOrder(id), trading, "TradingOrderNotOpen", id, c.status);
         });
       }
 
       it("reverts from gate closure on, until settled", async function () {
-        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
-        const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
+        const { trading, p1, epoch, sellId: id } = await loadFixture(oneSellFixture);
         const end = await trading.epochEnd(epoch);
         await time.setNextBlockTimestamp(end);
-        await expect(trading.connect(p1).cancelOrder(id))
-          .to.be.revertedWithCustomError(trading, "TradingGateClosed")
-          .withArgs(id, end);
+        await expectRevert(trading.connect(p1).cancelOrder(id), trading, "TradingGateClosed", id, end);
         await trading.matchOrders(epoch, 1);
-        await expect(trading.connect(p1).cancelOrder(id))
-          .to.be.revertedWithCustomError(trading, "TradingGateClosed")
-          .withArgs(id, end);
+        await expectRevert(trading.connect(p1).cancelOrder(id), trading, "TradingGateClosed", id, end);
       });
     });
   });

@@ -1,6 +1,6 @@
 // Fixture of the Trading suite (test/trading/*.test.ts): the market from the GridMarket Ignition module with
 // funded users, and the suite's constants.
-import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ethers } from "hardhat";
 
 import { deployMarket } from "../fixtures";
@@ -13,7 +13,8 @@ import {
   DEFAULT_TICK_SIZE,
   wh,
 } from "../helpers/constants";
-import { UserStatus, UserType } from "../helpers/enums";
+import { Side, UserStatus, UserType } from "../helpers/enums";
+import { closeEpoch, place } from "./helpers";
 
 // ───────────────────────────────────────── CONSTANTS ─────────────────────────────────────────
 
@@ -80,3 +81,26 @@ export async function deployTradingFixture() {
 }
 
 export type Ctx = Awaited<ReturnType<typeof deployTradingFixture>>;
+
+/**
+ * {@link deployTradingFixture} loaded with `loadFixture`: its fields, to destructure, beside the whole context `ctx`
+ * that the suite's helpers take (`const { ctx, trading, epoch } = await loadTrading();`).
+ */
+export async function loadTrading(): Promise<Ctx & { ctx: Ctx }> {
+  const ctx = await loadFixture(deployTradingFixture);
+  return { ...ctx, ctx };
+}
+
+/** {@link deployTradingFixture} with one minimum sell order (10 Wh at one tick) of `p1` in `epoch`, id `sellId`. */
+export async function oneSellFixture() {
+  const ctx = await deployTradingFixture();
+  const [sellId] = await place(ctx.trading, [{ signer: ctx.p1, side: Side.Sell, wh: 10, price: TICK }]);
+  return { ...ctx, sellId };
+}
+
+/** {@link oneSellFixture} once `epoch` has ended: ready for `matchOrders`. */
+export async function oneSellClosedFixture() {
+  const ctx = await oneSellFixture();
+  await closeEpoch(ctx.trading, ctx.epoch);
+  return ctx;
+}

@@ -200,6 +200,34 @@ export function fills(orders: Placed[], ids: bigint[], spec: string): Fill[] {
   });
 }
 
+/** Places `orders` in `ctx.epoch` and ends it, so that the book waits for `matchOrders`; returns the order ids. */
+export async function placeAndClose(ctx: Ctx, orders: Placed[]): Promise<bigint[]> {
+  const ids = await place(ctx.trading, orders);
+  await closeEpoch(ctx.trading, ctx.epoch);
+  return ids;
+}
+
+/**
+ * One `matchOrders(epoch, budget)` call: it emits `MatchProgressed(epoch, ...progressed)` (`[steps, volume, done]`)
+ * and, when `matched` is given (`[price, volume, bid, ask]`), `EpochMatched(epoch, ...matched)`.
+ */
+export async function expectMatchCall(
+  trading: Trading,
+  epoch: bigint,
+  budget: number,
+  progressed: [bigint, bigint, boolean],
+  matched?: [bigint, bigint, bigint, bigint],
+): Promise<void> {
+  const tx = trading.matchOrders(epoch, budget);
+  await expect(tx)
+    .to.emit(trading, "MatchProgressed")
+    .withArgs(epoch, ...progressed);
+  if (matched)
+    await expect(tx)
+      .to.emit(trading, "EpochMatched")
+      .withArgs(epoch, ...matched);
+}
+
 /** What {@link expectClearing} checks of an epoch's clearing. */
 export interface Clearing {
   /** The clearing price. */
@@ -236,6 +264,28 @@ export async function expectClearing(ctx: Ctx, epoch: bigint, clearing: Clearing
   const tx = trading.executeTrades(epoch, batch);
   await expectSettlement(ctx, epoch, clearing.price, clearing.fills, tx);
   return tx;
+}
+
+/**
+ * The settlement `tx` closed `epoch` with `volume` at `price`, crediting the fee `recipient`'s account `credit` (fees
+ * plus rounding; no `Credited` event when it is 0), and the contract then holds exactly the market accounts.
+ */
+export async function expectFeeCredit(
+  ctx: Ctx,
+  epoch: bigint,
+  tx: ContractTransactionResponse | Promise<ContractTransactionResponse>,
+  recipient: HardhatEthersSigner,
+  { volume, price, credit }: { volume: bigint; price: bigint; credit: bigint },
+): Promise<void> {
+  const { trading, usdc } = ctx;
+  if (credit === 0n) await expect(tx).not.to.emit(trading, "Credited");
+  else
+    await expect(tx)
+      .to.emit(trading, "Credited")
+      .withArgs(recipient.address, await usdc.getAddress(), credit);
+  await expect(tx).to.emit(trading, "EpochSettled").withArgs(epoch, volume, price, credit, recipient.address);
+  expect(await trading.accountBalance(recipient.address, usdc)).to.equal(credit);
+  await expectBalancesEqualAccounts(ctx);
 }
 
 /**
@@ -289,6 +339,26 @@ export async function order(trading: Trading, id: bigint) {
   return pick(await trading.getOrder(id), ORDER_FIELDS);
 }
 
+/**
+ * Checks every field of order `id`, given in the order of the `Order` struct: `[owner, side, status, epoch, amount,
+ * price, filled]`.
+ */
+export async function expectOrder(
+  trading: Trading,
+  id: bigint,
+  [owner, side, status, epoch, amount, price, filled]: [HardhatEthersSigner, Side, OrderStatus, ...bigint[]],
+): Promise<void> {
+  expect(await order(trading, id)).to.deep.equal({
+    owner: owner.address,
+    side: BigInt(side),
+    status: BigInt(status),
+    epoch,
+    amount,
+    price,
+    filled,
+  });
+}
+
 export function result(fields: {
   status: EpochStatus;
   clearingPrice?: bigint;
@@ -321,33 +391,18 @@ export function result(fields: {
  * Walk: 20 at (6000, 4000), 10 at (6000, 5000), 70 at (5000, 5000); bids move to 4000 < 5000.
  * Volume 100 Wh, b* = a* = 5000, p = 500,000. At a* 80 Wh of 100 matched: p2 50, p3 30 (partial), p2 0.
  */
+export const BOOK_A =
+  "c1 buy 30@600_000, p1 sell 20@400_000, c2 buy 40@500_000, p2 sell 50@500_000, c3 buy 30@500_000, " +
+  "p3 sell 40@500_000, c1 buy 10@400_000, p1 sell 10@600_000, p2 sell 10@500_000";
+
 export function bookA(ctx: Ctx): Placed[] {
-  const { p1, p2, p3, c1, c2, c3 } = ctx;
-  return [
-    { signer: c1, side: Side.Buy, wh: 30, price: 600_000n },
-    { signer: p1, side: Side.Sell, wh: 20, price: 400_000n },
-    { signer: c2, side: Side.Buy, wh: 40, price: 500_000n },
-    { signer: p2, side: Side.Sell, wh: 50, price: 500_000n },
-    { signer: c3, side: Side.Buy, wh: 30, price: 500_000n },
-    { signer: p3, side: Side.Sell, wh: 40, price: 500_000n },
-    { signer: c1, side: Side.Buy, wh: 10, price: 400_000n },
-    { signer: p1, side: Side.Sell, wh: 10, price: 600_000n },
-    { signer: p2, side: Side.Sell, wh: 10, price: 500_000n },
-  ];
+  return book(ctx, BOOK_A);
 }
 
-/** Hand-computed settlement of book A at p = 500,000 (500 per Wh). */
+/** Hand-computed settlement of book A at p = 500,000 (500 per Wh), in the notation of {@link fills}. */
+export const BOOK_A_FILLS =
+  "30:15_000:3_000 20:10_000 40:20_000 50:25_000 30:15_000 30:15_000:10 0:0:4_000 0:0:10 0:0:10";
+
 export function bookAFills(ctx: Ctx, ids: bigint[]): Fill[] {
-  const { p1, p2, p3, c1, c2, c3 } = ctx;
-  return [
-    fill(ids[0], c1, Side.Buy, { filled: wh(30), payment: 15_000n, refund: 3_000n }),
-    fill(ids[1], p1, Side.Sell, { filled: wh(20), payment: 10_000n }),
-    fill(ids[2], c2, Side.Buy, { filled: wh(40), payment: 20_000n }),
-    fill(ids[3], p2, Side.Sell, { filled: wh(50), payment: 25_000n }),
-    fill(ids[4], c3, Side.Buy, { filled: wh(30), payment: 15_000n }),
-    fill(ids[5], p3, Side.Sell, { filled: wh(30), payment: 15_000n, refund: wh(10) }),
-    fill(ids[6], c1, Side.Buy, { filled: 0n, refund: 4_000n }),
-    fill(ids[7], p1, Side.Sell, { filled: 0n, refund: wh(10) }),
-    fill(ids[8], p2, Side.Sell, { filled: 0n, refund: wh(10) }),
-  ];
+  return fills(bookA(ctx), ids, BOOK_A_FILLS);
 }

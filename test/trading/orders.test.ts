@@ -1,20 +1,52 @@
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { expect } from "chai";
 import { orderId, wh } from "../helpers/constants";
 import { OrderStatus, Side } from "../helpers/enums";
-import { Suspended, TICK, MAX_PRICE, MIN_ORDER, MAX_UINT32, METER, deployTradingFixture } from "./fixture";
-import { place, order, book } from "./helpers";
+import {
+  Suspended,
+  TICK,
+  MAX_PRICE,
+  MIN_ORDER,
+  MAX_UINT32,
+  METER,
+  deployTradingFixture,
+  loadTrading,
+  type Ctx,
+  oneSellFixture,
+} from "./fixture";
+import { place, book, expectOrder } from "./helpers";
+import { expectRevert } from "../helpers/reverts";
+import { expectStoppedByPause } from "../helpers/access";
+
+/**
+ * One test per caller that may not place an order on `side`: `[who, caller, made so]`, where the optional last
+ * element turns the fixture's account into such a caller. Each reverts with `TradingNotEligible(caller, side)`.
+ */
+function shouldRefuseCallers(
+  side: Side,
+  callers: [who: string, caller: (ctx: Ctx) => HardhatEthersSigner, madeSo?: (ctx: Ctx) => Promise<unknown>][],
+): void {
+  for (const [who, caller, madeSo] of callers) {
+    it(`reverts for ${who}`, async function () {
+      const { ctx, trading } = await loadTrading();
+      const signer = caller(ctx);
+      await madeSo?.(ctx);
+      const t = trading.connect(signer);
+      await expect(side === Side.Buy ? t.createBuyOrder(wh(10), TICK) : t.createSellOrder(wh(10), TICK))
+        .to.be.revertedWithCustomError(trading, "TradingNotEligible")
+        .withArgs(signer.address, side);
+    });
+  }
+}
 
 describe("Trading", function () {
   describe("#createSellOrder", function () {
     describe("when the caller is a verified prosumer", function () {
       it("escrows the GRID amount", async function () {
         const { trading, grid, p1 } = await loadFixture(deployTradingFixture);
-        await expect(trading.connect(p1).createSellOrder(wh(250), 400_000n)).to.changeTokenBalances(
-          grid,
-          [p1, trading],
-          [-wh(250), wh(250)],
-        );
+        const tx = trading.connect(p1).createSellOrder(wh(250), 400_000n);
+        await expect(tx).to.changeTokenBalances(grid, [p1, trading], [-wh(250), wh(250)]);
       });
 
       it("emits OrderCreated with the escrow equal to the amount", async function () {
@@ -38,20 +70,11 @@ describe("Trading", function () {
       it("stores the order for getOrder", async function () {
         const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
         const [id] = await place(trading, [{ signer: p1, side: Side.Sell, wh: 250, price: 400_000n }]);
-        expect(await order(trading, id)).to.deep.equal({
-          owner: p1.address,
-          side: BigInt(Side.Sell),
-          status: BigInt(OrderStatus.Open),
-          epoch,
-          amount: wh(250),
-          price: 400_000n,
-          filled: 0n,
-        });
+        await expectOrder(trading, id, [p1, Side.Sell, OrderStatus.Open, epoch, wh(250), 400_000n, 0n]);
       });
 
       it("adds the amount to the depth at its price", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, epoch } = ctx;
+        const { ctx, trading, epoch } = await loadTrading();
         await place(trading, book(ctx, "p1 sell 250@400_000, p2 sell 30@400_000, p2 sell 11@400_100"));
         expect(await trading.depthAt(epoch, Side.Sell, 400_000n)).to.equal(wh(280));
         expect(await trading.depthAt(epoch, Side.Sell, 400_100n)).to.equal(wh(11));
@@ -68,42 +91,18 @@ describe("Trading", function () {
       });
 
       it("accepts exactly the minimum amount", async function () {
-        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
-        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
+        const { trading, epoch } = await loadFixture(oneSellFixture);
         expect(await trading.depthAt(epoch, Side.Sell, TICK)).to.equal(MIN_ORDER);
       });
     });
 
     describe("when the caller may not sell", function () {
-      it("reverts for a consumer", async function () {
-        const { trading, c1 } = await loadFixture(deployTradingFixture);
-        await expect(trading.connect(c1).createSellOrder(wh(10), TICK))
-          .to.be.revertedWithCustomError(trading, "TradingNotEligible")
-          .withArgs(c1.address, Side.Sell);
-      });
-
-      it("reverts for an unregistered account", async function () {
-        const { trading, outsider } = await loadFixture(deployTradingFixture);
-        await expect(trading.connect(outsider).createSellOrder(wh(10), TICK))
-          .to.be.revertedWithCustomError(trading, "TradingNotEligible")
-          .withArgs(outsider.address, Side.Sell);
-      });
-
-      it("reverts for a suspended prosumer", async function () {
-        const { trading, registry, p1 } = await loadFixture(deployTradingFixture);
-        await registry.updateUserStatus(p1.address, Suspended);
-        await expect(trading.connect(p1).createSellOrder(wh(10), TICK))
-          .to.be.revertedWithCustomError(trading, "TradingNotEligible")
-          .withArgs(p1.address, Side.Sell);
-      });
-
-      it("reverts for a removed market maker", async function () {
-        const { trading, mm } = await loadFixture(deployTradingFixture);
-        await trading.removeMarketMaker(mm.address);
-        await expect(trading.connect(mm).createSellOrder(wh(10), TICK))
-          .to.be.revertedWithCustomError(trading, "TradingNotEligible")
-          .withArgs(mm.address, Side.Sell);
-      });
+      shouldRefuseCallers(Side.Sell, [
+        ["a consumer", (ctx) => ctx.c1],
+        ["an unregistered account", (ctx) => ctx.outsider],
+        ["a suspended prosumer", (ctx) => ctx.p1, (ctx) => ctx.registry.updateUserStatus(ctx.p1.address, Suspended)],
+        ["a removed market maker", (ctx) => ctx.mm, (ctx) => ctx.trading.removeMarketMaker(ctx.mm.address)],
+      ]);
     });
 
     describe("when the caller is an unregistered market maker", function () {
@@ -157,9 +156,7 @@ describe("Trading", function () {
     describe("when the price is invalid", function () {
       it("reverts on a zero price", async function () {
         const { trading, p1 } = await loadFixture(deployTradingFixture);
-        await expect(trading.connect(p1).createSellOrder(wh(10), 0n))
-          .to.be.revertedWithCustomError(trading, "TradingInvalidPrice")
-          .withArgs(0n, TICK);
+        await expectRevert(trading.connect(p1).createSellOrder(wh(10), 0n), trading, "TradingInvalidPrice", 0n, TICK);
       });
 
       it("reverts on a price off the tick", async function () {
@@ -220,12 +217,8 @@ describe("Trading", function () {
     });
 
     it("reverts while paused", async function () {
-      const { trading, p1 } = await loadFixture(deployTradingFixture);
-      await trading.pause();
-      await expect(trading.connect(p1).createSellOrder(wh(10), TICK)).to.be.revertedWithCustomError(
-        trading,
-        "EnforcedPause",
-      );
+      const { trading, admin, p1 } = await loadFixture(deployTradingFixture);
+      await expectStoppedByPause(trading, admin, () => trading.connect(p1).createSellOrder(wh(10), TICK));
     });
   });
 
@@ -234,17 +227,11 @@ describe("Trading", function () {
       it("escrows ceil(amount * price / 1e18) of the payment token", async function () {
         const { trading, usdc, c1 } = await loadFixture(deployTradingFixture);
         // 13 Wh at 123,400 per kWh = 1,604.2 → 1,605.
-        await expect(trading.connect(c1).createBuyOrder(wh(13), 123_400n)).to.changeTokenBalances(
-          usdc,
-          [c1, trading],
-          [-1_605n, 1_605n],
-        );
+        const tx = trading.connect(c1).createBuyOrder(wh(13), 123_400n);
+        await expect(tx).to.changeTokenBalances(usdc, [c1, trading], [-1_605n, 1_605n]);
         // 2 kWh at 500,000 per kWh = exactly 1,000,000.
-        await expect(trading.connect(c1).createBuyOrder(wh(2_000), 500_000n)).to.changeTokenBalances(
-          usdc,
-          [c1, trading],
-          [-1_000_000n, 1_000_000n],
-        );
+        const exact = trading.connect(c1).createBuyOrder(wh(2_000), 500_000n);
+        await expect(exact).to.changeTokenBalances(usdc, [c1, trading], [-1_000_000n, 1_000_000n]);
       });
 
       it("emits OrderCreated with the rounded-up escrow", async function () {
@@ -262,37 +249,18 @@ describe("Trading", function () {
       });
 
       it("stores the order and its depth", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, c1, epoch } = ctx;
+        const { ctx, trading, c1, epoch } = await loadTrading();
         const [id] = await place(trading, book(ctx, "c1 buy 13@123_400, c2 buy 7_000@123_400"));
-        expect(await order(trading, id)).to.deep.equal({
-          owner: c1.address,
-          side: BigInt(Side.Buy),
-          status: BigInt(OrderStatus.Open),
-          epoch,
-          amount: wh(13),
-          price: 123_400n,
-          filled: 0n,
-        });
+        await expectOrder(trading, id, [c1, Side.Buy, OrderStatus.Open, epoch, wh(13), 123_400n, 0n]);
         expect(await trading.depthAt(epoch, Side.Buy, 123_400n)).to.equal(wh(7_013));
       });
     });
 
     describe("when the caller may not buy", function () {
-      it("reverts for an unregistered account", async function () {
-        const { trading, outsider } = await loadFixture(deployTradingFixture);
-        await expect(trading.connect(outsider).createBuyOrder(wh(10), TICK))
-          .to.be.revertedWithCustomError(trading, "TradingNotEligible")
-          .withArgs(outsider.address, Side.Buy);
-      });
-
-      it("reverts for a suspended consumer", async function () {
-        const { trading, registry, c1 } = await loadFixture(deployTradingFixture);
-        await registry.updateUserStatus(c1.address, Suspended);
-        await expect(trading.connect(c1).createBuyOrder(wh(10), TICK))
-          .to.be.revertedWithCustomError(trading, "TradingNotEligible")
-          .withArgs(c1.address, Side.Buy);
-      });
+      shouldRefuseCallers(Side.Buy, [
+        ["an unregistered account", (ctx) => ctx.outsider],
+        ["a suspended consumer", (ctx) => ctx.c1, (ctx) => ctx.registry.updateUserStatus(ctx.c1.address, Suspended)],
+      ]);
     });
 
     it("lets an unregistered market maker buy", async function () {
@@ -315,12 +283,8 @@ describe("Trading", function () {
       await expect(trading.connect(c1).createBuyOrder(wh(9), TICK))
         .to.be.revertedWithCustomError(trading, "TradingAmountBelowMinimum")
         .withArgs(wh(9), MIN_ORDER);
-      await expect(trading.connect(c1).createBuyOrder(wh(10), 0n))
-        .to.be.revertedWithCustomError(trading, "TradingInvalidPrice")
-        .withArgs(0n, TICK);
-      await expect(trading.connect(c1).createBuyOrder(wh(10), 199n))
-        .to.be.revertedWithCustomError(trading, "TradingInvalidPrice")
-        .withArgs(199n, TICK);
+      await expectRevert(trading.connect(c1).createBuyOrder(wh(10), 0n), trading, "TradingInvalidPrice", 0n, TICK);
+      await expectRevert(trading.connect(c1).createBuyOrder(wh(10), 199n), trading, "TradingInvalidPrice", 199n, TICK);
       await expect(trading.connect(c1).createBuyOrder(wh(10), MAX_PRICE + TICK))
         .to.be.revertedWithCustomError(trading, "TradingPriceAboveCap")
         .withArgs(MAX_PRICE + TICK, MAX_PRICE);
@@ -335,12 +299,8 @@ describe("Trading", function () {
     });
 
     it("reverts while paused", async function () {
-      const { trading, c1 } = await loadFixture(deployTradingFixture);
-      await trading.pause();
-      await expect(trading.connect(c1).createBuyOrder(wh(10), TICK)).to.be.revertedWithCustomError(
-        trading,
-        "EnforcedPause",
-      );
+      const { trading, admin, c1 } = await loadFixture(deployTradingFixture);
+      await expectStoppedByPause(trading, admin, () => trading.connect(c1).createBuyOrder(wh(10), TICK));
     });
   });
 });

@@ -4,7 +4,8 @@ import { expect } from "chai";
 import { permitFromNow, signPermit } from "../helpers/eip712";
 import { orderId, wh } from "../helpers/constants";
 import { Side } from "../helpers/enums";
-import { deployTradingFixture } from "./fixture";
+import { deployTradingFixture, loadTrading } from "./fixture";
+import { expectStoppedByPause } from "../helpers/access";
 
 type Ctx = Awaited<ReturnType<typeof deployTradingFixture>>;
 
@@ -34,8 +35,7 @@ async function permitted(ctx: Ctx, c: PermitCase) {
 /** The order goes in under the permit alone, and also when a front-runner already spent the permit. */
 function shouldPlaceWithPermit(c: PermitCase, placed: string) {
   it(placed, async function () {
-    const ctx = await loadFixture(deployTradingFixture);
-    const { trading, epoch } = ctx;
+    const { ctx, trading, epoch } = await loadTrading();
     const { signer, token, place } = await permitted(ctx, c);
     const tx = place();
     await expect(tx)
@@ -47,8 +47,7 @@ function shouldPlaceWithPermit(c: PermitCase, placed: string) {
   });
 
   it("still places the order when a front-runner already used the permit", async function () {
-    const ctx = await loadFixture(deployTradingFixture);
-    const { trading, outsider, epoch } = ctx;
+    const { ctx, trading, outsider, epoch } = await loadTrading();
     const { signer, token, deadline, sig, place } = await permitted(ctx, c);
     await token.connect(outsider).permit(signer.address, trading, c.escrow, deadline, sig.v, sig.r, sig.s);
     await expect(place())
@@ -73,13 +72,12 @@ describe("Trading", function () {
       });
 
       it("reverts while paused", async function () {
-        const { trading, grid, p1 } = await loadFixture(deployTradingFixture);
-        await trading.pause();
+        const { trading, admin, grid, p1 } = await loadFixture(deployTradingFixture);
         const deadline = BigInt(await time.latest()) + 3_600n;
         const sig = await signPermit(grid, p1, await trading.getAddress(), wh(25), deadline);
-        await expect(
+        await expectStoppedByPause(trading, admin, () =>
           trading.connect(p1).createSellOrderWithPermit(wh(25), 300_000n, deadline, sig.v, sig.r, sig.s),
-        ).to.be.revertedWithCustomError(trading, "EnforcedPause");
+        );
       });
     });
 

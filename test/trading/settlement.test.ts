@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { wh } from "../helpers/constants";
 import { EpochStatus, OrderStatus, Side } from "../helpers/enums";
-import { TICK, deployTradingFixture } from "./fixture";
+import { TICK, deployTradingFixture, loadTrading, oneSellClosedFixture } from "./fixture";
 import {
   place,
   closeEpoch,
@@ -18,21 +18,19 @@ import {
   expectClearing,
   book,
 } from "./helpers";
+import { expectStoppedByPause } from "../helpers/access";
 
 describe("Trading", function () {
   describe("#executeTrades", function () {
     describe("when the call is not allowed", function () {
       it("reverts on a zero batch", async function () {
-        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
-        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
-        await closeEpoch(trading, epoch);
+        const { trading, epoch } = await loadFixture(oneSellClosedFixture);
         await trading.matchOrders(epoch, 10);
         await expect(trading.executeTrades(epoch, 0)).to.be.revertedWithCustomError(trading, "TradingZeroBatch");
       });
 
       it("reverts unless the epoch is settling", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, epoch } = ctx;
+        const { ctx, trading, epoch } = await loadTrading();
         await expect(trading.executeTrades(epoch, 10))
           .to.be.revertedWithCustomError(trading, "TradingInvalidEpochStatus")
           .withArgs(epoch, EpochStatus.Empty);
@@ -56,18 +54,14 @@ describe("Trading", function () {
       });
 
       it("reverts while paused", async function () {
-        const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
-        await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
-        await closeEpoch(trading, epoch);
+        const { trading, admin, epoch } = await loadFixture(oneSellClosedFixture);
         await trading.matchOrders(epoch, 10);
-        await trading.pause();
-        await expect(trading.executeTrades(epoch, 10)).to.be.revertedWithCustomError(trading, "EnforcedPause");
+        await expectStoppedByPause(trading, admin, () => trading.executeTrades(epoch, 10));
       });
     });
 
     it("settles in batches with the same outcome, emitting EpochSettled only at the end", async function () {
-      const ctx = await loadFixture(deployTradingFixture);
-      const { trading, admin, epoch } = ctx;
+      const { ctx, trading, admin, epoch } = await loadTrading();
       const ids = await place(trading, bookA(ctx));
       await closeEpoch(trading, epoch);
       await trading.connect(ctx.outsider).matchOrders(epoch, 100);
@@ -116,8 +110,7 @@ describe("Trading", function () {
     });
 
     it("skips cancelled orders without a confirmation but counts them as settled", async function () {
-      const ctx = await loadFixture(deployTradingFixture);
-      const { trading, p1, p2, c1, epoch } = ctx;
+      const { ctx, trading, p1, p2, c1, epoch } = await loadTrading();
       const [s1, s2, b1] = await place(trading, book(ctx, "p1 sell 20@100_000, p2 sell 20@200_000, c1 buy 20@300_000"));
       await trading.connect(p1).cancelOrder(s1);
       await expectClearing(ctx, epoch, {
@@ -137,8 +130,7 @@ describe("Trading", function () {
 
   describe("#withdraw", function () {
     it("pays out the fee recipient's credit", async function () {
-      const ctx = await loadFixture(deployTradingFixture);
-      const { trading, usdc, admin, epoch } = ctx;
+      const { ctx, trading, usdc, admin, epoch } = await loadTrading();
       await place(trading, book(ctx, "p1 sell 13@123_400, p2 sell 17@123_400, c1 buy 11@123_500, c2 buy 19@123_500"));
       await clear(trading, epoch);
       const tx = trading.withdraw(usdc, 2n);
@@ -154,8 +146,7 @@ describe("Trading", function () {
     });
 
     it("works while paused", async function () {
-      const ctx = await loadFixture(deployTradingFixture);
-      const { trading, usdc, p1, feeSink, epoch } = ctx;
+      const { ctx, trading, usdc, p1, feeSink, epoch } = await loadTrading();
       await trading.setFee(1_000n, feeSink.address);
       await place(trading, book(ctx, "p1 sell 100@100_000, c1 buy 100@100_000"));
       await clear(trading, epoch);

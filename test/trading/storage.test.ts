@@ -1,13 +1,14 @@
 // What lives how long: order slots are reused by a later epoch once their epoch is settled (four banks), a user's
 // order list covers its latest epoch with orders only, and a settled order's fill is derived from the epoch's
 // margins and time-priority cut.
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 
 import { wh } from "../helpers/constants";
 import { OrderStatus, Side } from "../helpers/enums";
-import { TICK, deployTradingFixture, type Ctx } from "./fixture";
-import { bookA, clear, closeEpoch, order, place, book } from "./helpers";
+import { TICK, type Ctx, loadTrading } from "./fixture";
+import { bookA, clear, closeEpoch, order, place, book, expectOrder } from "./helpers";
+import { expectRevert } from "../helpers/reverts";
 
 /** Moves to `epoch` (to its start, unless already in it) and places one minimum buy order of `ctx.c2` there. */
 async function orderIn(ctx: Ctx, epoch: bigint): Promise<bigint> {
@@ -21,8 +22,7 @@ describe("Trading", function () {
   describe("order storage", function () {
     describe("when an epoch is settled and four more epochs received orders", function () {
       it("reuses its bank: its orders and lists are pruned, the new epoch's are readable", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, p1, c1, epoch } = ctx;
+        const { ctx, trading, p1, c1, epoch } = await loadTrading();
         const [sell, buy] = await place(trading, [
           { signer: p1, side: Side.Sell, wh: 10, price: TICK },
           { signer: c1, side: Side.Buy, wh: 10, price: TICK },
@@ -30,15 +30,7 @@ describe("Trading", function () {
         await clear(trading, epoch);
         for (const e of [epoch + 1n, epoch + 2n, epoch + 3n]) await orderIn(ctx, e);
         // Three later epochs hold the other banks: the settled epoch's orders are still there.
-        expect(await order(trading, sell)).to.deep.equal({
-          owner: p1.address,
-          side: BigInt(Side.Sell),
-          status: BigInt(OrderStatus.Settled),
-          epoch,
-          amount: wh(10),
-          price: TICK,
-          filled: wh(10),
-        });
+        await expectOrder(trading, sell, [p1, Side.Sell, OrderStatus.Settled, epoch, wh(10), TICK, wh(10)]);
         expect(await trading.getUserOrders(p1.address, epoch)).to.deep.equal([sell]);
 
         // The fourth takes the settled epoch's bank.
@@ -48,18 +40,8 @@ describe("Trading", function () {
         for (const id of [sell, buy]) {
           await expect(trading.getOrder(id)).to.be.revertedWithCustomError(trading, "TradingOrderPruned").withArgs(id);
         }
-        await expect(trading.connect(p1).cancelOrder(sell))
-          .to.be.revertedWithCustomError(trading, "TradingOrderPruned")
-          .withArgs(sell);
-        expect(await order(trading, fresh)).to.deep.equal({
-          owner: c1.address,
-          side: BigInt(Side.Buy),
-          status: BigInt(OrderStatus.Open),
-          epoch: epoch + 4n,
-          amount: wh(20),
-          price: 2n * TICK,
-          filled: 0n,
-        });
+        await expectRevert(trading.connect(p1).cancelOrder(sell), trading, "TradingOrderPruned", sell);
+        await expectOrder(trading, fresh, [c1, Side.Buy, OrderStatus.Open, epoch + 4n, wh(20), 2n * TICK, 0n]);
 
         // p1's latest epoch with orders is the settled one, but its slots are gone; c1 has a later epoch.
         await expect(trading.getUserOrders(p1.address, epoch))
@@ -76,8 +58,7 @@ describe("Trading", function () {
 
     describe("when clearing stalled for more than three epochs", function () {
       it("gives the epoch that finds its bank busy fresh slots, readable for good", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, p1, p2, c1, c3, epoch } = ctx;
+        const { ctx, trading, p1, p2, c1, c3, epoch } = await loadTrading();
         const [oldSell, oldBuy] = await place(trading, [
           { signer: p1, side: Side.Sell, wh: 10, price: TICK },
           { signer: c1, side: Side.Buy, wh: 10, price: TICK },
@@ -99,57 +80,32 @@ describe("Trading", function () {
 
         // The stalled epoch's bank, now free, goes to a later epoch; the fresh slots stay.
         await orderIn(ctx, epoch + 8n);
-        await expect(trading.getOrder(oldSell))
-          .to.be.revertedWithCustomError(trading, "TradingOrderPruned")
-          .withArgs(oldSell);
-        expect(await order(trading, sell)).to.deep.equal({
-          owner: p2.address,
-          side: BigInt(Side.Sell),
-          status: BigInt(OrderStatus.Settled),
-          epoch: late,
-          amount: wh(30),
-          price: 300_000n,
-          filled: wh(20),
-        });
+        await expectRevert(trading.getOrder(oldSell), trading, "TradingOrderPruned", oldSell);
+        await expectOrder(trading, sell, [p2, Side.Sell, OrderStatus.Settled, late, wh(30), 300_000n, wh(20)]);
         expect(await trading.getUserOrders(c3.address, late)).to.deep.equal([buy]);
       });
     });
 
     describe("when settlement passes a time-priority cut", function () {
       it("shows the exact partial fill at the ask cut and nothing after it, batch by batch", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, p2, p3, epoch } = ctx;
+        const { ctx, trading, p2, p3, epoch } = await loadTrading();
         // Book A: at a* = 5000, 80 Wh of 100 match: p2 50 (id 4), p3 30 of 40 (id 6, the cut), p2 0 (id 9).
         const ids = await place(trading, bookA(ctx));
         await closeEpoch(trading, epoch);
         await trading.matchOrders(epoch, 100);
         await trading.executeTrades(epoch, 6);
-        const cut = { owner: p3.address, side: BigInt(Side.Sell), epoch, amount: wh(40), price: 500_000n };
-        expect(await order(trading, ids[5])).to.deep.equal({
-          ...cut,
-          status: BigInt(OrderStatus.Settled),
-          filled: wh(30),
-        });
+        await expectOrder(trading, ids[5], [p3, Side.Sell, OrderStatus.Settled, epoch, wh(40), 500_000n, wh(30)]);
         // Not settled yet: open, nothing filled.
         expect(await order(trading, ids[8])).to.deep.include({ status: BigInt(OrderStatus.Open), filled: 0n });
         await trading.executeTrades(epoch, 1);
         await trading.executeTrades(epoch, 2);
         expect(await order(trading, ids[3])).to.deep.include({ owner: p2.address, filled: wh(50) });
         expect(await order(trading, ids[5])).to.deep.include({ filled: wh(30) });
-        expect(await order(trading, ids[8])).to.deep.equal({
-          owner: p2.address,
-          side: BigInt(Side.Sell),
-          status: BigInt(OrderStatus.Settled),
-          epoch,
-          amount: wh(10),
-          price: 500_000n,
-          filled: 0n,
-        });
+        await expectOrder(trading, ids[8], [p2, Side.Sell, OrderStatus.Settled, epoch, wh(10), 500_000n, 0n]);
       });
 
       it("shows the exact partial fill at the bid cut and nothing after it", async function () {
-        const ctx = await loadFixture(deployTradingFixture);
-        const { trading, c2, epoch } = ctx;
+        const { ctx, trading, c2, epoch } = await loadTrading();
         // At b* = 4000, 60 Wh of 100 fill: c1 50, c2 10 of 30 (the cut), c3 0; p = 350,000.
         const [, b1, b2, b3, b4] = await place(
           trading,
@@ -168,15 +124,7 @@ describe("Trading", function () {
           0n,
           wh(10),
         ]);
-        expect(await order(trading, b2)).to.deep.equal({
-          owner: c2.address,
-          side: BigInt(Side.Buy),
-          status: BigInt(OrderStatus.Settled),
-          epoch,
-          amount: wh(30),
-          price: 400_000n,
-          filled: wh(10),
-        });
+        await expectOrder(trading, b2, [c2, Side.Buy, OrderStatus.Settled, epoch, wh(30), 400_000n, wh(10)]);
       });
     });
   });

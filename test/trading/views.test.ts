@@ -2,8 +2,9 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { orderId, wh } from "../helpers/constants";
 import { EpochStatus, Side, Work } from "../helpers/enums";
-import { TICK, deployTradingFixture } from "./fixture";
+import { TICK, deployTradingFixture, loadTrading, oneSellFixture } from "./fixture";
 import { place, closeEpoch, clear, epochResult, result, bookA } from "./helpers";
+import { expectRevert } from "../helpers/reverts";
 
 describe("Trading", function () {
   describe("#getUserOrders", function () {
@@ -68,9 +69,7 @@ describe("Trading", function () {
   describe("#getOrder", function () {
     it("reverts for an unknown id", async function () {
       const { trading, epoch } = await loadFixture(deployTradingFixture);
-      await expect(trading.getOrder(orderId(epoch, 1)))
-        .to.be.revertedWithCustomError(trading, "TradingUnknownOrder")
-        .withArgs(orderId(epoch, 1));
+      await expectRevert(trading.getOrder(orderId(epoch, 1)), trading, "TradingUnknownOrder", orderId(epoch, 1));
     });
   });
 
@@ -88,8 +87,7 @@ describe("Trading", function () {
 
   describe("#pendingEpochWork and #getEpochResult", function () {
     it("follow an epoch through Empty, Open, Closed, Matching, Settling and Settled", async function () {
-      const ctx = await loadFixture(deployTradingFixture);
-      const { trading, epoch } = ctx;
+      const { ctx, trading, epoch } = await loadTrading();
       const none = [BigInt(Work.None), 0n];
       expect(await trading.pendingEpochWork()).to.deep.equal(none);
       expect(await epochResult(trading, epoch)).to.deep.equal(result({ status: EpochStatus.Empty }));
@@ -145,8 +143,7 @@ describe("Trading", function () {
     });
 
     it("point the keeper at the oldest waiting epoch and report nothing while paused", async function () {
-      const { trading, p1, c1, epoch } = await loadFixture(deployTradingFixture);
-      await place(trading, [{ signer: p1, side: Side.Sell, wh: 10, price: TICK }]);
+      const { trading, c1, epoch } = await loadFixture(oneSellFixture);
       await time.increaseTo(await trading.epochStart(epoch + 3n));
       await place(trading, [{ signer: c1, side: Side.Buy, wh: 10, price: TICK }]);
       await closeEpoch(trading, epoch + 3n);

@@ -1,5 +1,5 @@
-// Seeded pseudo-random numbers for the mock AMI head-end and the demo agents. The same seed always gives
-// the same campus, weather and bids, so reports and tests are reproducible.
+// Seeded pseudo-random numbers for the mock AMI head-end, the demo agents and the tests' random books. The same
+// seed always gives the same campus, weather, bids and books, so reports and failing test seeds reproduce exactly.
 
 /** Hashes a string to a 32-bit seed (xmur3). */
 export function hashSeed(text: string): number {
@@ -43,6 +43,16 @@ export class Rng {
   /** Integer uniform in [min, max]. */
   int(min: number, max: number): number {
     return min + Math.floor(this.next() * (max - min + 1));
+  }
+
+  /** A bigint uniform in [min, max]; the span must fit a double exactly (≤ 2^53). */
+  bigint(min: bigint, max: bigint): bigint {
+    return min + BigInt(Math.floor(this.next() * Number(max - min + 1n)));
+  }
+
+  /** True with probability `p`. */
+  chance(p: number): boolean {
+    return this.next() < p;
   }
 
   /** Standard normal (Box-Muller). */
