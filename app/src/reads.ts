@@ -361,7 +361,8 @@ export async function readRecentEpochs(
   return Promise.all(
     epochs.map(async (epoch) => {
       const r = await client.readContract({ ...trading, functionName: "getEpochResult", args: [epoch] });
-      return { epoch, clearingPrice: r.clearingPrice, volume: r.volume, orders: r.orderCount, status: r.status };
+      const status = r.status as EpochStatus;
+      return { epoch, clearingPrice: r.clearingPrice, volume: r.volume, orders: r.orderCount, status };
     }),
   );
 }
