@@ -33,14 +33,37 @@ export function appConfig(dir: string, rpcUrl: string, extra: Partial<AppConfig>
   };
 }
 
-if (require.main === module) {
+/** Names for the testnets the project deploys to (README, Networks); others show as "Chain <id>". */
+const CHAIN_NAMES: Record<number, string> = {
+  11155111: "Sepolia",
+  421614: "Arbitrum Sepolia",
+  84532: "Base Sepolia",
+  80002: "Polygon Amoy",
+};
+
+function main(): void {
   const args = parseArgs(process.argv.slice(2));
   assertKnown(args, ["deployment-id", "rpc-url", "out", "deployments"]);
   const id = stringArg(args, "deployment-id", "chain-31337");
   const root = stringArg(args, "deployments", path.join(ROOT, "deploy", "deployments"));
   const out = stringArg(args, "out", path.join(ROOT, "app", "public", "config.json"));
-  const config = appConfig(path.join(root, id), stringArg(args, "rpc-url", "http://127.0.0.1:8545"));
+  const dir = path.join(root, id);
+  if (!fs.existsSync(dir)) {
+    const known = fs.existsSync(root) ? fs.readdirSync(root).join(", ") : "none";
+    throw new Error(`no deployment "${id}" in ${root} (there: ${known || "none"}); pass --deployment-id`);
+  }
+  const config = appConfig(dir, stringArg(args, "rpc-url", "http://127.0.0.1:8545"));
+  if (!config.local) config.chainName = CHAIN_NAMES[config.chainId] ?? config.chainName;
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(config, null, 2) + "\n");
   console.log(`wrote ${out}: chain ${config.chainId}, Trading ${config.contracts.trading}`);
+}
+
+if (require.main === module) {
+  try {
+    main();
+  } catch (error) {
+    console.error(`app:config: ${(error as Error).message}`);
+    process.exit(1);
+  }
 }
