@@ -2,7 +2,8 @@
 // consumer and a prosumer's offer, the built app served on 127.0.0.1, and Debian's Chromium driven by
 // playwright-core. Flows: connect the development account, deposit, place a buy order (and see the form refuse a
 // price off the tick), see it in the depth, let the keeper clear, see the fill and the balances change, a revert
-// in words, withdraw, the operator page. Screenshots of the main pages go to docs/app/.
+// in words, a batch of two orders cancelled before gate closure, withdraw, the prosumer's fill, meter and minted
+// GRID, the operator page, a phone-size layout. Screenshots of the main pages go to docs/app/.
 //
 //   npm run app:build && npm run app:e2e      (CHROMIUM=/path/to/chromium to use another binary)
 //   APP_E2E_NODE=anvil npm run app:e2e         (the same flows against anvil instead of a hardhat node)
@@ -34,6 +35,11 @@ async function expectText(locator: Locator, expected: string): Promise<void> {
   assert.fail(`expected "${expected}" in ${String(locator)}, saw "${seen}"`);
 }
 
+/** Waits for the status line of the action `text` names ("Deposit: done.") to say `text`. */
+async function expectStatus(page: Page, text: string): Promise<void> {
+  await expectText(page.getByRole("status").filter({ hasText: text.split(":")[0] }), text);
+}
+
 /** Waits for each `[testId, text]` pair in turn: the element's text contains the text. */
 async function expectTexts(page: Page, expected: [string, string][]): Promise<void> {
   for (const [testId, text] of expected) await expectText(page.getByTestId(testId), text);
@@ -56,7 +62,7 @@ async function fillOrder(page: Page, order: { side?: "Buy" | "Sell"; kwh: string
 async function transfer(page: Page, action: "Deposit" | "Withdraw", amount: string): Promise<void> {
   await page.getByLabel("Amount (USDC)").fill(amount);
   await page.getByRole("button", { name: action }).click();
-  await expectText(page.getByRole("status"), `${action}: done.`);
+  await expectStatus(page, `${action}: done.`);
 }
 
 const step = async (name: string, body: () => Promise<void>) => {
@@ -132,7 +138,7 @@ async function main(): Promise<void> {
       await fillOrder(page, { kwh: "1", price: "0.25" });
       await expectText(byTest("escrow"), "Reserves 0.25 USDC and 0 kWh; all from your market account.");
       await page.getByRole("button", { name: "Place order" }).click();
-      await expectText(page.getByRole("status"), "Place order: done.");
+      await expectStatus(page, "Place order: done.");
       await expectTexts(page, [
         ["depth", "1 kWh0.25 USDC/kWh"],
         ["depth", "0.2 USDC/kWh2 kWh"],
@@ -161,6 +167,27 @@ async function main(): Promise<void> {
         page.getByRole("alert"),
         "Place order refused: This account may not sell: selling takes a registered, active prosumer or a market maker. (TradingNotEligible)",
       );
+    });
+
+    await step("a batch of two orders in one transaction, then both cancelled before gate closure", async () => {
+      await fillOrder(page, { side: "Buy", kwh: "1", price: "0.1" });
+      await page.getByRole("button", { name: "Add another order" }).click();
+      await page.getByLabel("Amount (kWh)").nth(1).fill("2");
+      await page.getByLabel("Price (USDC/kWh)").nth(1).fill("0.15");
+      await expectText(byTest("escrow"), "Reserves 0.4 USDC and 0 kWh; all from your market account.");
+      await page.getByRole("button", { name: "Place 2 orders" }).click();
+      await expectStatus(page, "Place 2 orders: done.");
+      await expectTexts(page, [
+        ["account-payment", "9.375 USDC"],
+        ["depth", "2 kWh0.15 USDC/kWh"],
+        ["depth", "1 kWh0.1 USDC/kWh"],
+      ]);
+      await page.getByRole("button", { name: "Cancel all 2 open orders" }).click();
+      await expectStatus(page, "Cancel 2 orders: done.");
+      await expectTexts(page, [
+        ["account-payment", "9.775 USDC"],
+        ["own-orders", "Buy2 kWh0.15 USDC/kWhCancelled"],
+      ]);
     });
 
     await step("withdraw the market account's USDC", async () => {
