@@ -28,7 +28,7 @@ export function MarketProvider({ config, children }: { config: AppConfig; childr
   if (info.error) {
     return (
       <p role="alert" className="notice error">
-        Cannot read the market at {config.contracts.trading} on {config.rpcUrl}: {String(info.error.message)}
+        Cannot read the market on {config.rpcUrl}: {info.error.message}
       </p>
     );
   }

@@ -58,7 +58,24 @@ async function distinct<E, K>(
   return [...new Set((await scanLogs(client, config, read)).map(pick))];
 }
 
+/**
+ * The market's fixed facts. Checks first that the endpoint serves config.json's chain and that Trading is deployed
+ * there (a restarted local node forgets its deployments), so a stale config fails with words, not a decode error.
+ */
 export async function readMarketInfo(client: PublicClient, config: AppConfig): Promise<MarketInfo> {
+  const [chainId, code] = await Promise.all([
+    client.getChainId(),
+    client.getCode({ address: addr(config.contracts.trading) }),
+  ]);
+  if (chainId !== config.chainId) {
+    throw new Error(`${config.rpcUrl} serves chain ${chainId}, but config.json describes chain ${config.chainId}.`);
+  }
+  if (code === undefined || code === "0x") {
+    throw new Error(
+      `no contract at ${config.contracts.trading} on chain ${chainId}: was the node restarted since the deployment? ` +
+        "Deploy again and rewrite config.json (npm run app:config).",
+    );
+  }
   const trading = { address: addr(config.contracts.trading), abi: tradingAbi } as const;
   const [payment, tickSize, maxPrice, minOrderAmount, maxOrdersPerUser, feeBps, genesis, epochLength] =
     await Promise.all([
