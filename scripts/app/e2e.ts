@@ -3,7 +3,7 @@
 // playwright-core. Flows: connect the development account, deposit, place a buy order (and see the form refuse a
 // price off the tick), see it in the depth, let the keeper clear, see the fill and the balances change, a revert
 // in words, a batch of two orders cancelled before gate closure, withdraw, the prosumer's fill, meter and minted
-// GRID, the operator page, a phone-size layout. Screenshots of the main pages go to docs/app/.
+// GRID, the operator page, a browser wallet announced through EIP-6963, a phone-size layout. Screenshots of the main pages go to docs/app/.
 //
 //   npm run app:build && npm run app:e2e      (CHROMIUM=/path/to/chromium to use another binary)
 //   APP_E2E_NODE=anvil npm run app:e2e         (the same flows against anvil instead of a hardhat node)
@@ -33,6 +33,46 @@ async function expectText(locator: Locator, expected: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 200));
   }
   assert.fail(`expected "${expected}" in ${String(locator)}, saw "${seen}"`);
+}
+
+/**
+ * A browser wallet as EIP-6963 announces one, for `account`: it answers the account requests itself (and shares the
+ * account only once the site asks for it) and passes every other request to the node (which signs, as the account is one of its own). It stands in for a wallet extension,
+ * which a test browser cannot install.
+ */
+function announcedWallet(rpcUrl: string, account: string): string {
+  return `(() => {
+    let authorized = false; // until the site asks, as a wallet that has not met the site yet
+    const provider = {
+      async request({ method, params }) {
+        if (method === "eth_requestAccounts") authorized = true;
+        if (method === "eth_requestAccounts" || method === "eth_accounts") {
+          return authorized ? [${JSON.stringify(account)}] : [];
+        }
+        if (method === "wallet_requestPermissions") return [{ parentCapability: "eth_accounts" }];
+        const answer = await fetch(${JSON.stringify(rpcUrl)}, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params: params ?? [] }),
+        });
+        const body = await answer.json();
+        if (body.error) throw Object.assign(new Error(body.error.message), body.error);
+        return body.result;
+      },
+      on() {},
+      removeListener() {},
+    };
+    const info = {
+      uuid: "5f0c2b64-7d1e-4c1b-9a57-3f6b1c0e9d21",
+      name: "Test Wallet",
+      icon: "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='16' height='16'/%3E",
+      rdns: "org.gridmarket.testwallet",
+    };
+    const announce = () =>
+      window.dispatchEvent(new CustomEvent("eip6963:announceProvider", { detail: Object.freeze({ info, provider }) }));
+    window.addEventListener("eip6963:requestProvider", announce);
+    announce();
+  })();`;
 }
 
 /** Waits for the status line of the action `text` names ("Deposit: done.") to say `text`. */
@@ -223,6 +263,21 @@ async function main(): Promise<void> {
         ["assigned-meters", "SOLAR-LAB-1"],
       ]);
       await shoot(page, "operator");
+    });
+
+    await step("a browser wallet announced through EIP-6963", async () => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const walletPage = await context.newPage();
+      await walletPage.addInitScript({ content: announcedWallet(node.url, market.prosumer) });
+      await walletPage.goto(server.url);
+      await walletPage.getByRole("button", { name: "Test Wallet" }).click();
+      await expectTexts(walletPage, [
+        ["connected-account", "0x3C44…93BC"],
+        ["role", "Prosumer"],
+      ]);
+      const badge = await walletPage.getByTestId("connected-account").textContent();
+      assert.ok(!badge?.includes("development account"), "a browser wallet is not marked as a development account");
+      await context.close();
     });
 
     await step("a phone-size layout", async () => {

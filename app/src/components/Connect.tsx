@@ -50,13 +50,16 @@ export function Connect({ config }: { config: AppConfig }) {
     );
   }
 
-  const injected = connectors.filter((c) => c.id !== DEV_CONNECTOR_ID && c.id !== "injected");
+  // Wallets announced through EIP-6963; a wallet that only sets window.ethereum shows as wagmi's generic connector.
+  const announced = connectors.filter((c) => c.id !== DEV_CONNECTOR_ID && c.id !== "injected");
+  const legacy = "ethereum" in window ? connectors.filter((c) => c.id === "injected") : [];
+  const injected = announced.length > 0 ? announced : legacy;
   const dev = connectors.find((c) => c.id === DEV_CONNECTOR_ID);
   const options = devAccounts.data ?? [];
   const selected = choice || options[0]?.address || "";
   return (
     <div className="connect">
-      {injected.length === 0 && !config.local && <span>No browser wallet found (EIP-6963).</span>}
+      {injected.length === 0 && !config.local && <span>No browser wallet found.</span>}
       {injected.map((c) => (
         <button type="button" key={c.uid} onClick={() => connect({ connector: c })} disabled={isPending}>
           {c.icon && <img src={c.icon} alt="" width={16} height={16} />} {c.name}
