@@ -3,7 +3,8 @@
 // playwright-core. Flows: connect the development account, deposit, place a buy order (and see the form refuse a
 // price off the tick), see it in the depth, let the keeper clear, see the fill and the balances change, a revert
 // in words, a batch of two orders cancelled before gate closure, withdraw, the prosumer's fill, meter and minted
-// GRID, the operator page, a browser wallet announced through EIP-6963, a phone-size layout. Screenshots of the main pages go to docs/app/.
+// GRID, the operator page, a browser wallet announced through EIP-6963, a phone-size layout. Screenshots of the
+// main pages go to docs/app/.
 //
 //   npm run app:build && npm run app:e2e      (CHROMIUM=/path/to/chromium to use another binary)
 //   APP_E2E_NODE=anvil npm run app:e2e         (the same flows against anvil instead of a hardhat node)
