@@ -202,7 +202,8 @@ export class LocalNode {
     }
     const started = Date.now();
     await this.stop("SIGTERM");
-    if (!fs.existsSync(this.options.stateFile)) throw new Error(`anvil left no state dump at ${this.options.stateFile}`);
+    if (!fs.existsSync(this.options.stateFile))
+      throw new Error(`anvil left no state dump at ${this.options.stateFile}`);
     this.child = LocalNode.spawn(this.options, this.port);
     await this.waitReady(this.options.startTimeoutMs ?? 60_000);
     return Date.now() - started;
