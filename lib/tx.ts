@@ -59,6 +59,7 @@ export class RefusedError extends CliError {
     readonly revert: DecodedRevert | undefined,
   ) {
     super(message);
+    Object.setPrototypeOf(this, RefusedError.prototype); // Hardhat's errors reset the prototype chain
   }
 }
 
