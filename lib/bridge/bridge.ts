@@ -160,11 +160,15 @@ export class AmiBridge {
         this.log(`round failed: ${e instanceof Error ? e.message : String(e)}`);
       }
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, intervalMs);
-        signal.addEventListener("abort", () => {
+        const wake = () => {
           clearTimeout(timer);
           resolve();
-        });
+        };
+        const timer = setTimeout(() => {
+          signal.removeEventListener("abort", wake);
+          resolve();
+        }, intervalMs);
+        signal.addEventListener("abort", wake, { once: true });
       });
     }
   }
