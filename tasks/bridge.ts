@@ -21,6 +21,7 @@ interface BridgeArgs extends CommonArgs {
   meterKeys?: string;
   fromBlock?: number;
   stuckAfter: number;
+  amiTimeout: number;
 }
 
 /** Reads `{ "<meter serial>": "0x<private key>", ... }`: the keys meters sign their readings with. */
@@ -64,6 +65,7 @@ withCommonParams(
       undefined,
       types.int,
     )
+    .addOptionalParam("amiTimeout", "Seconds before a head-end request is abandoned (and retried)", 10, types.int)
     .addOptionalParam(
       "stuckAfter",
       "Seconds without a receipt before a transaction is resent with higher fees",
@@ -74,6 +76,7 @@ withCommonParams(
   ensure(args.interval > 0, "--interval must be positive");
   ensure(args.batchSize > 0, "--batch-size must be positive");
   ensure(args.stuckAfter > 0, "--stuck-after must be positive");
+  ensure(args.amiTimeout > 0, "--ami-timeout must be positive");
   const { AmiClient } = await import("../lib/bridge/ami-client");
   const { AmiBridge } = await import("../lib/bridge/bridge");
   const { TxSender } = await import("../lib/sender");
@@ -89,7 +92,7 @@ withCommonParams(
   }
   const statePath =
     args.state ?? path.join(hre.config.paths.root, "scripts", "bridge", "state", `${d.network}-${d.deploymentId}.json`);
-  const ami = new AmiClient(args.ami, undefined, (m) => say(`  ${m}`));
+  const ami = new AmiClient(args.ami, undefined, (m) => say(`  ${m}`), args.amiTimeout * 1000);
   try {
     const health = await ami.health();
     say(`  head-end ${args.ami}: ${health.meters} meter(s), clock ${new Date(health.now * 1000).toISOString()}`);

@@ -9,7 +9,7 @@ import { ethers, ignition } from "hardhat";
 import GridMarketModule from "../../deploy/modules/GridMarket";
 import { DEFAULT_CAMPUS } from "../../scripts/ami/campus";
 import { AmiServer, startAmiServer } from "../../scripts/ami/server";
-import { AmiClient } from "../../lib/bridge/ami-client";
+import { AmiClient, checkedRows } from "../../lib/bridge/ami-client";
 import { AmiBridge, BridgeOptions } from "../../lib/bridge/bridge";
 import { backoffDelay, PermanentError, withRetry } from "../../lib/bridge/retry";
 import { emptyState, loadState, saveState } from "../../lib/bridge/state";
@@ -337,6 +337,32 @@ describe("AMI bridge", function () {
         Error,
         `belongs to oracle 0x000000000000000000000000000000000000dead on chain 31337`,
       );
+    });
+  });
+
+  describe("head-end answers", function () {
+    const row = (readAt: number, exportWh = 100) => ({
+      serial: "AMI-P001",
+      meterId: ethers.encodeBytes32String("AMI-P001"),
+      exportWh,
+      importWh: 5,
+      readAt,
+    });
+
+    it("drops exact repeats of a row", function () {
+      expect(checkedRows([row(900), row(900), row(1800)])).to.deep.equal([row(900), row(1800)]);
+    });
+
+    it("refuses a malformed row or two different rows for one meter and time, so the answer is retried", function () {
+      expect(() => checkedRows([row(900), { ...row(1800), exportWh: "12" }])).to.throw(
+        'head-end answered with a malformed reading: {"serial":"AMI-P001"',
+      );
+      expect(() => checkedRows([{ ...row(900), exportWh: -1 }])).to.throw("malformed reading");
+      expect(() => checkedRows([{ ...row(900), meterId: "0x12" }])).to.throw("malformed reading");
+      expect(() => checkedRows([row(900, 100), row(900, 101)])).to.throw(
+        "head-end answered with two different readings for AMI-P001 at 900",
+      );
+      expect(() => checkedRows(undefined)).to.throw("head-end answered without a readings list");
     });
   });
 
