@@ -130,13 +130,19 @@ export interface ServiceSettings {
 }
 
 /** `npx hardhat gridmarket:bridge` as a service, polling every second. */
-export function bridgeService(settings: ServiceSettings, amiUrl: string, name = "bridge"): Service {
+export function bridgeService(
+  settings: ServiceSettings,
+  amiUrl: string,
+  name = "bridge",
+  extra: string[] = [],
+): Service {
   const args = [
     "hardhat",
     "gridmarket:bridge",
     ...["--network", "localhost", "--deployment-id", settings.deploymentId, "--from", settings.from],
     ...["--ami", amiUrl, "--interval", "1", "--stuck-after", String(settings.stuckAfter)],
     ...["--state", path.join(settings.dir, `${name}-state.json`)],
+    ...extra,
   ];
   return new Service(name, ROOT, args, localhostEnv(settings.rpcUrl), path.join(settings.dir, `${name}.log`));
 }
