@@ -121,7 +121,7 @@ export class LocalNode {
     return node;
   }
 
-  private static spawn(options: NodeOptions, port: number): ChildProcess {
+  private static spawn(options: NodeOptions, port: number, mining = true): ChildProcess {
     const log = fs.openSync(options.logFile, "a");
     const stdio: ["ignore", number, number] = ["ignore", log, log];
     if (options.kind === "hardhat") {
@@ -131,7 +131,8 @@ export class LocalNode {
       return spawn("npx", args, { cwd: options.root, env, stdio, detached: true });
     }
     const seconds = Math.max(1, Math.round(options.blockTimeMs / 1000));
-    const args = ["--host", "127.0.0.1", "--port", String(port), "--block-time", String(seconds)];
+    const args = ["--host", "127.0.0.1", "--port", String(port)];
+    args.push(...(mining ? ["--block-time", String(seconds)] : ["--no-mining"]));
     if (options.stateFile !== undefined) {
       if (fs.existsSync(options.stateFile)) args.push("--load-state", options.stateFile);
       args.push("--dump-state", options.stateFile);
@@ -160,9 +161,19 @@ export class LocalNode {
     throw new Error(`${this.kind} node did not answer on ${this.url} within ${timeoutMs} ms`);
   }
 
+  /** The latest block's timestamp. */
+  async latestTimestamp(): Promise<number> {
+    return Number(BigInt((await this.rpc<{ timestamp: string }>("eth_getBlockByNumber", ["latest", false])).timestamp));
+  }
+
   /** The latest block number. */
   async blockNumber(): Promise<number> {
     return Number(BigInt(await this.rpc<string>("eth_blockNumber")));
+  }
+
+  /** Mines `blocks` empty blocks `intervalSeconds` apart at once (`hardhat_mine`, which anvil also knows). */
+  async mine(blocks: number, intervalSeconds: number): Promise<void> {
+    await jsonRpc(this.url, "hardhat_mine", ["0x" + blocks.toString(16), "0x" + intervalSeconds.toString(16)], 180_000);
   }
 
   /** Moves the chain's clock `seconds` ahead and mines a block at once. */
@@ -194,7 +205,9 @@ export class LocalNode {
 
   /**
    * anvil only: stops the node cleanly (it dumps its state to `stateFile`) and starts it again on the same port
-   * from that dump. Returns the restart's duration in milliseconds.
+   * from that dump. The dump keeps the blocks but not the clock offset that `evm_increaseTime` built up, so the
+   * node comes back without mining, its clock is set past the last block, and interval mining resumes.
+   * Returns the restart's duration in milliseconds.
    */
   async restartFromDump(): Promise<number> {
     if (this.kind !== "anvil" || this.options.stateFile === undefined) {
@@ -204,8 +217,13 @@ export class LocalNode {
     await this.stop("SIGTERM");
     if (!fs.existsSync(this.options.stateFile))
       throw new Error(`anvil left no state dump at ${this.options.stateFile}`);
-    this.child = LocalNode.spawn(this.options, this.port);
+    this.child = LocalNode.spawn(this.options, this.port, false);
     await this.waitReady(this.options.startTimeoutMs ?? 60_000);
+    const last = await this.latestTimestamp();
+    await this.rpc("evm_increaseTime", [Math.max(0, last + 1 - Math.floor(Date.now() / 1000))]);
+    await this.rpc("evm_mine", []);
+    if ((await this.latestTimestamp()) <= last) throw new Error("the restarted node's clock is behind its last block");
+    await this.rpc("evm_setIntervalMining", [Math.max(1, Math.round(this.options.blockTimeMs / 1000))]);
     return Date.now() - started;
   }
 }

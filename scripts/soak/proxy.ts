@@ -84,11 +84,14 @@ export class FaultProxy {
 /** Counters of what the proxies did. */
 export type ProxyCounts = Record<string, number>;
 
-/** The node-side faults: a permanent log-range cap, dropped connections, a kill on a service's next send. */
+/** The node-side faults: a permanent log-range cap, dropped connections, a hook on a service's next send. */
 export class RpcFaults {
-  readonly counts: ProxyCounts = { "logs-range-refused": 0, "connection-dropped": 0, "killed-after-send": 0 };
+  readonly counts: ProxyCounts = {
+    "log ranges refused": 0,
+    "connections dropped": 0,
+  };
   private drops = 0;
-  private onSend = new Map<string, () => Promise<void>>();
+  private onSend = new Map<string, { what: string; action: () => Promise<void> }[]>();
 
   constructor(private readonly maxLogRange: number) {}
 
@@ -97,9 +100,13 @@ export class RpcFaults {
     this.drops += n;
   }
 
-  /** Runs `kill` right after the next transaction from `account` reached the node, before its sender hears back. */
-  killOnNextSend(account: string, kill: () => Promise<void>): void {
-    this.onSend.set(account.toLowerCase(), kill);
+  /**
+   * Runs `action` (counted as `what`) right after the next transaction from `account` reached the node, before its
+   * sender hears back: a kill between sending and mining, or a base-fee jump that leaves the transaction underpriced.
+   */
+  afterNextSend(account: string, what: string, action: () => Promise<void>): void {
+    const key = account.toLowerCase();
+    this.onSend.set(key, [...(this.onSend.get(key) ?? []), { what, action }]);
   }
 
   decide = (request: ProxiedRequest): ProxyAction => {
@@ -111,7 +118,7 @@ export class RpcFaults {
     }
     if (this.drops > 0 && call.method !== "eth_chainId") {
       this.drops--;
-      this.counts["connection-dropped"]++;
+      this.counts["connections dropped"]++;
       return { kind: "drop" };
     }
     if (call.method === "eth_getLogs") {
@@ -119,18 +126,17 @@ export class RpcFaults {
       const from = /^0x[0-9a-f]+$/i.test(filter.fromBlock ?? "") ? Number(filter.fromBlock) : undefined;
       const to = /^0x[0-9a-f]+$/i.test(filter.toBlock ?? "") ? Number(filter.toBlock) : undefined;
       if (from !== undefined && to !== undefined && to - from + 1 > this.maxLogRange) {
-        this.counts["logs-range-refused"]++;
+        this.counts["log ranges refused"]++;
         const error = { code: -32005, message: `query exceeds the maximum block range of ${this.maxLogRange}` };
         return { kind: "respond", status: 200, body: JSON.stringify({ jsonrpc: "2.0", id: call.id, error }) };
       }
     }
     if (call.method === "eth_sendTransaction") {
       const from = String((call.params?.[0] as { from?: string } | undefined)?.from ?? "").toLowerCase();
-      const kill = this.onSend.get(from);
-      if (kill !== undefined) {
-        this.onSend.delete(from);
-        this.counts["killed-after-send"]++;
-        return { kind: "forward", after: kill };
+      const hook = this.onSend.get(from)?.shift();
+      if (hook !== undefined) {
+        this.counts[hook.what] = (this.counts[hook.what] ?? 0) + 1;
+        return { kind: "forward", after: hook.action };
       }
     }
     return { kind: "forward" };
@@ -140,10 +146,10 @@ export class RpcFaults {
 /** The head-end-side faults, each armed for the next matching request(s). */
 export class HeadEndFaults {
   readonly counts: ProxyCounts = {
-    "head-end-503": 0,
-    "head-end-timeout": 0,
-    "head-end-malformed": 0,
-    "head-end-duplicated": 0,
+    "head-end 503 answers": 0,
+    "head-end requests hung": 0,
+    "head-end answers malformed": 0,
+    "head-end answers duplicated": 0,
   };
   private pending = { unavailable: 0, hang: 0, malformed: 0, duplicated: 0 };
 
@@ -157,12 +163,12 @@ export class HeadEndFaults {
     if (request.path.startsWith("/clock") || request.path.startsWith("/health")) return { kind: "forward" };
     if (this.pending.unavailable > 0) {
       this.pending.unavailable--;
-      this.counts["head-end-503"]++;
+      this.counts["head-end 503 answers"]++;
       return { kind: "respond", status: 503, body: '{"error":"maintenance"}' };
     }
     if (this.pending.hang > 0) {
       this.pending.hang--;
-      this.counts["head-end-timeout"]++;
+      this.counts["head-end requests hung"]++;
       return { kind: "hang", ms: this.hangMs };
     }
     const rows = request.path.startsWith("/readings") || /\/meters\/[^/]+\/readings/.test(request.path);
@@ -190,7 +196,7 @@ export class HeadEndFaults {
           this.pending[kind]++;
           return text;
         }
-        this.counts[`head-end-${kind}`]++;
+        this.counts[`head-end answers ${kind}`]++;
         return JSON.stringify({ ...page, readings: change(page.readings) });
       },
     };

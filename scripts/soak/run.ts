@@ -57,6 +57,7 @@ const FAULTS = [
   "node-restart",
   "rpc-drop",
   "stuck-tx",
+  "base-fee-spike",
 ] as const;
 type Fault = (typeof FAULTS)[number];
 const log = logger("soak");
@@ -125,16 +126,18 @@ async function main(): Promise<void> {
       { serial: "AMI-C001", owner: c1, type: "consumer" },
       { serial: "AMI-C002", owner: c2, type: "consumer" },
     ];
-    for (const m of meters) {
-      await run("gridmarket:register-user", { account: m.owner.address, type: m.type, location: m.serial });
-      await run("gridmarket:assign-meter", { meter: m.serial, owner: m.owner.address });
-    }
-    for (const s of [keeperA, keeperB, bridgeAccount])
-      await run("gridmarket:add-oracle-operator", { account: s.address });
-    for (const buyer of [c1, c2]) {
-      await run("gridmarket:mint-payment-token", { to: buyer.address, amount: "20" });
-      await run("gridmarket:deposit", { token: "usdc", amount: "5", from: buyer.address });
-    }
+    // Concurrently, as several operators would: the node hands out the admin's nonces.
+    await Promise.all([
+      ...meters.map(async (m) => {
+        await run("gridmarket:register-user", { account: m.owner.address, type: m.type, location: m.serial });
+        await run("gridmarket:assign-meter", { meter: m.serial, owner: m.owner.address });
+      }),
+      ...[keeperA, keeperB, bridgeAccount].map((s) => run("gridmarket:add-oracle-operator", { account: s.address })),
+      ...[c1, c2].map(async (buyer) => {
+        await run("gridmarket:mint-payment-token", { to: buyer.address, amount: "20" });
+        await run("gridmarket:deposit", { token: "usdc", amount: "5", from: buyer.address });
+      }),
+    ]);
 
     const t0 = (await chainTime()) - ((await chainTime()) % INTERVAL);
     const headEnd = await startHeadEnd(dir, await freePort(), {
@@ -217,10 +220,16 @@ async function main(): Promise<void> {
       else if (fault === "head-end-duplicated") headEndFaults.arm("duplicated");
       else if (fault === "rpc-drop") rpcFaults.dropNext(5);
       else if (fault === "kill-after-send")
-        rpcFaults.killOnNextSend(bridgeAccount.address, () => bridge.stop("SIGKILL"));
+        rpcFaults.afterNextSend(bridgeAccount.address, "bridge killed after a send", () => bridge.stop("SIGKILL"));
       else if (fault === "node-restart") {
         if (kind !== "anvil") return log("  node-restart: a hardhat node has no state dump; skipped");
         restartMs.push(await node.restartFromDump());
+      } else if (fault === "base-fee-spike") {
+        // The base fee jumps to 1,000 gwei right after the bridge's next transaction reached the node: priced for
+        // the old base fee, it stays unmined past --stuck-after and must be sent again with higher fees.
+        rpcFaults.afterNextSend(bridgeAccount.address, "base fee jumped after a send", async () => {
+          await node.rpc("hardhat_setNextBlockBaseFeePerGas", ["0xe8d4a51000"]);
+        });
       } else if (fault === "stuck-tx") {
         // What a bridge that crashed right after broadcasting leaves behind: a transaction at its confirmed nonce,
         // priced for the base fee of the moment, which then jumps (the next block's base fee set to 100 gwei).
@@ -268,7 +277,9 @@ async function main(): Promise<void> {
     log("one-hour outage: every service down while the chain mines an hour of one-second blocks");
     const outageEpoch = await placeOrders();
     await supervisor.pauseAll();
-    await node.rpc("hardhat_mine", ["0xe10", "0x1"]);
+    const mining = Date.now();
+    await node.mine(3600, 1);
+    log(`  3600 blocks mined in ${((Date.now() - mining) / 1000).toFixed(1)} s`);
     const now = await chainTime();
     await headEnd.client.setClock(now);
     interval = now - (now % INTERVAL);
@@ -305,10 +316,8 @@ async function main(): Promise<void> {
       assert.ok((await hre.ethers.provider.getTransactionCount(bridgeAccount.address, "latest")) > s.nonce);
     }
     const races = keepers.reduce((n, k) => n + (k.output().match(/already done by someone else/g) ?? []).length, 0);
-    const bumps = [bridge, ...keepers].reduce(
-      (n, s) => n + (s.output().match(/replacing it|raising the fee cap/g) ?? []).length,
-      0,
-    );
+    const logged = (pattern: RegExp) =>
+      [bridge, ...keepers].reduce((n, s) => n + (s.output().match(pattern) ?? []).length, 0);
 
     const figures = {
       node: kind,
@@ -319,14 +328,12 @@ async function main(): Promise<void> {
       "on-demand readings": audit.fulfilments,
       "stale copies rejected": audit.rejected,
       "GRID minted (Wh)": Number(audit.minted / 10n ** 15n),
-      faults: Object.fromEntries([
-        ...injected,
-        ...Object.entries(rpcFaults.counts),
-        ...Object.entries(headEndFaults.counts),
-      ]),
+      "faults injected": Object.fromEntries(injected),
+      "what the proxies did": { ...rpcFaults.counts, ...headEndFaults.counts },
       "restarts by the supervisor": supervisor.restarts,
       "races lost by a keeper": races,
-      "fee bumps": bumps,
+      "pending transactions replaced at their nonce": logged(/is pending there/g),
+      "fee bumps of a stuck transaction": logged(/not mined after \d+ ms; replacing it|raising the fee cap/g),
       "node restarts from a dump (ms)": restartMs,
       "seconds per epoch (mean)": Number((epochSeconds.reduce((a, b) => a + b, 0) / epochSeconds.length).toFixed(1)),
       "catch-up after a one-hour outage (s)": Number((catchUpMs / 1000).toFixed(1)),
