@@ -103,9 +103,6 @@ export class TxSender {
     const maxReplacements = this.options.maxReplacements ?? 8;
     let request = await this.prepare(build);
     let nonce = await this.provider.getTransactionCount(from, "latest");
-    if ((await this.provider.getTransactionCount(from, "pending")) > nonce) {
-      log(`nonce ${nonce}: a transaction of this account is pending there (an earlier run's); replacing it`);
-    }
     let fees = await this.initialFees();
     const hashes: string[] = [];
     let replacements = 0;

@@ -332,7 +332,7 @@ async function main(): Promise<void> {
       "what the proxies did": { ...rpcFaults.counts, ...headEndFaults.counts },
       "restarts by the supervisor": supervisor.restarts,
       "races lost by a keeper": races,
-      "pending transactions replaced at their nonce": logged(/is pending there/g),
+      "leftover transactions replaced at their nonce (checked)": stuck.length,
       "fee bumps of a stuck transaction": logged(/not mined after \d+ ms; replacing it|raising the fee cap/g),
       "node restarts from a dump (ms)": restartMs,
       "seconds per epoch (mean)": Number((epochSeconds.reduce((a, b) => a + b, 0) / epochSeconds.length).toFixed(1)),
