@@ -22,6 +22,7 @@ import { assertKnown, numberArg, parseArgs, stringArg } from "../../lib/args";
 import { loadDeployment } from "../../lib/deployment";
 import { EpochStatus } from "../../lib/enums";
 import { queryEvents } from "../../lib/events";
+import { WH } from "../../lib/units";
 import { freePort, parseNodeKind } from "../../lib/node";
 import { output } from "../../lib/output";
 import { hardhatCommand } from "../../lib/processes";
@@ -141,7 +142,7 @@ async function main(): Promise<void> {
 
     const t0 = (await chainTime()) - ((await chainTime()) % INTERVAL);
     const headEnd = await startHeadEnd(dir, await freePort(), {
-      start: t0 - 10 * 3600,
+      start: t0 - 11 * 3600,
       prosumers: 2,
       consumers: 2,
       seed,
@@ -200,8 +201,15 @@ async function main(): Promise<void> {
     const traded: bigint[] = [];
     const placeOrders = async () => {
       const epoch = await d.trading.currentEpoch();
-      await run("gridmarket:place-orders", { orders: "sell:0.05@0.15", from: p1.address });
-      await run("gridmarket:place-orders", { orders: "sell:0.05@0.20", from: p2.address });
+      // Each prosumer offers up to 50 Wh of what the bridge minted for it (in steps of the 10 Wh minimum order).
+      for (const [seller, price] of [
+        [p1, "0.15"],
+        [p2, "0.20"],
+      ] as const) {
+        const wh = Math.min(50, Number((await d.gridToken.balanceOf(seller.address)) / (10n * WH)) * 10);
+        if (wh > 0)
+          await run("gridmarket:place-orders", { orders: `sell:${wh / 1000}@${price}`, from: seller.address });
+      }
       await run("gridmarket:place-orders", { orders: "buy:0.05@0.25", from: c1.address });
       await run("gridmarket:place-orders", { orders: "buy:0.04@0.22", from: c2.address });
       traded.push(epoch);
@@ -327,7 +335,7 @@ async function main(): Promise<void> {
       "interval readings accepted": audit.accepted,
       "on-demand readings": audit.fulfilments,
       "stale copies rejected": audit.rejected,
-      "GRID minted (Wh)": Number(audit.minted / 10n ** 15n),
+      "GRID minted (Wh)": Number(audit.minted / WH),
       "faults injected": Object.fromEntries(injected),
       "what the proxies did": { ...rpcFaults.counts, ...headEndFaults.counts },
       "restarts by the supervisor": supervisor.restarts,
