@@ -24,6 +24,7 @@ import { EpochStatus } from "../../lib/enums";
 import { queryEvents } from "../../lib/events";
 import { WH } from "../../lib/units";
 import { freePort, parseNodeKind } from "../../lib/node";
+import { hex } from "../../lib/rpc";
 import { output } from "../../lib/output";
 import { hardhatCommand } from "../../lib/processes";
 import { Rng } from "../ami/random";
@@ -240,19 +241,39 @@ async function main(): Promise<void> {
         });
       } else if (fault === "stuck-tx") {
         // What a bridge that crashed right after broadcasting leaves behind: a transaction at its confirmed nonce,
-        // priced for the base fee of the moment, which then jumps (the next block's base fee set to 100 gwei).
+        // priced for the base fee of the moment, which then jumps (the next block's base fee set to 1,000 gwei).
+        // Sent straight to the node with its own nonce and fees; should a block slip in between the send and the
+        // jump and mine it, the fault is tried again.
         await supervisor.hold(bridge, async () => {
-          const nonce = await hre.ethers.provider.getTransactionCount(bridgeAccount.address, "latest");
-          const base = (await hre.ethers.provider.getBlock("latest"))!.baseFeePerGas!;
-          const tx = await bridgeAccount.sendTransaction({
-            to: bridgeAccount.address,
-            nonce,
-            gasLimit: 21_000n,
-            maxFeePerGas: 2n * base + 1n,
-            maxPriorityFeePerGas: 1n,
-          });
-          await hre.network.provider.send("hardhat_setNextBlockBaseFeePerGas", ["0x174876e800"]);
-          stuck.push({ hash: tx.hash, nonce });
+          for (let attempt = 1; ; attempt++) {
+            const nonce = await node.rpc<string>("eth_getTransactionCount", [bridgeAccount.address, "latest"]);
+            const base = BigInt(
+              (await node.rpc<{ baseFeePerGas: string }>("eth_getBlockByNumber", ["latest", false])).baseFeePerGas,
+            );
+            const hash = await node.rpc<string>("eth_sendTransaction", [
+              {
+                from: bridgeAccount.address,
+                to: bridgeAccount.address,
+                nonce,
+                gas: "0x5208",
+                maxFeePerGas: hex(2n * base + 1n),
+                maxPriorityFeePerGas: "0x1",
+              },
+            ]);
+            await node.rpc("hardhat_setNextBlockBaseFeePerGas", ["0xe8d4a51000"]);
+            const block = await node.blockNumber();
+            await waitFor(
+              "a block after the base-fee jump",
+              async () => (await node.blockNumber()) > block + 1,
+              10_000,
+            );
+            if ((await node.rpc("eth_getTransactionReceipt", [hash])) === null) {
+              stuck.push({ hash, nonce: Number(nonce) });
+              break;
+            }
+            if (attempt === 3)
+              throw new Error("stuck-tx: the transaction was mined before the base fee jumped, 3 times");
+          }
         });
       } else return;
       count(fault);
