@@ -246,6 +246,11 @@ async function main(): Promise<void> {
         // jump and mine it, the fault is tried again.
         await supervisor.hold(bridge, async () => {
           for (let attempt = 1; ; attempt++) {
+            // From a base fee of 1 gwei (an earlier spike may still be decaying): 1,000 gwei then keeps the
+            // transaction out of blocks for about 45 of them.
+            await node.rpc("hardhat_setNextBlockBaseFeePerGas", ["0x3b9aca00"]);
+            const start = await node.blockNumber();
+            await waitFor("a block at the reset base fee", async () => (await node.blockNumber()) > start, 10_000);
             const nonce = await node.rpc<string>("eth_getTransactionCount", [bridgeAccount.address, "latest"]);
             const base = BigInt(
               (await node.rpc<{ baseFeePerGas: string }>("eth_getBlockByNumber", ["latest", false])).baseFeePerGas,
