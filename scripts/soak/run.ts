@@ -356,7 +356,7 @@ async function main(): Promise<void> {
     const figures = {
       node: kind,
       seed,
-      epochs: traded.length,
+      "epochs traded (the one left open by the outage included)": traded.length,
       "epochs matched and settled exactly once": traded.length,
       "interval readings accepted": audit.accepted,
       "on-demand readings": audit.fulfilments,
