@@ -9,8 +9,8 @@ module.exports = {
   istanbulReporter: shard === undefined ? ["html", "lcov", "text", "json", "json-summary"] : ["json"],
   istanbulFolder: shard === undefined ? "./coverage" : `./.coverage_shard_${shard}`,
   coverageContractsTemp: shard === undefined ? ".coverage_contracts" : `.coverage_contracts_${shard}`,
-  // The long randomized suites (the random differential books, the property runs, the resumability epoch, the
-  // 300-level griefing book) run in `npm test` and under HEAVY=1; instrumented they would take over ten minutes and
+  // The long randomized suites (the random and the hand-made differential books, the property runs, the
+  // resumability epoch, the 300-level griefing book) run in `npm test` and under HEAVY=1; instrumented they would take over ten minutes and
   // reach no line or branch the other suites miss. Tests that assert gas figures (budgets, upkeep limits) carry it
   // too: instrumented code spends several times the gas. Their titles carry this tag.
   mocha: { grep: "@skip-on-coverage", invert: true, timeout: 600000 },

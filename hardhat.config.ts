@@ -138,6 +138,9 @@ const config: HardhatUserConfig = {
   paths: {
     ignition: "deploy",
   },
+  // Confirmations Ignition waits for on a node without automine (default 5); the local runs over JSON-RPC
+  // (npm run e2e, npm run soak) set GRIDMARKET_IGNITION_CONFIRMATIONS=1 on their one-second blocks.
+  ignition: { requiredConfirmations: Number(process.env.GRIDMARKET_IGNITION_CONFIRMATIONS ?? 5) },
   networks: {
     hardhat: {
       // Large randomized books are loaded in one block; keep the Osaka per-transaction cap (EIP-7825).

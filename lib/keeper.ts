@@ -3,6 +3,9 @@
 // printed), the demo and the benchmark (raw JSON-RPC) share the same step. `runKeeper` is the service loop around
 // a step, with bounded retries, exponential backoff and a clean stop.
 
+/** Gas limit of one `performUpkeep`: the `maxPerformGas` of Chainlink Automation's registries. */
+export const MAX_PERFORM_GAS = 5_000_000n;
+
 /** How to reach an upkeep-compatible contract: its `checkUpkeep` view and a way to send `performUpkeep`. */
 export interface UpkeepPort<R> {
   check(): Promise<{ needed: boolean; performData: string }>;

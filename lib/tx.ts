@@ -1,9 +1,17 @@
 // Sending a transaction the operator can follow: print the hash, wait for the receipt, and turn a revert into the
 // contract's custom error with its arguments.
-import type { ContractTransactionReceipt, ContractTransactionResponse, Interface, Log } from "ethers";
+import type {
+  ContractTransactionReceipt,
+  ContractTransactionResponse,
+  Interface,
+  Log,
+  TransactionReceipt,
+  TransactionRequest,
+} from "ethers";
 
 import { CliError } from "./errors";
 import { say } from "./output";
+import type { TxSender } from "./sender";
 
 /** Anything with an ethers `interface` (a contract). */
 export interface HasInterface {
@@ -42,6 +50,37 @@ export async function send(
   if (receipt === null || receipt.status !== 1) throw new CliError(`${label}: transaction ${tx.hash} reverted`);
   say(`  ${label}: mined in block ${receipt.blockNumber} (gas ${receipt.gasUsed})`);
   return receipt;
+}
+
+/** A transaction the chain refused, with its custom error decoded when a contract raised one. */
+export class RefusedError extends CliError {
+  constructor(
+    message: string,
+    readonly revert: DecodedRevert | undefined,
+  ) {
+    super(message);
+    Object.setPrototypeOf(this, RefusedError.prototype); // Hardhat's errors reset the prototype chain
+  }
+}
+
+/**
+ * Like {@link send}, through a {@link TxSender} (confirmed-count nonce, fee bumping of stuck transactions). A
+ * refusal, at estimation or mined, becomes a {@link RefusedError} that carries the decoded custom error.
+ */
+export async function sendWith(
+  sender: TxSender,
+  label: string,
+  build: () => Promise<TransactionRequest>,
+  decoders: HasInterface[],
+): Promise<TransactionReceipt> {
+  try {
+    const { receipt, hashes } = await sender.send(build);
+    const replaced = hashes.length > 1 ? ` after ${hashes.length - 1} replacement(s)` : "";
+    say(`  ${label}: ${receipt.hash} mined in block ${receipt.blockNumber}${replaced} (gas ${receipt.gasUsed})`);
+    return receipt;
+  } catch (error) {
+    throw new RefusedError(`${label}: refused: ${explainError(error, decoders)}`, decodeRevert(error, decoders));
+  }
 }
 
 /** A custom error decoded by name through a contract interface. */

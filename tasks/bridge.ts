@@ -20,6 +20,8 @@ interface BridgeArgs extends CommonArgs {
   batchSize: number;
   meterKeys?: string;
   fromBlock?: number;
+  stuckAfter: number;
+  amiTimeout: number;
 }
 
 /** Reads `{ "<meter serial>": "0x<private key>", ... }`: the keys meters sign their readings with. */
@@ -62,12 +64,22 @@ withCommonParams(
       "First block to scan for data requests (default: the deployment block)",
       undefined,
       types.int,
+    )
+    .addOptionalParam("amiTimeout", "Seconds before a head-end request is abandoned (and retried)", 10, types.int)
+    .addOptionalParam(
+      "stuckAfter",
+      "Seconds without a receipt before a transaction is resent with higher fees",
+      60,
+      types.int,
     ),
 ).setAction(async (args: BridgeArgs, hre) => {
   ensure(args.interval > 0, "--interval must be positive");
   ensure(args.batchSize > 0, "--batch-size must be positive");
+  ensure(args.stuckAfter > 0, "--stuck-after must be positive");
+  ensure(args.amiTimeout > 0, "--ami-timeout must be positive");
   const { AmiClient } = await import("../lib/bridge/ami-client");
   const { AmiBridge } = await import("../lib/bridge/bridge");
+  const { TxSender } = await import("../lib/sender");
   const ctx = await setup(hre, args);
   const { d, signer } = ctx;
   const meterKeys = args.meterKeys === undefined ? new Map<string, Wallet>() : readMeterKeys(args.meterKeys);
@@ -80,7 +92,7 @@ withCommonParams(
   }
   const statePath =
     args.state ?? path.join(hre.config.paths.root, "scripts", "bridge", "state", `${d.network}-${d.deploymentId}.json`);
-  const ami = new AmiClient(args.ami, undefined, (m) => say(`  ${m}`));
+  const ami = new AmiClient(args.ami, undefined, (m) => say(`  ${m}`), args.amiTimeout * 1000);
   try {
     const health = await ami.health();
     say(`  head-end ${args.ami}: ${health.meters} meter(s), clock ${new Date(health.now * 1000).toISOString()}`);
@@ -96,6 +108,7 @@ withCommonParams(
     batchSize: args.batchSize,
     meterKeys,
     fromBlock: args.fromBlock ?? (d.deploymentBlock > 0 ? d.deploymentBlock : undefined),
+    sender: new TxSender(signer, { stuckAfterMs: args.stuckAfter * 1000, log: (m) => say(`  ${m}`) }),
     log: (m) => say(`  ${m}`),
   });
   await bridge.init();

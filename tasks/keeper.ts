@@ -6,11 +6,13 @@ import { task } from "hardhat/config";
 import { type CommonArgs, type Context, setup, withCommonParams } from "./common";
 import { CliError, ensure } from "../lib/errors";
 import { say } from "../lib/output";
-import { eventsOf, send } from "../lib/tx";
+import { eventsOf, parseEvents, RefusedError, send, sendWith } from "../lib/tx";
+import { TxSender } from "../lib/sender";
 import { parseInteger } from "../lib/units";
 import { WORK } from "../lib/enums";
 import {
   contractPort,
+  MAX_PERFORM_GAS,
   type KeeperLoopOptions,
   type KeeperStats,
   runKeeper as runKeeperLoop,
@@ -23,14 +25,19 @@ export interface KeeperOptions extends KeeperLoopOptions {
   direct: boolean;
   matchSteps: bigint;
   settleOrders: bigint;
+  /** A transaction with no receipt after this many ms is replaced with higher fees (same nonce). */
+  stuckAfterMs: number;
 }
 
 export { type KeeperStats, StopSignal };
 
 const stamp = () => new Date().toISOString();
 
+/** The OracleClient's custom error for a performUpkeep with no work due. */
+const NO_UPKEEP_NEEDED = "OracleClientNoUpkeepNeeded";
+
 /** One unit of work: an upkeep through the OracleClient, or a direct Trading call. Returns false when idle. */
-async function step(ctx: Context, options: KeeperOptions): Promise<boolean> {
+async function step(ctx: Context, options: KeeperOptions, sender: TxSender): Promise<boolean> {
   const { d } = ctx;
   if (options.direct) {
     const [work, epoch] = await d.trading.pendingEpochWork();
@@ -49,18 +56,25 @@ async function step(ctx: Context, options: KeeperOptions): Promise<boolean> {
     return true;
   }
 
+  // Within Automation's gas limit, so that an upkeep the network could not perform fails here too.
   const port = contractPort(d.oracleClient, (performData) =>
-    send("performUpkeep", () => d.oracleClient.performUpkeep(performData), ctx.decoders),
+    sendWith(
+      sender,
+      "performUpkeep",
+      () => d.oracleClient.performUpkeep.populateTransaction(performData, { gasLimit: MAX_PERFORM_GAS }),
+      ctx.decoders,
+    ),
   );
   try {
     const receipt = await upkeepStep(port);
     if (receipt === undefined) return false;
-    for (const { args } of eventsOf(receipt, d.oracleClient, "UpkeepPerformed")) {
+    for (const { args } of parseEvents(receipt.logs, d.oracleClient, "UpkeepPerformed")) {
       say(`[${stamp()}] ${WORK[Number(args.work)]} epoch ${args.epoch}${args.done ? ": stage done" : ""}`);
     }
   } catch (error) {
     // Another keeper (or the Automation network) did the work between our check and our call: not a failure.
-    if (error instanceof CliError && error.message.includes("OracleClientNoUpkeepNeeded(")) {
+    // Recognised by the custom error the OracleClient's ABI decodes, at estimation or replayed after a revert.
+    if (error instanceof RefusedError && error.revert?.name === NO_UPKEEP_NEEDED) {
       say(`[${stamp()}] the work was already done by someone else`);
       return false;
     }
@@ -71,8 +85,9 @@ async function step(ctx: Context, options: KeeperOptions): Promise<boolean> {
 
 /** Runs the keeper service over the task's deployment until `--once`, `--max-iterations` or `stop`. */
 export function runKeeper(ctx: Context, options: KeeperOptions, stop: StopSignal): Promise<KeeperStats> {
+  const sender = new TxSender(ctx.signer, { stuckAfterMs: options.stuckAfterMs, log: (line) => say(`  ${line}`) });
   return runKeeperLoop(
-    { step: () => step(ctx, options), log: say, giveUp: (message) => new CliError(message) },
+    { step: () => step(ctx, options, sender), log: say, giveUp: (message) => new CliError(message) },
     options,
     stop,
   );
@@ -97,6 +112,7 @@ interface KeeperArgs extends CommonArgs {
   direct: boolean;
   matchSteps: string;
   settleOrders: string;
+  stuckAfter: string;
 }
 
 withCommonParams(
@@ -110,7 +126,12 @@ withCommonParams(
     .addOptionalParam("maxPerforms", "Upkeeps per round at most", "50")
     .addFlag("direct", "Call Trading.matchOrders / executeTrades directly (any account; no oracle operator role)")
     .addOptionalParam("matchSteps", "With --direct: price levels per matchOrders call", "200")
-    .addOptionalParam("settleOrders", "With --direct: orders per executeTrades call", "100"),
+    .addOptionalParam("settleOrders", "With --direct: orders per executeTrades call", "100")
+    .addOptionalParam(
+      "stuckAfter",
+      "Seconds without a receipt before a performUpkeep is resent with higher fees",
+      "60",
+    ),
 ).setAction(async (args: KeeperArgs, hre): Promise<KeeperStats> => {
   const options: KeeperOptions = {
     intervalMs: parseSeconds("--interval", args.interval),
@@ -124,6 +145,7 @@ withCommonParams(
     direct: args.direct,
     matchSteps: parseInteger("--match-steps", args.matchSteps, 1n),
     settleOrders: parseInteger("--settle-orders", args.settleOrders, 1n),
+    stuckAfterMs: parseSeconds("--stuck-after", args.stuckAfter),
   };
   const ctx = await setup(hre, args);
   const { d, signer } = ctx;

@@ -8,7 +8,7 @@
 // each meter's `lastReadAt` from the OracleClient, so a crash between a mined transaction and the state write
 // cannot make it resend.
 
-import { ContractTransactionResponse, Log, Signer, TypedDataDomain, Wallet } from "ethers";
+import { Log, Signer, TransactionRequest, TypedDataDomain, Wallet, ZeroAddress } from "ethers";
 
 import type { IOracleClient, OracleClient, Registry } from "../../typechain-types";
 import { AmiClient, MeterInfo, MeterReadingRecord } from "./ami-client";
@@ -16,6 +16,8 @@ import { DEFAULT_RETRY, PermanentError, RetryOptions, withRetry } from "./retry"
 import { domainOf, signReading } from "../eip712";
 import { REJECT_REASONS, RequestStatus } from "../enums";
 import { readingOutcomes } from "../readings";
+import { scanEvents } from "../events";
+import { TxSender } from "../sender";
 import { decodeRevert } from "../tx";
 import { BridgeState, emptyState, loadState, saveState } from "./state";
 
@@ -41,6 +43,8 @@ export interface BridgeOptions {
    */
   gasLimit?: (readings: number) => bigint;
   retry?: RetryOptions;
+  /** How transactions are sent (default: fee bumping after 60 s without a receipt). */
+  sender?: TxSender;
   log?: (message: string) => void;
 }
 
@@ -79,6 +83,7 @@ export class AmiBridge {
   private readonly log: (message: string) => void;
   private readonly meterKeys: Map<string, Wallet>;
   private readonly maxReadingsPerMeter: number;
+  private readonly sender: TxSender;
   private state!: BridgeState;
   private meters: MeterInfo[] = [];
   private readonly serialById = new Map<string, string>();
@@ -97,6 +102,7 @@ export class AmiBridge {
     this.log = options.log ?? (() => undefined);
     this.meterKeys = options.meterKeys ?? new Map();
     this.maxReadingsPerMeter = options.maxReadingsPerMeter ?? 96;
+    this.sender = options.sender ?? new TxSender(options.signer, { stuckAfterMs: 60_000, log: this.log });
   }
 
   /** The last submitted `readAt` of every meter, as the state file has it. */
@@ -154,11 +160,15 @@ export class AmiBridge {
         this.log(`round failed: ${e instanceof Error ? e.message : String(e)}`);
       }
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, intervalMs);
-        signal.addEventListener("abort", () => {
+        const wake = () => {
           clearTimeout(timer);
           resolve();
-        });
+        };
+        const timer = setTimeout(() => {
+          signal.removeEventListener("abort", wake);
+          resolve();
+        }, intervalMs);
+        signal.addEventListener("abort", wake, { once: true });
       });
     }
   }
@@ -205,16 +215,23 @@ export class AmiBridge {
     const provider = this.signer.provider!;
     const latest = await provider.getBlockNumber();
     if (latest > this.state.lastScannedBlock) {
-      const events = await this.oracle.queryFilter(
+      // In chunks, the cursor saved after each: an endpoint that caps ranges, or an outage mid-scan, costs
+      // a retry of one chunk, never the whole backlog.
+      await scanEvents(
+        this.oracle,
         this.oracle.filters.EnergyDataRequested(),
         this.state.lastScannedBlock + 1,
         latest,
+        {
+          onChunk: (events, toBlock) => {
+            const seen = new Set(this.state.pendingRequests);
+            for (const e of events) seen.add(String(e.args.requestId));
+            this.state.pendingRequests = [...seen];
+            this.state.lastScannedBlock = toBlock;
+            saveState(this.statePath, this.state);
+          },
+        },
       );
-      const seen = new Set(this.state.pendingRequests);
-      for (const e of events) seen.add(e.args.requestId.toString());
-      this.state.pendingRequests = [...seen];
-      this.state.lastScannedBlock = latest;
-      saveState(this.statePath, this.state);
     }
     for (const id of [...this.state.pendingRequests]) {
       const request = await this.oracle.getRequest(id);
@@ -236,7 +253,7 @@ export class AmiBridge {
       await this.send(
         `fulfil request ${id}`,
         [reading],
-        () => this.oracle.fulfillEnergyData(id, toReading(reading), this.overrides(1)),
+        () => this.oracle.fulfillEnergyData.populateTransaction(id, toReading(reading), this.overrides(1)),
         report,
       );
       this.dropRequest(id);
@@ -283,13 +300,14 @@ export class AmiBridge {
     saveState(this.statePath, this.state);
   }
 
+  /** Reads every meter's owner again: a meter unassigned on-chain stops being submitted, a new one starts. */
   private async refreshAssignments(): Promise<void> {
     for (const m of this.meters) {
       const id = m.meterId.toLowerCase();
-      if (this.assigned.has(id)) continue;
-      if ((await this.registry.getMeterOwner(m.meterId)) !== "0x0000000000000000000000000000000000000000") {
-        this.assigned.add(id);
-      }
+      const owned = (await this.registry.getMeterOwner(m.meterId)) !== ZeroAddress;
+      if (owned && !this.assigned.has(id)) this.assigned.add(id);
+      if (!owned && this.assigned.delete(id))
+        this.log(`meter ${m.serial} was unassigned on-chain; no longer submitted`);
     }
   }
 
@@ -314,7 +332,7 @@ export class AmiBridge {
       await this.send(
         `submit ${plain.length} readings`,
         plain,
-        (rs) => this.oracle.submitReadings(rs.map(toReading), this.overrides(rs.length)),
+        (rs) => this.oracle.submitReadings.populateTransaction(rs.map(toReading), this.overrides(rs.length)),
         report,
       );
     }
@@ -326,7 +344,11 @@ export class AmiBridge {
           const sigs = await Promise.all(
             rs.map((r) => signReading(this.meterKeys.get(r.serial)!, this.domain!, toReading(r))),
           );
-          return this.oracle.submitSignedReadings(rs.map(toReading), sigs, this.overrides(rs.length));
+          return this.oracle.submitSignedReadings.populateTransaction(
+            rs.map(toReading),
+            sigs,
+            this.overrides(rs.length),
+          );
         },
         report,
       );
@@ -342,7 +364,7 @@ export class AmiBridge {
   private async send(
     what: string,
     readings: MeterReadingRecord[],
-    sendTx: (readings: MeterReadingRecord[]) => Promise<ContractTransactionResponse>,
+    build: (readings: MeterReadingRecord[]) => Promise<TransactionRequest>,
     report: RoundReport,
   ): Promise<void> {
     let todo = readings;
@@ -350,14 +372,12 @@ export class AmiBridge {
       what,
       async () => {
         if (todo.length === 0) return;
-        let tx;
+        let receipt;
         try {
-          tx = await sendTx(todo);
+          ({ receipt } = await this.sender.send(() => build(todo)));
         } catch (e) {
           throw this.classify(e);
         }
-        const receipt = await tx.wait();
-        if (receipt === null) throw new Error("no receipt");
         this.record(todo, receipt.logs, report);
         report.transactions++;
         report.gasUsed += receipt.gasUsed;

@@ -18,7 +18,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import GridMarketModule from "../../deploy/modules/GridMarket";
 import { AmiClient } from "../../lib/bridge/ami-client";
 import { AmiBridge } from "../../lib/bridge/bridge";
-import { contractPort, drainUpkeeps } from "../../lib/keeper";
+import { contractPort, drainUpkeeps, MAX_PERFORM_GAS } from "../../lib/keeper";
 import { type RawReceipt, RpcDriver, type TxRequest } from "../../lib/rpc";
 import { WH } from "../../lib/units";
 import { Campus } from "../ami/campus";
@@ -41,7 +41,7 @@ export interface Progress {
 }
 
 /** Gas limit per `performUpkeep`: the `maxPerformGas` of Chainlink Automation's registries. */
-export const UPKEEP_GAS = 5_000_000n;
+export const UPKEEP_GAS = MAX_PERFORM_GAS;
 const WITHDRAW_GAS = 200_000n;
 
 /** Hooks for a live run (`npm run demo -- --serve`): the campus is ready; an epoch's orders are in. */

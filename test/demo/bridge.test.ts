@@ -1,4 +1,4 @@
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import fs from "node:fs";
 import os from "node:os";
@@ -9,10 +9,11 @@ import { ethers, ignition } from "hardhat";
 import GridMarketModule from "../../deploy/modules/GridMarket";
 import { DEFAULT_CAMPUS } from "../../scripts/ami/campus";
 import { AmiServer, startAmiServer } from "../../scripts/ami/server";
-import { AmiClient } from "../../lib/bridge/ami-client";
+import { AmiClient, checkedRows } from "../../lib/bridge/ami-client";
 import { AmiBridge, BridgeOptions } from "../../lib/bridge/bridge";
 import { backoffDelay, PermanentError, withRetry } from "../../lib/bridge/retry";
 import { emptyState, loadState, saveState } from "../../lib/bridge/state";
+import { RequestStatus } from "../../lib/enums";
 import { GridToken__factory, OracleClient__factory, Registry__factory } from "../../typechain-types";
 
 const WH = 10n ** 15n;
@@ -203,6 +204,21 @@ describe("AMI bridge", function () {
       expect((await readingEvents()).filter((e) => e.includes("rejected"))).to.deep.equal([]);
     });
 
+    it("stops submitting a meter once it is unassigned on-chain", async function () {
+      await register(f, ["AMI-P001", "AMI-C001"]);
+      await moveTo(f.start + 1);
+      const b = bridge();
+      expect((await b.syncReadings()).readings.length).to.equal(2);
+      await f.registry.unassignMeter(ethers.encodeBytes32String("AMI-C001"));
+      await moveTo(f.start + INTERVAL + 1);
+      const report = await b.syncReadings();
+      expect(report.readings.map((r) => [ethers.decodeBytes32String(r.meterId), r.readAt, r.accepted])).to.deep.equal([
+        ["AMI-P001", f.start + INTERVAL, true],
+      ]);
+      // Unassigned meters would be rejected as MeterNotAssigned; none was sent.
+      expect((await readingEvents()).filter((e) => e.includes("rejected"))).to.deep.equal([]);
+    });
+
     it("retries while the head-end is unavailable", async function () {
       await register(f, ["AMI-P001"]);
       await moveTo(f.start + 1);
@@ -262,7 +278,7 @@ describe("AMI bridge", function () {
       expect(fulfilled.map((e) => [e.args.requestId, e.args.meterId, e.args.operator, e.args.accepted])).to.deep.equal([
         [1n, meter, f.admin.address, true],
       ]);
-      expect((await f.oracle.getRequest(1)).status).to.equal(2n);
+      expect((await f.oracle.getRequest(1)).status).to.equal(BigInt(RequestStatus.Fulfilled));
 
       // Answered requests are not answered again, and the scheduled reading after it still goes through.
       expect((await b.answerRequests()).requestsAnswered).to.equal(0);
@@ -273,6 +289,26 @@ describe("AMI bridge", function () {
         ["AMI-P001", f.start + INTERVAL],
       ]);
       expect((await readingEvents()).filter((e) => e.includes("rejected"))).to.deep.equal([]);
+    });
+
+    it("finds a request across several chunks of GRIDMARKET_LOG_CHUNK blocks and saves the scanned block", async function () {
+      await register(f, ["AMI-P001"]);
+      await moveTo(f.start + 1);
+      const b = bridge();
+      await b.syncReadings();
+      const first = await ethers.provider.getBlockNumber();
+      await mine(7);
+      await f.oracle.connect(f.owners["AMI-P001"]).requestEnergyData(ethers.encodeBytes32String("AMI-P001"));
+      await moveTo(f.start + 400);
+      const latest = await ethers.provider.getBlockNumber();
+      process.env.GRIDMARKET_LOG_CHUNK = "3";
+      try {
+        expect((await b.answerRequests()).requestsAnswered).to.equal(1);
+      } finally {
+        delete process.env.GRIDMARKET_LOG_CHUNK;
+      }
+      expect(JSON.parse(fs.readFileSync(statePath, "utf8")).lastScannedBlock).to.equal(latest);
+      expect(latest - first).to.be.greaterThan(6);
     });
 
     it("drops requests that expired before it saw them", async function () {
@@ -301,6 +337,32 @@ describe("AMI bridge", function () {
         Error,
         `belongs to oracle 0x000000000000000000000000000000000000dead on chain 31337`,
       );
+    });
+  });
+
+  describe("head-end answers", function () {
+    const row = (readAt: number, exportWh = 100) => ({
+      serial: "AMI-P001",
+      meterId: ethers.encodeBytes32String("AMI-P001"),
+      exportWh,
+      importWh: 5,
+      readAt,
+    });
+
+    it("drops exact repeats of a row", function () {
+      expect(checkedRows([row(900), row(900), row(1800)])).to.deep.equal([row(900), row(1800)]);
+    });
+
+    it("refuses a malformed row or two different rows for one meter and time, so the answer is retried", function () {
+      expect(() => checkedRows([row(900), { ...row(1800), exportWh: "12" }])).to.throw(
+        'head-end answered with a malformed reading: {"serial":"AMI-P001"',
+      );
+      expect(() => checkedRows([{ ...row(900), exportWh: -1 }])).to.throw("malformed reading");
+      expect(() => checkedRows([{ ...row(900), meterId: "0x12" }])).to.throw("malformed reading");
+      expect(() => checkedRows([row(900, 100), row(900, 101)])).to.throw(
+        "head-end answered with two different readings for AMI-P001 at 900",
+      );
+      expect(() => checkedRows(undefined)).to.throw("head-end answered without a readings list");
     });
   });
 

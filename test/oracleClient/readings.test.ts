@@ -1,4 +1,4 @@
-import { loadFixture } from "@nomicfoundation/hardhat-toolbox/network-helpers";
+import { loadFixture, time } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { expect } from "chai";
 import hre, { ethers } from "hardhat";
@@ -121,12 +121,10 @@ describe("OracleClient", function () {
 
       it("rejects a reading from the future", async function () {
         const { oracle, operator } = await loadFixture(withBaselineFixture);
-        await expectRejected(
-          oracle,
-          operator,
-          reading(METER_A, 1_100n, 500n, (await now()) + 60n),
-          Reject.FutureReading,
-        );
+        // Pin the block time: after a fixture revert the next block would take the wall clock, however late.
+        const at = (await now()) + 1n;
+        await time.setNextBlockTimestamp(at);
+        await expectRejected(oracle, operator, reading(METER_A, 1_100n, 500n, at + 1n), Reject.FutureReading);
       });
 
       it("rejects all-ones sentinel registers, even as a baseline", async function () {

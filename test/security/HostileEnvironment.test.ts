@@ -427,7 +427,7 @@ describe("Security: hostile environment", function () {
   });
 
   describe("the largest upkeep regulators can configure", function () {
-    it("stays under Chainlink's 5,000,000 maxPerformGas per performUpkeep on the griefing book", async function () {
+    it("stays under Chainlink's 5,000,000 maxPerformGas per performUpkeep on the griefing book @skip-on-coverage", async function () {
       const { trading, oracle, actors, epoch } = await loadFixture(griefingBookFixture);
       const [maxSteps, maxOrders] = [await oracle.MAX_MATCH_STEPS(), await oracle.MAX_SETTLE_ORDERS()];
       await expect(oracle.connect(actors.regulator).setUpkeepBatchSizes(maxSteps + 1n, maxOrders))

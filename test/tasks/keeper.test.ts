@@ -19,6 +19,7 @@ const OPTIONS: KeeperOptions = {
   direct: false,
   matchSteps: 200n,
   settleOrders: 100n,
+  stuckAfterMs: 60_000,
 };
 
 describe("operator CLI: keeper", () => {
