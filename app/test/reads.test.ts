@@ -3,23 +3,10 @@
 import type { PublicClient } from "viem";
 import { describe, expect, it } from "vitest";
 
-import type { AppConfig } from "../src/config";
 import { readMarketInfo } from "../src/reads";
+import { LOCAL_CONFIG } from "./fixtures";
 
-const CONFIG: AppConfig = {
-  chainId: 31337,
-  chainName: "Local development chain",
-  rpcUrl: "http://127.0.0.1:8545",
-  local: true,
-  contracts: {
-    registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
-    gridToken: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
-    trading: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0",
-    oracleClient: "0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9",
-  },
-  deploymentBlock: 1,
-  devAccounts: [],
-};
+const CONFIG = LOCAL_CONFIG;
 
 const endpoint = (chainId: number, code: string | undefined) =>
   ({ getChainId: async () => chainId, getCode: async () => code }) as unknown as PublicClient;

@@ -299,7 +299,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await server.close();
-    node.stop();
+    await node.stop();
     fs.rmSync(market.deploymentDir, { recursive: true, force: true });
   }
 }

@@ -36,7 +36,7 @@ export async function startLiveDemo(serve: ServeOptions): Promise<LiveDemo> {
   const node = await startLocalNode();
   process.env.HARDHAT_NETWORK = "localhost";
   process.env.LOCALHOST_RPC_URL = node.url;
-  console.error(`hardhat node on ${node.url} (log: ${node.logFile})`);
+  console.error(`hardhat node on ${node.url} (log: ${node.options.logFile})`);
   let server: AppServer | undefined;
 
   return {
@@ -72,7 +72,7 @@ export async function startLiveDemo(serve: ServeOptions): Promise<LiveDemo> {
         process.once("SIGTERM", () => resolve());
       });
       await server?.close();
-      node.stop();
+      await node.stop();
     },
   };
 }
