@@ -27,7 +27,7 @@ import { freePort, parseNodeKind } from "../../lib/node";
 import { hex } from "../../lib/rpc";
 import { output } from "../../lib/output";
 import { hardhatCommand } from "../../lib/processes";
-import { Rng } from "../ami/random";
+import { Rng } from "../../lib/random";
 import { auditConservation, auditReadings } from "../e2e/audit";
 import {
   bridgeService,
