@@ -275,7 +275,9 @@ describe("Full cycle at scale", function () {
     await gridToken.connect(alice).approve(await trading.getAddress(), ethers.MaxUint256);
     await paymentToken.connect(carol).approve(await trading.getAddress(), ethers.MaxUint256);
 
-    const epoch = await trading.currentEpoch();
+    // A fresh epoch, so that its 900 s outlast the 200 orders whatever the wall clock does meanwhile.
+    const epoch = (await trading.currentEpoch()) + 1n;
+    await time.increaseTo(await trading.epochStart(epoch));
     // 100 asks from 0.100 USDC/kWh up and 100 bids from 0.199 USDC/kWh down, 0.1 kWh each, one tick apart.
     for (let i = 0n; i < 100n; i++) {
       await trading.connect(alice).createSellOrder(KWH / 10n, 100_000n + i * 1_000n);
