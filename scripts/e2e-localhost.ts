@@ -93,7 +93,7 @@ async function deployAndResume(url: string, dir: string): Promise<HardhatRuntime
   assert.deepEqual(Object.keys(partial), ["Registry#Registry"]);
 
   log("ignition deploy deploy/modules/GridMarket.ts (resumes from the journal)");
-  const deploying = hardhatCommand(ROOT, ["ignition", "deploy", "deploy/modules/GridMarket.ts", ...common], env);
+  const deploying = resumeUntilDeployed(["ignition", "deploy", "deploy/modules/GridMarket.ts", ...common], env);
   const hre = loadHardhat(url); // meanwhile: the in-process runtime the tasks will run in
   await deploying;
   log("deployed");
@@ -110,6 +110,24 @@ async function deployAndResume(url: string, dir: string): Promise<HardhatRuntime
     );
   assert.equal(registryInits.length, 1, "the journal must hold a single Registry deployment");
   return hre;
+}
+
+/**
+ * Runs an Ignition deployment; if the run stops with an error (on a loaded machine Ignition has been seen to crash
+ * decoding a failed call made against a block that was still pending), runs the same command again, as an operator
+ * would: Ignition resumes from its journal and does not redo what was confirmed. Three attempts at most.
+ */
+async function resumeUntilDeployed(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await hardhatCommand(ROOT, args, env);
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      const first = (error as Error).message.split("\n").find((l) => /Error|error/.test(l)) ?? "";
+      log(`ignition deploy stopped (${first.trim().slice(0, 160)}); running it again to resume from the journal`);
+    }
+  }
 }
 
 main().then(
