@@ -13,6 +13,7 @@ import path from "node:path";
 import "./tasks";
 
 const SOLC_VERSION = "0.8.30";
+const COVERAGE_SHARD = process.env.GRIDMARKET_COVERAGE_SHARD;
 
 // Every compiler comes from an npm package, never from the download server. Our sources use 0.8.30; Chainlink's
 // own contracts, compiled for the tests, pin older versions (Automation 2.3: 0.8.19; Keystone: 0.8.24), which
@@ -137,6 +138,11 @@ const config: HardhatUserConfig = {
   },
   paths: {
     ignition: "deploy",
+    // A coverage shard (scripts/coverage.ts) builds its instrumented contracts into folders of its own:
+    // solidity-coverage otherwise uses artifacts/ and cache/, which other CI steps read at the same time.
+    ...(COVERAGE_SHARD === undefined
+      ? {}
+      : { artifacts: `.coverage_artifacts_${COVERAGE_SHARD}`, cache: `.coverage_cache_${COVERAGE_SHARD}` }),
   },
   // Confirmations Ignition waits for on a node without automine (default 5); the local runs over JSON-RPC
   // (npm run e2e, npm run soak) set GRIDMARKET_IGNITION_CONFIRMATIONS=1 on their one-second blocks.
@@ -166,7 +172,7 @@ const config: HardhatUserConfig = {
     target: "ethers-v6",
     // A coverage shard (scripts/coverage.ts) compiles instrumented contracts while other CI steps may read the
     // types: it must not rewrite them.
-    dontOverrideCompile: process.env.GRIDMARKET_COVERAGE_SHARD !== undefined,
+    dontOverrideCompile: COVERAGE_SHARD !== undefined,
   },
   mocha: {
     timeout: 120_000,

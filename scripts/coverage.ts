@@ -1,7 +1,8 @@
 // Solidity coverage in parallel shards. solidity-coverage runs mocha in one process, so on a two-core machine
 // half the machine would idle for the whole run: this script splits the contract suites into shards (one per
-// core by default), runs `hardhat coverage` on each at the same time — each with its own instrumented build,
-// its own report folder and its own temporary folders — and merges their hit counts into one report in
+// core by default), runs `hardhat coverage` on each at the same time — each with its own instrumented build
+// (hardhat.config.ts points a shard's artifacts and cache at folders of its own), report folder and temporary
+// folders — and merges their hit counts into one report in
 // coverage/ (html, lcov, json, json-summary) and coverage.json, which `npm run coverage:check` then gates.
 //
 // The suites under test/tasks/, test/demo/ and test/cre/'s task test drive TypeScript (the operator CLI, the
@@ -122,6 +123,7 @@ async function main(): Promise<void> {
   await merge(plan.length);
   for (let i = 0; i < plan.length; i++) {
     fs.rmSync(path.join(ROOT, `.coverage_shard_${i}`), { recursive: true, force: true });
+    fs.rmSync(path.join(ROOT, `.coverage_cache_${i}`), { recursive: true, force: true });
     fs.rmSync(path.join(ROOT, `.coverage_shard_${i}.log`), { force: true });
   }
   console.log(`coverage: ${plan.length} shards in ${seconds} s; report in coverage/ (coverage.json merged)`);
