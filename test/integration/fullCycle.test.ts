@@ -3,6 +3,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { expect } from "chai";
 import { ethers } from "hardhat";
 
+import { encodeClearingReport, encodeReadingsReport } from "../../lib/cre";
 import type { Trading } from "../../typechain-types";
 import { deployMarket } from "../fixtures";
 
@@ -25,7 +26,6 @@ const METER_DAVE = ethers.encodeBytes32String("CAFE-2");
 const FORWARDER = "0x00000000000000000000000000000000000A0704";
 const CRE_FORWARDER = "0x00000000000000000000000000000000000C0E00";
 const WORKFLOW_ID = ethers.id("gridmarket-campus-workflow");
-const READING_TUPLE = "tuple(bytes32 meterId,uint64 exportWh,uint64 importWh,uint64 readAt)[]";
 const coder = ethers.AbiCoder.defaultAbiCoder();
 
 interface Reading {
@@ -94,11 +94,11 @@ const ami: Driver = {
 const cre: Driver = {
   name: "a CRE workflow",
   async submit(s, readings) {
-    const report = coder.encode(["uint8", "bytes"], [1, coder.encode([READING_TUPLE], [readings])]);
+    const report = encodeReadingsReport(readings);
     await s.oracle.connect(s.creForwarder).onReport(creMetadata(s.creOwner.address), report);
   },
   async clear(s) {
-    const report = coder.encode(["uint8", "bytes"], [2, "0x"]);
+    const report = encodeClearingReport();
     const tx = await s.oracle.connect(s.creForwarder).onReport(creMetadata(s.creOwner.address), report);
     return (await tx.wait())!.gasUsed;
   },

@@ -5,6 +5,7 @@ import type { ContractTransactionResponse } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { ethers } from "hardhat";
 
+import { encodeClearingReport, encodeReadingsReport } from "../../lib/cre";
 import type { GridToken, OracleClient } from "../../typechain-types";
 import { METER_READING_TYPES } from "../helpers/eip712";
 
@@ -52,13 +53,9 @@ export function metadata(workflowId: string, workflowOwner: string): string {
   );
 }
 
-export function readingsReport(readings: Reading[]): string {
-  return coder.encode(["uint8", "bytes"], [1, coder.encode([READING_TUPLE], [readings])]);
-}
-
-export function clearingReport(): string {
-  return coder.encode(["uint8", "bytes"], [2, "0x"]);
-}
+/** The OracleClient's CRE reports, encoded by `lib/cre.ts` (the encoder the tasks and the workflow's check use). */
+export const readingsReport = (readings: Reading[]): string => encodeReadingsReport(readings);
+export const clearingReport = (): string => encodeClearingReport();
 
 export async function now(): Promise<bigint> {
   return BigInt(await time.latest());
