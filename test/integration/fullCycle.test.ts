@@ -178,6 +178,8 @@ for (const driver of [ami, cre]) {
       // Phase 3 — sell orders escrow GRID, buy orders escrow USDC (prices per kWh, 6 decimals).
       await paymentToken.mint(carol.address, 1_000n * USDC);
       await paymentToken.mint(dave.address, 1_000n * USDC);
+      // The orders go into an epoch that has just begun, so its gate closure is ahead however fast the run got here.
+      await time.increaseTo(await trading.epochEnd(await trading.currentEpoch()));
       const epoch = await trading.currentEpoch();
       const aliceOrder = await approveAndSell(s, alice, 4n * KWH, 150_000n);
       const bobOrder = await approveAndSell(s, bob, 3n * KWH, 180_000n);
