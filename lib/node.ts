@@ -79,6 +79,13 @@ export interface NodeOptions {
   root: string;
   /** Interval mining: a block every this many milliseconds (anvil: whole seconds). */
   blockTimeMs: number;
+  /**
+   * Mine every transaction at once instead (`blockTimeMs` is then unused): for runs that move the chain's clock
+   * themselves, such as the browser tests and the demo's `--serve` mode.
+   */
+  automine?: boolean;
+  /** Kill the node when this process exits without stopping it (default false). */
+  stopOnExit?: boolean;
   /** Where the node's output goes. */
   logFile: string;
   /** Port (default: a free one). */
@@ -109,16 +116,26 @@ export class LocalNode {
     return this.child.pid;
   }
 
-  /** Starts a node, waits until it answers with the local chain id, then turns interval mining on. */
+  /** Starts a node, waits until it answers with the local chain id, then turns interval mining on (or automine). */
   static async start(options: NodeOptions): Promise<LocalNode> {
     const port = options.port ?? (await freePort());
     const node = new LocalNode(options, port, LocalNode.spawn(options, port));
+    if (options.stopOnExit === true) process.once("exit", () => node.kill());
     await node.waitReady(options.startTimeoutMs ?? 60_000);
-    if (options.kind === "hardhat") {
+    if (options.kind === "hardhat" && options.automine !== true) {
       await node.rpc("evm_setAutomine", [false]);
       await node.rpc("evm_setIntervalMining", [options.blockTimeMs]);
     }
     return node;
+  }
+
+  /** Kills the node's process group at once, synchronously (for an exiting process). */
+  private kill(): void {
+    try {
+      if (this.child.pid !== undefined) process.kill(-this.child.pid, "SIGKILL");
+    } catch {
+      // Already stopped.
+    }
   }
 
   private static spawn(options: NodeOptions, port: number, mining = true): ChildProcess {
@@ -132,7 +149,8 @@ export class LocalNode {
     }
     const seconds = Math.max(1, Math.round(options.blockTimeMs / 1000));
     const args = ["--host", "127.0.0.1", "--port", String(port)];
-    args.push(...(mining ? ["--block-time", String(seconds)] : ["--no-mining"]));
+    if (!mining) args.push("--no-mining");
+    else if (options.automine !== true) args.push("--block-time", String(seconds));
     if (options.stateFile !== undefined) {
       if (fs.existsSync(options.stateFile)) args.push("--load-state", options.stateFile);
       args.push("--dump-state", options.stateFile);

@@ -1,6 +1,6 @@
 // A local node for the browser tests and the demo's `--serve` mode: lib/node.ts's hardhat node or anvil on
-// 127.0.0.1 and a free port, switched to mining every transaction at once, since these runs move the chain's clock
-// themselves (to a fresh epoch, past gate closure, through the demo's accelerated day).
+// 127.0.0.1 and a free port, mining every transaction at once, since these runs move the chain's clock themselves
+// (to a fresh epoch, past gate closure, through the demo's accelerated day).
 import os from "node:os";
 import path from "node:path";
 
@@ -10,18 +10,8 @@ export type { LocalNode, NodeKind };
 
 const ROOT = path.resolve(__dirname, "../..");
 
-/** Starts a `kind` node with automine on; it is killed if this process exits without stopping it. */
-export async function startLocalNode(kind: NodeKind = "hardhat"): Promise<LocalNode> {
+/** Starts a `kind` node with automine; it is killed if this process exits without stopping it. */
+export function startLocalNode(kind: NodeKind = "hardhat"): Promise<LocalNode> {
   const logFile = path.join(os.tmpdir(), `gridmarket-app-${kind}-${process.pid}.log`);
-  const node = await LocalNode.start({ kind, root: ROOT, blockTimeMs: 1_000, logFile });
-  await node.rpc("evm_setIntervalMining", [0]);
-  await node.rpc("evm_setAutomine", [true]);
-  process.once("exit", () => {
-    try {
-      if (node.pid !== undefined) process.kill(-node.pid, "SIGKILL"); // the node runs in its own process group
-    } catch {
-      // Already stopped.
-    }
-  });
-  return node;
+  return LocalNode.start({ kind, root: ROOT, blockTimeMs: 1_000, automine: true, stopOnExit: true, logFile });
 }
