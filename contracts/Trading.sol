@@ -231,7 +231,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         Auction.Book storage book = _books[p.epoch];
         (p.tick, p.bank, p.seq) = (book.tickSize, book.bank, book.orderCount);
         if (p.tick == 0) (p.tick, p.bank) = _openEpoch(book, p.epoch, p.config);
-        p.account = _accounts[msg.sender];
+        p.account = _accounts[msg.sender].load();
         if (p.account.epoch != p.epoch)
             (p.account.epoch, p.account.inEpoch, p.account.lastSeq) = (uint32(p.epoch), 0, 0);
     }
@@ -256,14 +256,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
             ++p.account.inEpoch;
         }
         orderId = (p.epoch << 32) | seq;
-        _orders[OrderSlots.key(p.epoch, p.bank, seq)] = OrderSlots.Order(
-            msg.sender,
-            side,
-            false,
-            uint16(level),
-            uint32(wh),
-            p.account.lastSeq
-        );
+        OrderSlots.store(_orders[OrderSlots.key(p.epoch, p.bank, seq)], msg.sender, side, level, wh, p.account.lastSeq);
         p.account.lastSeq = uint32(seq);
         _addDepth(p.epoch, p.bank, uint256(side), level, wh);
 
@@ -291,7 +284,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
     /// @dev Writes back the book's order count and the account, then pulls the shortfalls from the wallet.
     function _endPlacement(Placement memory p) private {
         _books[p.epoch].orderCount = uint32(p.seq);
-        _accounts[msg.sender] = p.account;
+        _accounts[msg.sender].store(p.account);
         if (p.pullWh != 0) _pull(GRID, p.pullWh * WH);
         if (p.pullPayment != 0) _pull(PAYMENT, p.pullPayment);
     }
@@ -349,14 +342,15 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         // Before gate closure the epoch's bank is its own; after it, a later epoch may have taken it.
         if (block.timestamp >= closesAt) require(_slotsLive(epoch, bank), TradingOrderPruned(orderId));
         OrderSlots.Order storage stored = _orders[OrderSlots.key(epoch, bank, seq)];
-        OrderSlots.Order memory order = stored;
+        OrderSlots.Order memory order;
+        OrderSlots.loadInto(order, stored);
         require(order.owner == msg.sender, TradingNotOrderOwner(orderId, msg.sender));
         OrderStatus status =
             order.cancelled ? OrderStatus.Cancelled : (seq <= book.settled ? OrderStatus.Settled : OrderStatus.Open);
         require(status == OrderStatus.Open, TradingOrderNotOpen(orderId, status));
         require(block.timestamp < closesAt, TradingGateClosed(orderId, closesAt));
 
-        stored.cancelled = true;
+        OrderSlots.markCancelled(stored);
         Auction.Levels storage levels = _room(epoch, bank);
         uint256 before = Auction.depthOf(levels, epoch + 1, uint256(order.side), order.level);
         Auction.setDepth(levels, epoch + 1, uint256(order.side), order.level, before - order.amountWh);

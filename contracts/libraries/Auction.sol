@@ -61,7 +61,9 @@ library Auction {
     /// @dev Both slots stay non-zero for good, so that clearing only ever rewrites them (2,900 gas) and never
     /// pays for fresh storage (22,100): {initCursor} sets them once. `bidLeft`/`askLeft` hold what the walk
     /// left at its current levels while matching, then the quantities still to allocate at the margins while
-    /// settling; they and the levels are all zero between epochs, which `sentinel` makes harmless. `net` is
+    /// settling (a margin whose time-priority cut is recorded keeps its last stored quantity, read as 0: see
+    /// {Clearing}); {start} rewrites them and the levels for the next epoch, and `sentinel` keeps the slot
+    /// non-zero when they are all zero. `net` is
     /// paid in by buyers minus paid out to sellers so far, offset by {NET_ZERO} for the same reason.
     struct Cursor {
         /// @dev Not data: always {CURSOR_SENTINEL}, never read, never rewritten; it keeps the first slot non-zero.

@@ -119,7 +119,7 @@ library Clearing {
         // Cannot overflow: sequences are below 2^32.
         unchecked {
             for (uint256 seq = first; seq <= last; ++seq) {
-                OrderSlots.loadInto(order, orders, OrderSlots.key(epoch, bank, seq));
+                OrderSlots.loadInto(order, orders[OrderSlots.key(epoch, bank, seq)]);
                 if (!order.cancelled) _settleOrder(accounts, order, epoch, seq, st, deliveries);
             }
         }
