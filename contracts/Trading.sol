@@ -262,7 +262,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
 
         uint256 escrow = side == Side.Sell ? amount : Settlement.buyerCost(wh, price);
         _reserve(p, side, side == Side.Sell ? wh : escrow);
-        emit OrderCreated(orderId, p.epoch, msg.sender, side, amount, price, escrow);
+        emit OrderCreated(orderId, p.epoch, msg.sender, side, amount, price);
     }
 
     /// @dev Takes `need` (Wh of GRID, or payment base units) from the account, noting what it lacks.

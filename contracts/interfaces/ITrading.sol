@@ -136,15 +136,15 @@ interface ITrading is IRegulatorGated, ITradingSchedule, ITradingAccounts {
 
     // ─────────────────────────────────────────── EVENTS ──────────────────────────────────────────
 
-    /// @notice Emitted when an order is placed and its `escrow` (GRID for sells, payment token for buys) reserved.
+    /// @notice Emitted when an order is placed and its escrow reserved: `amount` GRID for a sell,
+    /// `ceil(amount * price / 1e18)` payment token for a buy (left to the reader: a data word costs 256 gas).
     event OrderCreated(
         uint256 indexed orderId,
         uint256 indexed epoch,
         address indexed owner,
         Side side,
         uint256 amount,
-        uint256 price,
-        uint256 escrow
+        uint256 price
     );
 
     /// @notice Emitted when an order is cancelled and its escrow `refund` returned to the owner's account.

@@ -4,7 +4,7 @@ import hre from "hardhat";
 
 import { GAS_PRESETS } from "../../lib/economics";
 import { EpochStatus } from "../../lib/enums";
-import { KWH, wh } from "../../lib/units";
+import { buyEscrow, KWH, wh } from "../../lib/units";
 import { renderHtml } from "../../scripts/demo/html";
 import { parseDemoOptions } from "../../scripts/demo/options";
 import { renderText, summarize, Summary } from "../../scripts/demo/report";
@@ -69,7 +69,9 @@ describe("Campus-day demo", function () {
     const prices = new Map(matched.map((e) => [Number(e.args.epoch), e.args.clearingPrice]));
     for (const f of result.fills) {
       expect(f.clearingPrice).to.equal(prices.get(f.epoch));
-      expect(f.refund).to.equal(f.side === "sell" ? f.amount - f.filled : placed.get(f.orderId)!.escrow - f.payment);
+      expect(f.refund).to.equal(
+        f.side === "sell" ? f.amount - f.filled : buyEscrow(f.amount, f.limitPrice) - f.payment,
+      );
     }
     const last = result.epochs[result.epochs.length - 1].epoch;
     for (const f of result.fills) {
