@@ -410,7 +410,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         uint256 epoch = orderId >> 32;
         Auction.Book storage book = _books[epoch];
         uint256 bank = book.bank;
-        return TradingViews.getOrder(book, _room(epoch, bank), _orders, orderId, _slotsLive(epoch, bank));
+        return TradingViews.getOrder(book, _room(epoch, bank), _cursor, _orders, orderId, _slotsLive(epoch, bank));
     }
 
     /// @inheritdoc ITrading

@@ -354,8 +354,9 @@ interface ITrading is IRegulatorGated, ITradingSchedule, ITradingAccounts {
     function matchOrders(uint256 epoch, uint256 maxSteps) external returns (bool done);
 
     /// @notice Settles the next `maxOrders` orders of `epoch` in id order, applying the clearing rule: credits
-    /// each owner's account, and delivers bought GRID to the buyer's wallet (a failed delivery is credited to the
-    /// account instead of reverting the batch).
+    /// each owner's account, and delivers the batch's bought GRID to the buyers' wallets in one
+    /// {IGridToken-transferMany} call (if GRID refuses it, each delivery is credited to the buyer's account instead
+    /// of reverting the batch).
     /// Requirements: not paused; `maxOrders` > 0; `epoch` is `Settling`.
     /// Emits an {OrderFilled} event per settled order, and an {EpochSettled} event when done.
     /// @return done whether every order of the epoch is settled.

@@ -83,24 +83,20 @@ library Clearing {
             bidStar: book.bidStar,
             askStar: book.askStar,
             // A margin with its cut recorded is allocated in full (see {_storeMargins}).
-            bidMargin: levels.bidCutSeq != 0 ? 0 : cursor.bidLeft,
-            askMargin: levels.askCutSeq != 0 ? 0 : cursor.askLeft,
+            bidMargin: cursor.bidCutSeq != 0 ? 0 : cursor.bidLeft,
+            askMargin: cursor.askCutSeq != 0 ? 0 : cursor.askLeft,
             net: cursor.net,
-            bidCutSeq: levels.bidCutSeq,
-            bidCutWh: levels.bidCutWh,
-            askCutSeq: levels.askCutSeq,
-            askCutWh: levels.askCutWh
+            bidCutSeq: cursor.bidCutSeq,
+            bidCutWh: cursor.bidCutWh,
+            askCutSeq: cursor.askCutSeq,
+            askCutWh: cursor.askCutWh
         });
         Deliveries memory deliveries = _settleRange(orders, accounts, st, batch.epoch, batch.first, batch.last);
         _storeMargins(cursor, st);
-        cursor.net = st.net;
-        // Order sequences and amounts fit 32 bits.
-        if (st.bidCutSeq != levels.bidCutSeq || st.askCutSeq != levels.askCutSeq) {
-            (levels.bidCutSeq, levels.bidCutWh) = (uint32(st.bidCutSeq), uint32(st.bidCutWh));
-            (levels.askCutSeq, levels.askCutWh) = (uint32(st.askCutSeq), uint32(st.askCutWh));
-        }
+        // Order sequences fit 32 bits.
         book.settled = uint32(batch.last);
-        if (batch.done) _close(book, cursor, accounts, batch);
+        if (batch.done) _close(book, levels, accounts, batch, st);
+        Auction.storeSettling(cursor, st.net, st.bidCutSeq, st.bidCutWh, st.askCutSeq, st.askCutWh);
         _deliver(accounts, batch.grid, deliveries);
     }
 
@@ -184,18 +180,27 @@ library Clearing {
         else if (!buy && st.askCutSeq == 0) (st.askCutSeq, st.askCutWh) = (seq, filled);
     }
 
-    /// @dev The epoch's last batch: credits fees and rounding to the fee recipient, marks the epoch settled.
+    /// @dev The epoch's last batch: credits fees and rounding to the fee recipient, keeps the time-priority cuts
+    /// in the epoch's room for {TradingViews-getOrder}, marks the epoch settled and leaves the cursor's
+    /// settlement state (in `st`) as the next epoch needs it.
     function _close(
         Auction.Book storage book,
-        Auction.Cursor storage cursor,
+        Auction.Levels storage levels,
         mapping(address => MarketAccounts.Account) storage accounts,
-        Batch calldata batch
+        Batch calldata batch,
+        State memory st
     ) private {
         book.phase = Auction.Phase.Settled;
+        // Order sequences and amounts fit 32 bits.
+        if (st.bidCutSeq != 0 || st.askCutSeq != 0) {
+            (levels.bidCutSeq, levels.bidCutWh) = (uint32(st.bidCutSeq), uint32(st.bidCutWh));
+            (levels.askCutSeq, levels.askCutWh) = (uint32(st.askCutSeq), uint32(st.askCutWh));
+            (st.bidCutSeq, st.bidCutWh, st.askCutSeq, st.askCutWh) = (0, 0, 0, 0);
+        }
         // Cannot underflow: buyers pay ceil(f * p) and sellers receive at most floor(f * p) over equal volumes,
         // so the net paid in is never negative once every order is settled.
-        uint256 fees = cursor.net - Auction.NET_ZERO;
-        cursor.net = Auction.NET_ZERO;
+        uint256 fees = st.net - Auction.NET_ZERO;
+        st.net = Auction.NET_ZERO;
         if (fees != 0) {
             accounts[batch.feeRecipient].credit(fees, 0);
             emit ITradingAccounts.Credited(batch.feeRecipient, batch.payment, fees);
