@@ -241,8 +241,9 @@ library Clearing {
             mstore(to, count)
             mstore(values, count)
         }
-        try IGridToken(address(grid)).transferMany(to, values) returns (bool ok) {
-            if (ok) return;
+        // GridToken returns true or reverts.
+        try IGridToken(address(grid)).transferMany(to, values) {
+            return;
         } catch {}
         for (uint256 i; i < count; ++i) {
             accounts[to[i]].credit(0, values[i] / Units.WH);
