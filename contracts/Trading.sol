@@ -342,8 +342,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         // Before gate closure the epoch's bank is its own; after it, a later epoch may have taken it.
         if (block.timestamp >= closesAt) require(_slotsLive(epoch, bank), TradingOrderPruned(orderId));
         OrderSlots.Order storage stored = _orders[OrderSlots.key(epoch, bank, seq)];
-        OrderSlots.Order memory order;
-        OrderSlots.loadInto(order, stored);
+        OrderSlots.Order memory order = stored;
         require(order.owner == msg.sender, TradingNotOrderOwner(orderId, msg.sender));
         OrderStatus status =
             order.cancelled ? OrderStatus.Cancelled : (seq <= book.settled ? OrderStatus.Settled : OrderStatus.Open);
