@@ -102,6 +102,15 @@ contract GridToken is IGridToken, RegistryGated, ERC20Permit, ERC20Pausable, Acc
         emit Burned(from, amount, meterId, msg.sender);
     }
 
+    // ───────────────────────────────────────── TRANSFERS ─────────────────────────────────────────
+
+    /// @inheritdoc IGridToken
+    function transferMany(address[] calldata to, uint256[] calldata values) external returns (bool) {
+        require(to.length == values.length, GridTokenLengthMismatch(to.length, values.length));
+        for (uint256 i; i < to.length; ++i) _transfer(msg.sender, to[i], values[i]);
+        return true;
+    }
+
     // ───────────────────────────────────────── INTERNAL ──────────────────────────────────────────
 
     function _checkMeteredAccount(address account, uint256 amount) private view {

@@ -231,7 +231,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         Auction.Book storage book = _books[p.epoch];
         (p.tick, p.bank, p.seq) = (book.tickSize, book.bank, book.orderCount);
         if (p.tick == 0) (p.tick, p.bank) = _openEpoch(book, p.epoch, p.config);
-        p.account = _accounts[msg.sender];
+        p.account = _accounts[msg.sender].load();
         if (p.account.epoch != p.epoch)
             (p.account.epoch, p.account.inEpoch, p.account.lastSeq) = (uint32(p.epoch), 0, 0);
     }
@@ -256,20 +256,13 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
             ++p.account.inEpoch;
         }
         orderId = (p.epoch << 32) | seq;
-        _orders[OrderSlots.key(p.epoch, p.bank, seq)] = OrderSlots.Order(
-            msg.sender,
-            side,
-            false,
-            uint16(level),
-            uint32(wh),
-            p.account.lastSeq
-        );
+        OrderSlots.store(_orders[OrderSlots.key(p.epoch, p.bank, seq)], msg.sender, side, level, wh, p.account.lastSeq);
         p.account.lastSeq = uint32(seq);
         _addDepth(p.epoch, p.bank, uint256(side), level, wh);
 
         uint256 escrow = side == Side.Sell ? amount : Settlement.buyerCost(wh, price);
         _reserve(p, side, side == Side.Sell ? wh : escrow);
-        emit OrderCreated(orderId, p.epoch, msg.sender, side, amount, price, escrow);
+        emit OrderCreated(orderId, p.epoch, msg.sender, side, amount, price);
     }
 
     /// @dev Takes `need` (Wh of GRID, or payment base units) from the account, noting what it lacks.
@@ -291,7 +284,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
     /// @dev Writes back the book's order count and the account, then pulls the shortfalls from the wallet.
     function _endPlacement(Placement memory p) private {
         _books[p.epoch].orderCount = uint32(p.seq);
-        _accounts[msg.sender] = p.account;
+        _accounts[msg.sender].store(p.account);
         if (p.pullWh != 0) _pull(GRID, p.pullWh * WH);
         if (p.pullPayment != 0) _pull(PAYMENT, p.pullPayment);
     }
@@ -356,7 +349,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         require(status == OrderStatus.Open, TradingOrderNotOpen(orderId, status));
         require(block.timestamp < closesAt, TradingGateClosed(orderId, closesAt));
 
-        stored.cancelled = true;
+        OrderSlots.markCancelled(stored);
         Auction.Levels storage levels = _room(epoch, bank);
         uint256 before = Auction.depthOf(levels, epoch + 1, uint256(order.side), order.level);
         Auction.setDepth(levels, epoch + 1, uint256(order.side), order.level, before - order.amountWh);
@@ -416,7 +409,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         uint256 epoch = orderId >> 32;
         Auction.Book storage book = _books[epoch];
         uint256 bank = book.bank;
-        return TradingViews.getOrder(book, _room(epoch, bank), _orders, orderId, _slotsLive(epoch, bank));
+        return TradingViews.getOrder(book, _room(epoch, bank), _cursor, _orders, orderId, _slotsLive(epoch, bank));
     }
 
     /// @inheritdoc ITrading

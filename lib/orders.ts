@@ -6,7 +6,7 @@ import { decodeRevert } from "./tx";
 import { CliError } from "./errors";
 import { ORDER_STATUSES, Side, SIDES } from "./enums";
 import { queryEvents } from "./events";
-import type { OrderRequest } from "./quantities";
+import { fillOutcome, type OrderRequest } from "./quantities";
 import { parseKwh, parsePrice, type PriceRules } from "./units";
 
 export { batchEscrow, escrowOf, type OrderRequest, shortfall } from "./quantities";
@@ -59,6 +59,62 @@ export async function readOrder(d: Deployment, orderId: bigint): Promise<OrderVi
   };
 }
 
+/** A trade confirmation in full: the `OrderFilled` event with what follows from its order and its epoch. */
+export interface FillView {
+  orderId: bigint;
+  epoch: bigint;
+  owner: string;
+  side: (typeof SIDES)[number];
+  filled: bigint;
+  clearingPrice: bigint;
+  payment: bigint;
+  fee: bigint;
+  refund: bigint;
+  blockNumber: number;
+}
+
+/**
+ * The trade confirmations (`OrderFilled`) of `account` (or everyone's) in `epoch` (or every epoch), oldest first,
+ * each completed from its order's `OrderCreated` and its epoch's `EpochMatched` (see `fillOutcome`).
+ */
+export async function fillHistory(
+  d: Deployment,
+  options: { epoch?: bigint; account?: string; fromBlock?: number } = {},
+): Promise<FillView[]> {
+  const from = options.fromBlock ?? d.deploymentBlock;
+  const { filters } = d.trading;
+  const [filled, created, matched] = await Promise.all([
+    queryEvents(d.trading, filters.OrderFilled(undefined, options.account), from),
+    queryEvents(d.trading, filters.OrderCreated(undefined, options.epoch, options.account), from),
+    queryEvents(d.trading, filters.EpochMatched(options.epoch), from),
+  ]);
+  const orders = new Map(created.map((ev) => [BigInt(ev.args.orderId), ev.args]));
+  const prices = new Map(matched.map((ev) => [BigInt(ev.args.epoch), BigInt(ev.args.clearingPrice)]));
+  return filled.flatMap((ev): FillView[] => {
+    const orderId = BigInt(ev.args.orderId);
+    const order = orders.get(orderId);
+    const epoch = orderId >> 32n;
+    if (order === undefined || (options.epoch !== undefined && epoch !== options.epoch)) return [];
+    const side = Number(order.side) as Side;
+    const clearingPrice = prices.get(epoch) ?? 0n;
+    const [filledAmount, payment] = [BigInt(ev.args.filled), BigInt(ev.args.payment)];
+    const request = { side, amount: BigInt(order.amount), price: BigInt(order.price) };
+    return [
+      {
+        orderId,
+        epoch,
+        owner: String(ev.args.owner),
+        side: SIDES[side],
+        filled: filledAmount,
+        clearingPrice,
+        payment,
+        ...fillOutcome(request, clearingPrice, filledAmount, payment),
+        blockNumber: ev.blockNumber,
+      },
+    ];
+  });
+}
+
 /**
  * The orders `owner` placed, from the events: `OrderCreated` by owner (in `epoch` only, when given), with the
  * status and fill their `OrderCancelled` / `OrderFilled` events give (an order with neither is `Open`: waiting
@@ -74,7 +130,7 @@ export async function orderHistory(
   const [created, cancelled, filled] = await Promise.all([
     queryEvents(d.trading, filters.OrderCreated(undefined, options.epoch, owner), from),
     queryEvents(d.trading, filters.OrderCancelled(undefined, options.epoch, owner), from),
-    queryEvents(d.trading, filters.OrderFilled(undefined, options.epoch, owner), from),
+    queryEvents(d.trading, filters.OrderFilled(undefined, owner), from),
   ]);
   const cancelledIds = new Set(cancelled.map((ev) => BigInt(ev.args.orderId)));
   const fills = new Map(filled.map((ev) => [BigInt(ev.args.orderId), BigInt(ev.args.filled)]));

@@ -109,6 +109,22 @@ export function escrowOf(order: OrderRequest): bigint {
   return order.side === Side.Sell ? order.amount : buyEscrow(order.amount, order.price);
 }
 
+/**
+ * The parts of a trade confirmation that `OrderFilled` leaves to other events (see ITrading.OrderFilled): from the
+ * order as placed (`OrderCreated`), its epoch's clearing price (`EpochMatched`) and the event's `filled` and
+ * `payment`. A sell's fee is `floor(filled * price / 1e18) - payment` (a buy pays none); the refund to the account
+ * is the rest of a buy's escrow (payment token) or a sell's unfilled GRID.
+ */
+export function fillOutcome(
+  order: OrderRequest,
+  clearingPrice: bigint,
+  filled: bigint,
+  payment: bigint,
+): { fee: bigint; refund: bigint } {
+  if (order.side === Side.Buy) return { fee: 0n, refund: escrowOf(order) - payment };
+  return { fee: (filled * clearingPrice) / KWH - payment, refund: order.amount - filled };
+}
+
 /** The total GRID and payment token a batch reserves. */
 export function batchEscrow(orders: readonly OrderRequest[]): { grid: bigint; payment: bigint } {
   let grid = 0n;

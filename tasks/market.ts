@@ -4,10 +4,11 @@ import { task } from "hardhat/config";
 import { gridTask } from "./common";
 import type { Deployment } from "../lib/deployment";
 import { queryEvents } from "../lib/events";
+import { fillHistory } from "../lib/orders";
 import { say, sayFields, sayTable } from "../lib/output";
 import { formatKwh, formatMoney, formatPrice, parseInteger } from "../lib/units";
 import { parseAddress } from "../lib/validate";
-import { EPOCH_STATUSES, SIDES, WORK } from "../lib/enums";
+import { EPOCH_STATUSES, WORK } from "../lib/enums";
 
 /** One price level of the book. */
 export interface DepthLevel {
@@ -140,20 +141,6 @@ gridTask(
   },
 );
 
-/** One fill, from an OrderFilled event. */
-export interface FillView {
-  orderId: bigint;
-  epoch: bigint;
-  owner: string;
-  side: (typeof SIDES)[number];
-  filled: bigint;
-  clearingPrice: bigint;
-  payment: bigint;
-  fee: bigint;
-  refund: bigint;
-  blockNumber: number;
-}
-
 gridTask(
   task(
     "gridmarket:market-history",
@@ -170,21 +157,7 @@ gridTask(
     const fromBlock =
       args.fromBlock === undefined ? d.deploymentBlock : Number(parseInteger("--from-block", args.fromBlock));
 
-    const events = await queryEvents(d.trading, d.trading.filters.OrderFilled(undefined, epoch, account), fromBlock);
-    const fills: FillView[] = events
-      .map((ev) => ({
-        orderId: BigInt(ev.args.orderId),
-        epoch: BigInt(ev.args.epoch),
-        owner: String(ev.args.owner),
-        side: SIDES[Number(ev.args.side)],
-        filled: BigInt(ev.args.filled),
-        clearingPrice: BigInt(ev.args.clearingPrice),
-        payment: BigInt(ev.args.payment),
-        fee: BigInt(ev.args.fee),
-        refund: BigInt(ev.args.refund),
-        blockNumber: ev.blockNumber,
-      }))
-      .filter((f) => args.all || f.filled > 0n);
+    const fills = (await fillHistory(d, { epoch, account, fromBlock })).filter((f) => args.all || f.filled > 0n);
 
     const money = (x: bigint) => formatMoney(x, d.payment.decimals, d.payment.symbol);
     say(`${fills.length} fill(s)${epoch === undefined ? "" : ` in epoch ${epoch}`}${account ? ` of ${account}` : ""}`);

@@ -17,6 +17,7 @@ import {
   parseOrderSpecs,
   readOrder,
   batchEscrow,
+  escrowOf,
   shortfall,
 } from "../lib/orders";
 import { say, sayFields, sayTable } from "../lib/output";
@@ -113,7 +114,11 @@ async function createdOrders(d: Deployment, receipt: Parameters<typeof eventsOf>
   return Promise.all(
     created.map(async (ev) => ({
       ...(await readOrder(d, BigInt(ev.args.orderId as bigint))),
-      escrow: BigInt(ev.args.escrow as bigint),
+      escrow: escrowOf({
+        side: Number(ev.args.side) as Side,
+        amount: BigInt(ev.args.amount as bigint),
+        price: BigInt(ev.args.price as bigint),
+      }),
     })),
   );
 }

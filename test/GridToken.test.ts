@@ -354,6 +354,50 @@ describe("GridToken", function () {
       });
     });
 
+    describe("#transferMany", function () {
+      it("moves GRID to each recipient with one Transfer event each, in order", async function () {
+        const { gridToken, prosumers, consumers } = await loadFixture(fundedTokenFixture);
+        const tx = gridToken
+          .connect(prosumers[0])
+          .transferMany([consumers[0].address, consumers[1].address, consumers[0].address], [KWH, 2n * KWH, 3n]);
+        await expect(tx).to.changeTokenBalances(
+          gridToken,
+          [prosumers[0], consumers[0], consumers[1]],
+          [-3n * KWH - 3n, KWH + 3n, 2n * KWH],
+        );
+        const receipt = (await (await tx).wait())!;
+        const transfers = receipt.logs.map((log) => gridToken.interface.parseLog(log)!.args.toArray());
+        expect(transfers).to.deep.equal([
+          [prosumers[0].address, consumers[0].address, KWH],
+          [prosumers[0].address, consumers[1].address, 2n * KWH],
+          [prosumers[0].address, consumers[0].address, 3n],
+        ]);
+      });
+
+      it("reverts with GridTokenLengthMismatch when recipients and values differ in number", async function () {
+        const { gridToken, prosumers, consumers } = await loadFixture(fundedTokenFixture);
+        await expect(gridToken.connect(prosumers[0]).transferMany([consumers[0].address], [KWH, KWH]))
+          .to.be.revertedWithCustomError(gridToken, "GridTokenLengthMismatch")
+          .withArgs(1n, 2n);
+      });
+
+      it("reverts as transfer does: beyond the balance, to the zero address, while paused", async function () {
+        const { gridToken, admin, prosumers, consumers } = await loadFixture(fundedTokenFixture);
+        const from = gridToken.connect(prosumers[0]);
+        await expect(from.transferMany([consumers[0].address, consumers[1].address], [PROSUMER_BALANCE, 1n]))
+          .to.be.revertedWithCustomError(gridToken, "ERC20InsufficientBalance")
+          .withArgs(prosumers[0].address, 0n, 1n);
+        await expect(from.transferMany([consumers[0].address, ethers.ZeroAddress], [KWH, KWH]))
+          .to.be.revertedWithCustomError(gridToken, "ERC20InvalidReceiver")
+          .withArgs(ethers.ZeroAddress);
+        await gridToken.connect(admin).pause();
+        await expect(from.transferMany([consumers[0].address], [KWH])).to.be.revertedWithCustomError(
+          gridToken,
+          "EnforcedPause",
+        );
+      });
+    });
+
     describe("#approve", function () {
       it("sets and overwrites the allowance, emitting Approval", async function () {
         const { gridToken, prosumers, consumers } = await loadFixture(fundedTokenFixture);

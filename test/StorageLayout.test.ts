@@ -221,14 +221,44 @@ describe("Storage layout (the packing the gas budgets rely on)", function () {
       return { base: trading.variable("_cursor").slot, type, size: trading.size(type) };
     }
 
-    it("is two slots: the sentinel and the walk's position, then the net payment", function () {
+    it("is two slots: the sentinel and the walk's position, then the net payment and the cuts", function () {
       const { type, size } = cursor();
       expect(size).to.equal(64);
       expect(trading.member(type, "sentinel").slot).to.equal(0n);
-      expect(trading.member(type, "net").slot).to.equal(1n);
       for (const label of ["bidLevel", "askLevel", "bidLeft", "askLeft"]) {
         expect(trading.member(type, label).slot, label).to.equal(0n);
       }
+      // Auction.storeSettling writes the second slot as one word: net in bits 0..127, then the four cut fields.
+      const second = ["net", "bidCutSeq", "bidCutWh", "askCutSeq", "askCutWh"];
+      expect(
+        second.map((label) => [trading.member(type, label).slot, trading.member(type, label).offset]),
+      ).to.deep.equal([
+        [1n, 0],
+        [1n, 16],
+        [1n, 20],
+        [1n, 24],
+        [1n, 28],
+      ]);
+    });
+
+    it("holds the time-priority cut of the epoch being settled beside the net payment", async function () {
+      const { trading: market, seller, buyer } = await loadFixture(deployedSystem);
+      const epoch = await freshEpoch(market);
+      await market.connect(seller).createSellOrder(AMOUNT, PRICE);
+      await market.connect(seller).createSellOrder(AMOUNT, PRICE);
+      await market.connect(buyer).createBuyOrder((AMOUNT * 3n) / 5n, PRICE);
+      await time.increaseTo(await market.epochEnd(epoch));
+      await market.matchOrders(epoch, 10);
+      await market.executeTrades(epoch, 1);
+
+      const { base, type } = cursor();
+      const raw = await word(await market.getAddress(), base + 1n);
+      // The first 5 kWh ask filled 3 kWh: the cut; the seller was paid, so net is below NET_ZERO.
+      expect(field(raw, trading.member(type, "askCutSeq"))).to.equal(1n);
+      expect(field(raw, trading.member(type, "askCutWh"))).to.equal((AMOUNT * 3n) / 5n / WH);
+      expect(field(raw, trading.member(type, "bidCutSeq"))).to.equal(0n);
+      expect(field(raw, trading.member(type, "net")) < 2n ** 127n).to.equal(true);
+      expect((await market.getOrder((epoch << 32n) | 1n)).filled).to.equal((AMOUNT * 3n) / 5n);
     });
 
     it("is non-zero from deployment on: the sentinel set, net at NET_ZERO", async function () {
@@ -236,7 +266,7 @@ describe("Storage layout (the packing the gas budgets rely on)", function () {
       const { base, type } = cursor();
       const address = await market.getAddress();
       expect(await word(address, base)).to.equal(put(2n ** 32n - 1n, trading.member(type, "sentinel")));
-      expect(await word(address, base + 1n)).to.equal(2n ** 255n);
+      expect(await word(address, base + 1n)).to.equal(2n ** 127n);
     });
 
     it("stays non-zero between epochs, after an epoch matched and settled", async function () {
@@ -248,7 +278,7 @@ describe("Storage layout (the packing the gas budgets rely on)", function () {
       expect(field(first, trading.member(type, "sentinel"))).to.equal(2n ** 32n - 1n);
       expect(field(first, trading.member(type, "bidLeft"))).to.equal(0n);
       expect(field(first, trading.member(type, "askLeft"))).to.equal(0n);
-      expect(await word(address, base + 1n)).to.equal(2n ** 255n);
+      expect(await word(address, base + 1n)).to.equal(2n ** 127n);
     });
   });
 

@@ -228,7 +228,7 @@ export interface OwnOrder {
 
 export async function readOwnOrders(client: PublicClient, config: AppConfig, owner: Address): Promise<OwnOrder[]> {
   const base = { address: addr(config.contracts.trading), abi: tradingAbi } as const;
-  const [created, cancelled, filled] = await Promise.all([
+  const [created, cancelled, filled, matched] = await Promise.all([
     scanLogs(client, config, (range) =>
       client.getContractEvents({ ...base, ...range, eventName: "OrderCreated", args: { owner } }),
     ),
@@ -238,7 +238,10 @@ export async function readOwnOrders(client: PublicClient, config: AppConfig, own
     scanLogs(client, config, (range) =>
       client.getContractEvents({ ...base, ...range, eventName: "OrderFilled", args: { owner } }),
     ),
+    // OrderFilled leaves the price to the epoch's EpochMatched.
+    readClearingHistory(client, config, 0n),
   ]);
+  const prices = new Map(matched.map((e) => [e.epoch, e.clearingPrice]));
   const cancelledIds = new Set(cancelled.map((ev) => ev.args.orderId!));
   const fills = new Map(filled.map((ev) => [ev.args.orderId!, ev.args]));
   return created
@@ -253,7 +256,7 @@ export async function readOwnOrders(client: PublicClient, config: AppConfig, own
         price: ev.args.price!,
         status: cancelledIds.has(id) ? OrderStatus.Cancelled : fill ? OrderStatus.Settled : OrderStatus.Open,
         filled: fill?.filled ?? 0n,
-        clearingPrice: fill?.clearingPrice,
+        clearingPrice: fill ? prices.get(id >> 32n) : undefined,
         payment: fill?.payment,
       };
     })

@@ -313,18 +313,18 @@ function evaluateBudgets(s: Snapshot): BudgetRow[] {
 
 /** Why a row misses its budget, from the figures (shown with the row when it fails). */
 const FAIL_REASONS: Record<string, (g: (key: string) => number) => string> = {
-  cancelOrder: () =>
-    "Trading's cancel as built (21,000 intrinsic, the order slot's cancelled flag, the level's depth, the account credit and the event); the benchmark adds nothing, reaching 40,000 needs a contract change",
+  cancelOrder: (g) =>
+    `a cancel must, at once (SPEC 8.2), read the epoch's book, the order, the level's depth and the account cold (4 × 2,100) and rewrite the order's cancelled flag, the depth and the account (3 × 2,900): with the 21,216 intrinsic gas that is 38,316 before the reentrancy guard (300), the OrderCancelled event (2,131) and the call's execution (${n(g("trading.cancelOrder.buy") - 38_316 - 300 - 2_131)}); 40,000 needs a cancel that touches fewer slots`,
   "executeTrades.toAccount": (g) =>
-    `each order reads its slot and its owner's account cold, rewrites the account and emits OrderFilled (full sell ${n(g("trading.executeTrades.fullFillSell"))}, full buy keeping GRID ${n(g("trading.executeTrades.fullFillBuyKeeps"))}); reaching 12,000 needs a contract change`,
+    `each order reads its slot and its owner's account cold, rewrites the account and emits OrderFilled (full sell ${n(g("trading.executeTrades.fullFillSell"))}, full buy keeping GRID ${n(g("trading.executeTrades.fullFillBuyKeeps"))})`,
   "executeTrades.toAccount.worst": (g) =>
-    `the partial fill at the ask margin (${n(g("trading.executeTrades.partialFillSell"))}) is one order per epoch and side, measured as a 1-order call minus the fixed part, so it carries the margin's one-off reads; full and unfilled orders cost ${n(Math.max(g("trading.executeTrades.fullFillSell"), g("trading.executeTrades.unfilledBuy"), g("trading.executeTrades.unfilledSell")))} at most`,
+    `the partial fill at the ask margin (${n(g("trading.executeTrades.partialFillSell"))}) is one order per epoch and side, measured as a 1-order call minus the fixed part of the full sells' calls: on top of a full fill it writes the margin's time-priority cut (a slot rewrite, 2,900); full and unfilled orders cost ${n(Math.max(g("trading.executeTrades.fullFillSell"), g("trading.executeTrades.fullFillBuyKeeps"), g("trading.executeTrades.unfilledBuy"), g("trading.executeTrades.unfilledSell")))} at most`,
   "executeTrades.toWallet": (g) =>
-    `the GRID transfer to the wallet adds ${n(g("trading.executeTrades.fullFillBuy") - g("trading.executeTrades.fullFillBuyKeeps"))} to what keeping the GRID in the account costs (${n(g("trading.executeTrades.fullFillBuyKeeps"))}); reaching 20,000 needs a contract change`,
+    `the GRID transfer to the wallet adds ${n(g("trading.executeTrades.fullFillBuy") - g("trading.executeTrades.fullFillBuyKeeps"))} to what keeping the GRID in the account costs (${n(g("trading.executeTrades.fullFillBuyKeeps"))})`,
   "executeTrades.toWallet.worst": (g) =>
-    `the partial fill at the bid margin (${n(g("trading.executeTrades.partialFillBuy"))}) is one order per epoch, measured as a 1-order call minus the fixed part (the margin's one-off reads and the GRID transfer)`,
+    `the partial fill at the bid margin (${n(g("trading.executeTrades.partialFillBuy"))}) is one order per epoch, measured as a 1-order call minus the fixed part: on top of a full fill delivered to the wallet (${n(g("trading.executeTrades.fullFillBuy"))}) it writes the margin's time-priority cut (a slot rewrite, 2,900)`,
   "endToEnd.walletDelivery": (g) =>
-    `create ${n(g("endToEnd.o200.createPerOrder"))} + clearing ${n(g("endToEnd.o200.clearingPerOrder"))} per order: settlement per order is over its budget (see above)`,
+    `create ${n(g("endToEnd.o200.createPerOrder"))} + clearing ${n(g("endToEnd.o200.clearingPerOrder"))} per order`,
   "endToEnd.keepInAccount": (g) =>
     `create ${n(g("endToEnd.o200keep.createPerOrder"))} + clearing ${n(g("endToEnd.o200keep.clearingPerOrder"))} per order: every order is its user's first in the epoch and each of the 10 levels has a first order, so creating costs more than the steady figure`,
 };

@@ -75,7 +75,9 @@ export async function settlement(b: Bench): Promise<void> {
   kind("marginBuy", [c[22]], Side.Buy, 1100, [1]);
   kind("unfilledBuyAndClose", [c[23]], Side.Buy, 900, [1]);
   const second = await settleEpoch(b, plan, slices);
-  b.rec.record("trading.executeTrades.partialFillSell", second.get("partialFillSell#1")! - fixed);
+  // A sell-only call has no GRID delivery: its fixed part is that of the full sells' calls, not the buys'.
+  const fixedSell = first.get("fullFillSell#1")! - perOrder("fullFillSell");
+  b.rec.record("trading.executeTrades.partialFillSell", second.get("partialFillSell#1")! - fixedSell);
   b.rec.progress("settlement per order (full, partial, unfilled)");
 }
 

@@ -59,6 +59,9 @@ interface IGridToken is IERC20, IRegulatorGated {
     /// @notice `account` does not hold the role.
     error GridTokenRoleNotGranted(address account);
 
+    /// @notice A {transferMany} call gave `recipients` recipients and `values` amounts.
+    error GridTokenLengthMismatch(uint256 recipients, uint256 values);
+
     // ──────────────────────────────────────── MINT AND BURN ──────────────────────────────────────
 
     /// @notice Mints `amount` GRID to `to` for generation measured by `meterId`.
@@ -75,6 +78,16 @@ interface IGridToken is IERC20, IRegulatorGated {
     /// @dev Warning: escrow accounts (the `Trading` contract) are locked against burning so that no role can
     /// take users' escrowed GRID.
     function burn(address from, uint256 amount, bytes32 meterId) external;
+
+    // ───────────────────────────────────────── TRANSFERS ─────────────────────────────────────────
+
+    /// @notice Moves `values[i]` GRID from the caller to `to[i]`, for every `i`, exactly as that many {transfer}
+    /// calls would (same rules, one ERC-20 {Transfer} event each), in one call: `Trading` delivers bought GRID
+    /// to buyers' wallets with it, saving a call per buyer. Returns true.
+    /// Requirements: `to` and `values` have the same length; not paused; no recipient is the zero address; the
+    /// caller holds the sum of `values`.
+    /// Emits an ERC-20 {Transfer} event per recipient.
+    function transferMany(address[] calldata to, uint256[] calldata values) external returns (bool);
 
     // ─────────────────────────────────────────── ROLES ───────────────────────────────────────────
 

@@ -45,9 +45,9 @@ library Auction {
     /// @notice Depth (Wh) per price level, keyed by side << 16 | level, shared by the epochs of one bank (one
     /// at a time: the bank passes on only once its epoch is settled). `tag` is 1 + the epoch that holds it now;
     /// each value is `tag << 64 | wh` with the tag of the epoch that wrote it, so stale values read as 0.
-    /// The same slot holds the time-priority cut at each margin of the holding epoch, written when settlement
-    /// reaches it: the first order at the marginal level that did not fill completely (0: none so far) and its
-    /// fill in Wh. Taking the room for a new epoch zeroes them with the new tag, in one write.
+    /// The same slot holds the time-priority cut at each margin of the holding epoch, copied from the {Cursor}
+    /// when its settlement closes: the first order at the marginal level that did not fill completely (0: none)
+    /// and its fill in Wh. Taking the room for a new epoch zeroes them with the new tag, in one write.
     struct Levels {
         uint32 tag;
         uint32 bidCutSeq;
@@ -61,8 +61,12 @@ library Auction {
     /// @dev Both slots stay non-zero for good, so that clearing only ever rewrites them (2,900 gas) and never
     /// pays for fresh storage (22,100): {initCursor} sets them once. `bidLeft`/`askLeft` hold what the walk
     /// left at its current levels while matching, then the quantities still to allocate at the margins while
-    /// settling; they and the levels are all zero between epochs, which `sentinel` makes harmless. `net` is
-    /// paid in by buyers minus paid out to sellers so far, offset by {NET_ZERO} for the same reason.
+    /// settling (a margin whose time-priority cut is recorded keeps its last stored quantity, read as 0: see
+    /// {Clearing}); {start} rewrites them and the levels for the next epoch, and `sentinel` keeps the slot
+    /// non-zero when they are all zero. The second slot is settlement's, written once per batch: `net` is
+    /// paid in by buyers minus paid out to sellers so far, offset by {NET_ZERO} for the same reason, and the
+    /// time-priority cuts of the epoch being settled (see {Levels}) live beside it until the epoch closes and
+    /// copies them to its room, so that the partial fill at a margin writes no slot of its own.
     struct Cursor {
         /// @dev Not data: always {CURSOR_SENTINEL}, never read, never rewritten; it keeps the first slot non-zero.
         uint32 sentinel;
@@ -70,11 +74,16 @@ library Auction {
         uint16 askLevel;
         uint64 bidLeft;
         uint64 askLeft;
-        uint256 net;
+        uint128 net;
+        uint32 bidCutSeq;
+        uint32 bidCutWh;
+        uint32 askCutSeq;
+        uint32 askCutWh;
     }
 
-    /// @notice The stored value of `Cursor.net` when nothing has been paid.
-    uint256 internal constant NET_ZERO = 1 << 255;
+    /// @notice The stored value of `Cursor.net` when nothing has been paid: `net` stays within
+    /// ±2^118 (at most 2^32 orders paying below 2^86 each), far inside its 128 bits.
+    uint256 internal constant NET_ZERO = 1 << 127;
     /// @notice The constant value of `Cursor.sentinel`.
     uint32 internal constant CURSOR_SENTINEL = type(uint32).max;
 
@@ -136,7 +145,30 @@ library Auction {
 
     /// @notice Makes both slots of `cursor` non-zero, once, before the first epoch clears.
     function initCursor(Cursor storage cursor) internal {
-        (cursor.sentinel, cursor.net) = (CURSOR_SENTINEL, NET_ZERO);
+        (cursor.sentinel, cursor.net) = (CURSOR_SENTINEL, uint128(NET_ZERO));
+    }
+
+    /// @notice Writes settlement's slot of `cursor` (see {Cursor}) in one storage write: `net` (offset by
+    /// {NET_ZERO}) and the cuts, whose sequences and fills fit 32 bits.
+    function storeSettling(
+        Cursor storage cursor,
+        uint256 net,
+        uint256 bidCutSeq,
+        uint256 bidCutWh,
+        uint256 askCutSeq,
+        uint256 askCutWh
+    ) internal {
+        uint256 word =
+            uint256(uint128(net)) |
+                (uint256(uint32(bidCutSeq)) << 128) |
+                (uint256(uint32(bidCutWh)) << 160) |
+                (uint256(uint32(askCutSeq)) << 192) |
+                (uint256(uint32(askCutWh)) << 224);
+        // One write of the whole packed slot (its layout is pinned by test/StorageLayout.test.ts).
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            sstore(add(cursor.slot, 1), word)
+        }
     }
 
     /// @notice Starts the walk of the book: the highest bid level and the lowest ask level.

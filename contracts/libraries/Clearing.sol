@@ -2,8 +2,8 @@
 pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 
+import {IGridToken} from "../interfaces/IGridToken.sol";
 import {ITrading} from "../interfaces/ITrading.sol";
 import {ITradingAccounts} from "../interfaces/ITradingAccounts.sol";
 import {Units} from "./Units.sol";
@@ -21,7 +21,6 @@ import {Settlement} from "./Settlement.sol";
 /// per order. Settlement writes nothing per order but the owner's account: an order's fill follows from the
 /// epoch's margins and the time-priority cut (see {OrderSlots}).
 library Clearing {
-    using SafeERC20 for IERC20;
     using Auction for Auction.Book;
     using MarketAccounts for MarketAccounts.Account;
 
@@ -57,10 +56,11 @@ library Clearing {
         uint256 askCutWh;
     }
 
-    /// @dev Deliveries of bought GRID to buyers' wallets, made once all settlement state is written: each entry
-    /// is `wh << 160 | owner`, the first `count` entries used.
+    /// @dev Deliveries of bought GRID to buyers' wallets (GRID base units), made once all settlement state is
+    /// written, in one {IGridToken-transferMany} call; the first `count` entries are used.
     struct Deliveries {
-        uint256[] entries;
+        address[] to;
+        uint256[] values;
         uint256 count;
     }
 
@@ -82,23 +82,21 @@ library Clearing {
             feeBps: book.feeBps,
             bidStar: book.bidStar,
             askStar: book.askStar,
-            bidMargin: cursor.bidLeft,
-            askMargin: cursor.askLeft,
+            // A margin with its cut recorded is allocated in full (see {_storeMargins}).
+            bidMargin: cursor.bidCutSeq != 0 ? 0 : cursor.bidLeft,
+            askMargin: cursor.askCutSeq != 0 ? 0 : cursor.askLeft,
             net: cursor.net,
-            bidCutSeq: levels.bidCutSeq,
-            bidCutWh: levels.bidCutWh,
-            askCutSeq: levels.askCutSeq,
-            askCutWh: levels.askCutWh
+            bidCutSeq: cursor.bidCutSeq,
+            bidCutWh: cursor.bidCutWh,
+            askCutSeq: cursor.askCutSeq,
+            askCutWh: cursor.askCutWh
         });
         Deliveries memory deliveries = _settleRange(orders, accounts, st, batch.epoch, batch.first, batch.last);
-        // Margins fit 64 bits (see Auction.start); order sequences and amounts 32 bits.
-        (cursor.bidLeft, cursor.askLeft, cursor.net) = (uint64(st.bidMargin), uint64(st.askMargin), st.net);
-        if (st.bidCutSeq != levels.bidCutSeq || st.askCutSeq != levels.askCutSeq) {
-            (levels.bidCutSeq, levels.bidCutWh) = (uint32(st.bidCutSeq), uint32(st.bidCutWh));
-            (levels.askCutSeq, levels.askCutWh) = (uint32(st.askCutSeq), uint32(st.askCutWh));
-        }
+        _storeMargins(cursor, st);
+        // Order sequences fit 32 bits.
         book.settled = uint32(batch.last);
-        if (batch.done) _close(book, cursor, accounts, batch);
+        if (batch.done) _close(book, levels, accounts, batch, st);
+        Auction.storeSettling(cursor, st.net, st.bidCutSeq, st.bidCutWh, st.askCutSeq, st.askCutWh);
         _deliver(accounts, batch.grid, deliveries);
     }
 
@@ -111,13 +109,13 @@ library Clearing {
         uint256 first,
         uint256 last
     ) private returns (Deliveries memory deliveries) {
-        deliveries = Deliveries(new uint256[](last + 1 - first), 0);
+        deliveries = Deliveries(new address[](last + 1 - first), new uint256[](last + 1 - first), 0);
         OrderSlots.Order memory order;
         uint256 bank = st.bank;
         // Cannot overflow: sequences are below 2^32.
         unchecked {
             for (uint256 seq = first; seq <= last; ++seq) {
-                OrderSlots.loadInto(order, orders, OrderSlots.key(epoch, bank, seq));
+                OrderSlots.loadInto(order, orders[OrderSlots.key(epoch, bank, seq)]);
                 if (!order.cancelled) _settleOrder(accounts, order, epoch, seq, st, deliveries);
             }
         }
@@ -135,42 +133,28 @@ library Clearing {
         bool buy = order.side == ITrading.Side.Buy;
         uint256 filled = _fill(order, seq, st, buy);
         uint256 payment;
-        uint256 fee;
-        uint256 refund;
         // Cannot overflow or underflow: amounts are below 2^32 Wh and prices below 2^64, so every product is
         // below 2^96; a buyer pays at most its escrow (p <= its limit), a fee is at most 10% of the proceeds,
         // a fill at most the order's amount, and `net` stays within what buyers paid in (see {_close}).
         unchecked {
             if (buy) {
                 payment = Settlement.buyerCost(filled, st.price);
-                refund = Settlement.buyerCost(order.amountWh, order.level * st.tick) - payment;
+                uint256 refund = Settlement.buyerCost(order.amountWh, order.level * st.tick) - payment;
                 st.net += payment;
                 if (accounts[order.owner].creditBuy(refund, filled) && filled != 0) {
-                    deliveries.entries[deliveries.count] = (filled << 160) | uint160(order.owner);
-                    ++deliveries.count;
+                    uint256 k = deliveries.count;
+                    (deliveries.to[k], deliveries.values[k]) = (order.owner, filled * Units.WH);
+                    deliveries.count = k + 1;
                 }
             } else {
                 uint256 proceeds = Settlement.sellerProceeds(filled, st.price);
-                fee = Settlement.fee(proceeds, st.feeBps);
-                payment = proceeds - fee;
-                refund = order.amountWh - filled;
+                payment = proceeds - Settlement.fee(proceeds, st.feeBps);
                 st.net -= payment;
-                accounts[order.owner].credit(payment, refund);
-                refund *= Units.WH;
+                accounts[order.owner].credit(payment, order.amountWh - filled);
             }
             filled *= Units.WH;
         }
-        emit ITrading.OrderFilled(
-            (epoch << 32) | seq,
-            epoch,
-            order.owner,
-            order.side,
-            filled,
-            st.price,
-            payment,
-            fee,
-            refund
-        );
+        emit ITrading.OrderFilled((epoch << 32) | seq, order.owner, filled, payment);
     }
 
     /// @dev The fill of one open order under the time priority at its margin, advancing the margin's allocation.
@@ -196,18 +180,27 @@ library Clearing {
         else if (!buy && st.askCutSeq == 0) (st.askCutSeq, st.askCutWh) = (seq, filled);
     }
 
-    /// @dev The epoch's last batch: credits fees and rounding to the fee recipient, marks the epoch settled.
+    /// @dev The epoch's last batch: credits fees and rounding to the fee recipient, keeps the time-priority cuts
+    /// in the epoch's room for {TradingViews-getOrder}, marks the epoch settled and leaves the cursor's
+    /// settlement state (in `st`) as the next epoch needs it.
     function _close(
         Auction.Book storage book,
-        Auction.Cursor storage cursor,
+        Auction.Levels storage levels,
         mapping(address => MarketAccounts.Account) storage accounts,
-        Batch calldata batch
+        Batch calldata batch,
+        State memory st
     ) private {
         book.phase = Auction.Phase.Settled;
+        // Order sequences and amounts fit 32 bits.
+        if (st.bidCutSeq != 0 || st.askCutSeq != 0) {
+            (levels.bidCutSeq, levels.bidCutWh) = (uint32(st.bidCutSeq), uint32(st.bidCutWh));
+            (levels.askCutSeq, levels.askCutWh) = (uint32(st.askCutSeq), uint32(st.askCutWh));
+            (st.bidCutSeq, st.bidCutWh, st.askCutSeq, st.askCutWh) = (0, 0, 0, 0);
+        }
         // Cannot underflow: buyers pay ceil(f * p) and sellers receive at most floor(f * p) over equal volumes,
         // so the net paid in is never negative once every order is settled.
-        uint256 fees = cursor.net - Auction.NET_ZERO;
-        cursor.net = Auction.NET_ZERO;
+        uint256 fees = st.net - Auction.NET_ZERO;
+        st.net = Auction.NET_ZERO;
         if (fees != 0) {
             accounts[batch.feeRecipient].credit(fees, 0);
             emit ITradingAccounts.Credited(batch.feeRecipient, batch.payment, fees);
@@ -221,18 +214,40 @@ library Clearing {
         );
     }
 
-    /// @dev Delivers bought GRID to the buyers' wallets; a delivery that fails is credited to the account.
+    /// @dev Writes back what remains to allocate at each margin. Once a margin's cut is recorded everything there
+    /// is allocated, so its stored quantity is left as it was (reads treat it as 0): the partial fill at a margin
+    /// then costs the cut's write only. Margins fit 64 bits (see {Auction.start}).
+    function _storeMargins(Auction.Cursor storage cursor, State memory st) private {
+        (uint256 bidStored, uint256 askStored) = (cursor.bidLeft, cursor.askLeft);
+        uint256 bidLeft = st.bidCutSeq != 0 ? bidStored : st.bidMargin;
+        uint256 askLeft = st.askCutSeq != 0 ? askStored : st.askMargin;
+        if (bidLeft != bidStored || askLeft != askStored)
+            (cursor.bidLeft, cursor.askLeft) = (uint64(bidLeft), uint64(askLeft));
+    }
+
+    /// @dev Delivers bought GRID to the buyers' wallets in one {IGridToken-transferMany} call; if GRID refuses it
+    /// (paused), each delivery is credited to the buyer's account instead.
     function _deliver(
         mapping(address => MarketAccounts.Account) storage accounts,
         IERC20 grid,
         Deliveries memory deliveries
     ) private {
-        for (uint256 i; i < deliveries.count; ++i) {
-            uint256 entry = deliveries.entries[i];
-            (address owner, uint256 wh) = (address(uint160(entry)), entry >> 160);
-            if (grid.trySafeTransfer(owner, wh * Units.WH)) continue;
-            accounts[owner].credit(0, wh);
-            emit ITradingAccounts.Credited(owner, address(grid), wh * Units.WH);
+        uint256 count = deliveries.count;
+        if (count == 0) return;
+        (address[] memory to, uint256[] memory values) = (deliveries.to, deliveries.values);
+        // Trims both arrays to the deliveries made (they were sized for the whole batch).
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(to, count)
+            mstore(values, count)
+        }
+        // GridToken returns true or reverts.
+        try IGridToken(address(grid)).transferMany(to, values) {
+            return;
+        } catch {}
+        for (uint256 i; i < count; ++i) {
+            accounts[to[i]].credit(0, values[i] / Units.WH);
+            emit ITradingAccounts.Credited(to[i], address(grid), values[i]);
         }
     }
 }

@@ -76,12 +76,40 @@ library MarketAccounts {
         if (refund != 0 || filledWh != 0) _write(account, _credited(word, refund, filledWh));
     }
 
+    /// @notice Reads `account` with one storage read (the compiler would read the packed slot once per field).
+    function load(Account storage account) internal view returns (Account memory a) {
+        uint256 word = _read(account);
+        (a.payment, a.gridWh, a.epoch) = (uint112(word), uint56(word >> GRID_SHIFT), uint32(word >> EPOCH_SHIFT));
+        (a.inEpoch, a.lastSeq, a.keepsBoughtGrid) = (
+            uint16(word >> IN_EPOCH_SHIFT),
+            uint32(word >> LAST_SEQ_SHIFT),
+            word >> KEEPS_SHIFT != 0
+        );
+    }
+
+    /// @notice Writes `a` to `account` with one storage write (the compiler would write the packed slot once per
+    /// field).
+    function store(Account storage account, Account memory a) internal {
+        _write(
+            account,
+            uint256(a.payment) |
+                (uint256(a.gridWh) << GRID_SHIFT) |
+                (uint256(a.epoch) << EPOCH_SHIFT) |
+                (uint256(a.inEpoch) << IN_EPOCH_SHIFT) |
+                (uint256(a.lastSeq) << LAST_SEQ_SHIFT) |
+                (a.keepsBoughtGrid ? 1 << KEEPS_SHIFT : 0)
+        );
+    }
+
     // The slot as the compiler lays it out (pinned by test/StorageLayout.test.ts): payment in bits 0..111,
     // gridWh in 112..167, then epoch, inEpoch, lastSeq and keepsBoughtGrid in 248..255. Reading the word once
     // instead of field by field saves a storage read per field on the settlement path.
     uint256 private constant GRID_SHIFT = 112;
+    uint256 private constant EPOCH_SHIFT = 168;
+    uint256 private constant IN_EPOCH_SHIFT = 200;
+    uint256 private constant LAST_SEQ_SHIFT = 216;
     uint256 private constant KEEPS_SHIFT = 248;
-    uint256 private constant BALANCES_BITS = 168;
+    uint256 private constant BALANCES_BITS = EPOCH_SHIFT;
 
     function _read(Account storage account) private view returns (uint256 word) {
         // One read or write of the whole packed slot (its layout is pinned by a test).

@@ -15,6 +15,13 @@ library OrderSlots {
     /// @notice The number of banks of reused order slots.
     uint256 internal constant BANKS = 4;
 
+    // The slot as the compiler lays it out (pinned by test/StorageLayout.test.ts).
+    uint256 private constant SIDE_SHIFT = 160;
+    uint256 private constant CANCELLED_SHIFT = 168;
+    uint256 private constant LEVEL_SHIFT = 176;
+    uint256 private constant AMOUNT_SHIFT = 192;
+    uint256 private constant PREV_SHIFT = 224;
+
     /// @notice One order, one slot. Amounts in Wh, price as a level of the epoch's tick; `prevSeq` is the
     /// sequence of the owner's previous order in the same epoch (0: none), which links its order list.
     struct Order {
@@ -26,12 +33,11 @@ library OrderSlots {
         uint32 prevSeq;
     }
 
-    /// @notice Reads order `k` of `orders` into `order` with one storage read (the compiler would read the packed
-    /// slot once per field), reusing `order`'s memory so that a loop allocates none.
+    /// @notice Reads `stored` into `order` with one storage read (the compiler would read the packed slot once per
+    /// field), reusing `order`'s memory so that a loop allocates none.
     /// @dev The slot as the compiler lays it out (pinned by test/StorageLayout.test.ts): owner in bits 0..159,
     /// then side, cancelled, level, amountWh and prevSeq.
-    function loadInto(Order memory order, mapping(uint256 => Order) storage orders, uint256 k) internal view {
-        Order storage stored = orders[k];
+    function loadInto(Order memory order, Order storage stored) internal view {
         uint256 word;
         // One read or write of the whole packed slot (its layout is pinned by a test).
         // solhint-disable-next-line no-inline-assembly
@@ -39,11 +45,44 @@ library OrderSlots {
             word := sload(stored.slot)
         }
         order.owner = address(uint160(word));
-        order.side = uint8(word >> 160) == 0 ? ITrading.Side.Buy : ITrading.Side.Sell;
-        order.cancelled = uint8(word >> 168) != 0;
-        order.level = uint16(word >> 176);
-        order.amountWh = uint32(word >> 192);
-        order.prevSeq = uint32(word >> 224);
+        order.side = uint8(word >> SIDE_SHIFT) == 0 ? ITrading.Side.Buy : ITrading.Side.Sell;
+        order.cancelled = uint8(word >> CANCELLED_SHIFT) != 0;
+        order.level = uint16(word >> LEVEL_SHIFT);
+        order.amountWh = uint32(word >> AMOUNT_SHIFT);
+        order.prevSeq = uint32(word >> PREV_SHIFT);
+    }
+
+    /// @notice Writes a new, not cancelled order into `stored` with one storage write (the compiler would write the
+    /// packed slot once per field). Levels fit 16 bits, amounts and sequences 32 (checked by the caller).
+    function store(
+        Order storage stored,
+        address owner,
+        ITrading.Side side,
+        uint256 level,
+        uint256 amountWh,
+        uint256 prevSeq
+    ) internal {
+        uint256 word =
+            uint256(uint160(owner)) |
+                (uint256(side) << SIDE_SHIFT) |
+                (uint256(uint16(level)) << LEVEL_SHIFT) |
+                (uint256(uint32(amountWh)) << AMOUNT_SHIFT) |
+                (uint256(uint32(prevSeq)) << PREV_SHIFT);
+        // One read or write of the whole packed slot (its layout is pinned by a test).
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            sstore(stored.slot, word)
+        }
+    }
+
+    /// @notice Marks `stored` cancelled, leaving the rest of its slot as it is.
+    function markCancelled(Order storage stored) internal {
+        // One read or write of the whole packed slot (its layout is pinned by a test).
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let slot := stored.slot
+            sstore(slot, or(sload(slot), shl(CANCELLED_SHIFT, 1)))
+        }
     }
 
     /// @notice The storage key of order `seq` of `epoch` held in `bank` (0: keyed by its id).

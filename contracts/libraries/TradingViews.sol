@@ -13,10 +13,12 @@ import {OrderSlots} from "./OrderSlots.sol";
 library TradingViews {
     using Auction for Auction.Book;
 
-    /// @notice See {ITrading-getOrder}. `live` tells whether the epoch's order slots still hold its orders.
+    /// @notice See {ITrading-getOrder}. `live` tells whether the epoch's order slots still hold its orders. The
+    /// time-priority cuts are in `cursor` while the epoch is settling, in its room (`levels`) once settled.
     function getOrder(
         Auction.Book storage book,
         Auction.Levels storage levels,
+        Auction.Cursor storage cursor,
         mapping(uint256 => OrderSlots.Order) storage orders,
         uint256 id,
         bool live
@@ -29,16 +31,35 @@ library TradingViews {
         uint256 filled;
         if (!order.cancelled && seq <= book.settled) {
             result.status = ITrading.OrderStatus.Settled;
-            uint256 price = book.clearingPrice();
-            filled =
-                order.side == ITrading.Side.Buy
-                    ? OrderSlots.fill(order, seq, price, book.bidStar, levels.bidCutSeq, levels.bidCutWh)
-                    : OrderSlots.fill(order, seq, price, book.askStar, levels.askCutSeq, levels.askCutWh);
+            filled = _filled(book, levels, cursor, order, seq);
         }
         (result.owner, result.side, result.epoch) = (order.owner, order.side, epoch);
         result.amount = uint256(order.amountWh) * Units.WH;
         result.price = uint256(order.level) * book.tickSize;
         result.filled = filled * Units.WH;
+    }
+
+    /// @dev The fill of settled order `seq`, from its margin's time-priority cut: in `cursor` while the epoch is
+    /// settling, in its room (`levels`) once settled.
+    function _filled(
+        Auction.Book storage book,
+        Auction.Levels storage levels,
+        Auction.Cursor storage cursor,
+        OrderSlots.Order memory order,
+        uint256 seq
+    ) private view returns (uint256) {
+        bool settling = book.phase == Auction.Phase.Settling;
+        uint256 price = book.clearingPrice();
+        if (order.side == ITrading.Side.Buy) {
+            (uint256 cutSeq, uint256 cutWh) = settling
+                ? (cursor.bidCutSeq, cursor.bidCutWh)
+                : (levels.bidCutSeq, levels.bidCutWh);
+            return OrderSlots.fill(order, seq, price, book.bidStar, cutSeq, cutWh);
+        }
+        (uint256 askCutSeq, uint256 askCutWh) = settling
+            ? (cursor.askCutSeq, cursor.askCutWh)
+            : (levels.askCutSeq, levels.askCutWh);
+        return OrderSlots.fill(order, seq, price, book.askStar, askCutSeq, askCutWh);
     }
 
     /// @notice See {ITrading-getUserOrders}: walks the account's order list back from its newest order.

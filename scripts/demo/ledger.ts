@@ -1,5 +1,7 @@
 // The demo's view of the market, from events: the orders the agents placed, the fills the keeper's upkeeps
 // settled, and per epoch what was offered, bid, cleared and metered.
+import { Side } from "../../lib/enums";
+import { fillOutcome } from "../../lib/quantities";
 import type { RawReceipt } from "../../lib/rpc";
 import { parseEvents } from "../../lib/tx";
 import type { Trading } from "../../typechain-types";
@@ -16,6 +18,8 @@ interface PlacedOrder {
 export class OrderLedger {
   readonly fills: FillRecord[] = [];
   private readonly orders = new Map<string, PlacedOrder>();
+  /** Clearing prices by epoch, from `EpochMatched`: `OrderFilled` leaves the price to it. */
+  private readonly prices = new Map<bigint, bigint>();
 
   /** `utility`'s fills are not reported back to it as outcomes (the market maker does not learn from them). */
   constructor(
@@ -30,26 +34,33 @@ export class OrderLedger {
   settle(receipts: RawReceipt[], prev: EpochRecord | undefined): Map<string, FillOutcome> {
     const outcome = new Map<string, FillOutcome>();
     for (const ev of this.events(receipts)) {
-      if (ev.name === "EpochMatched" && prev !== undefined && Number(ev.args.epoch) === prev.epoch) {
-        prev.clearingPrice = ev.args.clearingPrice as bigint;
-        prev.volume = ev.args.volume as bigint;
+      if (ev.name === "EpochMatched") {
+        this.prices.set(ev.args.epoch as bigint, ev.args.clearingPrice as bigint);
+        if (prev !== undefined && Number(ev.args.epoch) === prev.epoch) {
+          prev.clearingPrice = ev.args.clearingPrice as bigint;
+          prev.volume = ev.args.volume as bigint;
+        }
       } else if (ev.name === "OrderFilled") {
-        const id = (ev.args.orderId as bigint).toString();
+        const orderId = ev.args.orderId as bigint;
+        const id = orderId.toString();
         const o = this.orders.get(id);
         if (o === undefined) continue; // not an agent's order: someone trading through the web app (--serve)
-        const filled = ev.args.filled as bigint;
+        const epoch = orderId >> 32n;
+        const clearingPrice = this.prices.get(epoch);
+        if (clearingPrice === undefined) throw new Error(`order ${id} settled before its epoch ${epoch} was matched`);
+        const [filled, payment] = [ev.args.filled as bigint, ev.args.payment as bigint];
+        const request = { side: o.side === "buy" ? Side.Buy : Side.Sell, amount: o.amount, price: o.price };
         this.fills.push({
           orderId: id,
-          epoch: Number(ev.args.epoch),
+          epoch: Number(epoch),
           owner: ev.args.owner as string,
           side: o.side,
           amount: o.amount,
           limitPrice: o.price,
           filled,
-          clearingPrice: ev.args.clearingPrice as bigint,
-          payment: ev.args.payment as bigint,
-          fee: ev.args.fee as bigint,
-          refund: ev.args.refund as bigint,
+          clearingPrice,
+          payment,
+          ...fillOutcome(request, clearingPrice, filled, payment),
         });
         if (o.owner !== this.utility) {
           outcome.set(o.owner, filled === 0n ? "none" : filled === o.amount ? "full" : "partial");

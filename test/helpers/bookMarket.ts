@@ -196,14 +196,9 @@ export async function placeAndClear(
 
 export interface OrderFilledEvent {
   orderId: bigint;
-  epoch: bigint;
   owner: string;
-  side: Side;
   filled: bigint;
-  clearingPrice: bigint;
   payment: bigint;
-  fee: bigint;
-  refund: bigint;
 }
 
 export interface EpochMatchedEvent {
@@ -261,17 +256,7 @@ export function clearingEvents(market: BookMarket, logs: readonly RawLog[]): Cle
     const t = (i: number): bigint => BigInt(topics[i]);
     switch (topics[0]) {
       case filledT:
-        events.filled.push({
-          orderId: t(1),
-          epoch: t(2),
-          owner: address(t(3)),
-          side: Number(word(data, 0)) as Side,
-          filled: word(data, 1),
-          clearingPrice: word(data, 2),
-          payment: word(data, 3),
-          fee: word(data, 4),
-          refund: word(data, 5),
-        });
+        events.filled.push({ orderId: t(1), owner: address(t(2)), filled: word(data, 0), payment: word(data, 1) });
         break;
       case matchedT:
         events.matched.push({

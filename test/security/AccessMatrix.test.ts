@@ -187,6 +187,11 @@ const GRID_TOKEN_ROWS: Row[] = [
     args: (c) => [c.newcomer.address, 0n],
   },
   {
+    sig: "transferMany(address[],uint256[])",
+    allowed: { anyone: "moves the caller's own balance, as transfer does", outcome: () => null },
+    args: (c) => [[c.newcomer.address], [0n]],
+  },
+  {
     sig: "approve(address,uint256)",
     allowed: { anyone: "ERC-20: sets the caller's own allowance", outcome: () => null },
     args: (c) => [c.newcomer.address, 1n],

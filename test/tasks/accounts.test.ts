@@ -146,8 +146,8 @@ describe("operator CLI: market accounts", () => {
       const epoch = await trading.currentEpoch();
       await run("gridmarket:place-orders", { orders: "buy:1@0.2 buy:2@0.1", from: bob.address });
       expect(await lastBlockEvents(trading, "OrderCreated")).to.deep.equal([
-        [(epoch << 32n) | 1n, epoch, bob.address, BigInt(Side.Buy), KWH, 200_000n, 200_000n],
-        [(epoch << 32n) | 2n, epoch, bob.address, BigInt(Side.Buy), 2n * KWH, 100_000n, 200_000n],
+        [(epoch << 32n) | 1n, epoch, bob.address, BigInt(Side.Buy), KWH, 200_000n],
+        [(epoch << 32n) | 2n, epoch, bob.address, BigInt(Side.Buy), 2n * KWH, 100_000n],
       ]);
       expect(await runError("gridmarket:place-orders", { orders: "buy:1", from: bob.address })).to.equal(
         '--orders: "buy:1" is not side:kWh@price (e.g. buy:1.5@0.25)',

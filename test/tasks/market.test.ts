@@ -9,6 +9,7 @@ import { encodeBytes32String } from "ethers";
 import hre from "hardhat";
 
 import { KWH, USDC, WH } from "../../lib/units";
+import type { FillView } from "../../lib/orders";
 import type { ReadingOutcome } from "../../tasks/readings";
 import { capture, deploySystem, load, passEpoch, run, runError } from "./helpers";
 
@@ -218,13 +219,13 @@ describe("operator CLI: readings, orders, market", () => {
       expect(aliceBalance.account).to.deep.equal({ grid: 500n * WH, payment: 250_000n });
       expect(bobBalance.account).to.deep.equal({ grid: 0n, payment: 50_000n });
 
-      const history = await run<{ fills: { orderId: bigint; side: string; filled: bigint; payment: bigint }[] }>(
-        "gridmarket:market-history",
-        { epoch: String(epoch) },
-      );
-      expect(history.fills.map((f) => [f.orderId, f.side, f.filled, f.payment])).to.deep.equal([
-        [sell.orderId, "Sell", KWH, 250_000n],
-        [buy.orderId, "Buy", KWH, 250_000n],
+      // The confirmations as rebuilt from OrderFilled, OrderCreated and EpochMatched: price, fee and refund too.
+      const history = await run<{ fills: FillView[] }>("gridmarket:market-history", { epoch: String(epoch) });
+      expect(
+        history.fills.map((f) => [f.orderId, f.epoch, f.side, f.filled, f.clearingPrice, f.payment, f.fee, f.refund]),
+      ).to.deep.equal([
+        [sell.orderId, epoch, "Sell", KWH, 250_000n, 250_000n, 0n, 500n * WH],
+        [buy.orderId, epoch, "Buy", KWH, 250_000n, 250_000n, 0n, 50_000n],
       ]);
       const mine = await run<{ fills: unknown[] }>("gridmarket:market-history", { account: bob.address });
       expect(mine.fills).to.have.length(1);

@@ -350,7 +350,7 @@ describe("Trading", function () {
           const tx = create(wh(c.wh), c.price);
           await expect(tx)
             .to.emit(trading, "OrderCreated")
-            .withArgs(orderId(epoch, 1), epoch, signer.address, c.side, wh(c.wh), c.price, c.escrow);
+            .withArgs(orderId(epoch, 1), epoch, signer.address, c.side, wh(c.wh), c.price);
           await expect(tx).not.to.emit(trading, "Deposited");
           await expect(tx).to.changeTokenBalances(token, [signer, trading], [0n, 0n]);
           expect(await accountOf(ctx, signer)).to.deep.equal(c.left);
@@ -388,7 +388,7 @@ describe("Trading", function () {
       const tx = trading.connect(c1).createBuyOrder(wh(10), 400_000n);
       await expect(tx)
         .to.emit(trading, "OrderCreated")
-        .withArgs(orderId(epoch, 2), epoch, c1.address, Side.Buy, wh(10), 400_000n, 4_000n);
+        .withArgs(orderId(epoch, 2), epoch, c1.address, Side.Buy, wh(10), 400_000n);
       await expect(tx).not.to.emit(trading, "Deposited");
       await expect(tx).to.changeTokenBalances(usdc, [c1, trading], [0n, 0n]);
       expect(await accountOf(ctx, c1)).to.deep.equal([0n, 1_000n]);

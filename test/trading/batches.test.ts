@@ -30,10 +30,10 @@ describe("Trading", function () {
         const tx = trading.connect(mm).createOrders(requests);
         const receipt = (await (await tx).wait())!;
         expect(parsed(trading, receipt, "OrderCreated")).to.deep.equal([
-          [ids[0], epoch, mm.address, BigInt(Side.Buy), wh(10), 300_000n, 3_000n],
-          [ids[1], epoch, mm.address, BigInt(Side.Sell), wh(20), 600_000n, wh(20)],
-          [ids[2], epoch, mm.address, BigInt(Side.Buy), wh(10), 100_000n, 1_000n],
-          [ids[3], epoch, mm.address, BigInt(Side.Sell), wh(17), 700_000n, wh(17)],
+          [ids[0], epoch, mm.address, BigInt(Side.Buy), wh(10), 300_000n],
+          [ids[1], epoch, mm.address, BigInt(Side.Sell), wh(20), 600_000n],
+          [ids[2], epoch, mm.address, BigInt(Side.Buy), wh(10), 100_000n],
+          [ids[3], epoch, mm.address, BigInt(Side.Sell), wh(17), 700_000n],
         ]);
         expect(parsed(trading, receipt, "Deposited")).to.deep.equal([
           [mm.address, await grid.getAddress(), wh(37)],

@@ -189,11 +189,11 @@ describe("Trading", function () {
       await time.setNextBlockTimestamp(end - 1n);
       await expect(trading.connect(c1).createBuyOrder(MIN_ORDER, TICK))
         .to.emit(trading, "OrderCreated")
-        .withArgs(orderId(epoch, 1), epoch, c1.address, Side.Buy, MIN_ORDER, TICK, 1n);
+        .withArgs(orderId(epoch, 1), epoch, c1.address, Side.Buy, MIN_ORDER, TICK);
       await time.setNextBlockTimestamp(end);
       await expect(trading.connect(c1).createBuyOrder(MIN_ORDER, TICK))
         .to.emit(trading, "OrderCreated")
-        .withArgs(orderId(epoch + 1n, 1), epoch + 1n, c1.address, Side.Buy, MIN_ORDER, TICK, 1n);
+        .withArgs(orderId(epoch + 1n, 1), epoch + 1n, c1.address, Side.Buy, MIN_ORDER, TICK);
     });
   });
 });

@@ -15,7 +15,8 @@ import {
   type Ctx,
   oneSellFixture,
 } from "./fixture";
-import { place, book, expectOrder } from "./helpers";
+import { escrowOf } from "../../lib/quantities";
+import { place, book, expectOrder, parsed } from "./helpers";
 import { expectRevert } from "../helpers/reverts";
 import { expectStoppedByPause } from "../helpers/access";
 
@@ -49,11 +50,11 @@ describe("Trading", function () {
         await expect(tx).to.changeTokenBalances(grid, [p1, trading], [-wh(250), wh(250)]);
       });
 
-      it("emits OrderCreated with the escrow equal to the amount", async function () {
+      it("emits OrderCreated (the escrow is the amount)", async function () {
         const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
         await expect(trading.connect(p1).createSellOrder(wh(250), 400_000n))
           .to.emit(trading, "OrderCreated")
-          .withArgs(orderId(epoch, 1), epoch, p1.address, Side.Sell, wh(250), 400_000n, wh(250));
+          .withArgs(orderId(epoch, 1), epoch, p1.address, Side.Sell, wh(250), 400_000n);
       });
 
       it("returns the id epoch << 32 | sequence, counting across sides and users", async function () {
@@ -86,7 +87,7 @@ describe("Trading", function () {
         await grid.mint(p1.address, wh(MAX_UINT32), METER);
         await expect(trading.connect(p1).createSellOrder(wh(MAX_UINT32), MAX_PRICE))
           .to.emit(trading, "OrderCreated")
-          .withArgs(orderId(epoch, 1), epoch, p1.address, Side.Sell, wh(MAX_UINT32), MAX_PRICE, wh(MAX_UINT32));
+          .withArgs(orderId(epoch, 1), epoch, p1.address, Side.Sell, wh(MAX_UINT32), MAX_PRICE);
         expect(await trading.depthAt(epoch, Side.Sell, MAX_PRICE)).to.equal(wh(MAX_UINT32));
       });
 
@@ -111,7 +112,7 @@ describe("Trading", function () {
         const tx = trading.connect(mm).createSellOrder(wh(40), 50_000n);
         await expect(tx)
           .to.emit(trading, "OrderCreated")
-          .withArgs(orderId(epoch, 1), epoch, mm.address, Side.Sell, wh(40), 50_000n, wh(40));
+          .withArgs(orderId(epoch, 1), epoch, mm.address, Side.Sell, wh(40), 50_000n);
         await expect(tx).to.changeTokenBalances(grid, [mm, trading], [-wh(40), wh(40)]);
       });
 
@@ -122,7 +123,7 @@ describe("Trading", function () {
         await trading.connect(c1).createBuyOrder(wh(10), TICK);
         await expect(trading.connect(c1).createSellOrder(wh(10), TICK))
           .to.emit(trading, "OrderCreated")
-          .withArgs(orderId(epoch, 2), epoch, c1.address, Side.Sell, wh(10), TICK, wh(10));
+          .withArgs(orderId(epoch, 2), epoch, c1.address, Side.Sell, wh(10), TICK);
         expect(await trading.getUserOrders(c1.address, epoch)).to.deep.equal([orderId(epoch, 1), orderId(epoch, 2)]);
       });
     });
@@ -204,7 +205,7 @@ describe("Trading", function () {
         await time.increaseTo(await trading.epochEnd(epoch));
         await expect(trading.connect(p1).createSellOrder(wh(10), TICK))
           .to.emit(trading, "OrderCreated")
-          .withArgs(orderId(epoch + 1n, 1), epoch + 1n, p1.address, Side.Sell, wh(10), TICK, wh(10));
+          .withArgs(orderId(epoch + 1n, 1), epoch + 1n, p1.address, Side.Sell, wh(10), TICK);
       });
     });
 
@@ -234,18 +235,22 @@ describe("Trading", function () {
         await expect(exact).to.changeTokenBalances(usdc, [c1, trading], [-1_000_000n, 1_000_000n]);
       });
 
-      it("emits OrderCreated with the rounded-up escrow", async function () {
-        const { trading, c1, epoch } = await loadFixture(deployTradingFixture);
-        await expect(trading.connect(c1).createBuyOrder(wh(13), 123_400n))
+      it("emits OrderCreated, from which the rounded-up escrow the order reserved follows", async function () {
+        const { trading, usdc, c1, epoch } = await loadFixture(deployTradingFixture);
+        const tx = trading.connect(c1).createBuyOrder(wh(13), 123_400n);
+        await expect(tx)
           .to.emit(trading, "OrderCreated")
-          .withArgs(orderId(epoch, 1), epoch, c1.address, Side.Buy, wh(13), 123_400n, 1_605n);
+          .withArgs(orderId(epoch, 1), epoch, c1.address, Side.Buy, wh(13), 123_400n);
+        const [[, , , side, amount, price]] = parsed(trading, (await (await tx).wait())!, "OrderCreated");
+        expect(escrowOf({ side: Number(side) as Side, amount, price })).to.equal(1_605n);
+        await expect(tx).to.changeTokenBalances(usdc, [c1, trading], [-1_605n, 1_605n]);
       });
 
       it("lets a prosumer buy too", async function () {
         const { trading, p1, epoch } = await loadFixture(deployTradingFixture);
         await expect(trading.connect(p1).createBuyOrder(wh(10), 1_000n))
           .to.emit(trading, "OrderCreated")
-          .withArgs(orderId(epoch, 1), epoch, p1.address, Side.Buy, wh(10), 1_000n, 10n);
+          .withArgs(orderId(epoch, 1), epoch, p1.address, Side.Buy, wh(10), 1_000n);
       });
 
       it("stores the order and its depth", async function () {
@@ -268,7 +273,7 @@ describe("Trading", function () {
       const tx = trading.connect(mm).createBuyOrder(wh(100), 90_000n);
       await expect(tx)
         .to.emit(trading, "OrderCreated")
-        .withArgs(orderId(epoch, 1), epoch, mm.address, Side.Buy, wh(100), 90_000n, 9_000n);
+        .withArgs(orderId(epoch, 1), epoch, mm.address, Side.Buy, wh(100), 90_000n);
       await expect(tx).to.changeTokenBalances(usdc, [mm, trading], [-9_000n, 9_000n]);
     });
 

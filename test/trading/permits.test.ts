@@ -40,7 +40,7 @@ function shouldPlaceWithPermit(c: PermitCase, placed: string) {
     const tx = place();
     await expect(tx)
       .to.emit(trading, "OrderCreated")
-      .withArgs(orderId(epoch, 1), epoch, signer.address, c.side, c.wh, c.price, c.escrow);
+      .withArgs(orderId(epoch, 1), epoch, signer.address, c.side, c.wh, c.price);
     await expect(tx).to.changeTokenBalances(token, [signer, trading], [-c.escrow, c.escrow]);
     expect(await token.nonces(signer.address)).to.equal(1n);
     expect(await token.allowance(signer.address, trading)).to.equal(0n);
@@ -52,7 +52,7 @@ function shouldPlaceWithPermit(c: PermitCase, placed: string) {
     await token.connect(outsider).permit(signer.address, trading, c.escrow, deadline, sig.v, sig.r, sig.s);
     await expect(place())
       .to.emit(trading, "OrderCreated")
-      .withArgs(orderId(epoch, 1), epoch, signer.address, c.side, c.wh, c.price, c.escrow);
+      .withArgs(orderId(epoch, 1), epoch, signer.address, c.side, c.wh, c.price);
   });
 }
 
@@ -93,7 +93,7 @@ describe("Trading", function () {
         const tx = trading.connect(c1).createBuyOrderWithPermit(wh(13), 123_400n, deadline, sig.v, sig.r, sig.s);
         await expect(tx)
           .to.emit(trading, "OrderCreated")
-          .withArgs(orderId(epoch, 1), epoch, c1.address, Side.Buy, wh(13), 123_400n, 1_605n);
+          .withArgs(orderId(epoch, 1), epoch, c1.address, Side.Buy, wh(13), 123_400n);
         await expect(tx)
           .to.emit(trading, "Deposited")
           .withArgs(c1.address, await usdc.getAddress(), 1_000n);
