@@ -258,7 +258,7 @@ const config: HardhatUserConfig = {
   },
   mocha: {
     timeout: 120_000,
-    jobs: 3,
+    jobs: 2,
   },
 };
 

@@ -35,10 +35,10 @@ import { EpochStatus, OrderStatus, Side } from "../helpers/enums";
 // (`createOrders` per run of one trader's orders, `cancelOrders`); traders 0 and 1 deposit first, so their orders
 // reserve from their market accounts (and, like everyone's, from what settlements credited there); token
 // movements are then compared per owner as wallet + account, and Trading's own part as its balance less the
-// accounts. `npm test` runs 250 books (the edge books and two of 200 orders among them), HEAVY=1 2,000 (a step of
+// accounts. `npm test` runs 150 books (one of 200 orders among them) after the edge books, HEAVY=1 2,000 (a step of
 // `.ci/run`); DIFF_SEED and DIFF_BOOKS choose another run (e.g. DIFF_BOOKS=20000). A failing book is shrunk to a minimal reproduction.
 const HEAVY = process.env.HEAVY === "1";
-const BOOKS = Number(process.env.DIFF_BOOKS ?? (HEAVY ? 2_000 : 250));
+const BOOKS = Number(process.env.DIFF_BOOKS ?? (HEAVY ? 2_000 : 150));
 const BASE_SEED = Number(process.env.DIFF_SEED ?? 0x6d0de1);
 const BOOKS_PER_TEST = 250;
 /**
