@@ -84,6 +84,33 @@ describe("Trading", function () {
       await expectBalancesEqualAccounts(ctx);
     });
 
+    it("keeps the ask margin's remainder across batches that fill only sells at it", async function () {
+      // The buy (the bid margin) settles first, alone; each later one-order batch fills a sell at the ask margin and
+      // leaves the bid margin as it was, so what remains to allocate at the ask margin must be written by itself.
+      const { ctx, trading, p1, p2, p3, c1, epoch } = await loadTrading();
+      const [b1, s1, s2, s3] = await place(
+        trading,
+        book(ctx, "c1 buy 25@300_000, p1 sell 10@200_000, p2 sell 10@200_000, p3 sell 10@200_000"),
+      );
+      await closeEpoch(trading, epoch);
+      await expect(trading.matchOrders(epoch, 100))
+        .to.emit(trading, "EpochMatched")
+        .withArgs(epoch, 250_000n, wh(25), 300_000n, 200_000n);
+      const events: unknown[][] = [];
+      for (let i = 0; i < 4; i++) {
+        const receipt = await (await trading.executeTrades(epoch, 1)).wait();
+        events.push(...parsed(trading, receipt!, "OrderFilled"));
+      }
+      expect(events).to.deep.equal([
+        [b1, c1.address, wh(25), 6_250n],
+        [s1, p1.address, wh(10), 2_500n],
+        [s2, p2.address, wh(10), 2_500n],
+        [s3, p3.address, wh(5), 1_250n],
+      ]);
+      expect(await order(trading, s3)).to.deep.include({ status: BigInt(OrderStatus.Settled), filled: wh(5) });
+      await expectBalancesEqualAccounts(ctx);
+    });
+
     it("settles every remaining order when the batch size is the largest uint256", async function () {
       const { trading, p1, c1, epoch } = await loadFixture(deployTradingFixture);
       await place(trading, [
