@@ -129,7 +129,7 @@ export class LocalNode {
     return node;
   }
 
-  /** Kills the node's process group at once, synchronously (for an exiting process). */
+  /** Kills the node's process group at once, synchronously (for an exiting process, or a stop that timed out). */
   private kill(): void {
     try {
       if (this.child.pid !== undefined) process.kill(-this.child.pid, "SIGKILL");
@@ -210,13 +210,7 @@ export class LocalNode {
     } catch {
       return; // already gone
     }
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        // Gone meanwhile.
-      }
-    }, timeoutMs);
+    const timer = setTimeout(() => this.kill(), timeoutMs);
     await exited;
     clearTimeout(timer);
   }

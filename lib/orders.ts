@@ -92,9 +92,10 @@ export async function fillHistory(
   const prices = new Map(matched.map((ev) => [BigInt(ev.args.epoch), BigInt(ev.args.clearingPrice)]));
   return filled.flatMap((ev): FillView[] => {
     const orderId = BigInt(ev.args.orderId);
+    // Only the orders of the epoch asked for were read, so a fill of another epoch finds none.
     const order = orders.get(orderId);
+    if (order === undefined) return [];
     const epoch = orderId >> 32n;
-    if (order === undefined || (options.epoch !== undefined && epoch !== options.epoch)) return [];
     const side = Number(order.side) as Side;
     const clearingPrice = prices.get(epoch) ?? 0n;
     const [filledAmount, payment] = [BigInt(ev.args.filled), BigInt(ev.args.payment)];
