@@ -258,7 +258,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         orderId = (p.epoch << 32) | seq;
         OrderSlots.store(_orders[OrderSlots.key(p.epoch, p.bank, seq)], msg.sender, side, level, wh, p.account.lastSeq);
         p.account.lastSeq = uint32(seq);
-        _addDepth(p.epoch, p.bank, uint256(side), level, wh);
+        require(_addDepth(p.epoch, p.bank, uint256(side), level, wh), TradingLevelFull(side, price));
 
         uint256 escrow = side == Side.Sell ? amount : Settlement.buyerCost(wh, price);
         _reserve(p, side, side == Side.Sell ? wh : escrow);
@@ -311,9 +311,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         uint256 epoch,
         Config memory config
     ) private returns (uint256 tick, uint256 bank) {
-        bank = OrderSlots.bankOf(epoch);
-        uint256 holder = _levels[bank].tag;
-        if (holder != 0 && _books[holder - 1].phase != Auction.Phase.Settled) bank = 0;
+        bank = _freeBank();
         Auction.takeRoom(_room(epoch, bank), epoch);
         tick = config.tickSize;
         // The parameters were validated to fit these widths when set.
@@ -350,9 +348,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         require(block.timestamp < closesAt, TradingGateClosed(orderId, closesAt));
 
         OrderSlots.markCancelled(stored);
-        Auction.Levels storage levels = _room(epoch, bank);
-        uint256 before = Auction.depthOf(levels, epoch + 1, uint256(order.side), order.level);
-        Auction.setDepth(levels, epoch + 1, uint256(order.side), order.level, before - order.amountWh);
+        Auction.subDepth(_room(epoch, bank), uint256(order.side), order.level, order.amountWh);
         bool buy = order.side == Side.Buy;
         uint256 refund = buy ? Settlement.buyerCost(order.amountWh, order.level * book.tickSize) : order.amountWh;
         _accounts[msg.sender].credit(buy ? refund : 0, buy ? 0 : refund);
@@ -360,13 +356,25 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         emit OrderCancelled(orderId, epoch, msg.sender, refund);
     }
 
+    /// @dev The lowest-numbered bank whose holder is settled and is not the epoch opened last (0: none). The
+    /// epoch opened last keeps its orders readable through the next one; the rest keep reusing the same banks.
+    function _freeBank() private view returns (uint256) {
+        uint256 tail = _queueTail;
+        uint256 lastTag = tail == 0 ? 0 : _queue[tail - 1] + 1;
+        for (uint256 bank = 1; bank <= OrderSlots.BANKS; ++bank) {
+            uint256 holder = _levels[bank].tag;
+            if (holder == 0 || (holder != lastTag && _books[holder - 1].phase == Auction.Phase.Settled)) return bank;
+        }
+        return 0;
+    }
+
     function _nextEpochToClear() private view returns (uint256) {
         return _queueHead == _queueTail ? 0 : _queue[_queueHead];
     }
 
-    /// @dev Adds an order's `wh` to its level's depth in `epoch`'s room.
-    function _addDepth(uint256 epoch, uint256 bank, uint256 side, uint256 level, uint256 wh) private {
-        _books[epoch].addDepth(_room(epoch, bank), epoch + 1, side, level, wh);
+    /// @dev Adds an order's `wh` to its level's depth in `epoch`'s room; false when the level is full.
+    function _addDepth(uint256 epoch, uint256 bank, uint256 side, uint256 level, uint256 wh) private returns (bool) {
+        return _books[epoch].addDepth(_room(epoch, bank), epoch + 1, side, level, wh);
     }
 
     /// @dev The room of `epoch`'s depth and cuts: its bank's, or one of its own (see {OrderSlots.room}).

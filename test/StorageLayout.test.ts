@@ -300,7 +300,8 @@ describe("Storage layout (the packing the gas budgets rely on)", function () {
       const [first, second] = await market.getUserOrders(seller.address, epoch);
       await market.connect(seller).cancelOrder(second);
       const address = await market.getAddress();
-      const bank = (epoch % 4n) + 1n;
+      // The first epoch with orders takes the lowest free bank.
+      const bank = 1n;
       const tick = await market.tickSize();
       const expected = (cancelled: bigint, price: bigint, wh: bigint, prevSeq: bigint) =>
         put(BigInt(seller.address), trading.member(type, "owner")) |
@@ -328,7 +329,7 @@ describe("Storage layout (the packing the gas budgets rely on)", function () {
       expect(field(raw, trading.member(type, "phase"))).to.equal(Phase.Settled);
       expect(field(raw, trading.member(type, "volume"))).to.equal(AMOUNT / WH);
       expect(field(raw, trading.member(type, "settled"))).to.equal(2n);
-      expect(field(raw, trading.member(type, "bank"))).to.equal((epoch % 4n) + 1n);
+      expect(field(raw, trading.member(type, "bank"))).to.equal(1n);
     });
 
     it("keeps a room's holder tag and both time-priority cuts in one slot", async function () {
@@ -343,7 +344,7 @@ describe("Storage layout (the packing the gas budgets rely on)", function () {
       const type = trading.mappingValue(trading.variable("_levels").type);
       const members = ["tag", "bidCutSeq", "bidCutWh", "askCutSeq", "askCutWh"];
       for (const label of members) expect(trading.member(type, label).slot, label).to.equal(0n);
-      const room = (epoch % 4n) + 1n;
+      const room = 1n; // the first epoch with orders takes bank 1 and its room
       const raw = await word(await market.getAddress(), mappingSlot(room, trading.variable("_levels").slot));
       expect(field(raw, trading.member(type, "tag"))).to.equal(epoch + 1n);
       // The 5 kWh ask filled 3 kWh: the first order at the ask margin that did not fill completely.
@@ -351,6 +352,25 @@ describe("Storage layout (the packing the gas budgets rely on)", function () {
       expect(field(raw, trading.member(type, "askCutWh"))).to.equal((AMOUNT * 3n) / 5n / WH);
       expect(field(raw, trading.member(type, "bidCutSeq"))).to.equal(0n);
       expect(field(raw, trading.member(type, "bidCutWh"))).to.equal(0n);
+    });
+
+    it("packs seven levels' depths (32 bits each) per slot under the tag of the epoch that wrote it", async function () {
+      const { trading: market, seller } = await loadFixture(deployedSystem);
+      const epoch = await freshEpoch(market);
+      const tick = await market.tickSize();
+      const base = (PRICE / tick / 7n) * 7n; // the first level of PRICE's slot
+      await market.connect(seller).createSellOrder(AMOUNT, base * tick);
+      await market.connect(seller).createSellOrder(1_000n * WH, (base + 3n) * tick);
+
+      const type = trading.mappingValue(trading.variable("_levels").type);
+      const room = mappingSlot(1n, trading.variable("_levels").slot);
+      const depths = room + trading.member(type, "wh").slot;
+      const raw = await word(await market.getAddress(), mappingSlot((1n << 16n) | (base / 7n), depths));
+      const lane = (i: bigint) => (raw >> (32n * i)) & 0xffffffffn;
+      expect(raw >> 224n).to.equal(epoch + 1n);
+      expect(lane(0n)).to.equal(AMOUNT / WH);
+      expect(lane(3n)).to.equal(1_000n);
+      for (const i of [1n, 2n, 4n, 5n, 6n]) expect(lane(i)).to.equal(0n);
     });
 
     it("keeps a market account in one slot: payment, GRID (Wh), epoch, orders there, last sequence, GRID choice", async function () {

@@ -273,6 +273,9 @@ interface ITrading is IRegulatorGated, ITradingSchedule, ITradingAccounts {
     /// @notice The storage of order `orderId` was reused by a later epoch; its history is in the events.
     error TradingOrderPruned(uint256 orderId);
 
+    /// @notice The order would take the depth of its price level past 2^32 - 1 Wh (about 4.29 GWh) in this epoch.
+    error TradingLevelFull(Side side, uint256 price);
+
     /// @notice The order list of `account` covers only its latest epoch with orders, `latestEpoch`; earlier
     /// epochs (here `epoch`) are in the events.
     error TradingHistoryPruned(address account, uint256 epoch, uint256 latestEpoch);

@@ -42,19 +42,22 @@ library Auction {
         PriceBitmap.Bitmap asks;
     }
 
-    /// @notice Depth (Wh) per price level, keyed by side << 16 | level, shared by the epochs of one bank (one
-    /// at a time: the bank passes on only once its epoch is settled). `tag` is 1 + the epoch that holds it now;
-    /// each value is `tag << 64 | wh` with the tag of the epoch that wrote it, so stale values read as 0.
-    /// The same slot holds the time-priority cut at each margin of the holding epoch, copied from the {Cursor}
-    /// when its settlement closes: the first order at the marginal level that did not fill completely (0: none)
-    /// and its fill in Wh. Taking the room for a new epoch zeroes them with the new tag, in one write.
+    /// @notice Depth (Wh) per price level, shared by the epochs of one bank (one at a time: the bank passes on
+    /// only once its epoch is settled). `tag` is 1 + the epoch that holds it now. {LEVELS_PER_SLOT} neighbouring
+    /// levels of one side share a slot, keyed by side << 16 | level / {LEVELS_PER_SLOT}: the slot's top 32 bits
+    /// are the tag of the epoch that wrote it, and level `level % LEVELS_PER_SLOT` takes the 32 bits at
+    /// 32 × (level % LEVELS_PER_SLOT). A stale slot (another epoch's tag) reads as 0 at every level, and the
+    /// first level an epoch uses in it rewrites the whole slot with the epoch's tag.
+    /// The room's first slot holds the time-priority cut at each margin of the holding epoch, copied from the
+    /// {Cursor} when its settlement closes: the first order at the marginal level that did not fill completely
+    /// (0: none) and its fill in Wh. Taking the room for a new epoch zeroes them with the new tag, in one write.
     struct Levels {
         uint32 tag;
         uint32 bidCutSeq;
         uint32 bidCutWh;
         uint32 askCutSeq;
         uint32 askCutWh;
-        mapping(uint256 key => uint256 taggedWh) wh;
+        mapping(uint256 key => uint256 taggedDepths) wh;
     }
 
     /// @notice The working state of the epoch being cleared, shared by all epochs.
@@ -84,27 +87,37 @@ library Auction {
     /// @notice The stored value of `Cursor.net` when nothing has been paid: `net` stays within
     /// ±2^118 (at most 2^32 orders paying below 2^86 each), far inside its 128 bits.
     uint256 internal constant NET_ZERO = 1 << 127;
+    /// @notice Price levels per depth slot (see {Levels}).
+    uint256 internal constant LEVELS_PER_SLOT = 7;
+    /// @notice The most one level of one side may hold in one epoch, in Wh (about 4.29 GWh).
+    uint256 internal constant MAX_LEVEL_WH = type(uint32).max;
+    /// @dev Where a depth slot keeps the tag of the epoch that wrote it.
+    uint256 private constant TAG_SHIFT = 224;
     /// @notice The constant value of `Cursor.sentinel`.
     uint32 internal constant CURSOR_SENTINEL = type(uint32).max;
 
-    /// @notice The depth key of `level` on `side` (0 buy, 1 sell).
+    /// @notice The depth slot key of `level` on `side` (0 buy, 1 sell).
     function key(uint256 side, uint256 level) internal pure returns (uint256) {
-        return (side << 16) | level;
+        return (side << 16) | (level / LEVELS_PER_SLOT);
     }
 
     /// @notice The depth of `level` on `side` for the epoch holding `levels` (0 when another epoch wrote it).
     /// @param tag 1 + the epoch asking (its caller knows it, which saves reading `levels.tag`).
     function depthOf(Levels storage levels, uint256 tag, uint256 side, uint256 level) internal view returns (uint256) {
         uint256 value = levels.wh[key(side, level)];
-        return value >> 64 == tag ? uint64(value) : 0;
+        return value >> TAG_SHIFT == tag ? uint32(value >> _shift(level)) : 0;
     }
 
-    /// @notice Sets the depth of `level` on `side` for the epoch holding `levels`.
-    /// @dev Depth fits 64 bits: at most 2^32 orders of at most 2^32 Wh each.
-    function setDepth(Levels storage levels, uint256 tag, uint256 side, uint256 level, uint256 wh) internal {
-        levels.wh[key(side, level)] = (tag << 64) | wh;
+    /// @notice Takes back `wh` that an order of the epoch holding `levels` added at `level` on `side`.
+    function subDepth(Levels storage levels, uint256 side, uint256 level, uint256 wh) internal {
+        mapping(uint256 => uint256) storage depths = levels.wh;
+        uint256 k = key(side, level);
+        // The order's epoch wrote the slot (its tag stays) and the level's depth includes `wh`: the subtraction
+        // stays inside the level's 32 bits.
+        unchecked {
+            depths[k] -= wh << _shift(level);
+        }
     }
-
     /// @notice Hands `levels` to `epoch`: its tag, and no cut yet, in one write of the room's first slot.
     /// @dev Epochs stay below 2^32 for thousands of years at the shortest epoch length.
     function takeRoom(Levels storage levels, uint256 epoch) internal {
@@ -118,6 +131,7 @@ library Auction {
     }
 
     /// @notice Adds `wh` at `level` on `side`, marking the level in the bitmap when it was empty.
+    /// @return ok false, changing nothing, when the level's depth would pass {MAX_LEVEL_WH}.
     function addDepth(
         Book storage self,
         Levels storage levels,
@@ -125,16 +139,21 @@ library Auction {
         uint256 side,
         uint256 level,
         uint256 wh
-    ) internal {
+    ) internal returns (bool ok) {
         mapping(uint256 => uint256) storage depths = levels.wh;
         uint256 k = key(side, level);
         uint256 value = depths[k];
-        uint256 before = value >> 64 == tag ? uint64(value) : 0;
-        if (before == 0) (side == 0 ? self.bids : self.asks).set(level);
-        // Cannot overflow 64 bits: at most 2^32 orders of at most 2^32 Wh each.
+        // A slot another epoch wrote starts over: this epoch's tag, every level empty.
+        if (value >> TAG_SHIFT != tag) value = tag << TAG_SHIFT;
+        uint256 shift = _shift(level);
+        uint256 before = uint32(value >> shift);
+        // Cannot overflow: before < 2^32 and wh < 2^32.
         unchecked {
-            depths[k] = (tag << 64) | (before + wh);
+            if (before + wh > MAX_LEVEL_WH) return false;
+            depths[k] = value + (wh << shift);
         }
+        if (before == 0) (side == 0 ? self.bids : self.asks).set(level);
+        return true;
     }
 
     /// @notice The clearing price of a matched book: `floor((b* + a*) / 2)`, or 0 when nothing crossed.
@@ -175,7 +194,7 @@ library Auction {
     function start(Book storage self, Levels storage levels, Cursor storage cursor) internal {
         uint256 bid = self.bids.highest();
         uint256 ask = self.asks.lowest();
-        // Depth per level is below 2^64: at most 2^32 orders of at most 2^32 Wh each. The Cursor write keeps
+        // Depth per level is below 2^32 ({MAX_LEVEL_WH}). The Cursor write keeps
         // `sentinel` and `net` untouched: `net` is NET_ZERO between epochs.
         (cursor.bidLevel, cursor.askLevel) = (uint16(bid), uint16(ask));
         (cursor.bidLeft, cursor.askLeft) = (uint64(_depthAt(levels, 0, bid)), uint64(_depthAt(levels, 1, ask)));
@@ -250,6 +269,11 @@ library Auction {
         uint256 askMargin = depthOf(levels, levels.tag, 1, askStar) - (cursor.askLevel == askStar ? cursor.askLeft : 0);
         (cursor.bidLeft, cursor.askLeft) = (uint64(bidMargin), uint64(askMargin));
         return clearingPrice(self);
+    }
+
+    /// @dev Where `level`'s 32 bits sit in its depth slot.
+    function _shift(uint256 level) private pure returns (uint256) {
+        return (level % LEVELS_PER_SLOT) * 32;
     }
 
     /// @dev The depth at `level`, without reading storage for "no level" (0).

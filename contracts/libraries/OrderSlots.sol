@@ -7,8 +7,10 @@ import {ITrading} from "../interfaces/ITrading.sol";
 /// @notice Where an order lives in storage and what it filled, without a write at settlement.
 /// @dev An epoch's orders live in one of {BANKS} banks of slots, keyed by their sequence in the epoch, and a
 /// bank is handed to a new epoch once the epoch that held it is settled: a new order then rewrites a slot a
-/// settled order left behind (5,000 gas) instead of a fresh one (22,100). An epoch that finds its bank still
-/// busy (clearing more than three epochs behind) keys its orders by id instead, in fresh slots.
+/// settled order left behind (5,000 gas) instead of a fresh one (22,100). A new epoch takes the lowest-numbered
+/// bank whose holder is settled, except the bank of the epoch opened just before it (whose orders stay readable
+/// through the new epoch), so a market whose keeper keeps up alternates between two banks whose slots are already
+/// written; an epoch that finds no bank free (clearing more than three epochs behind) keys its orders by id instead.
 /// Settlement writes nothing per order: an order's fill follows from its level, the epoch's margins and the
 /// time-priority cut at each margin (the first order there that did not fill completely).
 library OrderSlots {
@@ -95,11 +97,6 @@ library OrderSlots {
     /// of its own above the banks', so that the two never meet.
     function room(uint256 epoch, uint256 bank) internal pure returns (uint256) {
         return bank != 0 ? bank : BANKS + 1 + epoch;
-    }
-
-    /// @notice The bank an epoch asks for first.
-    function bankOf(uint256 epoch) internal pure returns (uint256) {
-        return (epoch % BANKS) + 1;
     }
 
     /// @notice The fill of order `seq` once its epoch's settlement has passed it.

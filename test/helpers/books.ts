@@ -30,6 +30,9 @@ export interface BookOptions {
   epoch?: bigint;
 }
 
+/** The most one price level of one side holds in one epoch, in Wh (Trading's `Auction.MAX_LEVEL_WH`). */
+export const MAX_LEVEL_WH = 2n ** 32n - 1n;
+
 /** Draws a whole-Wh amount in [min, max]: mostly small, sometimes large, sometimes whole kWh. */
 function drawAmount(rng: Rng, min: bigint, max: bigint): bigint {
   const minWh = min / WH;
@@ -78,6 +81,7 @@ export function randomBook(options: BookOptions): ModelOrder[] {
 
   const epoch = options.epoch ?? 0n;
   const orders: ModelOrder[] = [];
+  const placed = new Map<number, bigint>(); // Wh per side * 65,536 + level
   for (let seq = 1; seq <= size; seq++) {
     const side = rng.chance(buyShare) ? Side.Buy : Side.Sell;
     let level: number;
@@ -87,12 +91,14 @@ export function randomBook(options: BookOptions): ModelOrder[] {
       const mid = side === Side.Buy ? centre + skew : centre - skew;
       level = clamp(mid + rng.int(-width, width));
     }
-    const order: ModelOrder = {
-      id: orderId(epoch, seq),
-      side,
-      amount: drawAmount(rng, minAmount, maxAmount),
-      price: BigInt(level) * tickSize,
-    };
+    let amount = drawAmount(rng, minAmount, maxAmount);
+    // A level holds at most MAX_LEVEL_WH per side and epoch (Trading reverts TradingLevelFull past it): an order
+    // takes what is left of its level, or moves up to the next level with room for it.
+    while (MAX_LEVEL_WH - (placed.get(side * 65_536 + level) ?? 0n) < minAmount / WH) level = (level % levels) + 1;
+    const room = (MAX_LEVEL_WH - (placed.get(side * 65_536 + level) ?? 0n)) * WH;
+    if (amount > room) amount = room;
+    placed.set(side * 65_536 + level, (placed.get(side * 65_536 + level) ?? 0n) + amount / WH);
+    const order: ModelOrder = { id: orderId(epoch, seq), side, amount, price: BigInt(level) * tickSize };
     if (rng.chance(cancelRate)) order.cancelled = true;
     orders.push(order);
   }

@@ -42,10 +42,11 @@ const BOOKS = Number(process.env.DIFF_BOOKS ?? (HEAVY ? 2_000 : 150));
 const BASE_SEED = Number(process.env.DIFF_SEED ?? 0x6d0de1);
 const BOOKS_PER_TEST = 250;
 /**
- * Storage (epoch results and orders) is read for this many books at once: at most 3, since an epoch's order slots
- * are reused by the epoch four later (and `getOrder` of a reused slot reverts TradingOrderPruned).
+ * Storage (epoch results and orders) is read book by book: an epoch's order slots stay readable through the next
+ * epoch only, since the epoch after that takes its settled bank (and `getOrder` of a reused slot reverts
+ * TradingOrderPruned).
  */
-const READ_BATCH = 3;
+const READ_BATCH = 1;
 const TRADERS = 4;
 
 interface PriceRules {
@@ -184,16 +185,16 @@ const EDGE_BOOKS = [
   ),
   edgeCase(
     -4,
-    "the largest orders (2^32 - 1 Wh) on both sides at the price cap and the lowest tick",
+    "the largest orders (2^32 - 1 Wh, a full level each) on both sides at the price cap and the lowest ticks",
     BASE_RULES,
     1_000n,
     WHOLE,
     [
       [0, Buy, MAX_WH, 1_000_000n],
-      [1, Buy, MAX_WH, 1_000_000n],
-      [2, Buy, MAX_WH, 999_900n],
+      [1, Buy, MAX_WH, 999_900n],
+      [2, Buy, MAX_WH, 999_800n],
       [3, Sell, MAX_WH, 100n],
-      [0, Sell, MAX_WH, 100n],
+      [0, Sell, MAX_WH, 200n],
     ],
   ),
   edgeCase(

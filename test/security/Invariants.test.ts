@@ -369,6 +369,8 @@ interface World {
   placed: Map<string, bigint>;
   /** Epochs with orders, not yet settled, in order. */
   queue: bigint[];
+  /** The epoch opened last (queued last, settled or not): its bank is not taken by the next epoch. */
+  lastOpened?: bigint;
   /** Every order id, in creation order (cancel picks from it). */
   orderIds: bigint[];
   levelsUsed: Map<bigint, { bids: Set<bigint>; asks: Set<bigint> }>;
@@ -1097,13 +1099,17 @@ describe("Security: ledger invariants under random action sequences", function (
       filledSell: 0n,
     };
     ledger.epochs.set(epoch, ep);
+    // The lowest bank whose holder is settled and is not the epoch opened last; none free: fresh slots (bank 0).
+    const last = world.lastOpened;
+    world.lastOpened = epoch;
     world.queue.push(epoch);
-    const bank = Number(epoch % 4n) + 1;
-    const holder = world.bankHolder.get(bank);
-    if (holder === undefined || ledger.epochs.get(holder)!.phase === "settled") {
-      world.bankHolder.set(bank, epoch);
-      world.epochBank.set(epoch, bank);
-    } else world.epochBank.set(epoch, 0);
+    let taken = 0;
+    for (let bank = 1; bank <= 4 && taken === 0; bank++) {
+      const holder = world.bankHolder.get(bank);
+      if (holder === undefined || (holder !== last && ledger.epochs.get(holder)!.phase === "settled")) taken = bank;
+    }
+    if (taken !== 0) world.bankHolder.set(taken, epoch);
+    world.epochBank.set(epoch, taken);
     return ep;
   }
 

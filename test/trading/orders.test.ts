@@ -91,6 +91,24 @@ describe("Trading", function () {
         expect(await trading.depthAt(epoch, Side.Sell, MAX_PRICE)).to.equal(wh(MAX_UINT32));
       });
 
+      it("reverts TradingLevelFull past 2^32 - 1 Wh at one level, leaving the neighbouring levels of its slot", async function () {
+        const { trading, grid, p1, p2, epoch } = await loadFixture(deployTradingFixture);
+        await grid.mint(p1.address, wh(MAX_UINT32), METER);
+        await grid.mint(p2.address, wh(20), METER);
+        await trading.connect(p1).createSellOrder(wh(MAX_UINT32), MAX_PRICE);
+        await expectRevert(
+          trading.connect(p2).createSellOrder(wh(10), MAX_PRICE),
+          trading,
+          "TradingLevelFull",
+          Side.Sell,
+          MAX_PRICE,
+        );
+        // The level below shares the depth slot (seven levels to a slot) and keeps its own count.
+        await trading.connect(p2).createSellOrder(wh(10), MAX_PRICE - TICK);
+        expect(await trading.depthAt(epoch, Side.Sell, MAX_PRICE)).to.equal(wh(MAX_UINT32));
+        expect(await trading.depthAt(epoch, Side.Sell, MAX_PRICE - TICK)).to.equal(wh(10));
+      });
+
       it("accepts exactly the minimum amount", async function () {
         const { trading, epoch } = await loadFixture(oneSellFixture);
         expect(await trading.depthAt(epoch, Side.Sell, TICK)).to.equal(MIN_ORDER);

@@ -1,4 +1,5 @@
-// What lives how long: order slots are reused by a later epoch once their epoch is settled (four banks), a user's
+// What lives how long: order slots are reused by a later epoch once their epoch is settled and the epoch after it
+// has opened (four banks, the lowest free one taken first), a user's
 // order list covers its latest epoch with orders only, and a settled order's fill is derived from the epoch's
 // margins and time-priority cut.
 import { time } from "@nomicfoundation/hardhat-network-helpers";
@@ -20,7 +21,7 @@ async function orderIn(ctx: Ctx, epoch: bigint): Promise<bigint> {
 
 describe("Trading", function () {
   describe("order storage", function () {
-    describe("when an epoch is settled and four more epochs received orders", function () {
+    describe("when an epoch is settled and two more epochs received orders", function () {
       it("reuses its bank: its orders and lists are pruned, the new epoch's are readable", async function () {
         const { ctx, trading, p1, c1, epoch } = await loadTrading();
         const [sell, buy] = await place(trading, [
@@ -28,20 +29,22 @@ describe("Trading", function () {
           { signer: c1, side: Side.Buy, wh: 10, price: TICK },
         ]);
         await clear(trading, epoch);
-        for (const e of [epoch + 1n, epoch + 2n, epoch + 3n]) await orderIn(ctx, e);
-        // Three later epochs hold the other banks: the settled epoch's orders are still there.
+        // The next epoch leaves the settled epoch's bank alone: its orders stay readable through it.
+        await orderIn(ctx, epoch + 1n);
         await expectOrder(trading, sell, [p1, Side.Sell, OrderStatus.Settled, epoch, wh(10), TICK, wh(10)]);
         expect(await trading.getUserOrders(p1.address, epoch)).to.deep.equal([sell]);
 
-        // The fourth takes the settled epoch's bank.
-        await time.increaseTo(await trading.epochStart(epoch + 4n));
+        // The one after takes the settled epoch's bank, the lowest free one.
+        await time.increaseTo(await trading.epochStart(epoch + 2n));
         const [fresh] = await place(trading, [{ signer: c1, side: Side.Buy, wh: 20, price: 2n * TICK }]);
         expect(fresh & 0xffffffffn).to.equal(sell & 0xffffffffn);
         for (const id of [sell, buy]) {
           await expect(trading.getOrder(id)).to.be.revertedWithCustomError(trading, "TradingOrderPruned").withArgs(id);
         }
         await expectRevert(trading.connect(p1).cancelOrder(sell), trading, "TradingOrderPruned", sell);
-        await expectOrder(trading, fresh, [c1, Side.Buy, OrderStatus.Open, epoch + 4n, wh(20), 2n * TICK, 0n]);
+        await expectOrder(trading, fresh, [c1, Side.Buy, OrderStatus.Open, epoch + 2n, wh(20), 2n * TICK, 0n]);
+        // The epoch in between kept its own bank.
+        expect(await trading.getUserOrders(ctx.c2.address, epoch + 1n)).to.have.length(1);
 
         // p1's latest epoch with orders is the settled one, but its slots are gone; c1 has a later epoch.
         await expect(trading.getUserOrders(p1.address, epoch))
@@ -49,10 +52,10 @@ describe("Trading", function () {
           .withArgs(p1.address, epoch, epoch);
         await expect(trading.getUserOrders(c1.address, epoch))
           .to.be.revertedWithCustomError(trading, "TradingHistoryPruned")
-          .withArgs(c1.address, epoch, epoch + 4n);
-        expect(await trading.getUserOrders(c1.address, epoch + 4n)).to.deep.equal([fresh]);
-        expect(await trading.getUserOrders(p1.address, epoch + 5n)).to.deep.equal([]);
-        expect(await trading.getUserOrders(c1.address, epoch + 5n)).to.deep.equal([]);
+          .withArgs(c1.address, epoch, epoch + 2n);
+        expect(await trading.getUserOrders(c1.address, epoch + 2n)).to.deep.equal([fresh]);
+        expect(await trading.getUserOrders(p1.address, epoch + 3n)).to.deep.equal([]);
+        expect(await trading.getUserOrders(c1.address, epoch + 3n)).to.deep.equal([]);
       });
     });
 
