@@ -10,6 +10,7 @@ import {IRegistry} from "./interfaces/IRegistry.sol";
 import {ITrading} from "./interfaces/ITrading.sol";
 import {Auction} from "./libraries/Auction.sol";
 import {Clearing} from "./libraries/Clearing.sol";
+import {EpochQueue} from "./libraries/EpochQueue.sol";
 import {MarketAccounts} from "./libraries/MarketAccounts.sol";
 import {OrderSlots} from "./libraries/OrderSlots.sol";
 import {Settlement} from "./libraries/Settlement.sol";
@@ -44,10 +45,10 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         uint256 pullPayment;
     }
 
-    /// @dev Epochs that received orders, cleared strictly in this order: [_queueHead, _queueTail).
+    /// @dev Epochs that received orders, cleared strictly in this order: [_queueHead, _queueTail) ({EpochQueue}).
     uint64 private _queueHead;
     uint64 private _queueTail;
-    mapping(uint256 index => uint256 epoch) private _queue;
+    mapping(uint256 slot => uint256 epochs) private _queue;
 
     mapping(uint256 epoch => Auction.Book) private _books;
     /// @dev The clearing state of the epoch at the head of the queue, reused by every epoch.
@@ -322,7 +323,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
             uint8(bank)
         );
         uint64 tail = _queueTail;
-        _queue[tail] = epoch;
+        EpochQueue.push(_queue, tail, epoch);
         // Cannot overflow: one entry per epoch.
         unchecked {
             _queueTail = tail + 1;
@@ -359,8 +360,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
     /// @dev The lowest-numbered bank whose holder is settled and is not the epoch opened last (0: none). The
     /// epoch opened last keeps its orders readable through the next one; the rest keep reusing the same banks.
     function _freeBank() private view returns (uint256) {
-        uint256 tail = _queueTail;
-        uint256 lastTag = tail == 0 ? 0 : _queue[tail - 1] + 1;
+        uint256 lastTag = _queueTail == 0 ? 0 : EpochQueue.at(_queue, _queueTail - 1) + 1;
         for (uint256 bank = 1; bank <= OrderSlots.BANKS; ++bank) {
             uint256 holder = _levels[bank].tag;
             if (holder == 0 || (holder != lastTag && _books[holder - 1].phase == Auction.Phase.Settled)) return bank;
@@ -369,7 +369,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
     }
 
     function _nextEpochToClear() private view returns (uint256) {
-        return _queueHead == _queueTail ? 0 : _queue[_queueHead];
+        return _queueHead == _queueTail ? 0 : EpochQueue.at(_queue, _queueHead);
     }
 
     /// @dev Adds an order's `wh` to its level's depth in `epoch`'s room; false when the level is full.
@@ -401,7 +401,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
     /// @inheritdoc ITrading
     function pendingEpochWork() external view returns (Work work, uint256 epoch) {
         if (paused() || _queueHead == _queueTail) return (Work.None, 0);
-        epoch = _queue[_queueHead];
+        epoch = EpochQueue.at(_queue, _queueHead);
         if (block.timestamp < epochEnd(epoch)) return (Work.None, 0);
         work = _books[epoch].phase == Auction.Phase.Settling ? Work.Settle : Work.Match;
     }

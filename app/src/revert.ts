@@ -56,6 +56,8 @@ export const EXPLANATIONS: Readonly<Record<string, Explainer>> = {
   TradingZeroAmount: () => "The amount must be positive.",
   TradingEmptyBatch: () => "The batch holds no order.",
   TradingOrderPruned: ([id]) => `Order ${n(id)} is no longer kept on-chain; its history is in the events.`,
+  TradingLevelFull: ([side, p], ctx) =>
+    `The ${Number(side) === 1 ? "asks" : "bids"} at ${price(p, ctx)} already hold the most one price level takes in an epoch (2^32 - 1 Wh); choose another price.`,
   EnforcedPause: () =>
     "The market is paused by its admin: no new orders, deposits or clearing until it resumes. Cancelling open orders and withdrawing free balances still work.",
   ERC20InsufficientBalance: ([, balance, needed]) =>

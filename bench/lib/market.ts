@@ -54,13 +54,9 @@ export class Market {
     return this.epochStart(epoch + 1);
   }
 
-  /**
-   * Moves the clock to one second into the next epoch and returns that epoch. With `sameBankAs`, the next epoch that
-   * takes the same bank of order slots as epoch `sameBankAs` (the same residue modulo 4), skipping empty epochs.
-   */
-  enterNextEpoch(sameBankAs?: number): number {
-    let epoch = this.epochOf(this.chain.now()) + 1;
-    if (sameBankAs !== undefined) while ((epoch - sameBankAs) % 4 !== 0) ++epoch;
+  /** Moves the clock to one second into the next epoch and returns that epoch. */
+  enterNextEpoch(): number {
+    const epoch = this.epochOf(this.chain.now()) + 1;
     this.chain.jumpTo(this.epochStart(epoch) + 1);
     return epoch;
   }
@@ -214,18 +210,6 @@ export class Market {
 
   orderIdsOf(mined: Mined): bigint[] {
     return parseEvents(mined.logs, this.suite.trading, "OrderCreated").map(({ args }) => args.orderId as bigint);
-  }
-
-  /**
-   * The orders of the last earlier epoch that held `epoch`'s bank of order slots (the same residue modulo 4):
-   * orders of `epoch` with a sequence up to this many rewrite a slot a settled order left behind.
-   */
-  async reusableSlots(epoch: number): Promise<number> {
-    for (let e = epoch - 4; e >= 0 && e >= epoch - 400; e -= 4) {
-      const count = await this.orderCount(e);
-      if (count > 0) return count;
-    }
-    return 0;
   }
 
   async orderCount(epoch: number): Promise<number> {

@@ -25,7 +25,8 @@ export async function measure(hre: HardhatRuntimeEnvironment, log: (line: string
   await matching(b);
   await settlement(b);
   await orders(b);
-  await scalingRuns(b, await history(b));
+  await history(b);
+  await scalingRuns(b);
   await accounts(b);
   return result(b);
 }

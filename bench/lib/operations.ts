@@ -139,7 +139,7 @@ export const OPERATIONS: { section: string; rows: Row[] }[] = [
       [
         "fixed",
         "`matchOrders`, fixed part",
-        "least-squares intercept over the adjacent-level walks (21,000 intrinsic included)",
+        "the 1 + 1-level walk less its two levels at the spread per-level cost (21,000 intrinsic included)",
       ],
       [
         "fixedInCall",
@@ -147,7 +147,11 @@ export const OPERATIONS: { section: string; rows: Row[] }[] = [
         "the intercept without the transaction's intrinsic gas (21,000 plus calldata)",
       ],
       ["perLevel", "`matchOrders`, per level walked", "least-squares slope, adjacent levels"],
-      ["perLevelSpread", "`matchOrders`, per level walked", "spread levels, over the fitted fixed part"],
+      [
+        "perLevelSpread",
+        "`matchOrders`, per level walked",
+        "spread levels (a depth slot each): slope from the 1 + 1-level walk to the spread walk",
+      ],
     ]),
   },
   {

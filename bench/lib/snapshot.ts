@@ -196,7 +196,7 @@ function evaluateBudgets(s: Snapshot): BudgetRow[] {
     g("trading.matchOrders.perLevelSpread"),
     15_000,
     "gas",
-    "200 levels 50 ticks apart, fixed part as fitted",
+    "slope from the walk of 2 levels to a walk of 200 levels 50 ticks apart (a depth slot each)",
     "matchOrders.perLevelSpread",
   );
   add(
@@ -205,7 +205,7 @@ function evaluateBudgets(s: Snapshot): BudgetRow[] {
     g("trading.matchOrders.fixedInCall"),
     40_000,
     "gas",
-    "the fitted intercept without the transaction's 21,000 and calldata (the standalone figure is in the operations table)",
+    "the 2-level walk less two levels at the spread per-level cost, without the transaction's 21,000 and calldata (the standalone figure is in the operations table)",
     "matchOrders.fixedInCall",
   );
   add(

@@ -334,7 +334,7 @@ interface ITrading is IRegulatorGated, ITradingSchedule, ITradingAccounts {
 
     /// @notice The order `orderId`.
     /// Requirements: it exists, and its storage has not been reused: an order's slot serves a later epoch once
-    /// its own epoch is settled and three more epochs have received orders.
+    /// its own epoch is settled and the epoch with orders after the next one has opened (its bank is taken).
     function getOrder(uint256 orderId) external view returns (Order memory);
 
     /// @notice The ids of the orders `account` placed in `epoch`, in time order (at most {maxOrdersPerUser}).
