@@ -374,7 +374,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
 
     /// @dev Adds an order's `wh` to its level's depth in `epoch`'s room; false when the level is full.
     function _addDepth(uint256 epoch, uint256 bank, uint256 side, uint256 level, uint256 wh) private returns (bool) {
-        return _books[epoch].addDepth(_room(epoch, bank), epoch + 1, side, level, wh);
+        return Auction.addDepth(_room(epoch, bank), epoch + 1, side, level, wh);
     }
 
     /// @dev The room of `epoch`'s depth and cuts: its bank's, or one of its own (see {OrderSlots.room}).

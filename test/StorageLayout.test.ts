@@ -373,6 +373,25 @@ describe("Storage layout (the packing the gas budgets rely on)", function () {
       for (const i of [1n, 2n, 4n, 5n, 6n]) expect(lane(i)).to.equal(0n);
     });
 
+    it("keeps each side's price bitmap in the room: 224 levels per word and a tagged summary", async function () {
+      const { trading: market, seller } = await loadFixture(deployedSystem);
+      const epoch = await freshEpoch(market);
+      const tick = await market.tickSize();
+      const level = PRICE / tick;
+      await market.connect(seller).createSellOrder(AMOUNT, PRICE);
+
+      const type = trading.mappingValue(trading.variable("_levels").type);
+      const room = mappingSlot(1n, trading.variable("_levels").slot);
+      const asks = trading.member(type, "asks");
+      const summary = room + asks.slot + trading.member(asks.type, "summary").slot;
+      const words = room + asks.slot + trading.member(asks.type, "words").slot;
+      const address = await market.getAddress();
+      const tag = (epoch + 1n) << 224n;
+      const w = level / 224n;
+      expect(await word(address, mappingSlot(w, words))).to.equal(tag | (1n << (level % 224n)));
+      expect(await word(address, summary + w / 224n)).to.equal(tag | (1n << (w % 224n)));
+    });
+
     it("keeps a market account in one slot: payment, GRID (Wh), epoch, orders there, last sequence, GRID choice", async function () {
       const { trading: market, seller, paymentToken } = await loadFixture(deployedSystem);
       const type = trading.mappingValue(trading.variable("_accounts").type);

@@ -37,9 +37,6 @@ library Auction {
         uint32 settled;
         // Where the epoch's orders live: 1..4, a bank of order slots reused across epochs; 0, fresh slots.
         uint8 bank;
-        // The bitmaps of used levels.
-        PriceBitmap.Bitmap bids;
-        PriceBitmap.Bitmap asks;
     }
 
     /// @notice Depth (Wh) per price level, shared by the epochs of one bank (one at a time: the bank passes on
@@ -58,6 +55,9 @@ library Auction {
         uint32 askCutSeq;
         uint32 askCutWh;
         mapping(uint256 key => uint256 taggedDepths) wh;
+        // The holding epoch's bitmaps of used levels, tagged likewise (see {PriceBitmap}).
+        PriceBitmap.Bitmap bids;
+        PriceBitmap.Bitmap asks;
     }
 
     /// @notice The working state of the epoch being cleared, shared by all epochs.
@@ -133,7 +133,6 @@ library Auction {
     /// @notice Adds `wh` at `level` on `side`, marking the level in the bitmap when it was empty.
     /// @return ok false, changing nothing, when the level's depth would pass {MAX_LEVEL_WH}.
     function addDepth(
-        Book storage self,
         Levels storage levels,
         uint256 tag,
         uint256 side,
@@ -152,7 +151,10 @@ library Auction {
             if (before + wh > MAX_LEVEL_WH) return false;
             depths[k] = value + (wh << shift);
         }
-        if (before == 0) (side == 0 ? self.bids : self.asks).set(level);
+        if (before == 0) {
+            if (side == 0) levels.bids.set(tag, level);
+            else levels.asks.set(tag, level);
+        }
         return true;
     }
 
@@ -192,8 +194,9 @@ library Auction {
 
     /// @notice Starts the walk of the book: the highest bid level and the lowest ask level.
     function start(Book storage self, Levels storage levels, Cursor storage cursor) internal {
-        uint256 bid = self.bids.highest();
-        uint256 ask = self.asks.lowest();
+        uint256 tag = levels.tag;
+        uint256 bid = levels.bids.highest(tag);
+        uint256 ask = levels.asks.lowest(tag);
         // Depth per level is below 2^32 ({MAX_LEVEL_WH}). The Cursor write keeps
         // `sentinel` and `net` untouched: `net` is NET_ZERO between epochs.
         (cursor.bidLevel, cursor.askLevel) = (uint16(bid), uint16(ask));
@@ -217,6 +220,7 @@ library Auction {
         uint256 volume = self.volume;
         uint256 bidStar = self.bidStar;
         uint256 askStar = self.askStar;
+        uint256 tag = levels.tag;
         while (true) {
             if (bid == 0 || ask == 0 || bid < ask) {
                 done = true;
@@ -235,13 +239,13 @@ library Auction {
                 askStar = ask;
             }
             if (bidLeft == 0) {
-                bid = self.bids.highestAtOrBelow(bid - 1);
+                bid = levels.bids.highestAtOrBelow(tag, bid - 1);
                 bidLeft = _depthAt(levels, 0, bid);
                 ++steps;
             }
             // An exhausted ask level left for the next call (step budget spent) is stepped past then.
             if (askLeft == 0 && steps < maxSteps) {
-                ask = self.asks.lowestAtOrAbove(ask + 1);
+                ask = levels.asks.lowestAtOrAbove(tag, ask + 1);
                 askLeft = _depthAt(levels, 1, ask);
                 ++steps;
             }

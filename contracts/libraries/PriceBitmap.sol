@@ -4,70 +4,115 @@ pragma solidity 0.8.30;
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 /// @title PriceBitmap
-/// @notice A two-level bitmap over the 65,536 price levels of one side of one epoch's book. A level's bit
-/// marks that some order was placed there; a summary word marks which of the 256 words hold any bit, so the
-/// next used level above or below any level is found with at most three storage reads — no sorting, no
-/// loop over orders.
-/// @dev Bits are never cleared: a level emptied by cancellations keeps its bit and the clearing walk steps
-/// over it as a level with zero quantity. That keeps cancellations cheap and costs the walk one step.
+/// @notice A two-level bitmap over the 65,536 price levels of one side of one epoch's book, whose slots are
+/// reused by later epochs. A level's bit marks that some order was placed there; a summary marks which words
+/// hold any bit, so the next used level above or below any level is found with at most four storage reads — no
+/// sorting, no loop over orders.
+/// @dev Every slot holds {WORD_LEVELS} bits in its low 224 bits and, in its top 32 bits, the tag (1 + the epoch)
+/// of the epoch that wrote it; a slot with another epoch's tag reads as empty, and the first bit an epoch sets in
+/// it rewrites it whole under its tag. A word holds 224 levels (words 0..292); the summary is two slots, for words
+/// 0..223 and 224..292. The bitmaps live in the room of the epoch's bank (see {Auction.Levels}), so an epoch
+/// rewrites slots an earlier epoch of the bank left (5,000 gas) instead of fresh ones (22,100).
+/// Bits are never cleared: a level emptied by cancellations keeps its bit and the clearing walk steps over it
+/// as a level with zero quantity. That keeps cancellations cheap and costs the walk one step.
 library PriceBitmap {
+    /// @notice One side's bitmap: bit w % 224 of `summary[w / 224]` marks word w as used; both tagged.
     struct Bitmap {
-        uint256 summary;
-        mapping(uint256 word => uint256 bits) words;
+        uint256[2] summary;
+        mapping(uint256 word => uint256 taggedBits) words;
     }
 
-    /// @notice Marks `level` as used.
-    function set(Bitmap storage self, uint256 level) internal {
-        uint256 word = level >> 8;
-        uint256 bits = self.words[word];
-        uint256 updated = bits | (1 << (level & 0xff));
-        if (updated != bits) {
-            if (bits == 0) self.summary |= 1 << word;
-            self.words[word] = updated;
+    /// @notice Price levels per word.
+    uint256 internal constant WORD_LEVELS = 224;
+    /// @notice Words per side: 65,536 levels in words of 224.
+    uint256 internal constant WORDS = 293;
+    /// @dev Where a slot keeps the tag of the epoch that wrote it, and the mask of its bits.
+    uint256 private constant TAG_SHIFT = 224;
+    uint256 private constant LEVEL_BITS = (1 << TAG_SHIFT) - 1;
+
+    /// @notice Marks `level` as used by the epoch tagged `tag`.
+    function set(Bitmap storage self, uint256 tag, uint256 level) internal {
+        uint256 word = level / WORD_LEVELS;
+        uint256 bit = 1 << (level % WORD_LEVELS);
+        uint256 value = self.words[word];
+        if (value >> TAG_SHIFT == tag) {
+            if (value & bit == 0) self.words[word] = value | bit;
+            return;
         }
+        // First level of this word in the epoch: the word starts over under its tag, and joins the summary.
+        self.words[word] = (tag << TAG_SHIFT) | bit;
+        uint256 half = word / WORD_LEVELS;
+        self.summary[half] = (tag << TAG_SHIFT) | _bits(self.summary[half], tag) | (1 << (word % WORD_LEVELS));
     }
 
-    /// @notice The highest used level, or 0 when there is none: the summary word first, then one word.
-    function highest(Bitmap storage self) internal view returns (uint256) {
-        uint256 summary = self.summary;
-        if (summary == 0) return 0;
-        uint256 word = Math.log2(summary);
-        return (word << 8) | Math.log2(self.words[word]);
+    /// @notice The highest level the epoch tagged `tag` used, or 0 when there is none.
+    function highest(Bitmap storage self, uint256 tag) internal view returns (uint256) {
+        return _highestBelow(self, tag, WORDS);
     }
 
-    /// @notice The lowest used level, or 0 when there is none: the summary word first, then one word.
-    function lowest(Bitmap storage self) internal view returns (uint256) {
-        uint256 summary = self.summary;
-        if (summary == 0) return 0;
-        uint256 word = _lowestBit(summary);
-        return (word << 8) | _lowestBit(self.words[word]);
+    /// @notice The lowest level the epoch tagged `tag` used, or 0 when there is none.
+    function lowest(Bitmap storage self, uint256 tag) internal view returns (uint256) {
+        return _lowestFrom(self, tag, 0);
     }
 
     /// @notice The highest used level at or below `level`, or 0 when there is none (level 0 is never used).
-    function highestAtOrBelow(Bitmap storage self, uint256 level) internal view returns (uint256) {
-        uint256 word = level >> 8;
-        uint256 bit = level & 0xff;
-        // Keep bits 0..bit. Cannot overflow: bit < 256, and for bit == 255 the mask is all ones.
-        uint256 mask = bit == 0xff ? type(uint256).max : (uint256(1) << (bit + 1)) - 1;
-        uint256 bits = self.words[word] & mask;
-        if (bits != 0) return (word << 8) | Math.log2(bits);
-        uint256 below = self.summary & ((uint256(1) << word) - 1);
-        if (below == 0) return 0;
-        word = Math.log2(below);
-        return (word << 8) | Math.log2(self.words[word]);
+    function highestAtOrBelow(Bitmap storage self, uint256 tag, uint256 level) internal view returns (uint256) {
+        uint256 word = level / WORD_LEVELS;
+        uint256 bit = level % WORD_LEVELS;
+        // Keep bits 0..bit: bit < 224, so the shift never overflows.
+        uint256 bits = _bits(self.words[word], tag) & ((uint256(1) << (bit + 1)) - 1);
+        if (bits != 0) return _level(word, Math.log2(bits));
+        return _highestBelow(self, tag, word);
     }
 
     /// @notice The lowest used level at or above `level`, or 0 when there is none.
-    function lowestAtOrAbove(Bitmap storage self, uint256 level) internal view returns (uint256) {
+    function lowestAtOrAbove(Bitmap storage self, uint256 tag, uint256 level) internal view returns (uint256) {
         if (level > type(uint16).max) return 0;
-        uint256 word = level >> 8;
-        uint256 bits = self.words[word] & (type(uint256).max << (level & 0xff));
-        if (bits != 0) return (word << 8) | _lowestBit(bits);
-        // Words strictly above `word`; for word 255 the shift yields 0, i.e. none.
-        uint256 above = word == 0xff ? 0 : self.summary & (type(uint256).max << (word + 1));
-        if (above == 0) return 0;
-        word = _lowestBit(above);
-        return (word << 8) | _lowestBit(self.words[word]);
+        uint256 word = level / WORD_LEVELS;
+        uint256 bits = _bits(self.words[word], tag) & (LEVEL_BITS << (level % WORD_LEVELS));
+        if (bits != 0) return _level(word, _lowestBit(bits));
+        return _lowestFrom(self, tag, word + 1);
+    }
+
+    /// @dev The highest used level in the words below `word` (at most {WORDS}), or 0.
+    function _highestBelow(Bitmap storage self, uint256 tag, uint256 word) private view returns (uint256) {
+        if (word > WORD_LEVELS) {
+            uint256 high = _bits(self.summary[1], tag) & ((uint256(1) << (word - WORD_LEVELS)) - 1);
+            if (high != 0) return _highestIn(self, WORD_LEVELS + Math.log2(high));
+            word = WORD_LEVELS;
+        }
+        uint256 low = _bits(self.summary[0], tag) & ((uint256(1) << word) - 1);
+        return low == 0 ? 0 : _highestIn(self, Math.log2(low));
+    }
+
+    /// @dev The lowest used level in the words from `word` (at most {WORDS}) up, or 0.
+    function _lowestFrom(Bitmap storage self, uint256 tag, uint256 word) private view returns (uint256) {
+        if (word < WORD_LEVELS) {
+            uint256 low = _bits(self.summary[0], tag) & (LEVEL_BITS << word);
+            if (low != 0) return _lowestIn(self, _lowestBit(low));
+            word = WORD_LEVELS;
+        }
+        uint256 high = _bits(self.summary[1], tag) & (LEVEL_BITS << (word - WORD_LEVELS));
+        return high == 0 ? 0 : _lowestIn(self, WORD_LEVELS + _lowestBit(high));
+    }
+
+    /// @dev The highest level in `word`, which the summary marks as used (so it carries the epoch's tag).
+    function _highestIn(Bitmap storage self, uint256 word) private view returns (uint256) {
+        return _level(word, Math.log2(self.words[word] & LEVEL_BITS));
+    }
+
+    /// @dev The lowest level in `word`, which the summary marks as used.
+    function _lowestIn(Bitmap storage self, uint256 word) private view returns (uint256) {
+        return _level(word, _lowestBit(self.words[word] & LEVEL_BITS));
+    }
+
+    /// @dev The bits of a slot read for the epoch tagged `tag` (none when another epoch wrote it).
+    function _bits(uint256 value, uint256 tag) private pure returns (uint256) {
+        return value >> TAG_SHIFT == tag ? value & LEVEL_BITS : 0;
+    }
+
+    function _level(uint256 word, uint256 bit) private pure returns (uint256) {
+        return word * WORD_LEVELS + bit;
     }
 
     function _lowestBit(uint256 x) private pure returns (uint256) {

@@ -152,7 +152,7 @@ const ONE_BY_ONE: Slicing = { maxSteps: 1n, maxOrders: 1n };
 
 /** Books made by hand for the edges that random books reach rarely. */
 const EDGE_BOOKS = [
-  edgeCase(-1, "bitmap word boundary: levels 255, 256, 257 and 512 (tick 1)", FULL_RANGE, 0n, ONE_BY_ONE, [
+  edgeCase(-1, "levels 255, 256, 257 and 512 (tick 1)", FULL_RANGE, 0n, ONE_BY_ONE, [
     [0, Buy, 1_000n, 257n],
     [1, Buy, 2_000n, 256n],
     [2, Buy, 500n, 255n],
@@ -236,6 +236,30 @@ const EDGE_BOOKS = [
     [0, Sell, 1_001n, 333_000n],
     [1, Buy, 999n, 333_000n],
   ]),
+  edgeCase(-10, "bitmap words of 224 levels: levels 223, 224, 225 and 448 (tick 1)", FULL_RANGE, 0n, ONE_BY_ONE, [
+    [0, Buy, 1_000n, 225n],
+    [1, Buy, 2_000n, 224n],
+    [2, Buy, 500n, 223n],
+    [3, Sell, 1_500n, 223n],
+    [0, Sell, 1_000n, 224n],
+    [1, Sell, 700n, 225n],
+    [2, Sell, 300n, 448n],
+  ]),
+  edgeCase(
+    -11,
+    "the two summary slots: levels 57,343 and 57,344 (words 255 and 256), 60,000 and 65,535 (tick 1)",
+    FULL_RANGE,
+    0n,
+    ONE_BY_ONE,
+    [
+      [0, Buy, 1_000n, 65_535n],
+      [1, Buy, 2_000n, 57_344n],
+      [2, Buy, 500n, 57_343n],
+      [3, Sell, 1_500n, 57_343n],
+      [0, Sell, 1_000n, 57_344n],
+      [1, Sell, 700n, 60_000n],
+    ],
+  ),
 ];
 
 /** A book placed on chain, with the model's outcome and what has been found wrong so far. */

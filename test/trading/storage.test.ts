@@ -59,6 +59,34 @@ describe("Trading", function () {
       });
     });
 
+    describe("when a later epoch takes the bank of an epoch with other price levels", function () {
+      it("reads none of the levels and depths the earlier epoch left in the room's words and slots", async function () {
+        const { ctx, trading, p1, c1, epoch } = await loadTrading();
+        await place(trading, [
+          { signer: p1, side: Side.Sell, wh: 10, price: 5n * TICK },
+          { signer: c1, side: Side.Buy, wh: 10, price: 9n * TICK },
+        ]);
+        await clear(trading, epoch);
+        await orderIn(ctx, epoch + 1n);
+        // Back in the first epoch's bank: the same bitmap words and depth slots as levels 5 and 9.
+        const later = epoch + 2n;
+        await time.increaseTo(await trading.epochStart(later));
+        await place(trading, [
+          { signer: p1, side: Side.Sell, wh: 20, price: 6n * TICK },
+          { signer: c1, side: Side.Buy, wh: 20, price: 7n * TICK },
+        ]);
+        expect(await trading.depthAt(later, Side.Sell, 5n * TICK)).to.equal(0n);
+        expect(await trading.depthAt(later, Side.Buy, 9n * TICK)).to.equal(0n);
+        expect(await trading.depthAt(later, Side.Sell, 6n * TICK)).to.equal(wh(20));
+        await clear(trading, epoch + 1n);
+        await closeEpoch(trading, later);
+        // One bid level and one ask level, both used up: two steps, no stale level walked.
+        await expect(trading.matchOrders(later, 100))
+          .to.emit(trading, "MatchProgressed")
+          .withArgs(later, 2n, wh(20), true);
+      });
+    });
+
     describe("when clearing stalled for more than three epochs", function () {
       it("gives the epoch that finds its bank busy fresh slots, readable for good", async function () {
         const { ctx, trading, p1, p2, c1, c3, epoch } = await loadTrading();
