@@ -20,7 +20,13 @@ contract GridToken is IGridToken, RegistryGated, ERC20Permit, ERC20Pausable, Acc
 
     mapping(address account => bool) private _minters;
     mapping(address account => bool) private _burners;
-    mapping(address account => bool) private _escrowAccounts;
+    /// @dev The escrow accounts, locked for good. They are few, so every mint and burn compares its account with
+    /// each of them from slots that are warm after a transaction's first mint or burn, where a mapping would
+    /// cost a cold read per account.
+    address[] private _escrowAccounts;
+
+    /// @notice The most escrow accounts there may be.
+    uint256 public constant MAX_ESCROW_ACCOUNTS = 4;
 
     // ──────────────────────────────────────── CONSTRUCTOR ────────────────────────────────────────
 
@@ -69,8 +75,9 @@ contract GridToken is IGridToken, RegistryGated, ERC20Permit, ERC20Pausable, Acc
     /// @inheritdoc IGridToken
     function lockEscrowAccount(address account) external onlyRole(DEFAULT_ADMIN_ROLE) {
         require(account != address(0), GridTokenZeroAddress());
-        require(!_escrowAccounts[account], GridTokenEscrowAccount(account));
-        _escrowAccounts[account] = true;
+        require(!_isEscrowAccount(account), GridTokenEscrowAccount(account));
+        require(_escrowAccounts.length < MAX_ESCROW_ACCOUNTS, GridTokenEscrowAccountLimit(MAX_ESCROW_ACCOUNTS));
+        _escrowAccounts.push(account);
         emit EscrowAccountLocked(account);
     }
 
@@ -115,8 +122,14 @@ contract GridToken is IGridToken, RegistryGated, ERC20Permit, ERC20Pausable, Acc
 
     function _checkMeteredAccount(address account, uint256 amount) private view {
         require(amount != 0, GridTokenZeroAmount());
-        require(!_escrowAccounts[account], GridTokenEscrowAccount(account));
+        require(!_isEscrowAccount(account), GridTokenEscrowAccount(account));
         require(REGISTRY.isUserVerified(account), GridTokenAccountNotVerified(account));
+    }
+
+    function _isEscrowAccount(address account) private view returns (bool) {
+        uint256 count = _escrowAccounts.length;
+        for (uint256 i; i < count; ++i) if (_escrowAccounts[i] == account) return true;
+        return false;
     }
 
     function _setRole(mapping(address => bool) storage role, address account, bool granted) private {
@@ -145,7 +158,7 @@ contract GridToken is IGridToken, RegistryGated, ERC20Permit, ERC20Pausable, Acc
 
     /// @inheritdoc IGridToken
     function isEscrowAccount(address account) external view returns (bool) {
-        return _escrowAccounts[account];
+        return _isEscrowAccount(account);
     }
 
     /// @notice The Registry consulted for regulators and verified users.

@@ -268,6 +268,29 @@ describe("GridToken", function () {
         .withArgs(marketMaker.address);
     });
 
+    it("keeps at most MAX_ESCROW_ACCOUNTS, each refused for minting and burning, then reverts GridTokenEscrowAccountLimit", async function () {
+      const { gridToken, admin, operator, prosumers, consumers } = await loadFixture(tokenFixture);
+      const users = [...prosumers, ...consumers];
+      const limit = await gridToken.MAX_ESCROW_ACCOUNTS();
+      expect(limit).to.equal(4n);
+      const escrows = users.slice(0, Number(limit));
+      for (const escrow of escrows) await gridToken.connect(admin).lockEscrowAccount(escrow.address);
+      for (const escrow of escrows) {
+        expect(await gridToken.isEscrowAccount(escrow.address)).to.equal(true);
+        await expect(gridToken.connect(operator).mint(escrow.address, KWH, PROSUMER_METERS[0]))
+          .to.be.revertedWithCustomError(gridToken, "GridTokenEscrowAccount")
+          .withArgs(escrow.address);
+        await expect(gridToken.connect(operator).burn(escrow.address, KWH, PROSUMER_METERS[0]))
+          .to.be.revertedWithCustomError(gridToken, "GridTokenEscrowAccount")
+          .withArgs(escrow.address);
+      }
+      const next = users[Number(limit)];
+      await expect(gridToken.connect(admin).lockEscrowAccount(next.address))
+        .to.be.revertedWithCustomError(gridToken, "GridTokenEscrowAccountLimit")
+        .withArgs(limit);
+      expect(await gridToken.isEscrowAccount(next.address)).to.equal(false);
+    });
+
     it("reverts with GridTokenZeroAddress for the zero address", async function () {
       const { gridToken, admin } = await loadFixture(tokenFixture);
       await expect(gridToken.connect(admin).lockEscrowAccount(ethers.ZeroAddress)).to.be.revertedWithCustomError(

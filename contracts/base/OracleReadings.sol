@@ -11,6 +11,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {IOracleClient} from "../interfaces/IOracleClient.sol";
 import {IGridToken} from "../interfaces/IGridToken.sol";
 import {IRegistry} from "../interfaces/IRegistry.sol";
+import {MeterSlots} from "../libraries/MeterSlots.sol";
 import {ReadingValidation} from "../libraries/ReadingValidation.sol";
 import {Units} from "../libraries/Units.sol";
 import {RegistryGated} from "./RegistryGated.sol";
@@ -275,7 +276,7 @@ abstract contract OracleReadings is
         if (owner == address(0)) return _reject(reading, RejectReason.MeterNotAssigned);
         if (!REGISTRY.isUserVerified(owner)) return _reject(reading, RejectReason.OwnerNotVerified);
 
-        MeterState memory state = _meters[meterId];
+        MeterState memory state = MeterSlots.load(_meters[meterId]);
         uint256 ratedPowerW = state.ratedPowerW == 0 ? _defaultRatedPower : state.ratedPowerW;
         (RejectReason reason, uint256 exportDelta, uint256 importDelta) = ReadingValidation.check(
             state,
@@ -285,7 +286,7 @@ abstract contract OracleReadings is
         );
         if (reason != RejectReason.None) return _reject(reading, reason);
 
-        _meters[meterId] = MeterState(reading.readAt, reading.exportWh, reading.importWh, state.ratedPowerW, true);
+        MeterSlots.record(_meters[meterId], reading.readAt, reading.exportWh, reading.importWh, state.ratedPowerW);
 
         uint256 minted = exportDelta * GRID_PER_WH;
         uint256 burned;

@@ -47,6 +47,9 @@ interface IGridToken is IERC20, IRegulatorGated {
     /// @notice `account` is a protected escrow account.
     error GridTokenEscrowAccount(address account);
 
+    /// @notice `limit` escrow accounts are locked already, the most there may be.
+    error GridTokenEscrowAccountLimit(uint256 limit);
+
     /// @notice A zero amount was given.
     error GridTokenZeroAmount();
 
@@ -114,7 +117,8 @@ interface IGridToken is IERC20, IRegulatorGated {
     function isBurner(address account) external view returns (bool);
 
     /// @notice Protects `account` from minting and burning for good (one-way). Used for `Trading`.
-    /// Requirements: the caller is the admin; `account` is not zero and not yet locked.
+    /// Requirements: the caller is the admin; `account` is not zero and not yet locked; fewer than
+    /// {MAX_ESCROW_ACCOUNTS} accounts are locked (every mint and burn checks each of them).
     /// Emits an {EscrowAccountLocked} event.
     function lockEscrowAccount(address account) external;
 
