@@ -226,6 +226,12 @@ contract Registry is IRegistry, RegulatorGated, AccessControlDefaultAdminRules, 
     }
 
     /// @inheritdoc IRegistry
+    function getMeterOwnerStatus(bytes32 meterId) external view returns (address owner, bool verified) {
+        owner = _meters[meterId].owner;
+        verified = owner != address(0) && _users[owner].status == UserStatus.Active;
+    }
+
+    /// @inheritdoc IRegistry
     function getMeterSigner(bytes32 meterId) external view returns (address) {
         return _meters[meterId].signer;
     }

@@ -533,8 +533,19 @@ describe("Registry", function () {
       expect(await registry.isProsumer(outsider.address)).to.equal(false);
       expect(await registry.isRecRegulator(outsider.address)).to.equal(false);
       expect(await registry.getMeterOwner(OTHER_METER)).to.equal(ethers.ZeroAddress);
+      expect(await registry.getMeterOwnerStatus(OTHER_METER)).to.deep.equal([ethers.ZeroAddress, false]);
       expect(await registry.getMeterSigner(OTHER_METER)).to.equal(ethers.ZeroAddress);
       expect(await registry.getUserMeters(outsider.address)).to.deep.equal([]);
+    });
+
+    it("getMeterOwnerStatus gives a meter's owner and whether it is active, in one call", async function () {
+      const { registry, regulator, consumer } = await loadFixture(populatedFixture);
+      await registry.connect(regulator).assignMeter(OTHER_METER, consumer.address);
+      expect(await registry.getMeterOwnerStatus(OTHER_METER)).to.deep.equal([consumer.address, true]);
+      await registry.connect(regulator).updateUserStatus(consumer.address, UserStatus.Suspended);
+      expect(await registry.getMeterOwnerStatus(OTHER_METER)).to.deep.equal([consumer.address, false]);
+      await registry.connect(regulator).updateUserStatus(consumer.address, UserStatus.Active);
+      expect(await registry.getMeterOwnerStatus(OTHER_METER)).to.deep.equal([consumer.address, true]);
     });
   });
 

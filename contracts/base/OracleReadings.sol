@@ -272,9 +272,9 @@ abstract contract OracleReadings is
     /// @dev Applies every rule of SPEC 7.1 to one reading; shared by all the ways readings come in.
     function _processReading(MeterReading memory reading) private returns (bool accepted) {
         bytes32 meterId = reading.meterId;
-        address owner = REGISTRY.getMeterOwner(meterId);
+        (address owner, bool verified) = REGISTRY.getMeterOwnerStatus(meterId);
         if (owner == address(0)) return _reject(reading, RejectReason.MeterNotAssigned);
-        if (!REGISTRY.isUserVerified(owner)) return _reject(reading, RejectReason.OwnerNotVerified);
+        if (!verified) return _reject(reading, RejectReason.OwnerNotVerified);
 
         MeterState memory state = MeterSlots.load(_meters[meterId]);
         uint256 ratedPowerW = state.ratedPowerW == 0 ? _defaultRatedPower : state.ratedPowerW;
@@ -287,7 +287,18 @@ abstract contract OracleReadings is
         if (reason != RejectReason.None) return _reject(reading, reason);
 
         MeterSlots.record(_meters[meterId], reading.readAt, reading.exportWh, reading.importWh, state.ratedPowerW);
+        _mintAndBurn(reading, owner, exportDelta, importDelta);
+        return true;
+    }
 
+    /// @dev Mints the exported energy to `owner` and burns the imported energy from what it holds (the new GRID
+    /// included) for an accepted reading.
+    function _mintAndBurn(
+        MeterReading memory reading,
+        address owner,
+        uint256 exportDelta,
+        uint256 importDelta
+    ) private {
         uint256 minted = exportDelta * GRID_PER_WH;
         uint256 burned;
         if (importDelta != 0) {
@@ -295,10 +306,10 @@ abstract contract OracleReadings is
             uint256 due = importDelta * GRID_PER_WH;
             burned = due < available ? due : available;
         }
+        bytes32 meterId = reading.meterId;
         emit ReadingAccepted(meterId, owner, reading.readAt, reading.exportWh, reading.importWh, minted, burned);
         if (minted != 0) GRID_TOKEN.mint(owner, minted, meterId);
         if (burned != 0) GRID_TOKEN.burn(owner, burned, meterId);
-        return true;
     }
 
     /// @dev Runs a batch through {_processReading}, then pays `rewardee` (zero: nobody) for the accepted readings.

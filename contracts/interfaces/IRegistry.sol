@@ -180,6 +180,10 @@ interface IRegistry is IRegulatorGated {
     /// @notice The owner of `meterId`, or zero.
     function getMeterOwner(bytes32 meterId) external view returns (address);
 
+    /// @notice The owner of `meterId` (zero when unassigned) and whether it is registered and active: what a
+    /// meter reading's first rule needs, in one call.
+    function getMeterOwnerStatus(bytes32 meterId) external view returns (address owner, bool verified);
+
     /// @notice The key that signs the readings of `meterId`, or zero.
     function getMeterSigner(bytes32 meterId) external view returns (address);
 

@@ -15,7 +15,9 @@ library MeterSlots {
     uint256 private constant BASELINE_SHIFT = 248;
 
     /// @notice The state in `stored`, with one storage read.
-    function load(IOracleClient.MeterState storage stored) internal view returns (IOracleClient.MeterState memory state) {
+    function load(
+        IOracleClient.MeterState storage stored
+    ) internal view returns (IOracleClient.MeterState memory state) {
         uint256 word;
         // One read of the whole packed slot (its layout is pinned by a test).
         // solhint-disable-next-line no-inline-assembly
