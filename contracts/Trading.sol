@@ -175,12 +175,12 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         );
 
         Auction.Levels storage levels = _room(epoch, book.bank);
-        if (phase == Auction.Phase.Open) book.start(levels, _cursor);
+        if (phase == Auction.Phase.Open) book.start(levels, _cursor, epoch + 1);
         uint256 steps;
-        (done, steps) = book.walk(levels, _cursor, maxSteps);
+        (done, steps) = book.walk(levels, _cursor, maxSteps, epoch + 1);
         emit MatchProgressed(epoch, steps, uint256(book.volume) * WH, done);
         if (done) {
-            uint256 price = book.finish(levels, _cursor);
+            uint256 price = book.finish(levels, _cursor, epoch + 1);
             uint256 tick = book.tickSize;
             emit EpochMatched(epoch, price, uint256(book.volume) * WH, book.bidStar * tick, book.askStar * tick);
         }

@@ -193,25 +193,30 @@ library Auction {
     }
 
     /// @notice Starts the walk of the book: the highest bid level and the lowest ask level.
-    function start(Book storage self, Levels storage levels, Cursor storage cursor) internal {
-        uint256 tag = levels.tag;
+    /// @param tag 1 + the epoch being cleared, the holder of `levels` (its caller knows it).
+    function start(Book storage self, Levels storage levels, Cursor storage cursor, uint256 tag) internal {
         uint256 bid = levels.bids.highest(tag);
         uint256 ask = levels.asks.lowest(tag);
         // Depth per level is below 2^32 ({MAX_LEVEL_WH}). The Cursor write keeps
         // `sentinel` and `net` untouched: `net` is NET_ZERO between epochs.
         (cursor.bidLevel, cursor.askLevel) = (uint16(bid), uint16(ask));
-        (cursor.bidLeft, cursor.askLeft) = (uint64(_depthAt(levels, 0, bid)), uint64(_depthAt(levels, 1, ask)));
+        (cursor.bidLeft, cursor.askLeft) = (
+            uint64(_depthAt(levels, tag, 0, bid)),
+            uint64(_depthAt(levels, tag, 1, ask))
+        );
         self.phase = Phase.Matching;
     }
 
     /// @notice Walks at most `maxSteps` price levels of the clearing rule, from the stored cursor.
+    /// @param tag 1 + the epoch being cleared, the holder of `levels`.
     /// @return done whether the walk has ended (the sides no longer cross, or one side ran out).
     /// @return steps the number of levels stepped past, at most `maxSteps`.
     function walk(
         Book storage self,
         Levels storage levels,
         Cursor storage cursor,
-        uint256 maxSteps
+        uint256 maxSteps,
+        uint256 tag
     ) internal returns (bool done, uint256 steps) {
         uint256 bid = cursor.bidLevel;
         uint256 ask = cursor.askLevel;
@@ -220,7 +225,6 @@ library Auction {
         uint256 volume = self.volume;
         uint256 bidStar = self.bidStar;
         uint256 askStar = self.askStar;
-        uint256 tag = levels.tag;
         while (true) {
             if (bid == 0 || ask == 0 || bid < ask) {
                 done = true;
@@ -240,13 +244,13 @@ library Auction {
             }
             if (bidLeft == 0) {
                 bid = levels.bids.highestAtOrBelow(tag, bid - 1);
-                bidLeft = _depthAt(levels, 0, bid);
+                bidLeft = _depthAt(levels, tag, 0, bid);
                 ++steps;
             }
             // An exhausted ask level left for the next call (step budget spent) is stepped past then.
             if (askLeft == 0 && steps < maxSteps) {
                 ask = levels.asks.lowestAtOrAbove(tag, ask + 1);
-                askLeft = _depthAt(levels, 1, ask);
+                askLeft = _depthAt(levels, tag, 1, ask);
                 ++steps;
             }
         }
@@ -261,16 +265,22 @@ library Auction {
     }
 
     /// @notice Ends price discovery: turns the cursor's leftovers into the quantities matched at the margins.
+    /// @param tag 1 + the epoch being cleared, the holder of `levels`.
     /// @return price the clearing price (0 when nothing crossed).
-    function finish(Book storage self, Levels storage levels, Cursor storage cursor) internal returns (uint256 price) {
+    function finish(
+        Book storage self,
+        Levels storage levels,
+        Cursor storage cursor,
+        uint256 tag
+    ) internal returns (uint256 price) {
         self.phase = Phase.Settling;
         if (self.volume == 0) return 0;
         uint256 bidStar = self.bidStar;
         uint256 askStar = self.askStar;
         // At b* the matched quantity is the level's depth minus what the walk left there (if it stopped
         // there); likewise at a*. Everything better than the margins matched in full.
-        uint256 bidMargin = depthOf(levels, levels.tag, 0, bidStar) - (cursor.bidLevel == bidStar ? cursor.bidLeft : 0);
-        uint256 askMargin = depthOf(levels, levels.tag, 1, askStar) - (cursor.askLevel == askStar ? cursor.askLeft : 0);
+        uint256 bidMargin = depthOf(levels, tag, 0, bidStar) - (cursor.bidLevel == bidStar ? cursor.bidLeft : 0);
+        uint256 askMargin = depthOf(levels, tag, 1, askStar) - (cursor.askLevel == askStar ? cursor.askLeft : 0);
         (cursor.bidLeft, cursor.askLeft) = (uint64(bidMargin), uint64(askMargin));
         return clearingPrice(self);
     }
@@ -281,7 +291,7 @@ library Auction {
     }
 
     /// @dev The depth at `level`, without reading storage for "no level" (0).
-    function _depthAt(Levels storage levels, uint256 side, uint256 level) private view returns (uint256) {
-        return level == 0 ? 0 : depthOf(levels, levels.tag, side, level);
+    function _depthAt(Levels storage levels, uint256 tag, uint256 side, uint256 level) private view returns (uint256) {
+        return level == 0 ? 0 : depthOf(levels, tag, side, level);
     }
 }

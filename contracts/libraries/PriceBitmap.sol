@@ -11,12 +11,13 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 /// @dev Every slot holds {WORD_LEVELS} bits in its low 224 bits and, in its top 32 bits, the tag (1 + the epoch)
 /// of the epoch that wrote it; a slot with another epoch's tag reads as empty, and the first bit an epoch sets in
 /// it rewrites it whole under its tag. A word holds 224 levels (words 0..292); the summary is two slots, for words
-/// 0..223 and 224..292. The bitmaps live in the room of the epoch's bank (see {Auction.Levels}), so an epoch
+/// 0..222 (with a flag for the rest) and 223..292, and the second is read only when the flag says it is in use. The bitmaps live in the room of the epoch's bank (see {Auction.Levels}), so an epoch
 /// rewrites slots an earlier epoch of the bank left (5,000 gas) instead of fresh ones (22,100).
 /// Bits are never cleared: a level emptied by cancellations keeps its bit and the clearing walk steps over it
 /// as a level with zero quantity. That keeps cancellations cheap and costs the walk one step.
 library PriceBitmap {
-    /// @notice One side's bitmap: bit w % 224 of `summary[w / 224]` marks word w as used; both tagged.
+    /// @notice One side's bitmap: bit w of `summary[0]` (w < 223) or bit w - 223 of `summary[1]` marks word w as
+    /// used, and bit 223 of `summary[0]` that `summary[1]` marks any; both tagged.
     struct Bitmap {
         uint256[2] summary;
         mapping(uint256 word => uint256 taggedBits) words;
@@ -26,6 +27,9 @@ library PriceBitmap {
     uint256 internal constant WORD_LEVELS = 224;
     /// @notice Words per side: 65,536 levels in words of 224.
     uint256 internal constant WORDS = 293;
+    /// @dev The first summary slot marks words 0..222 and, with bit 223, that the second (words 223..292) marks any.
+    uint256 private constant LOW_WORDS = 223;
+    uint256 private constant HIGH_WORDS_USED = 1 << LOW_WORDS;
     /// @dev Where a slot keeps the tag of the epoch that wrote it, and the mask of its bits.
     uint256 private constant TAG_SHIFT = 224;
     uint256 private constant LEVEL_BITS = (1 << TAG_SHIFT) - 1;
@@ -41,8 +45,13 @@ library PriceBitmap {
         }
         // First level of this word in the epoch: the word starts over under its tag, and joins the summary.
         self.words[word] = (tag << TAG_SHIFT) | bit;
-        uint256 half = word / WORD_LEVELS;
-        self.summary[half] = (tag << TAG_SHIFT) | _bits(self.summary[half], tag) | (1 << (word % WORD_LEVELS));
+        uint256 low = _bits(self.summary[0], tag);
+        if (word < LOW_WORDS) {
+            self.summary[0] = (tag << TAG_SHIFT) | low | (1 << word);
+        } else {
+            self.summary[1] = (tag << TAG_SHIFT) | _bits(self.summary[1], tag) | (1 << (word - LOW_WORDS));
+            if (low & HIGH_WORDS_USED == 0) self.summary[0] = (tag << TAG_SHIFT) | low | HIGH_WORDS_USED;
+        }
     }
 
     /// @notice The highest level the epoch tagged `tag` used, or 0 when there is none.
@@ -74,26 +83,34 @@ library PriceBitmap {
         return _lowestFrom(self, tag, word + 1);
     }
 
-    /// @dev The highest used level in the words below `word` (at most {WORDS}), or 0.
+    /// @dev The highest used level in the words below `word` (at most {WORDS}), or 0. The second summary slot is
+    /// read only when the first says it holds any word.
     function _highestBelow(Bitmap storage self, uint256 tag, uint256 word) private view returns (uint256) {
-        if (word > WORD_LEVELS) {
-            uint256 high = _bits(self.summary[1], tag) & ((uint256(1) << (word - WORD_LEVELS)) - 1);
-            if (high != 0) return _highestIn(self, WORD_LEVELS + Math.log2(high));
-            word = WORD_LEVELS;
+        uint256 low = _bits(self.summary[0], tag);
+        if (word > LOW_WORDS) {
+            if (low & HIGH_WORDS_USED != 0) {
+                uint256 high = _bits(self.summary[1], tag) & ((uint256(1) << (word - LOW_WORDS)) - 1);
+                if (high != 0) return _highestIn(self, LOW_WORDS + Math.log2(high));
+            }
+            word = LOW_WORDS;
         }
-        uint256 low = _bits(self.summary[0], tag) & ((uint256(1) << word) - 1);
+        // Words below `word` (at most 223): the flag bit 223 is masked off.
+        low &= (uint256(1) << word) - 1;
         return low == 0 ? 0 : _highestIn(self, Math.log2(low));
     }
 
-    /// @dev The lowest used level in the words from `word` (at most {WORDS}) up, or 0.
+    /// @dev The lowest used level in the words from `word` (at most {WORDS}) up, or 0. The second summary slot is
+    /// read only when the first says it holds any word.
     function _lowestFrom(Bitmap storage self, uint256 tag, uint256 word) private view returns (uint256) {
-        if (word < WORD_LEVELS) {
-            uint256 low = _bits(self.summary[0], tag) & (LEVEL_BITS << word);
-            if (low != 0) return _lowestIn(self, _lowestBit(low));
-            word = WORD_LEVELS;
+        uint256 low = _bits(self.summary[0], tag);
+        if (word < LOW_WORDS) {
+            uint256 from = low & (HIGH_WORDS_USED - 1) & (type(uint256).max << word);
+            if (from != 0) return _lowestIn(self, _lowestBit(from));
+            word = LOW_WORDS;
         }
-        uint256 high = _bits(self.summary[1], tag) & (LEVEL_BITS << (word - WORD_LEVELS));
-        return high == 0 ? 0 : _lowestIn(self, WORD_LEVELS + _lowestBit(high));
+        if (low & HIGH_WORDS_USED == 0) return 0;
+        uint256 high = _bits(self.summary[1], tag) & (type(uint256).max << (word - LOW_WORDS));
+        return high == 0 ? 0 : _lowestIn(self, LOW_WORDS + _lowestBit(high));
     }
 
     /// @dev The highest level in `word`, which the summary marks as used (so it carries the epoch's tag).

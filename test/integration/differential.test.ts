@@ -247,17 +247,17 @@ const EDGE_BOOKS = [
   ]),
   edgeCase(
     -11,
-    "the two summary slots: levels 57,343 and 57,344 (words 255 and 256), 60,000 and 65,535 (tick 1)",
+    "the two summary slots: levels 49,951 and 49,952 (words 222 and 223), 57,344 and 65,535 (tick 1)",
     FULL_RANGE,
     0n,
     ONE_BY_ONE,
     [
       [0, Buy, 1_000n, 65_535n],
-      [1, Buy, 2_000n, 57_344n],
-      [2, Buy, 500n, 57_343n],
-      [3, Sell, 1_500n, 57_343n],
-      [0, Sell, 1_000n, 57_344n],
-      [1, Sell, 700n, 60_000n],
+      [1, Buy, 2_000n, 49_952n],
+      [2, Buy, 500n, 49_951n],
+      [3, Sell, 1_500n, 49_951n],
+      [0, Sell, 1_000n, 49_952n],
+      [1, Sell, 700n, 57_344n],
     ],
   ),
 ];
