@@ -14,7 +14,7 @@
  * line so they can be reviewed (some may be equivalent mutants).
  *
  * Usage: `npm run mutation` (all targets), or `ts-node scripts/mutation/run.ts [--target Trading|OracleClient]
- * [--max N] [--seed S] [--timeout SECONDS] [--list]`. Without --max every mutant runs (hours on two cores);
+ * [--file contracts/...sol] [--max N] [--seed S] [--timeout SECONDS] [--list]`. Without --max every mutant runs (hours on two cores);
  * with it a seeded sample of N mutants per target is drawn. Results go to reports/mutation/<target>.json.
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -49,6 +49,7 @@ const TARGETS: Target[] = [
       "contracts/base/TradingConfig.sol",
       "contracts/libraries/Auction.sol",
       "contracts/libraries/Clearing.sol",
+      "contracts/libraries/EpochQueue.sol",
       "contracts/libraries/MarketAccounts.sol",
       "contracts/libraries/OrderSlots.sol",
       "contracts/libraries/PriceBitmap.sol",
@@ -70,6 +71,7 @@ const TARGETS: Target[] = [
     files: [
       "contracts/OracleClient.sol",
       "contracts/base/OracleReadings.sol",
+      "contracts/libraries/MeterSlots.sol",
       "contracts/libraries/ReadingValidation.sol",
     ],
     tests: [
@@ -323,6 +325,9 @@ function main(): void {
   for (const target of targets) {
     let all: Mutant[] = [];
     for (const file of target.files) all = all.concat(generate(file, all.length + 1));
+    // --file narrows the draw to the mutants of one source file of the target (e.g. after a change to it).
+    const file = arg("file");
+    if (file !== undefined) all = all.filter((m) => m.file === file);
     const chosen = Number.isFinite(max) ? sample(all, max, seed) : all;
     console.log(`${target.name}: ${all.length} mutants generated, running ${chosen.length} (seed ${seed})`);
     if (process.argv.includes("--list")) {
