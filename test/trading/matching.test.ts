@@ -33,6 +33,27 @@ function twoLevelBook({ p1, p2, c1, c2 }: Ctx): Placed[] {
 
 describe("Trading", function () {
   describe("#matchOrders", function () {
+    describe("when the book spans both summary slots of the bitmaps (tick 1: levels from 49,952 in the second)", function () {
+      it("walks from the top level down and across the slots, and clears at the exact margins", async function () {
+        const ctx = await loadFixture(deployTradingFixture);
+        const { trading, p1, p2, p3, c1, c2, c3, epoch } = ctx;
+        await trading.setPriceRules(1n, 65_535n);
+        await place(trading, [
+          { signer: c1, side: Side.Buy, wh: 10, price: 65_535n },
+          { signer: c2, side: Side.Buy, wh: 20, price: 49_952n },
+          { signer: c3, side: Side.Buy, wh: 10, price: 49_951n },
+          { signer: p1, side: Side.Sell, wh: 15, price: 49_951n },
+          { signer: p2, side: Side.Sell, wh: 10, price: 49_952n },
+          { signer: p3, side: Side.Sell, wh: 10, price: 57_344n },
+        ]);
+        await closeEpoch(trading, epoch);
+        // 10 at (65,535, 49,951), 5 at (49,952, 49,951), 10 at (49,952, 49,952); then 57,344 > 49,952.
+        await expect(trading.matchOrders(epoch, 100))
+          .to.emit(trading, "EpochMatched")
+          .withArgs(epoch, 49_952n, wh(25), 49_952n, 49_952n);
+      });
+    });
+
     describe("when the call is not allowed", function () {
       it("reverts on a zero step budget", async function () {
         const { trading, epoch } = await loadFixture(oneSellClosedFixture);
