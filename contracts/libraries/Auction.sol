@@ -9,9 +9,10 @@ import {PriceBitmap} from "./PriceBitmap.sol";
 /// 0 doubles as "no level". Epochs clear strictly one after another, so the working state of clearing lives
 /// in one {Cursor} that every epoch reuses: its slots stay non-zero, and each epoch's clearing updates them
 /// instead of paying for fresh storage. What an epoch must remember for good fits the first slot of its book.
-/// The depth per price level lives in {Levels} that a bank of epochs shares (see {OrderSlots}): each value
-/// carries the tag of the epoch that wrote it, so a level first used in an epoch rewrites a slot an earlier
-/// epoch of the bank left behind (5,000 gas) instead of a fresh one (22,100), and a stale value reads as 0.
+/// The depth per price level and the bitmaps of used levels live in {Levels} that a bank of epochs shares (see
+/// {OrderSlots}): each slot carries the tag of the epoch that wrote it, so a level first used in an epoch
+/// rewrites a slot an earlier epoch of the bank left behind (5,000 gas) instead of a fresh one (22,100), and a
+/// stale slot reads as empty.
 library Auction {
     using PriceBitmap for PriceBitmap.Bitmap;
 
@@ -118,6 +119,7 @@ library Auction {
             depths[k] -= wh << _shift(level);
         }
     }
+
     /// @notice Hands `levels` to `epoch`: its tag, and no cut yet, in one write of the room's first slot.
     /// @dev Epochs stay below 2^32 for thousands of years at the shortest epoch length.
     function takeRoom(Levels storage levels, uint256 epoch) internal {
