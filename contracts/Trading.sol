@@ -13,6 +13,7 @@ import {Clearing} from "./libraries/Clearing.sol";
 import {EpochQueue} from "./libraries/EpochQueue.sol";
 import {MarketAccounts} from "./libraries/MarketAccounts.sol";
 import {OrderSlots} from "./libraries/OrderSlots.sol";
+import {Rooms} from "./libraries/Rooms.sol";
 import {Settlement} from "./libraries/Settlement.sol";
 import {TradingViews} from "./libraries/TradingViews.sol";
 import {TradingAccounts} from "./base/TradingAccounts.sol";
@@ -36,7 +37,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         Config config;
         uint256 epoch;
         uint256 tick;
-        uint256 bank;
+        uint256 rooms;
         uint256 seq;
         MarketAccounts.Account account;
         uint8 canSell; // eligibility: 0 not asked yet, 1 yes, 2 no
@@ -55,8 +56,9 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
     Auction.Cursor private _cursor;
     /// @dev Orders by {OrderSlots.key}; bank slots are reused across epochs.
     mapping(uint256 slotKey => OrderSlots.Order) private _orders;
-    /// @dev Depth and cuts per room ({OrderSlots.room}); a bank's room tag is 1 + the epoch holding the bank.
+    /// @dev Cuts (first slot) of bank rooms, depth and bitmaps of depth rooms ({OrderSlots.room}, {Rooms}).
     mapping(uint256 room => Auction.Levels) private _levels;
+    Rooms.DepthHolders private _depthHolders;
 
     // ──────────────────────────────────────── CONSTRUCTOR ────────────────────────────────────────
 
@@ -174,7 +176,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
             TradingInvalidEpochStatus(epoch, _status(book, epoch))
         );
 
-        Auction.Levels storage levels = _room(epoch, book.bank);
+        Auction.Levels storage levels = _depth(epoch, book.rooms);
         if (phase == Auction.Phase.Open) book.start(levels, _cursor, epoch + 1);
         uint256 steps;
         (done, steps) = book.walk(levels, _cursor, maxSteps, epoch + 1);
@@ -208,7 +210,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         }
         Clearing.settle(
             book,
-            _room(epoch, book.bank),
+            _room(epoch, book.rooms),
             _cursor,
             _orders,
             _accounts,
@@ -230,8 +232,8 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         p.config = _config();
         p.epoch = currentEpoch();
         Auction.Book storage book = _books[p.epoch];
-        (p.tick, p.bank, p.seq) = (book.tickSize, book.bank, book.orderCount);
-        if (p.tick == 0) (p.tick, p.bank) = _openEpoch(book, p.epoch, p.config);
+        (p.tick, p.rooms, p.seq) = (book.tickSize, book.rooms, book.orderCount);
+        if (p.tick == 0) (p.tick, p.rooms) = _openEpoch(book, p.epoch, p.config);
         p.account = _accounts[msg.sender].load();
         if (p.account.epoch != p.epoch)
             (p.account.epoch, p.account.inEpoch, p.account.lastSeq) = (uint32(p.epoch), 0, 0);
@@ -257,9 +259,10 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
             ++p.account.inEpoch;
         }
         orderId = (p.epoch << 32) | seq;
-        OrderSlots.store(_orders[OrderSlots.key(p.epoch, p.bank, seq)], msg.sender, side, level, wh, p.account.lastSeq);
+        OrderSlots.store(_orders[_key(p.epoch, p.rooms, seq)], msg.sender, side, level, wh, p.account.lastSeq);
         p.account.lastSeq = uint32(seq);
-        require(_addDepth(p.epoch, p.bank, uint256(side), level, wh), TradingLevelFull(side, price));
+        bool fits = Auction.addDepth(_depth(p.epoch, p.rooms), p.epoch + 1, uint256(side), level, wh);
+        require(fits, TradingLevelFull(side, price));
 
         uint256 escrow = side == Side.Sell ? amount : Settlement.buyerCost(wh, price);
         _reserve(p, side, side == Side.Sell ? wh : escrow);
@@ -306,23 +309,25 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         return known == 1;
     }
 
-    /// @dev First order of an epoch: snapshot tick and fee, take a free bank of order slots, queue the epoch.
+    /// @dev First order of an epoch: snapshot tick and fee, take a bank and a depth room, queue the epoch.
     function _openEpoch(
         Auction.Book storage book,
         uint256 epoch,
         Config memory config
-    ) private returns (uint256 tick, uint256 bank) {
-        bank = _freeBank();
-        Auction.takeRoom(_room(epoch, bank), epoch);
+    ) private returns (uint256 tick, uint256 rooms) {
+        uint64 tail = _queueTail;
+        // The epoch opened last keeps its bank: its orders stay readable through this epoch.
+        uint256 bank = Rooms.freeBank(_levels, _books, tail == 0 ? 0 : EpochQueue.at(_queue, tail - 1) + 1);
+        Auction.takeRoom(_levels[OrderSlots.room(epoch, bank)], epoch);
+        rooms = Rooms.pack(bank, Rooms.takeDepthRoom(_depthHolders, _books, epoch));
         tick = config.tickSize;
         // The parameters were validated to fit these widths when set.
-        (book.tickSize, book.feeBps, book.phase, book.bank) = (
+        (book.tickSize, book.feeBps, book.phase, book.rooms) = (
             uint64(tick),
             uint16(config.feeBps),
             Auction.Phase.Open,
-            uint8(bank)
+            uint8(rooms)
         );
-        uint64 tail = _queueTail;
         EpochQueue.push(_queue, tail, epoch);
         // Cannot overflow: one entry per epoch.
         unchecked {
@@ -335,12 +340,12 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         uint256 epoch = orderId >> 32;
         uint256 seq = orderId & type(uint32).max;
         Auction.Book storage book = _books[epoch];
-        (uint256 count, uint256 bank) = (book.orderCount, book.bank);
+        (uint256 count, uint256 rooms) = (book.orderCount, book.rooms);
         require(seq != 0 && seq <= count && epoch <= type(uint32).max, TradingUnknownOrder(orderId));
         uint256 closesAt = epochEnd(epoch);
         // Before gate closure the epoch's bank is its own; after it, a later epoch may have taken it.
-        if (block.timestamp >= closesAt) require(_slotsLive(epoch, bank), TradingOrderPruned(orderId));
-        OrderSlots.Order storage stored = _orders[OrderSlots.key(epoch, bank, seq)];
+        if (block.timestamp >= closesAt) require(_slotsLive(epoch, rooms), TradingOrderPruned(orderId));
+        OrderSlots.Order storage stored = _orders[_key(epoch, rooms, seq)];
         OrderSlots.Order memory order = stored;
         require(order.owner == msg.sender, TradingNotOrderOwner(orderId, msg.sender));
         OrderStatus status =
@@ -349,7 +354,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         require(block.timestamp < closesAt, TradingGateClosed(orderId, closesAt));
 
         OrderSlots.markCancelled(stored);
-        Auction.subDepth(_room(epoch, bank), uint256(order.side), order.level, order.amountWh);
+        Auction.subDepth(_depth(epoch, rooms), uint256(order.side), order.level, order.amountWh);
         bool buy = order.side == Side.Buy;
         uint256 refund = buy ? Settlement.buyerCost(order.amountWh, order.level * book.tickSize) : order.amountWh;
         _accounts[msg.sender].credit(buy ? refund : 0, buy ? 0 : refund);
@@ -357,33 +362,28 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         emit OrderCancelled(orderId, epoch, msg.sender, refund);
     }
 
-    /// @dev The lowest-numbered bank whose holder is settled and is not the epoch opened last (0: none). The
-    /// epoch opened last keeps its orders readable through the next one; the rest keep reusing the same banks.
-    function _freeBank() private view returns (uint256) {
-        uint256 lastTag = _queueTail == 0 ? 0 : EpochQueue.at(_queue, _queueTail - 1) + 1;
-        for (uint256 bank = 1; bank <= OrderSlots.BANKS; ++bank) {
-            uint256 holder = _levels[bank].tag;
-            if (holder == 0 || (holder != lastTag && _books[holder - 1].phase == Auction.Phase.Settled)) return bank;
-        }
-        return 0;
-    }
-
     function _nextEpochToClear() private view returns (uint256) {
         return _queueHead == _queueTail ? 0 : EpochQueue.at(_queue, _queueHead);
     }
 
-    /// @dev Adds an order's `wh` to its level's depth in `epoch`'s room; false when the level is full.
-    function _addDepth(uint256 epoch, uint256 bank, uint256 side, uint256 level, uint256 wh) private returns (bool) {
-        return Auction.addDepth(_room(epoch, bank), epoch + 1, side, level, wh);
+    /// @dev The storage key of order `seq` of `epoch`, whose book holds `rooms`.
+    function _key(uint256 epoch, uint256 rooms, uint256 seq) private pure returns (uint256) {
+        return OrderSlots.key(epoch, Rooms.bankOf(rooms), seq);
     }
 
-    /// @dev The room of `epoch`'s depth and cuts: its bank's, or one of its own (see {OrderSlots.room}).
-    function _room(uint256 epoch, uint256 bank) private view returns (Auction.Levels storage) {
-        return _levels[OrderSlots.room(epoch, bank)];
+    /// @dev The room of `epoch`'s cuts: its bank's, or one of its own (see {OrderSlots.room}).
+    function _room(uint256 epoch, uint256 rooms) private view returns (Auction.Levels storage) {
+        return _levels[OrderSlots.room(epoch, Rooms.bankOf(rooms))];
     }
 
-    /// @dev Whether the order slots of `epoch` (in `bank`) still hold its orders.
-    function _slotsLive(uint256 epoch, uint256 bank) private view returns (bool) {
+    /// @dev The room of `epoch`'s depth and bitmaps (see {Rooms}).
+    function _depth(uint256 epoch, uint256 rooms) private view returns (Auction.Levels storage) {
+        return _levels[OrderSlots.room(epoch, Rooms.depthRoomOf(rooms))];
+    }
+
+    /// @dev Whether the order slots of `epoch` (whose book holds `rooms`) still hold its orders.
+    function _slotsLive(uint256 epoch, uint256 rooms) private view returns (bool) {
+        uint256 bank = Rooms.bankOf(rooms);
         return bank == 0 || _levels[bank].tag == epoch + 1;
     }
 
@@ -416,24 +416,24 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
     function getOrder(uint256 orderId) external view returns (Order memory) {
         uint256 epoch = orderId >> 32;
         Auction.Book storage book = _books[epoch];
-        uint256 bank = book.bank;
-        return TradingViews.getOrder(book, _room(epoch, bank), _cursor, _orders, orderId, _slotsLive(epoch, bank));
+        uint256 rooms = book.rooms;
+        return TradingViews.getOrder(book, _room(epoch, rooms), _cursor, _orders, orderId, _slotsLive(epoch, rooms));
     }
 
     /// @inheritdoc ITrading
     function getUserOrders(address account, uint256 epoch) external view returns (uint256[] memory) {
         MarketAccounts.Account memory a = _accounts[account];
-        uint256 bank = _books[epoch].bank;
+        uint256 rooms = _books[epoch].rooms;
         return
             TradingViews.getUserOrders(
                 _orders,
-                bank,
+                Rooms.bankOf(rooms),
                 account,
                 epoch,
                 a.epoch,
                 a.inEpoch,
                 a.lastSeq,
-                _slotsLive(epoch, bank)
+                _slotsLive(epoch, rooms)
             );
     }
 
@@ -442,9 +442,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         Auction.Book storage book = _books[epoch];
         uint256 tick = book.tickSize;
         if (tick == 0 || price % tick != 0 || price / tick > MAX_PRICE_LEVELS) return 0;
-        Auction.Levels storage levels = _room(epoch, book.bank);
-        // A room passed on to a later epoch no longer holds this epoch's depth.
-        if (levels.tag != epoch + 1) return 0;
-        return Auction.depthOf(levels, epoch + 1, uint256(side), price / tick) * WH;
+        // A depth room passed on to a later epoch reads 0 at every level of this one (see {Rooms}).
+        return Auction.depthOf(_depth(epoch, book.rooms), epoch + 1, uint256(side), price / tick) * WH;
     }
 }

@@ -468,6 +468,21 @@ describe("Registry", function () {
       await expectRevert(registry.connect(regulator).setMaxMetersPerUser(0), registry, "RegistryInvalidMaxMeters", 0);
     });
 
+    it("reverts with RegistryInvalidMaxMeters above MAX_METERS_PER_USER, and accepts it exactly", async function () {
+      const { registry, regulator } = await loadFixture(populatedFixture);
+      const max = await registry.MAX_METERS_PER_USER();
+      expect(max).to.equal(100n);
+      await expectRevert(
+        registry.connect(regulator).setMaxMetersPerUser(max + 1n),
+        registry,
+        "RegistryInvalidMaxMeters",
+        max + 1n,
+      );
+      await expect(registry.connect(regulator).setMaxMetersPerUser(max))
+        .to.emit(registry, "MaxMetersPerUserUpdated")
+        .withArgs(DEFAULT_MAX_METERS, max);
+    });
+
     it("reverts with RegistryInvalidMaxMeters for the current value (no-op)", async function () {
       const { registry, regulator } = await loadFixture(populatedFixture);
       const noOp = registry.connect(regulator).setMaxMetersPerUser(DEFAULT_MAX_METERS);
@@ -546,6 +561,29 @@ describe("Registry", function () {
       expect(await registry.getMeterOwnerStatus(OTHER_METER)).to.deep.equal([consumer.address, false]);
       await registry.connect(regulator).updateUserStatus(consumer.address, UserStatus.Active);
       expect(await registry.getMeterOwnerStatus(OTHER_METER)).to.deep.equal([consumer.address, true]);
+    });
+
+    it("getMeterOwnerStatus follows every status change on every meter of the owner, and each reassignment", async function () {
+      const { registry, regulator, prosumer, consumer } = await loadFixture(populatedFixture);
+      const third = meterId("MTR-0003");
+      await registry.connect(regulator).assignMeter(OTHER_METER, prosumer.address);
+      await registry.connect(regulator).updateUserStatus(prosumer.address, UserStatus.Suspended);
+      // A meter assigned to a suspended user starts inactive.
+      await registry.connect(regulator).assignMeter(third, prosumer.address);
+      const meters = await registry.getUserMeters(prosumer.address);
+      expect(meters).to.have.length(3);
+      for (const m of meters) expect(await registry.getMeterOwnerStatus(m)).to.deep.equal([prosumer.address, false]);
+      await registry.connect(regulator).updateUserStatus(prosumer.address, UserStatus.Active);
+      for (const m of meters) expect(await registry.getMeterOwnerStatus(m)).to.deep.equal([prosumer.address, true]);
+      // Unassigned, the meter has no owner; reassigned, it takes the new owner's status.
+      await registry.connect(regulator).unassignMeter(third);
+      expect(await registry.getMeterOwnerStatus(third)).to.deep.equal([ethers.ZeroAddress, false]);
+      await registry.connect(regulator).updateUserStatus(consumer.address, UserStatus.Suspended);
+      await registry.connect(regulator).assignMeter(third, consumer.address);
+      expect(await registry.getMeterOwnerStatus(third)).to.deep.equal([consumer.address, false]);
+      // The suspended consumer's change left the prosumer's meters alone.
+      for (const m of meters.slice(0, 2))
+        expect(await registry.getMeterOwnerStatus(m)).to.deep.equal([prosumer.address, true]);
     });
   });
 

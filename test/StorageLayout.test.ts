@@ -318,10 +318,10 @@ describe("Storage layout (the packing the gas budgets rely on)", function () {
       expect((await market.getOrder(first)).status).to.equal(OrderStatus.Open);
     });
 
-    it("keeps what an epoch remembers for good, and its bank, in the first slot of its book", async function () {
+    it("keeps what an epoch remembers for good, and its rooms, in the first slot of its book", async function () {
       const { trading: market, epoch } = await loadFixture(settledEpoch);
       const type = trading.mappingValue(trading.variable("_books").type);
-      const members = ["orderCount", "tickSize", "feeBps", "phase", "bidStar", "askStar", "volume", "settled", "bank"];
+      const members = ["orderCount", "tickSize", "feeBps", "phase", "bidStar", "askStar", "volume", "settled", "rooms"];
       for (const label of members) expect(trading.member(type, label).slot, label).to.equal(0n);
 
       const raw = await word(await market.getAddress(), mappingSlot(epoch, trading.variable("_books").slot));
@@ -329,7 +329,42 @@ describe("Storage layout (the packing the gas budgets rely on)", function () {
       expect(field(raw, trading.member(type, "phase"))).to.equal(Phase.Settled);
       expect(field(raw, trading.member(type, "volume"))).to.equal(AMOUNT / WH);
       expect(field(raw, trading.member(type, "settled"))).to.equal(2n);
-      expect(field(raw, trading.member(type, "bank"))).to.equal(1n);
+      // Bank 1 in the low four bits, depth room 1 in the high four: the first epoch with orders takes both.
+      expect(field(raw, trading.member(type, "rooms"))).to.equal(0x11n);
+    });
+
+    it("hands out depth rooms apart from banks: the previous epoch's once it is matched, another while it is not", async function () {
+      const { trading: market, seller, buyer, epoch } = await loadFixture(settledEpoch);
+      const books = trading.variable("_books");
+      const roomsOf = async (e: bigint) =>
+        field(
+          await word(await market.getAddress(), mappingSlot(e, books.slot)),
+          trading.member(trading.mappingValue(books.type), "rooms"),
+        );
+      const holders = trading.variable("_depthHolders");
+      expect(holders.offset).to.equal(0);
+      const holderOf = async (room: bigint) =>
+        ((await word(await market.getAddress(), holders.slot)) >> (32n * room)) & 0xffffffffn;
+
+      const enter = async (e: bigint) => {
+        if ((await market.currentEpoch()) < e) await time.increaseTo(await market.epochStart(e));
+      };
+      // The settled epoch keeps bank 1 for its orders; its depth room, matched, goes to the next epoch at once.
+      await enter(epoch + 1n);
+      await market.connect(buyer).createBuyOrder(AMOUNT, PRICE);
+      expect(await roomsOf(epoch + 1n)).to.equal(0x12n);
+      expect(await holderOf(1n)).to.equal(epoch + 2n);
+      // Not matched yet, epoch + 1 keeps depth room 1: epoch + 2 takes room 2, and the settled epoch's bank 1.
+      await enter(epoch + 2n);
+      await market.connect(seller).createSellOrder(AMOUNT, PRICE);
+      expect(await roomsOf(epoch + 2n)).to.equal(0x21n);
+      expect([await holderOf(1n), await holderOf(2n), await holderOf(3n)]).to.deep.equal([epoch + 2n, epoch + 3n, 0n]);
+      // Matching epoch + 1 frees depth room 1 (its bank stays held until it is settled and two epochs opened).
+      await market.matchOrders(epoch + 1n, 10);
+      await enter(epoch + 3n);
+      await market.connect(buyer).createBuyOrder(AMOUNT, PRICE);
+      expect(await roomsOf(epoch + 3n)).to.equal(0x13n);
+      expect(await holderOf(1n)).to.equal(epoch + 4n);
     });
 
     it("keeps a room's holder tag and both time-priority cuts in one slot", async function () {
@@ -424,6 +459,21 @@ describe("Storage layout (the packing the gas budgets rely on)", function () {
           put(2n, trading.member(type, "inEpoch")) |
           put(2n, trading.member(type, "lastSeq")) |
           put(1n, trading.member(type, "keepsBoughtGrid")),
+      );
+    });
+  });
+
+  describe("Registry", function () {
+    it("keeps a meter's owner and the copy of the owner's status in one slot: one read per meter reading", async function () {
+      const { registry: deployed, seller } = await loadFixture(deployedSystem);
+      const layout = await Layout.of("contracts/Registry.sol:Registry");
+      const meters = layout.variable("_meters");
+      const type = layout.mappingValue(meters.type);
+      expect(layout.member(type, "owner").slot).to.equal(0n);
+      expect(layout.member(type, "ownerActive").slot).to.equal(0n);
+      const raw = await word(await deployed.getAddress(), mappingSlot(METER, meters.slot, "bytes32"));
+      expect(raw).to.equal(
+        put(BigInt(seller.address), layout.member(type, "owner")) | put(1n, layout.member(type, "ownerActive")),
       );
     });
   });

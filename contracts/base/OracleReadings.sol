@@ -292,7 +292,9 @@ abstract contract OracleReadings is
     }
 
     /// @dev Mints the exported energy to `owner` and burns the imported energy from what it holds (the new GRID
-    /// included) for an accepted reading.
+    /// included) for an accepted reading, except the wallet's last base unit (1e-18 GRID, 1e-15 Wh): a wallet that
+    /// holds GRID never returns to zero, so the GRID delivered to it next rewrites its balance (5,000 gas) instead
+    /// of creating it (22,100).
     function _mintAndBurn(
         MeterReading memory reading,
         address owner,
@@ -303,8 +305,13 @@ abstract contract OracleReadings is
         uint256 burned;
         if (importDelta != 0) {
             uint256 available = GRID_TOKEN.balanceOf(owner) + minted;
-            uint256 due = importDelta * GRID_PER_WH;
-            burned = due < available ? due : available;
+            if (available > 1) {
+                uint256 due = importDelta * GRID_PER_WH;
+                // Cannot underflow: available > 1.
+                unchecked {
+                    burned = due < available - 1 ? due : available - 1;
+                }
+            }
         }
         bytes32 meterId = reading.meterId;
         emit ReadingAccepted(meterId, owner, reading.readAt, reading.exportWh, reading.importWh, minted, burned);

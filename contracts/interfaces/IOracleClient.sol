@@ -23,7 +23,9 @@ import {ITrading} from "./ITrading.sol";
 /// 5. the energy since the last reading fits the meter's rated power over the elapsed time, and no register is
 ///    the all-ones sentinel;
 /// 6. the export delta mints `deltaWh * 1e15` GRID to the owner; the import delta burns what the owner holds of
-///    `deltaWh * 1e15` GRID (the rest came from the utility grid).
+///    `deltaWh * 1e15` GRID (the rest came from the utility grid), except the wallet's last base unit: a burn
+///    never empties a wallet (1e-18 GRID = 1e-15 Wh stays), so the GRID delivered to it next rewrites its
+///    balance slot instead of creating it (17,100 gas less per delivery).
 /// Each reading emits {ReadingAccepted} or {ReadingRejected}; a bad reading never blocks the rest of its batch,
 /// and a reading is never applied twice because `readAt` strictly increases per meter.
 ///

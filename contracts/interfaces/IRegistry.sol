@@ -115,7 +115,7 @@ interface IRegistry is IRegulatorGated {
     /// every change is checked and announced; AccessControl's generic role functions refuse it.
     error RegistryUseRegulatorFunctions(bytes32 role);
 
-    /// @notice The meter limit must be at least 1 and differ from the current one.
+    /// @notice The meter limit must be from 1 to `MAX_METERS_PER_USER` and differ from the current one.
     error RegistryInvalidMaxMeters(uint32 value);
 
     // ───────────────────────────────────────── REGULATORS ────────────────────────────────────────
@@ -143,7 +143,8 @@ interface IRegistry is IRegulatorGated {
     function registerUser(address account, UserType userType, string calldata location) external;
 
     /// @notice Activates or suspends a registered user. Suspended users can neither trade nor receive
-    /// minted GRID; their open orders can still be cancelled by them.
+    /// minted GRID; their open orders can still be cancelled by them. The status is copied to each of the user's
+    /// meters (see {getMeterOwnerStatus}), so the gas grows with their number (at most {maxMetersPerUser}).
     /// Requirements: the caller is a REC regulator; not paused; `account` is registered; `status` is
     /// `Active` or `Suspended` and differs from the current one.
     /// Emits a {UserStatusUpdated} event.
@@ -181,7 +182,8 @@ interface IRegistry is IRegulatorGated {
     function getMeterOwner(bytes32 meterId) external view returns (address);
 
     /// @notice The owner of `meterId` (zero when unassigned) and whether it is registered and active: what a
-    /// meter reading's first rule needs, in one call.
+    /// meter reading's first rule needs, in one call and one storage read (the meter keeps a copy of its owner's
+    /// status, rewritten by {assignMeter}, {unassignMeter} and {updateUserStatus}).
     function getMeterOwnerStatus(bytes32 meterId) external view returns (address owner, bool verified);
 
     /// @notice The key that signs the readings of `meterId`, or zero.
@@ -194,7 +196,8 @@ interface IRegistry is IRegulatorGated {
     function maxMetersPerUser() external view returns (uint32);
 
     /// @notice Changes {maxMetersPerUser}. Users above a lowered limit keep their meters.
-    /// Requirements: the caller is a REC regulator; `value` is at least 1 and differs from the current one.
+    /// Requirements: the caller is a REC regulator; `value` is from 1 to 100 (`MAX_METERS_PER_USER`: a status
+    /// change rewrites every meter of the user) and differs from the current one.
     /// Emits a {MaxMetersPerUserUpdated} event.
     function setMaxMetersPerUser(uint32 value) external;
 

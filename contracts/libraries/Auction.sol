@@ -9,10 +9,10 @@ import {PriceBitmap} from "./PriceBitmap.sol";
 /// 0 doubles as "no level". Epochs clear strictly one after another, so the working state of clearing lives
 /// in one {Cursor} that every epoch reuses: its slots stay non-zero, and each epoch's clearing updates them
 /// instead of paying for fresh storage. What an epoch must remember for good fits the first slot of its book.
-/// The depth per price level and the bitmaps of used levels live in {Levels} that a bank of epochs shares (see
-/// {OrderSlots}): each slot carries the tag of the epoch that wrote it, so a level first used in an epoch
-/// rewrites a slot an earlier epoch of the bank left behind (5,000 gas) instead of a fresh one (22,100), and a
-/// stale slot reads as empty.
+/// The depth per price level and the bitmaps of used levels live in a depth room ({Levels}) that epochs take in
+/// turn once the previous holder's matching is over (see {Rooms}): each slot carries the tag of the epoch that
+/// wrote it, so a level first used in an epoch rewrites a slot an earlier epoch left behind (5,000 gas) instead
+/// of a fresh one (22,100), and a stale slot reads as empty.
 library Auction {
     using PriceBitmap for PriceBitmap.Bitmap;
 
@@ -36,17 +36,20 @@ library Auction {
         uint16 askStar;
         uint64 volume;
         uint32 settled;
-        // Where the epoch's orders live: 1..4, a bank of order slots reused across epochs; 0, fresh slots.
-        uint8 bank;
+        // Where the epoch lives ({Rooms}): its bank of order slots and cuts (low four bits; 0: slots keyed by
+        // order id) and its depth room (high four bits; 0: a room of its own).
+        uint8 rooms;
     }
 
-    /// @notice Depth (Wh) per price level, shared by the epochs of one bank (one at a time: the bank passes on
-    /// only once its epoch is settled). `tag` is 1 + the epoch that holds it now. {LEVELS_PER_SLOT} neighbouring
+    /// @notice A room, in two parts that {Rooms} hands out apart. As a bank's room, its first slot: `tag` is 1 + the
+    /// epoch holding the bank, with that epoch's time-priority cuts (below). As a depth room, the rest: depth (Wh)
+    /// per price level and the bitmaps of used levels, of one epoch at a time until its matching ends.
+    /// {LEVELS_PER_SLOT} neighbouring
     /// levels of one side share a slot, keyed by side << 16 | level / {LEVELS_PER_SLOT}: the slot's top 32 bits
     /// are the tag of the epoch that wrote it, and level `level % LEVELS_PER_SLOT` takes the 32 bits at
     /// 32 × (level % LEVELS_PER_SLOT). A stale slot (another epoch's tag) reads as 0 at every level, and the
     /// first level an epoch uses in it rewrites the whole slot with the epoch's tag.
-    /// The room's first slot holds the time-priority cut at each margin of the holding epoch, copied from the
+    /// The bank's first slot holds the time-priority cut at each margin of the holding epoch, copied from the
     /// {Cursor} when its settlement closes: the first order at the marginal level that did not fill completely
     /// (0: none) and its fill in Wh. Taking the room for a new epoch zeroes them with the new tag, in one write.
     struct Levels {

@@ -10,6 +10,7 @@ import {Units} from "./Units.sol";
 import {Auction} from "./Auction.sol";
 import {MarketAccounts} from "./MarketAccounts.sol";
 import {OrderSlots} from "./OrderSlots.sol";
+import {Rooms} from "./Rooms.sol";
 import {Settlement} from "./Settlement.sol";
 
 /// @title Clearing
@@ -76,7 +77,7 @@ library Clearing {
         Batch calldata batch
     ) external {
         State memory st = State({
-            bank: book.bank,
+            bank: Rooms.bankOf(book.rooms),
             price: book.clearingPrice(),
             tick: book.tickSize,
             feeBps: book.feeBps,

@@ -10,7 +10,8 @@ import {ITrading} from "../interfaces/ITrading.sol";
 /// settled order left behind (5,000 gas) instead of a fresh one (22,100). A new epoch takes the lowest-numbered
 /// bank whose holder is settled, except the bank of the epoch opened just before it (whose orders stay readable
 /// through the new epoch), so a market whose keeper keeps up alternates between two banks whose slots are already
-/// written; an epoch that finds no bank free (clearing more than three epochs behind) keys its orders by id instead.
+/// written; an epoch that finds no bank free (clearing more than three epochs behind) keys its orders by id instead
+/// ({Rooms} chooses banks, and depth rooms apart from them).
 /// Settlement writes nothing per order: an order's fill follows from its level, the epoch's margins and the
 /// time-priority cut at each margin (the first order there that did not fill completely).
 library OrderSlots {
@@ -93,8 +94,8 @@ library OrderSlots {
         return bank == 0 ? (epoch << 32) | seq : (1 << 128) | (bank << 32) | seq;
     }
 
-    /// @notice The room (see {Auction.Levels}) of an epoch in `bank`: the bank's own, or, with no bank (0), one
-    /// of its own above the banks', so that the two never meet.
+    /// @notice The room (see {Auction.Levels}) of an epoch with bank (or depth room, see {Rooms}) `bank`: that
+    /// room, or, with none (0), one of the epoch's own above the banks', so that the two never meet.
     function room(uint256 epoch, uint256 bank) internal pure returns (uint256) {
         return bank != 0 ? bank : BANKS + 1 + epoch;
     }

@@ -5,6 +5,7 @@ import {ITrading} from "../interfaces/ITrading.sol";
 import {Units} from "./Units.sol";
 import {Auction} from "./Auction.sol";
 import {OrderSlots} from "./OrderSlots.sol";
+import {Rooms} from "./Rooms.sol";
 
 /// @title TradingViews
 /// @notice The read side of Trading's order book: an order, a user's order list, an epoch's result.
@@ -26,7 +27,7 @@ library TradingViews {
         (uint256 epoch, uint256 seq) = (id >> 32, id & type(uint32).max);
         require(seq != 0 && seq <= book.orderCount && epoch <= type(uint32).max, ITrading.TradingUnknownOrder(id));
         require(live, ITrading.TradingOrderPruned(id));
-        OrderSlots.Order memory order = orders[OrderSlots.key(epoch, book.bank, seq)];
+        OrderSlots.Order memory order = orders[OrderSlots.key(epoch, Rooms.bankOf(book.rooms), seq)];
         result.status = order.cancelled ? ITrading.OrderStatus.Cancelled : ITrading.OrderStatus.Open;
         uint256 filled;
         if (!order.cancelled && seq <= book.settled) {

@@ -266,7 +266,9 @@ export async function runDemo(
           const wallet = await balanceOf(addresses.gridToken, p.address);
           if (wallet >= imported) continue;
           const free = await accountOf(addresses.gridToken, p.address);
-          const amount = free < imported - wallet ? free : imported - wallet;
+          // Whole Wh, as accounts hold GRID: a wallet that a burn left its last base unit still needs the import.
+          const short = ((imported - wallet + WH - 1n) / WH) * WH;
+          const amount = free < short ? free : short;
           if (amount === 0n) continue;
           covers.push(withdrawTx(p.address, addresses.gridToken, amount, `cover import ${p.label}`));
           amounts.push({ p, amount });
@@ -322,7 +324,8 @@ export async function runDemo(
 
       // Agents: decide on what they hold now, place all orders in one block.
       const planned = await traders.planByParticipant({
-        gridBalance: (account) => holding(addresses.gridToken, account),
+        // Whole Wh: orders trade whole Wh, and the base unit a burn leaves in a wallet is not for sale.
+        gridBalance: async (account) => ((await holding(addresses.gridToken, account)) / WH) * WH,
         paymentBalance: (account) => holding(addresses.paymentToken, account),
         lastImportWh,
         outcome,

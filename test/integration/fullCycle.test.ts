@@ -227,7 +227,8 @@ for (const driver of [ami, cre]) {
       expect(await paymentToken.balanceOf(dave.address)).to.equal(1_000n * USDC - 462_500n);
       expect(await paymentToken.balanceOf(await trading.getAddress())).to.equal(0n);
 
-      // Consumption burns what the owner holds: Carol drew 2 kWh, Alice 1.5 kWh but only holds 1 kWh.
+      // Consumption burns what the owner holds: Carol drew 2 kWh, Alice 1.5 kWh but only holds 1 kWh, of which
+      // the burn leaves her wallet its last base unit.
       const later = BigInt(await time.latest());
       const consumption = [
         { meterId: METER_CAROL, exportWh: 0n, importWh: 302_000n, readAt: later },
@@ -235,8 +236,8 @@ for (const driver of [ami, cre]) {
       ];
       await driver.submit(s, consumption);
       expect(await gridToken.balanceOf(carol.address)).to.equal(1n * KWH);
-      expect(await gridToken.balanceOf(alice.address)).to.equal(0n);
-      expect(await gridToken.totalSupply()).to.equal(1n * KWH + 1_700n * WH + (5n * KWH) / 2n);
+      expect(await gridToken.balanceOf(alice.address)).to.equal(1n);
+      expect(await gridToken.totalSupply()).to.equal(1n * KWH + 1_700n * WH + (5n * KWH) / 2n + 1n);
       // The same readings again are never applied twice.
       await driver.submit(s, consumption);
       expect(await gridToken.balanceOf(carol.address)).to.equal(1n * KWH);

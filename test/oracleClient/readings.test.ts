@@ -53,12 +53,34 @@ describe("OracleClient", function () {
         });
       }
 
-      it("burns only what the owner holds: the rest came from the utility grid", async function () {
+      it("burns what the owner holds but its last base unit: the rest came from the utility grid", async function () {
         const { oracle, gridToken, operator, prosumer, t0 } = await loadFixture(withBaselineFixture);
         await oracle.connect(operator).submitReadings([reading(METER_A, 1_400n, 500n, t0 + 300n)]);
         const r = reading(METER_A, 1_400n, 2_500n, t0 + 600n);
         const tx = oracle.connect(operator).submitReadings([r]);
-        await expectAccepted({ oracle, gridToken }, tx, r, prosumer, [0n, 400n * GRID_PER_WH]);
+        await expectAccepted({ oracle, gridToken }, tx, r, prosumer, [0n, 400n * GRID_PER_WH - 1n]);
+        await expect(tx).to.changeTokenBalance(gridToken, prosumer, 1n - 400n * GRID_PER_WH);
+        expect(await gridToken.balanceOf(prosumer.address)).to.equal(1n);
+
+        // One base unit left: the next import burns nothing, and the next export lands on a non-zero balance.
+        const none = oracle.connect(operator).submitReadings([reading(METER_A, 1_400n, 2_600n, t0 + 900n)]);
+        await expect(none).to.not.emit(gridToken, "Burned");
+        await expect(none)
+          .to.emit(oracle, "ReadingAccepted")
+          .withArgs(METER_A, prosumer.address, t0 + 900n, 1_400n, 2_600n, 0n, 0n);
+        if (BigInt(await time.latest()) < t0 + 1_200n) await time.increaseTo(t0 + 1_200n);
+        await oracle.connect(operator).submitReadings([reading(METER_A, 1_500n, 2_600n, t0 + 1_200n)]);
+        expect(await gridToken.balanceOf(prosumer.address)).to.equal(100n * GRID_PER_WH + 1n);
+      });
+
+      it("burns the whole import when the owner holds more than it", async function () {
+        const { oracle, gridToken, operator, prosumer, t0 } = await loadFixture(withBaselineFixture);
+        await oracle.connect(operator).submitReadings([reading(METER_A, 1_400n, 500n, t0 + 300n)]);
+        // 400 Wh held, 399 Wh imported: one Wh stays.
+        const r = reading(METER_A, 1_400n, 899n, t0 + 600n);
+        const tx = oracle.connect(operator).submitReadings([r]);
+        await expectAccepted({ oracle, gridToken }, tx, r, prosumer, [0n, 399n * GRID_PER_WH]);
+        expect(await gridToken.balanceOf(prosumer.address)).to.equal(GRID_PER_WH);
       });
 
       it("burns nothing when the owner holds no GRID", async function () {
@@ -75,8 +97,10 @@ describe("OracleClient", function () {
         const { oracle, gridToken, operator, prosumer, t0 } = await loadFixture(withBaselineFixture);
         const r = reading(METER_A, 2_000n, 2_700n, t0 + 900n);
         const tx = oracle.connect(operator).submitReadings([r]);
-        await expectAccepted({ oracle, gridToken }, tx, r, prosumer, [1_000n * GRID_PER_WH, 1_000n * GRID_PER_WH]);
-        expect(await gridToken.totalSupply()).to.equal(0n);
+        // The import equals the new GRID: all of it is burned but the wallet's last base unit.
+        await expectAccepted({ oracle, gridToken }, tx, r, prosumer, [1_000n * GRID_PER_WH, 1_000n * GRID_PER_WH - 1n]);
+        expect(await gridToken.totalSupply()).to.equal(1n);
+        expect(await gridToken.balanceOf(prosumer.address)).to.equal(1n);
       });
 
       it("accepts exactly the rated power over the elapsed time", async function () {

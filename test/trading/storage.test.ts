@@ -1,5 +1,5 @@
 // What lives how long: order slots are reused by a later epoch once their epoch is settled and the epoch after it
-// has opened (four banks, the lowest free one taken first), a user's
+// has opened (four banks, the lowest free one taken first), depth rooms once their epoch is matched, a user's
 // order list covers its latest epoch with orders only, and a settled order's fill is derived from the epoch's
 // margins and time-priority cut.
 import { time } from "@nomicfoundation/hardhat-network-helpers";
@@ -59,26 +59,32 @@ describe("Trading", function () {
       });
     });
 
-    describe("when a later epoch takes the bank of an epoch with other price levels", function () {
-      it("reads none of the levels and depths the earlier epoch left in the room's words and slots", async function () {
+    describe("when a later epoch takes the depth room of epochs with other price levels", function () {
+      it("reads none of the levels and depths the earlier epochs left in the room's words and slots", async function () {
         const { ctx, trading, p1, c1, epoch } = await loadTrading();
         await place(trading, [
           { signer: p1, side: Side.Sell, wh: 10, price: 5n * TICK },
           { signer: c1, side: Side.Buy, wh: 10, price: 9n * TICK },
         ]);
         await clear(trading, epoch);
+        // The matched epoch's depth room passes on at once: epoch + 1 writes level 1 beside levels 5 and 9.
         await orderIn(ctx, epoch + 1n);
-        // Back in the first epoch's bank: the same bitmap words and depth slots as levels 5 and 9.
+        expect(await trading.depthAt(epoch, Side.Buy, 9n * TICK)).to.equal(wh(10));
+        expect(await trading.depthAt(epoch + 1n, Side.Buy, 9n * TICK)).to.equal(0n);
+        await clear(trading, epoch + 1n);
+        // The same room again: the same bitmap words and depth slots as levels 1, 5 and 9.
         const later = epoch + 2n;
-        await time.increaseTo(await trading.epochStart(later));
+        if ((await trading.currentEpoch()) < later) await time.increaseTo(await trading.epochStart(later));
         await place(trading, [
           { signer: p1, side: Side.Sell, wh: 20, price: 6n * TICK },
           { signer: c1, side: Side.Buy, wh: 20, price: 7n * TICK },
         ]);
         expect(await trading.depthAt(later, Side.Sell, 5n * TICK)).to.equal(0n);
         expect(await trading.depthAt(later, Side.Buy, 9n * TICK)).to.equal(0n);
+        expect(await trading.depthAt(later, Side.Buy, TICK)).to.equal(0n);
         expect(await trading.depthAt(later, Side.Sell, 6n * TICK)).to.equal(wh(20));
-        await clear(trading, epoch + 1n);
+        // The earlier epochs' depth is gone from the room with their tags.
+        expect(await trading.depthAt(epoch, Side.Buy, 9n * TICK)).to.equal(0n);
         await closeEpoch(trading, later);
         // One bid level and one ask level, both used up: two steps, no stale level walked.
         await expect(trading.matchOrders(later, 100))
