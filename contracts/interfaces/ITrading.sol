@@ -343,7 +343,7 @@ interface ITrading is IRegulatorGated, ITradingSchedule, ITradingAccounts {
     function getUserOrders(address account, uint256 epoch) external view returns (uint256[] memory);
 
     /// @notice The quantity (GRID base units) placed and not cancelled at `price` on `side` in `epoch`; 0 once the
-    /// epoch is settled and its storage was reused (like {getOrder}).
+    /// epoch's matching is over and a later epoch took its depth room (as early as the next epoch's first order).
     function depthAt(uint256 epoch, Side side, uint256 price) external view returns (uint256);
 
     // ────────────────────────────────────────── CLEARING ─────────────────────────────────────────
