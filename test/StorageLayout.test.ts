@@ -367,6 +367,26 @@ describe("Storage layout (the packing the gas budgets rely on)", function () {
       expect(await holderOf(1n)).to.equal(epoch + 4n);
     });
 
+    it("hands four stalled epochs banks and depth rooms 1 to 4 and the fifth rooms of its own", async function () {
+      const { trading: market, buyer } = await loadFixture(deployedSystem);
+      const books = trading.variable("_books");
+      const type = trading.mappingValue(books.type);
+      const first = await freshEpoch(market);
+      const rooms: bigint[] = [];
+      for (let e = first; e < first + 5n; e++) {
+        if ((await market.currentEpoch()) < e) await time.increaseTo(await market.epochStart(e));
+        await market.connect(buyer).createBuyOrder(AMOUNT / 5n, PRICE);
+        rooms.push(
+          field(await word(await market.getAddress(), mappingSlot(e, books.slot)), trading.member(type, "rooms")),
+        );
+      }
+      // Nothing cleared: each epoch holds its bank and depth room until settled and matched.
+      expect(rooms).to.deep.equal([0x11n, 0x22n, 0x33n, 0x44n, 0n]);
+      const holders = await word(await market.getAddress(), trading.variable("_depthHolders").slot);
+      for (let room = 1n; room <= 4n; room++) expect((holders >> (32n * room)) & 0xffffffffn).to.equal(first + room);
+      expect(holders & 0xffffffffn, "lane 0 is never used").to.equal(0n);
+    });
+
     it("keeps a room's holder tag and both time-priority cuts in one slot", async function () {
       const { trading: market, seller, buyer } = await loadFixture(deployedSystem);
       const epoch = await freshEpoch(market);
