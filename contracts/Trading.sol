@@ -210,7 +210,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         }
         Clearing.settle(
             book,
-            _room(epoch, book.rooms),
+            _bankRoom(epoch, book.rooms),
             _cursor,
             _orders,
             _accounts,
@@ -372,7 +372,7 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
     }
 
     /// @dev The room of `epoch`'s cuts: its bank's, or one of its own (see {OrderSlots.room}).
-    function _room(uint256 epoch, uint256 rooms) private view returns (Auction.Levels storage) {
+    function _bankRoom(uint256 epoch, uint256 rooms) private view returns (Auction.Levels storage) {
         return _levels[OrderSlots.room(epoch, Rooms.bankOf(rooms))];
     }
 
@@ -417,7 +417,8 @@ contract Trading is AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTra
         uint256 epoch = orderId >> 32;
         Auction.Book storage book = _books[epoch];
         uint256 rooms = book.rooms;
-        return TradingViews.getOrder(book, _room(epoch, rooms), _cursor, _orders, orderId, _slotsLive(epoch, rooms));
+        return
+            TradingViews.getOrder(book, _bankRoom(epoch, rooms), _cursor, _orders, orderId, _slotsLive(epoch, rooms));
     }
 
     /// @inheritdoc ITrading

@@ -44,14 +44,14 @@ library Auction {
     /// @notice A room, in two parts that {Rooms} hands out apart. As a bank's room, its first slot: `tag` is 1 + the
     /// epoch holding the bank, with that epoch's time-priority cuts (below). As a depth room, the rest: depth (Wh)
     /// per price level and the bitmaps of used levels, of one epoch at a time until its matching ends.
-    /// {LEVELS_PER_SLOT} neighbouring
-    /// levels of one side share a slot, keyed by side << 16 | level / {LEVELS_PER_SLOT}: the slot's top 32 bits
+    /// {LEVELS_PER_SLOT} neighbouring levels of one side share a depth slot, keyed by
+    /// side << 16 | level / {LEVELS_PER_SLOT}: the slot's top 32 bits
     /// are the tag of the epoch that wrote it, and level `level % LEVELS_PER_SLOT` takes the 32 bits at
     /// 32 × (level % LEVELS_PER_SLOT). A stale slot (another epoch's tag) reads as 0 at every level, and the
     /// first level an epoch uses in it rewrites the whole slot with the epoch's tag.
     /// The bank's first slot holds the time-priority cut at each margin of the holding epoch, copied from the
     /// {Cursor} when its settlement closes: the first order at the marginal level that did not fill completely
-    /// (0: none) and its fill in Wh. Taking the room for a new epoch zeroes them with the new tag, in one write.
+    /// (0: none) and its fill in Wh. Taking the bank for a new epoch zeroes them with the new tag, in one write.
     struct Levels {
         uint32 tag;
         uint32 bidCutSeq;
@@ -123,7 +123,8 @@ library Auction {
         }
     }
 
-    /// @notice Hands `levels` to `epoch`: its tag, and no cut yet, in one write of the room's first slot.
+    /// @notice Hands the bank whose room is `levels` to `epoch`: its tag, and no cut yet, in one write of the
+    /// room's first slot.
     /// @dev Epochs stay below 2^32 for thousands of years at the shortest epoch length.
     function takeRoom(Levels storage levels, uint256 epoch) internal {
         (levels.tag, levels.bidCutSeq, levels.bidCutWh, levels.askCutSeq, levels.askCutWh) = (

@@ -11,8 +11,9 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 /// @dev Every slot holds {WORD_LEVELS} bits in its low 224 bits and, in its top 32 bits, the tag (1 + the epoch)
 /// of the epoch that wrote it; a slot with another epoch's tag reads as empty, and the first bit an epoch sets in
 /// it rewrites it whole under its tag. A word holds 224 levels (words 0..292); the summary is two slots, for words
-/// 0..222 (with a flag for the rest) and 223..292, and the second is read only when the flag says it is in use. The bitmaps live in the room of the epoch's bank (see {Auction.Levels}), so an epoch
-/// rewrites slots an earlier epoch of the bank left (5,000 gas) instead of fresh ones (22,100).
+/// 0..222 (with a flag for the rest) and 223..292, and the second is read only when the flag says it is in use.
+/// The bitmaps live in the epoch's depth room (see {Auction.Levels} and {Rooms}), so an epoch rewrites slots an
+/// earlier holder of the room left (5,000 gas) instead of fresh ones (22,100).
 /// Bits are never cleared: a level emptied by cancellations keeps its bit and the clearing walk steps over it
 /// as a level with zero quantity. That keeps cancellations cheap and costs the walk one step.
 library PriceBitmap {
